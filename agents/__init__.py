@@ -1,0 +1,16 @@
+"""The agents: Retriever, ToolPlanner, Writer, FeedbackRouter and the human, all AutoGen ConversableAgents."""
+
+from agents.human import CallbackInput, Checkpoint, CheckpointKind, HumanAgent, ScriptedHuman
+from agents.llm import LLM
+from agents.retriever import Retrieval, RetrieverAgent
+from agents.router import FeedbackRouterAgent, Routing, TurnEvidence
+from agents.settings import ModelSettings
+from agents.tool_planner import ToolPlan, ToolPlannerAgent
+from agents.tools import Tool, ToolRegistry, ToolResult
+from agents.writer import WriterAgent
+
+__all__ = [
+    "CallbackInput", "Checkpoint", "CheckpointKind", "FeedbackRouterAgent", "HumanAgent", "LLM", "ModelSettings",
+    "Retrieval", "RetrieverAgent", "Routing", "ScriptedHuman", "Tool", "ToolPlan", "ToolPlannerAgent",
+    "ToolRegistry", "ToolResult", "TurnEvidence", "WriterAgent",
+]

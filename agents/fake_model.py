@@ -1,0 +1,83 @@
+"""Deterministic model clients for tests and model-free runs (like pydantic-ai's TestModel).
+
+`ScriptedModelClient` answers with a function of the messages, so a test scripts exact replies;
+`test_model_reply` is the default script: schema-valid JSON for the router and the tool planner,
+and a plain answer built from the prompt for the writer. It never imitates quality: scenario
+`expect`/`forbid` checks are reported as skipped when it is in use.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any, Callable
+
+from agents.model_response import ChatResponse, usage_dict
+
+__all__ = ["ModelScript", "ScriptedModelClient", "test_model_reply", "keyword_routing"]
+
+ModelScript = Callable[[list[dict[str, Any]], str], str]
+"""(messages, agent role) -> reply text."""
+
+_ROUTE_CUES = {
+    "retriever": r"\b(document|doc|docs|policy|source|cite|cited|quoted|superseded|outdated|version|v\d)\b",
+    "tool_planner": r"\b(compute|calculate|query the|sql query|database|table \w+|tool|from the wiki|wiki)\b",
+    "writer": r"\b(format|tone|write|answer in|bullet|dialect|use \w+\(|never \w+\(|always give|style)\b",
+}
+
+
+def keyword_routing(correction: str) -> list[str]:
+    """A transparent cue-word router: the fake model's routing, and a baseline to beat."""
+    text = correction.lower()
+    scores = {name: len(re.findall(pattern, text)) for name, pattern in _ROUTE_CUES.items()}
+    best = max(scores.values())
+    return [name for name, score in scores.items() if score == best] if best else ["writer"]
+
+
+def _field(prompt: str, name: str) -> str:
+    match = re.search(rf"^{name}:\s*(.*)$", prompt, flags=re.MULTILINE)
+    return match.group(1).strip() if match else ""
+
+
+def test_model_reply(messages: list[dict[str, Any]], role: str) -> str:
+    prompt = str(messages[-1].get("content") or "")
+    if role == "feedback_router":
+        correction = _field(prompt, "CORRECTION")
+        request = _field(prompt, "REQUEST")
+        return json.dumps(
+            {
+                "components": keyword_routing(correction),
+                "lesson": correction,
+                "applies_to": f"Requests like: {request}",
+                "examples": [request],
+                "type": "content",
+                "severity": "medium",
+            }
+        )
+    if role == "tool_planner":
+        return json.dumps({"tool_calls": []})
+    return f"(test model) Answer to: {_field(prompt, 'REQUEST')}"
+
+
+class ScriptedModelClient:
+    """AG2 custom model client whose replies come from a `ModelScript`."""
+
+    def __init__(self, config: dict[str, Any], **kwargs: Any) -> None:
+        self._script: ModelScript = kwargs.get("script") or test_model_reply
+        self._role = str(config.get("agent_role", ""))
+        self.calls: list[list[dict[str, Any]]] = []
+
+    def create(self, params: dict[str, Any]) -> ChatResponse:
+        messages = list(params["messages"])
+        self.calls.append(messages)
+        return ChatResponse.of_text(self._script(messages, self._role), "test-model")
+
+    def message_retrieval(self, response: ChatResponse) -> list[str]:
+        return [choice.message.content for choice in response.choices]
+
+    def cost(self, response: ChatResponse) -> float:
+        return 0.0
+
+    @staticmethod
+    def get_usage(response: ChatResponse) -> dict[str, Any]:
+        return usage_dict(response)

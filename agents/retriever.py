@@ -1,0 +1,58 @@
+"""The Retriever: searches the corpus; its lessons prefer or avoid documents and expand the query."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from autogen import ConversableAgent
+
+from memory.consult import Consultation
+from memory.embedding import Embedder
+from memory.store import DocumentHit, MemoryStore
+
+__all__ = ["RetrieverAgent", "Retrieval"]
+
+
+@dataclass
+class Retrieval:
+    query: str
+    documents: list[DocumentHit] = field(default_factory=list)
+    preferred: list[str] = field(default_factory=list)
+    avoided: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        if not self.documents:
+            return "No documents found."
+        lines = [f"- [{hit.document.id}] {hit.document.title} (score {hit.score:.2f})" for hit in self.documents]
+        return "Context documents:\n" + "\n".join(lines)
+
+
+class RetrieverAgent(ConversableAgent):
+    """No LLM: vector search over the corpus, reshaped by the lessons that passed the gate."""
+
+    def __init__(self, store: MemoryStore, embedder: Embedder, top_k: int = 3) -> None:
+        super().__init__(name="retriever", llm_config=False, human_input_mode="NEVER",
+                         description="Finds the documents a request needs.")
+        self.store = store
+        self.embedder = embedder
+        self.top_k = top_k
+
+    def retrieve(self, request: str, request_vector: np.ndarray, consultation: Consultation) -> Retrieval:
+        expansions = [term for lesson in consultation.applied for term in lesson.action.expand_query]
+        query = " ".join([request, *expansions])
+        vector = self.embedder.embed([query])[0] if expansions else request_vector
+        avoid = {doc for lesson in consultation.applied for doc in lesson.action.avoid_documents}
+        prefer = [doc for lesson in consultation.applied for doc in lesson.action.prefer_documents]
+        hits = [h for h in self.store.search_corpus(vector, limit=self.top_k + len(avoid)) if h.document.id not in avoid]
+        found = {h.document.id: h for h in hits}
+        preferred_hits = []
+        for doc_id in dict.fromkeys(prefer):
+            if doc_id in avoid:
+                continue
+            document = found[doc_id].document if doc_id in found else self.store.get_document(doc_id)
+            if document is not None:
+                preferred_hits.append(DocumentHit(document, found[doc_id].score if doc_id in found else 1.0))
+        rest = [h for h in hits if h.document.id not in {p.document.id for p in preferred_hits}]
+        documents = (preferred_hits + rest)[: max(self.top_k, len(preferred_hits))]
+        return Retrieval(query, documents, [h.document.id for h in preferred_hits], sorted(avoid))

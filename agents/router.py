@@ -1,0 +1,179 @@
+"""The FeedbackRouter: blames the component(s) at fault and turns a correction into general lessons."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from autogen import ConversableAgent
+
+from memory.records import Component, Lesson, LessonAction, LessonType, Severity
+
+from agents.fake_model import keyword_routing
+from agents.json_reply import parse_json_object
+from agents.llm import LLM
+
+__all__ = ["FeedbackRouterAgent", "Routing", "TurnEvidence"]
+
+SYSTEM = """You are the FeedbackRouter of a team of three agents:
+- retriever: chooses which documents are given as context (wrong, outdated or superseded document, missing source).
+- tool_planner: chooses which tool runs and its arguments (sql over the database, calculator, lookup_document); \
+at fault when data should have been computed or fetched with a tool, or the wrong tool/table was used.
+- writer: writes the final answer (wording, format, tone, length, units, domain facts it states, and any code or \
+SQL it writes for the person: syntax, functions, dialect).
+Blame tool_planner only when a tool should have been run, or the wrong tool or arguments were used; a correction \
+of code or SQL written in the answer text belongs to the writer.
+A person corrected an answer. Name the agent(s) at fault and write ONE general lesson for them.
+Reply with JSON only, with these keys:
+"components": list of agent names at fault,
+"lesson": the rule to follow next time, general, imperative, one sentence,
+"applies_to": the kind of request the lesson applies to (topic and task, in general terms, not the exact question),
+"examples": two other requests, phrased differently, where the lesson applies,
+"type": one of content, tone, reasoning, tool_usage, format,
+"severity": one of low, medium, high,
+"prefer_documents" / "avoid_documents": document ids (retriever only),
+"prefer_tools" / "avoid_tools": tool names (tool_planner only)."""
+
+_FEW_SHOT: list[tuple[str, dict[str, Any]]] = [
+    (
+        "REQUEST: What is the warranty period for laptops?\nANSWER: Laptops have a 1 year warranty.\n"
+        "DOCUMENTS USED: warranty-2019 (Warranty terms 2019), warranty-2023 (Warranty terms 2023)\nTOOLS RUN: none\n"
+        "CORRECTION: That is the 2019 terms. The 2023 warranty document is the valid one.",
+        {"components": ["retriever"], "lesson": "Use the 2023 warranty terms document (warranty-2023), not the 2019 one.",
+         "applies_to": "Questions about product warranty terms, coverage or warranty periods",
+         "examples": ["Is a broken phone screen covered by warranty?", "How long are tablets under warranty?"],
+         "type": "content", "severity": "high", "prefer_documents": ["warranty-2023"], "avoid_documents": ["warranty-2019"]},
+    ),
+    (
+        "REQUEST: How many tickets did we close last week?\nANSWER: The dashboard notes say about 300.\n"
+        "DOCUMENTS USED: dashboard-notes (Support dashboard notes)\nTOOLS RUN: none\n"
+        "CORRECTION: Don't guess from notes, count them in the tickets table with SQL.",
+        {"components": ["tool_planner"], "lesson": "Count or sum ticket figures with a SQL query on the tickets table instead of quoting notes.",
+         "applies_to": "Questions asking for counts, totals or other figures about support tickets",
+         "examples": ["How many tickets are still open?", "What is the number of tickets per agent this month?"],
+         "type": "tool_usage", "severity": "medium", "prefer_tools": ["sql"], "avoid_tools": []},
+    ),
+    (
+        "REQUEST: Give me the top customers by sales.\nANSWER: Acme leads, then Globex and Initech.\n"
+        "DOCUMENTS USED: customers (Customer list)\nTOOLS RUN: sql\n"
+        "CORRECTION: Please always answer rankings as a markdown table with a rank column.",
+        {"components": ["writer"], "lesson": "Present rankings as a markdown table with a rank column.",
+         "applies_to": "Requests for rankings or top-N lists of customers, products or other items",
+         "examples": ["Which products sold best last quarter?", "List the five largest accounts."],
+         "type": "format", "severity": "low"},
+    ),
+    (
+        "REQUEST: How do I join first and last name in a SQL query?\nANSWER: Use CONCAT(first_name, ' ', last_name).\n"
+        "DOCUMENTS USED: sql-style (SQL style guide)\nTOOLS RUN: none\n"
+        "CORRECTION: We run SQLite, which has no CONCAT. Write first_name || ' ' || last_name.",
+        {"components": ["writer"], "lesson": "Write SQLite syntax: concatenate strings with ||, never CONCAT().",
+         "applies_to": "Requests to write SQL queries that combine, format or concatenate text columns",
+         "examples": ["Write a query that shows city and country in one column.", "How do I build a full address string in SQL?"],
+         "type": "content", "severity": "medium"},
+    ),
+]
+
+
+@dataclass
+class TurnEvidence:
+    """What the router sees of the corrected turn."""
+
+    request: str
+    answer: str = ""
+    documents: list[tuple[str, str]] = field(default_factory=list)  # (id, title)
+    tools_run: list[str] = field(default_factory=list)
+    turn_id: str | None = None
+
+
+@dataclass
+class Routing:
+    components: list[Component]
+    lessons: list[Lesson]
+    raw: str = ""
+    fallback: bool = False  # the model's reply was unusable; cue words decided the routing
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value] if value.strip() else []
+    return [str(v) for v in value if str(v).strip()] if isinstance(value, list) else []
+
+
+def _enum(cls: Any, value: Any, default: Any) -> Any:
+    try:
+        return cls(str(value).strip().lower())
+    except ValueError:
+        return default
+
+
+class FeedbackRouterAgent(ConversableAgent):
+    def __init__(self, llm: LLM, corpus_ids: list[str], tool_names: list[str]) -> None:
+        super().__init__(name="feedback_router", system_message=SYSTEM, human_input_mode="NEVER",
+                         llm_config=llm.llm_config("feedback_router", json_output=True),
+                         description="Routes corrections to the agent at fault.")
+        llm.attach(self)
+        self.corpus_ids = corpus_ids
+        self.tool_names = tool_names
+
+    def _messages(self, correction: str, evidence: TurnEvidence) -> list[dict[str, str]]:
+        messages: list[dict[str, str]] = []
+        for prompt, reply in _FEW_SHOT:
+            messages += [{"role": "user", "content": prompt}, {"role": "assistant", "content": json.dumps(reply)}]
+        docs = ", ".join(f"{doc_id} ({title})" for doc_id, title in evidence.documents) or "none"
+        prompt = (
+            f"REQUEST: {evidence.request}\nANSWER: {evidence.answer[:600] or '(not shown)'}\n"
+            f"DOCUMENTS USED: {docs}\nTOOLS RUN: {', '.join(evidence.tools_run) or 'none'}\n"
+            f"CORRECTION: {correction}"
+        )
+        return messages + [{"role": "user", "content": prompt}]
+
+    def route(self, correction: str, evidence: TurnEvidence, *, author: str, feedback_id: str | None = None) -> Routing:
+        reply = self.generate_reply(messages=self._messages(correction, evidence))
+        raw = reply if isinstance(reply, str) else str(reply or "")
+        data = parse_json_object(raw) or {}
+        names = [n.strip().lower().replace(" ", "_").replace("toolplanner", "tool_planner")
+                 for n in _strings(data.get("components"))]
+        components = [Component(n) for n in dict.fromkeys(names) if n in {c.value for c in Component}]
+        fallback = not components
+        if fallback:
+            components = [Component(n) for n in keyword_routing(correction)]
+        lesson_text = " ".join(_strings(data.get("lesson"))) or correction
+        trigger = " ".join(_strings(data.get("applies_to"))) or f"Requests like: {evidence.request}"
+        examples = [evidence.request, *_strings(data.get("examples"))[:3]]
+        lessons = [
+            Lesson(
+                component=component,
+                text=lesson_text,
+                trigger=trigger,
+                trigger_examples=examples,
+                type=_enum(LessonType, data.get("type"), LessonType.CONTENT),
+                severity=_enum(Severity, data.get("severity"), Severity.MEDIUM),
+                author=author,
+                action=self._action(component, data, correction),
+                source_request=evidence.request,
+                source_answer=evidence.answer,
+                turn_id=evidence.turn_id,
+                feedback_text=correction,
+                feedback_id=feedback_id,
+            )
+            for component in components
+        ]
+        return Routing(components, lessons, raw, fallback)
+
+    def _action(self, component: Component, data: dict[str, Any], correction: str) -> LessonAction:
+        """Only actions the component can take, naming only documents and tools that exist."""
+        if component is Component.RETRIEVER:
+            named = [doc for doc in self.corpus_ids if re.search(rf"\b{re.escape(doc)}\b", correction)]
+            prefer = [d for d in dict.fromkeys(_strings(data.get("prefer_documents")) + named) if d in self.corpus_ids]
+            avoid = [d for d in _strings(data.get("avoid_documents")) if d in self.corpus_ids and d not in prefer]
+            return LessonAction(prefer_documents=prefer, avoid_documents=avoid,
+                                expand_query=_strings(data.get("expand_query"))[:5])
+        if component is Component.TOOL_PLANNER:
+            prefer = [t for t in _strings(data.get("prefer_tools")) if t in self.tool_names]
+            avoid = [t for t in _strings(data.get("avoid_tools")) if t in self.tool_names and t not in prefer]
+            hints = data.get("tool_argument_hints")
+            return LessonAction(prefer_tools=prefer, avoid_tools=avoid,
+                                tool_argument_hints={str(k): str(v) for k, v in hints.items()} if isinstance(hints, dict) else {})
+        return LessonAction()

@@ -1,0 +1,130 @@
+"""The tool registry the ToolPlanner chooses from: read-only SQL, a calculator, document lookup,
+and any Python function a user registers.
+
+Tools never write: the SQL tool opens SQLite read-only and accepts one SELECT/WITH statement.
+"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import operator
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from memory.records import Document
+
+__all__ = ["Tool", "ToolResult", "ToolRegistry", "sql_tool", "calculator_tool", "document_lookup_tool"]
+
+
+@dataclass
+class ToolResult:
+    tool: str
+    arguments: dict[str, Any]
+    ok: bool
+    output: str
+
+
+@dataclass
+class Tool:
+    name: str
+    description: str
+    parameters: dict[str, str]  # argument name -> description
+    run: Callable[..., str]
+
+    def signature(self) -> str:
+        args = ", ".join(f"{name}: {desc}" for name, desc in self.parameters.items())
+        return f"{self.name}({args}) - {self.description}"
+
+
+@dataclass
+class ToolRegistry:
+    tools: dict[str, Tool] = field(default_factory=dict)
+
+    def add(self, tool: Tool) -> None:
+        self.tools[tool.name] = tool
+
+    def register_function(self, fn: Callable[..., Any], name: str | None = None) -> Tool:
+        """Expose a plain Python function; its docstring is the description the planner reads."""
+        params = {p: "string" for p in inspect.signature(fn).parameters}
+        tool = Tool(name or fn.__name__, (fn.__doc__ or fn.__name__).strip().splitlines()[0], params,
+                    lambda **kw: str(fn(**kw)))
+        self.add(tool)
+        return tool
+
+    def names(self) -> list[str]:
+        return list(self.tools)
+
+    def call(self, name: str, arguments: dict[str, Any]) -> ToolResult:
+        tool = self.tools.get(name)
+        if tool is None:
+            return ToolResult(name, arguments, False, f"unknown tool {name!r}; known: {', '.join(self.tools)}")
+        try:
+            kwargs = {k: v for k, v in arguments.items() if k in tool.parameters}
+            return ToolResult(name, arguments, True, tool.run(**kwargs))
+        except Exception as exc:  # a tool failure is a result the writer and the trace must see
+            return ToolResult(name, arguments, False, f"{type(exc).__name__}: {exc}")
+
+
+def sql_tool(database: Path, max_rows: int = 50) -> Tool:
+    """Read-only SQL over one SQLite file."""
+
+    def schema() -> str:
+        with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as conn:
+            rows = conn.execute("SELECT sql FROM sqlite_master WHERE type='table' AND sql IS NOT NULL").fetchall()
+        return "; ".join(r[0].replace("\n", " ") for r in rows)
+
+    def run(query: str) -> str:
+        statement = query.strip().rstrip(";").strip()
+        if ";" in statement or not statement.lower().startswith(("select", "with")):
+            raise ValueError("only one read-only SELECT statement is allowed")
+        conn = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+        try:
+            cursor = conn.execute(statement)
+            columns = [d[0] for d in cursor.description or []]
+            rows = cursor.fetchmany(max_rows)
+        finally:
+            conn.close()
+        lines = [" | ".join(columns)] + [" | ".join(str(v) for v in row) for row in rows]
+        return "\n".join(lines)
+
+    return Tool("sql", f"run one read-only SQLite SELECT. Schema: {schema()}", {"query": "a SQLite SELECT"}, run)
+
+
+_OPS: dict[type, Callable[..., Any]] = {
+    ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv,
+    ast.Pow: operator.pow, ast.Mod: operator.mod, ast.USub: operator.neg, ast.UAdd: operator.pos,
+}
+
+
+def _evaluate(node: ast.AST) -> float:
+    if isinstance(node, ast.Expression):
+        return _evaluate(node.body)
+    if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)):
+        return node.value
+    if isinstance(node, ast.BinOp) and type(node.op) in _OPS:
+        return _OPS[type(node.op)](_evaluate(node.left), _evaluate(node.right))
+    if isinstance(node, ast.UnaryOp) and type(node.op) in _OPS:
+        return _OPS[type(node.op)](_evaluate(node.operand))
+    raise ValueError("only numbers and + - * / ** % are allowed")
+
+
+def calculator_tool() -> Tool:
+    return Tool(
+        "calculator",
+        "evaluate an arithmetic expression",
+        {"expression": "e.g. (120 + 200) * 1.2"},
+        lambda expression: str(_evaluate(ast.parse(str(expression), mode="eval"))),
+    )
+
+
+def document_lookup_tool(documents: Callable[[], list[Document]]) -> Tool:
+    def run(id: str) -> str:  # noqa: A002 - the argument name the model sees
+        for doc in documents():
+            if doc.id == id:
+                return f"{doc.title}: {doc.text}"
+        raise KeyError(f"no document {id!r}")
+
+    return Tool("lookup_document", "read one corpus document in full by its id", {"id": "document id"}, run)

@@ -1,0 +1,23 @@
+"""Lesson memory: records, embeddings, the Qdrant store and the relevance gate."""
+
+from memory.errors import AlhfError, EmbeddingModelError, StoreLockedError, UnknownComponentError
+from memory.gate import GateSettings, RelevanceGate
+from memory.records import Component, Document, GateDecision, Lesson, LessonAction, LessonType, Severity
+from memory.store import MemoryStore
+
+__all__ = [
+    "AlhfError",
+    "Component",
+    "Document",
+    "EmbeddingModelError",
+    "GateDecision",
+    "GateSettings",
+    "Lesson",
+    "LessonAction",
+    "LessonType",
+    "MemoryStore",
+    "RelevanceGate",
+    "Severity",
+    "StoreLockedError",
+    "UnknownComponentError",
+]

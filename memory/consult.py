@@ -1,0 +1,50 @@
+"""Consulting a component's memory: vector search, then the relevance gate."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from memory.gate import RelevanceGate
+from memory.records import Component, GateDecision, Lesson
+from memory.store import MemoryStore
+
+__all__ = ["Consultation", "LessonMemory"]
+
+
+@dataclass
+class Consultation:
+    """What one component found in its memory for one request, and what it may apply."""
+
+    component: Component
+    decisions: list[GateDecision] = field(default_factory=list)
+    applied: list[Lesson] = field(default_factory=list)
+
+    @property
+    def retrieved_ids(self) -> list[str]:
+        return [d.lesson_id for d in self.decisions]
+
+
+class LessonMemory:
+    """The store and the gate together, as each agent sees them.
+
+    `enabled=False` is the no-memory baseline: nothing is retrieved or applied.
+    """
+
+    def __init__(self, store: MemoryStore, gate: RelevanceGate, *, project: str = "default", enabled: bool = True):
+        self.store = store
+        self.gate = gate
+        self.project = project
+        self.enabled = enabled
+
+    def consult(self, component: Component, vector: np.ndarray, *, user: str) -> Consultation:
+        if not self.enabled:
+            return Consultation(component)
+        hits = self.store.search_lessons(
+            component, vector, limit=self.gate.settings.candidates, project=self.project
+        )
+        decisions = self.gate.decide(component, hits, user=user)
+        by_id = {hit.lesson.id: hit.lesson for hit in hits}
+        applied = [by_id[d.lesson_id] for d in decisions if d.passed]
+        return Consultation(component, decisions, applied)

@@ -1,0 +1,79 @@
+"""The relevance gate: a retrieved lesson is applied only when the request is truly related.
+
+A lesson passes when the similarity between the request and its trigger texts (a description of
+the kind of request it applies to, plus example requests) reaches its component's threshold, its
+scope covers the acting user, and it has not expired. Every candidate gets a recorded decision.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from memory.records import Component, GateDecision, utc_now
+from memory.store import LessonHit
+
+__all__ = ["GateSettings", "RelevanceGate"]
+
+
+class GateSettings(BaseModel):
+    """Thresholds calibrated for the MiniLM embedder on request-vs-trigger similarity."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    thresholds: dict[Component, float] = Field(
+        default_factory=lambda: {Component.RETRIEVER: 0.5, Component.TOOL_PLANNER: 0.5, Component.WRITER: 0.5}
+    )
+    candidates: int = Field(5, ge=1, le=100, description="lessons retrieved per component before gating")
+    max_applied: int = Field(3, ge=1, le=20, description="most lessons one component applies in a turn")
+
+    def threshold(self, component: Component) -> float:
+        return self.thresholds.get(component, 0.5)
+
+
+class RelevanceGate:
+    """Decides, and explains, which retrieved lessons a component applies.
+
+        >>> gate = RelevanceGate(GateSettings())
+        >>> gate.decide(Component.WRITER, [], user="ana")
+        []
+    """
+
+    def __init__(self, settings: GateSettings) -> None:
+        self.settings = settings
+
+    def decide(
+        self, component: Component, hits: list[LessonHit], *, user: str, now: datetime | None = None
+    ) -> list[GateDecision]:
+        now = now or utc_now()
+        threshold = self.settings.threshold(component)
+        decisions: list[GateDecision] = []
+        applied = 0
+        for hit in sorted(hits, key=lambda h: h.score, reverse=True):
+            lesson = hit.lesson
+            if lesson.is_expired(now):
+                passed, reason = False, f"expired at {lesson.expires_at:%Y-%m-%d %H:%M}"
+            elif lesson.scope.startswith("user:") and lesson.scope != f"user:{user}":
+                passed, reason = False, f"scope {lesson.scope} does not cover user {user}"
+            elif hit.score < threshold:
+                passed, reason = False, f"similarity {hit.score:.2f} < {threshold:.2f}"
+            elif applied >= self.settings.max_applied:
+                passed, reason = False, f"already {applied} lessons applied (max_applied)"
+            else:
+                passed, reason = True, f"similarity {hit.score:.2f} >= {threshold:.2f}, scope {lesson.scope}"
+                applied += 1
+            decisions.append(
+                GateDecision(
+                    lesson_id=lesson.id,
+                    component=component,
+                    score=round(hit.score, 4),
+                    threshold=threshold,
+                    passed=passed,
+                    reason=reason,
+                    matched_text=hit.matched_text,
+                    lesson_text=lesson.text,
+                    feedback_id=lesson.feedback_id,
+                )
+            )
+        return decisions

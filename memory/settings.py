@@ -1,0 +1,40 @@
+"""Memory settings and the factories that build the embedder and open the store from them."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from memory.embedding import Embedder, HashingEmbedder, MiniLMEmbedder
+from memory.gate import GateSettings
+from memory.store import MemoryStore
+
+__all__ = ["MemorySettings", "build_embedder", "open_store"]
+
+
+class MemorySettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    embedder: Literal["minilm", "hashing"] = "minilm"
+    embedder_threads: int = Field(1, ge=1, le=64)
+    qdrant_url: str | None = Field(None, description="a Qdrant server; unset means local mode in the data dir")
+    qdrant_api_key_env: str | None = Field(None, description="environment variable holding the server's API key")
+    collection_prefix: str = "alhf"
+    gate: GateSettings = Field(default_factory=GateSettings)
+
+
+def build_embedder(settings: MemorySettings, data_dir: Path) -> Embedder:
+    if settings.embedder == "hashing":
+        return HashingEmbedder()
+    return MiniLMEmbedder(data_dir / "models" / "minilm", threads=settings.embedder_threads)
+
+
+def open_store(settings: MemorySettings, location: str | Path, embedder: Embedder) -> MemoryStore:
+    """Open the store at `location` (":memory:" or a folder) unless a server URL is configured."""
+    api_key = os.environ.get(settings.qdrant_api_key_env) if settings.qdrant_api_key_env else None
+    return MemoryStore.open(
+        location, embedder=embedder, url=settings.qdrant_url, api_key=api_key, prefix=settings.collection_prefix
+    )

@@ -1,0 +1,246 @@
+"""The Qdrant store: one lesson collection per component plus the document corpus.
+
+This is the only module that imports qdrant_client. The same code runs on the three backends
+qdrant-client offers: `":memory:"` (tests, evaluation), a local folder (the default) and a server URL.
+
+Local mode locks its folder to one process; a second process gets `StoreLockedError` telling it
+to stop the other process or point `memory.qdrant_url` at a Qdrant server.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+import numpy as np
+from qdrant_client import QdrantClient, models
+
+from memory.embedding import Embedder
+from memory.errors import AlhfError, StoreLockedError
+from memory.records import Component, Document, Lesson, LessonStatus
+
+__all__ = ["MemoryStore", "LessonHit", "DocumentHit"]
+
+_NAMESPACE = uuid.UUID("6f1c3a52-8d5e-4d0b-9a57-0b3b3f4c2a11")
+
+
+@dataclass(frozen=True)
+class LessonHit:
+    """A lesson found by vector search, with its best-matching trigger text."""
+
+    lesson: Lesson
+    score: float
+    matched_text: str
+
+
+@dataclass(frozen=True)
+class DocumentHit:
+    document: Document
+    score: float
+
+
+def _point_id(*parts: str) -> str:
+    return str(uuid.uuid5(_NAMESPACE, "/".join(parts)))
+
+
+class MemoryStore:
+    """Lessons and corpus in Qdrant.
+
+        >>> from memory.embedding import HashingEmbedder
+        >>> store = MemoryStore.open(":memory:", embedder=HashingEmbedder(dim=64))
+        >>> store.count_lessons()
+        0
+    """
+
+    def __init__(self, client: QdrantClient, embedder: Embedder, prefix: str = "alhf") -> None:
+        self._client = client
+        self.embedder = embedder
+        self.prefix = prefix
+        self._ensure_collections()
+
+    @classmethod
+    def open(
+        cls,
+        location: str | Path,
+        *,
+        embedder: Embedder,
+        url: str | None = None,
+        api_key: str | None = None,
+        prefix: str = "alhf",
+    ) -> "MemoryStore":
+        """Open `url` if given, else `location`: ":memory:" or a folder for local mode."""
+        if url:
+            client = QdrantClient(url=url, api_key=api_key)
+        elif str(location) == ":memory:":
+            client = QdrantClient(location=":memory:")
+        else:
+            folder = Path(location)
+            folder.mkdir(parents=True, exist_ok=True)
+            try:
+                client = QdrantClient(path=str(folder))
+            except RuntimeError as exc:
+                if "already accessed" in str(exc):
+                    raise StoreLockedError(
+                        f"The memory folder {folder} is in use by another alhf process: close it, "
+                        "or run a Qdrant server and set memory.qdrant_url in config.yaml."
+                    ) from None
+                raise
+        return cls(client, embedder, prefix)
+
+    def close(self) -> None:
+        self._client.close()
+
+    # -- collections ---------------------------------------------------------------------------
+
+    def lesson_collection(self, component: Component) -> str:
+        return f"{self.prefix}_lessons_{component.value}"
+
+    @property
+    def corpus_collection(self) -> str:
+        return f"{self.prefix}_corpus"
+
+    def _ensure_collections(self) -> None:
+        names = [self.lesson_collection(c) for c in Component] + [self.corpus_collection]
+        for name in names:
+            if self._client.collection_exists(name):
+                size = self._client.get_collection(name).config.params.vectors.size  # type: ignore[union-attr]
+                if size != self.embedder.dim:
+                    raise AlhfError(
+                        f"Collection {name} holds {size}-dim vectors but the embedder "
+                        f"{self.embedder.name!r} makes {self.embedder.dim}: use the embedder it was built "
+                        "with, or a fresh data directory (ALHF_HOME)."
+                    )
+                continue
+            self._client.create_collection(
+                name, vectors_config=models.VectorParams(size=self.embedder.dim, distance=models.Distance.COSINE)
+            )
+
+    # -- lessons -------------------------------------------------------------------------------
+
+    def add_lessons(self, lessons: Iterable[Lesson]) -> None:
+        """Store lessons: one point per trigger text, all carrying the full lesson payload."""
+        by_component: dict[Component, list[models.PointStruct]] = {}
+        batch = list(lessons)
+        texts = [(lesson, text) for lesson in batch for text in lesson.trigger_texts()]
+        vectors = self.embedder.embed([text for _, text in texts]) if texts else []
+        for (lesson, text), vector in zip(texts, vectors):
+            payload = {"lesson": lesson.model_dump(mode="json"), "lesson_id": lesson.id, "matched_text": text}
+            payload.update(status=lesson.status.value, project=lesson.project)
+            point = models.PointStruct(id=_point_id(lesson.id, text), vector=vector.tolist(), payload=payload)
+            by_component.setdefault(lesson.component, []).append(point)
+        for lesson in batch:  # a re-stored lesson may have lost trigger texts: drop its old points
+            self._delete_points(lesson.component, lesson.id)
+        for component, points in by_component.items():
+            self._client.upsert(self.lesson_collection(component), points=points, wait=True)
+
+    def add_lesson(self, lesson: Lesson) -> None:
+        self.add_lessons([lesson])
+
+    def update_lesson(self, lesson: Lesson) -> None:
+        """Rewrite a lesson's payload (status, version, ...) without re-embedding."""
+        self._client.set_payload(
+            self.lesson_collection(lesson.component),
+            payload={"lesson": lesson.model_dump(mode="json"), "status": lesson.status.value},
+            points=self._lesson_filter(lesson.id),
+            wait=True,
+        )
+
+    def _lesson_filter(self, lesson_id: str) -> models.Filter:
+        return models.Filter(must=[models.FieldCondition(key="lesson_id", match=models.MatchValue(value=lesson_id))])
+
+    def _delete_points(self, component: Component, lesson_id: str) -> None:
+        self._client.delete(
+            self.lesson_collection(component),
+            points_selector=models.FilterSelector(filter=self._lesson_filter(lesson_id)),
+            wait=True,
+        )
+
+    def delete_lesson(self, lesson_id: str) -> bool:
+        lesson = self.get_lesson(lesson_id)
+        if lesson is None:
+            return False
+        self._delete_points(lesson.component, lesson_id)
+        return True
+
+    def get_lesson(self, lesson_id: str) -> Lesson | None:
+        for component in Component:
+            points, _ = self._client.scroll(
+                self.lesson_collection(component), scroll_filter=self._lesson_filter(lesson_id), limit=1
+            )
+            if points:
+                return Lesson.model_validate(points[0].payload["lesson"])  # type: ignore[index]
+        return None
+
+    def list_lessons(self, component: Component | None = None) -> list[Lesson]:
+        lessons: dict[str, Lesson] = {}
+        for comp in [component] if component else list(Component):
+            offset = None
+            while True:
+                points, offset = self._client.scroll(self.lesson_collection(comp), limit=256, offset=offset)
+                for point in points:
+                    lesson = Lesson.model_validate(point.payload["lesson"])  # type: ignore[index]
+                    lessons.setdefault(lesson.id, lesson)
+                if offset is None:
+                    break
+        return sorted(lessons.values(), key=lambda lesson: lesson.created_at)
+
+    def count_lessons(self, component: Component | None = None) -> int:
+        return len(self.list_lessons(component))
+
+    def search_lessons(
+        self, component: Component, vector: np.ndarray, *, limit: int = 5, project: str | None = None
+    ) -> list[LessonHit]:
+        """Best active lessons for a request vector, one hit per lesson (its best trigger text)."""
+        must = [models.FieldCondition(key="status", match=models.MatchValue(value=LessonStatus.ACTIVE.value))]
+        if project is not None:
+            must.append(models.FieldCondition(key="project", match=models.MatchValue(value=project)))
+        response = self._client.query_points(
+            self.lesson_collection(component),
+            query=vector.tolist(),
+            query_filter=models.Filter(must=must),
+            limit=limit * 4,  # several points per lesson: over-fetch, then keep each lesson's best
+            with_payload=True,
+        )
+        hits: dict[str, LessonHit] = {}
+        for point in response.points:
+            payload = point.payload or {}
+            lesson_id = payload["lesson_id"]
+            if lesson_id not in hits:
+                lesson = Lesson.model_validate(payload["lesson"])
+                hits[lesson_id] = LessonHit(lesson, float(point.score), payload.get("matched_text", ""))
+        return sorted(hits.values(), key=lambda hit: hit.score, reverse=True)[:limit]
+
+    # -- corpus --------------------------------------------------------------------------------
+
+    def replace_corpus(self, documents: list[Document]) -> None:
+        """Make the corpus exactly `documents` (re-embedding only when they changed)."""
+        current = {doc.id: doc for doc in self.list_documents()}
+        wanted = {doc.id: doc for doc in documents}
+        if current == wanted:
+            return
+        self._client.delete_collection(self.corpus_collection)
+        self._ensure_collections()
+        if not documents:
+            return
+        vectors = self.embedder.embed([f"{doc.title}. {doc.text}" for doc in documents])
+        points = [
+            models.PointStruct(id=_point_id("doc", doc.id), vector=vec.tolist(), payload=doc.model_dump())
+            for doc, vec in zip(documents, vectors)
+        ]
+        self._client.upsert(self.corpus_collection, points=points, wait=True)
+
+    def list_documents(self) -> list[Document]:
+        points, _ = self._client.scroll(self.corpus_collection, limit=10_000)
+        return sorted((Document.model_validate(p.payload) for p in points), key=lambda d: d.id)
+
+    def search_corpus(self, vector: np.ndarray, *, limit: int = 3) -> list[DocumentHit]:
+        response = self._client.query_points(
+            self.corpus_collection, query=vector.tolist(), limit=limit, with_payload=True
+        )
+        return [DocumentHit(Document.model_validate(p.payload), float(p.score)) for p in response.points]
+
+    def get_document(self, doc_id: str) -> Document | None:
+        points = self._client.retrieve(self.corpus_collection, ids=[_point_id("doc", doc_id)], with_payload=True)
+        return Document.model_validate(points[0].payload) if points else None

@@ -1,0 +1,1 @@
+"""Workflows: the turn pipeline, the interactive session, evaluation and the CLI."""

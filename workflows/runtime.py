@@ -1,0 +1,60 @@
+"""Builds everything one command needs from the config: data dir, embedder, store, model, traces."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from agents.fake_model import ModelScript
+from agents.llm import LLM
+from memory.consult import LessonMemory
+from memory.embedding import Embedder
+from memory.gate import RelevanceGate
+from memory.settings import build_embedder, open_store
+from memory.store import MemoryStore
+from workflows.config import AppConfig, data_dir
+from workflows.traces import TraceStore
+from workflows.turn import Assistant
+from workflows.workspace import Workspace, load_workspace
+
+__all__ = ["Runtime"]
+
+
+@dataclass
+class Runtime:
+    config: AppConfig
+    home: Path
+    embedder: Embedder
+    store: MemoryStore
+    traces: TraceStore
+    workspace: Workspace
+
+    @classmethod
+    def open(cls, config: AppConfig) -> "Runtime":
+        """Open the persistent store and database; the model is loaded separately (it is slow)."""
+        home = data_dir(config)
+        home.mkdir(parents=True, exist_ok=True)
+        embedder = build_embedder(config.memory, home)
+        store = open_store(config.memory, home / "qdrant", embedder)
+        try:
+            workspace = load_workspace(config.workspace)
+            store.replace_corpus(workspace.corpus)
+            traces = TraceStore(home / "alhf.db")
+        except Exception:
+            store.close()
+            raise
+        return cls(config, home, embedder, store, traces, workspace)
+
+    def llm(self, *, script: ModelScript | None = None, progress: Callable[[int, int], None] | None = None) -> LLM:
+        return LLM(self.config.model, self.home / "models", script=script, progress=progress)
+
+    def assistant(self, llm: LLM, *, user: str, memory_enabled: bool = True) -> Assistant:
+        memory = LessonMemory(self.store, RelevanceGate(self.config.memory.gate), project=self.config.project,
+                              enabled=memory_enabled)
+        return Assistant(llm=llm, memory=memory, registry=self.workspace.tool_registry(self.home / "workspaces"),
+                         traces=self.traces, user=user, top_k=self.config.retriever_top_k)
+
+    def close(self) -> None:
+        self.store.close()
+        self.traces.close()

@@ -1,0 +1,86 @@
+"""`alhf chat`: an interactive terminal session with human checkpoints."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Callable
+
+from rich.console import Console
+from rich.panel import Panel
+from rich.table import Table
+
+from agents.human import QUIT_WORDS, CallbackInput, HumanAgent, HumanMode
+from memory.records import GateDecision
+from workflows.turn import Assistant, Learned, TurnResult
+
+__all__ = ["ChatSession", "decisions_table"]
+
+_STAGE_TITLES = {"retriever": "Retriever -> context", "tool_planner": "ToolPlanner -> plan and tool results",
+                 "writer": "Writer -> answer"}
+
+
+def decisions_table(decisions: list[GateDecision], title: str) -> Table:
+    table = Table(title=title, title_justify="left", show_lines=False)
+    for column in ("component", "lesson", "score", "applied", "why"):
+        table.add_column(column)
+    for d in decisions:
+        table.add_row(d.component.value, d.lesson_text[:70], f"{d.score:.2f}", "yes" if d.passed else "no", d.reason)
+    return table
+
+
+class ChatSession:
+    """Reads requests from the terminal and runs turns; corrections at checkpoints are learned."""
+
+    def __init__(self, assistant: Assistant, mode: HumanMode, console: Console, read: Callable[[str], str],
+                 redo_after_correction: int = 1) -> None:
+        self.assistant = assistant
+        self.console = console
+        self.read = read
+        self.redo = redo_after_correction
+        self.session_id = uuid.uuid4().hex[:12]
+        self.human = HumanAgent(mode, CallbackInput(self._ask))
+
+    def _ask(self, prompt: str, stage: str, content: str) -> str:
+        self.console.print(Panel(content, title=_STAGE_TITLES.get(stage, stage), title_align="left"))
+        try:
+            return self.read("[bold]checkpoint[/] (Enter accepts, type a correction, /quit quits)> ")
+        except EOFError:
+            return "/quit"
+
+    def _show_learned(self, learned: Learned) -> None:
+        routing = learned.routing
+        for lesson in routing.lessons:
+            action = lesson.action.model_dump(exclude_defaults=True)
+            self.console.print(
+                f"[green]Learned[/] -> [bold]{lesson.component.value}[/] memory"
+                f"{' (router fell back to cue words)' if routing.fallback else ''}\n"
+                f"  lesson:     {lesson.text}\n  applies to: {lesson.trigger}"
+                + (f"\n  action:     {action}" if action else "")
+            )
+        self.console.print("[dim]Redoing the turn with what was learned...[/]")
+
+    def _show_result(self, result: TurnResult) -> None:
+        if self.human.human_input_mode == "NEVER":
+            self.console.print(Panel(result.answer or "(no answer)", title="answer", title_align="left"))
+        if result.decisions:
+            self.console.print(decisions_table(result.decisions, "Lessons consulted"))
+        else:
+            self.console.print("[dim]No lesson consulted: memory has none related to this request.[/]")
+        self.console.print(f"[dim]turn {result.turn_id} - {result.duration_ms / 1000:.1f}s[/]")
+
+    def run(self) -> None:
+        while True:
+            try:
+                request = self.read("[bold cyan]you>[/] ").strip()
+            except (EOFError, KeyboardInterrupt):
+                self.console.print()
+                return
+            if not request:
+                continue
+            if request.lower() in QUIT_WORDS:
+                return
+            result = self.assistant.run_turn(request, human=self.human, redo_after_correction=self.redo,
+                                             session_id=self.session_id, on_learned=self._show_learned)
+            self._show_result(result)
+            if result.quit:
+                return

@@ -1,0 +1,220 @@
+"""One request through the team: Retriever -> ToolPlanner -> Writer, with memory consulted by each,
+human checkpoints at the handoffs the human agent's mode allows, and corrections learned at once.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import structlog
+
+from agents.human import Checkpoint, CheckpointKind, HumanAgent
+from agents.llm import LLM
+from agents.retriever import Retrieval, RetrieverAgent
+from agents.router import FeedbackRouterAgent, Routing, TurnEvidence
+from agents.tool_planner import ToolPlan, ToolPlannerAgent
+from agents.tools import ToolRegistry
+from agents.writer import WriterAgent
+from memory.consult import Consultation, LessonMemory
+from memory.errors import AlhfError
+from memory.records import Component, GateDecision, Lesson
+from workflows.traces import TraceStore
+
+__all__ = ["Assistant", "TurnResult", "Learned"]
+
+log = structlog.get_logger("alhf.turn")
+
+
+@dataclass
+class Learned:
+    """A correction and what the router made of it."""
+
+    stage: str | None
+    text: str
+    routing: Routing
+
+
+@dataclass
+class TurnResult:
+    turn_id: str
+    request: str
+    retrieval: Retrieval
+    plan: ToolPlan
+    answer: str
+    consultations: dict[Component, Consultation]
+    checkpoints: list[Checkpoint] = field(default_factory=list)
+    learned: list[Learned] = field(default_factory=list)
+    quit: bool = False
+    duration_ms: float = 0.0
+
+    @property
+    def decisions(self) -> list[GateDecision]:
+        return [d for c in self.consultations.values() for d in c.decisions]
+
+    @property
+    def applied(self) -> list[Lesson]:
+        return [lesson for c in self.consultations.values() for lesson in c.applied]
+
+    def evidence(self) -> TurnEvidence:
+        return TurnEvidence(
+            request=self.request,
+            answer=self.answer,
+            documents=[(h.document.id, h.document.title) for h in self.retrieval.documents],
+            tools_run=[f"{c['tool']}({c['arguments']})" for c in self.plan.calls],
+            turn_id=self.turn_id,
+        )
+
+
+class Assistant:
+    """The team for one workspace: the three working agents, the router, memory and traces."""
+
+    def __init__(
+        self,
+        *,
+        llm: LLM,
+        memory: LessonMemory,
+        registry: ToolRegistry,
+        traces: TraceStore | None = None,
+        user: str = "unknown",
+        top_k: int = 3,
+    ) -> None:
+        self.llm = llm
+        self.memory = memory
+        self.traces = traces
+        self.user = user
+        store = memory.store
+        self.retriever = RetrieverAgent(store, store.embedder, top_k=top_k)
+        self.tool_planner = ToolPlannerAgent(llm, registry)
+        self.writer = WriterAgent(llm)
+        self.router = FeedbackRouterAgent(llm, [d.id for d in store.list_documents()], registry.names())
+
+    # -- one turn ------------------------------------------------------------------------------
+
+    def run_turn(
+        self, request: str, *, human: HumanAgent | None = None, generate: bool = True, redo_after_correction: int = 1,
+        session_id: str | None = None, on_learned: Callable[[Learned], None] | None = None,
+    ) -> TurnResult:
+        """Answer `request`. A correction at a checkpoint is learned, then the turn is redone with it."""
+        if not request.strip():
+            raise AlhfError("The request is empty: type a question.")
+        learned: list[Learned] = []
+        checkpoints: list[Checkpoint] = []
+        for attempt in range(redo_after_correction + 1):
+            result = self._attempt(request, human, generate, attempt < redo_after_correction, on_learned)
+            checkpoints += result.checkpoints
+            learned += result.learned
+            if result.quit or not result.learned:
+                break
+        result.checkpoints, result.learned = checkpoints, learned
+        self._record(result, human, session_id)
+        return result
+
+    def _attempt(
+        self, request: str, human: HumanAgent | None, generate: bool, allow_correction: bool,
+        on_learned: Callable[[Learned], None] | None,
+    ) -> TurnResult:
+        started = time.perf_counter()
+        turn_id = uuid.uuid4().hex[:12]
+        vector = self.memory.store.embedder.embed([request])[0]
+        consult = {c: self.memory.consult(c, vector, user=self.user) for c in Component}
+        retrieval = self.retriever.retrieve(request, vector, consult[Component.RETRIEVER])
+        result = TurnResult(turn_id, request, retrieval, ToolPlan(), "", consult)
+
+        def handoff(agent: Any, content: str) -> bool:
+            """Show the human one stage; True when the turn must stop here."""
+            if human is None:
+                return False
+            applied = consult[Component(agent.name)].applied
+            if applied:
+                content += "\nLessons applied: " + "; ".join(f'"{lesson.text}"' for lesson in applied)
+            checkpoint = human.checkpoint(agent, content)
+            result.checkpoints.append(checkpoint)
+            if checkpoint.kind is CheckpointKind.QUIT:
+                result.quit = True
+            elif checkpoint.kind is CheckpointKind.CORRECT:
+                learned = Learned(agent.name, checkpoint.text, self.learn(checkpoint.text, result, stage=agent.name))
+                result.learned.append(learned)
+                if on_learned:
+                    on_learned(learned)
+                return allow_correction
+            return result.quit
+
+        if handoff(self.retriever, retrieval.summary()):
+            return self._finish(result, started)
+        result.plan = self.tool_planner.plan(request, retrieval, consult[Component.TOOL_PLANNER].applied, generate=generate)
+        if handoff(self.tool_planner, result.plan.summary()):
+            return self._finish(result, started)
+        if generate:
+            result.answer = self.writer.write(request, retrieval, result.plan, consult[Component.WRITER].applied)
+            handoff(self.writer, result.answer)
+        return self._finish(result, started)
+
+    def _finish(self, result: TurnResult, started: float) -> TurnResult:
+        result.duration_ms = (time.perf_counter() - started) * 1000
+        return result
+
+    def _record(self, result: TurnResult, human: HumanAgent | None, session_id: str | None) -> None:
+        log.info(
+            "turn",
+            turn_id=result.turn_id,
+            mode=human.human_input_mode if human else "NEVER",
+            retrieved=len(result.decisions),
+            applied=[lesson.id for lesson in result.applied],
+            documents=[h.document.id for h in result.retrieval.documents],
+            tools=[c["tool"] for c in result.plan.calls],
+            corrections=len(result.learned),
+            duration_ms=round(result.duration_ms, 1),
+        )
+        if self.traces is None:
+            return
+        self.traces.record_turn(
+            {
+                "id": result.turn_id,
+                "session_id": session_id,
+                "user": self.user,
+                "mode": human.human_input_mode if human else "NEVER",
+                "request": result.request,
+                "answer": result.answer,
+                "memory_enabled": int(self.memory.enabled),
+                "retrieval": {"query": result.retrieval.query, "documents": [h.document.id for h in result.retrieval.documents]},
+                "tool_plan": {"calls": result.plan.calls, "results": [r.output for r in result.plan.results]},
+                "gate_decisions": [d.model_dump(mode="json") for d in result.decisions],
+                "applied_lessons": [lesson.id for lesson in result.applied],
+                "checkpoints": [{"stage": c.stage, "kind": c.kind.value, "text": c.text} for c in result.checkpoints],
+                "duration_ms": result.duration_ms,
+            }
+        )
+
+    # -- learning ------------------------------------------------------------------------------
+
+    def learn(
+        self, correction: str, turn: TurnResult, *, author: str | None = None, feedback_id: str | None = None,
+        stage: str | None = None,
+    ) -> Routing:
+        """Route a correction, store its lessons in the blamed components' memories."""
+        if not correction.strip():
+            raise AlhfError("The correction is empty: say what was wrong, e.g. 'use the 2024 policy'.")
+        routing = self.router.route(correction.strip(), turn.evidence(), author=author or self.user, feedback_id=feedback_id)
+        for lesson in routing.lessons:
+            lesson.project = self.memory.project
+        self.memory.store.add_lessons(routing.lessons)
+        log.info("learned", turn_id=turn.turn_id, components=[c.value for c in routing.components],
+                 lessons=[lesson.id for lesson in routing.lessons], fallback=routing.fallback)
+        if self.traces is not None:
+            self.traces.record_feedback(
+                {
+                    "id": feedback_id or uuid.uuid4().hex[:12],
+                    "turn_id": turn.turn_id,
+                    "author": author or self.user,
+                    "stage": stage,
+                    "text": correction,
+                    "components": [c.value for c in routing.components],
+                    "lesson_ids": [lesson.id for lesson in routing.lessons],
+                    "router_raw": routing.raw,
+                    "router_fallback": int(routing.fallback),
+                }
+            )
+        return routing
