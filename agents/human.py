@@ -13,6 +13,7 @@ from enum import Enum
 from typing import Any, Callable, Literal, Protocol
 
 from autogen import Agent, ConversableAgent
+from autogen.io.base import IOStream
 
 __all__ = [
     "HumanMode",
@@ -70,6 +71,19 @@ class Checkpoint:
     text: str = ""
 
 
+class _QuietStream:
+    """AutoGen's console events (termination banners) are not for our users; the session draws its own UI."""
+
+    def print(self, *objects: Any, sep: str = " ", end: str = "\n", flush: bool = False) -> None:
+        pass
+
+    def send(self, message: Any) -> None:
+        pass
+
+    def input(self, prompt: str = "", *, password: bool = False) -> str:
+        raise RuntimeError("HumanAgent reads input through its HumanInputSource, not the iostream")
+
+
 class HumanAgent(ConversableAgent):
     """The person in the loop. `checkpoint()` hands it one stage's output, the AutoGen way."""
 
@@ -98,7 +112,8 @@ class HumanAgent(ConversableAgent):
         self._stage, self._content, self._asked = stage_agent.name, content, None
         message = {"role": "user", "name": stage_agent.name, "content": content}
         self._consecutive_auto_reply_counter[stage_agent] = 0
-        self.generate_reply(messages=[message], sender=stage_agent)
+        with IOStream.set_default(_QuietStream()):
+            self.generate_reply(messages=[message], sender=stage_agent)
         if self._asked is None:
             return Checkpoint(stage_agent.name, CheckpointKind.NOT_ASKED)
         if self._asked.lower() in QUIT_WORDS:

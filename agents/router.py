@@ -27,9 +27,11 @@ Blame tool_planner only when a tool should have been run, or the wrong tool or a
 of code or SQL written in the answer text belongs to the writer.
 A person corrected an answer. Name the agent(s) at fault and write ONE general lesson for them.
 Reply with JSON only, with these keys:
+"fault": one short sentence: whose output contained the mistake (the documents chosen, the tool run, or the text written),
 "components": list of agent names at fault,
 "lesson": the rule to follow next time, general, imperative, one sentence,
-"applies_to": the kind of request the lesson applies to (topic and task, in general terms, not the exact question),
+"applies_to": the whole family of requests the lesson applies to, described broadly: the subject (and its synonyms) \
+and the task, e.g. "Questions asking for totals, sums or counts of orders, sales or revenue", not the exact question,
 "examples": two other requests, phrased differently, where the lesson applies,
 "type": one of content, tone, reasoning, tool_usage, format,
 "severity": one of low, medium, high,
@@ -41,7 +43,7 @@ _FEW_SHOT: list[tuple[str, dict[str, Any]]] = [
         "REQUEST: What is the warranty period for laptops?\nANSWER: Laptops have a 1 year warranty.\n"
         "DOCUMENTS USED: warranty-2019 (Warranty terms 2019), warranty-2023 (Warranty terms 2023)\nTOOLS RUN: none\n"
         "CORRECTION: That is the 2019 terms. The 2023 warranty document is the valid one.",
-        {"components": ["retriever"], "lesson": "Use the 2023 warranty terms document (warranty-2023), not the 2019 one.",
+        {"fault": "The retriever chose the outdated 2019 document.", "components": ["retriever"], "lesson": "Use the 2023 warranty terms document (warranty-2023), not the 2019 one.",
          "applies_to": "Questions about product warranty terms, coverage or warranty periods",
          "examples": ["Is a broken phone screen covered by warranty?", "How long are tablets under warranty?"],
          "type": "content", "severity": "high", "prefer_documents": ["warranty-2023"], "avoid_documents": ["warranty-2019"]},
@@ -50,8 +52,8 @@ _FEW_SHOT: list[tuple[str, dict[str, Any]]] = [
         "REQUEST: How many tickets did we close last week?\nANSWER: The dashboard notes say about 300.\n"
         "DOCUMENTS USED: dashboard-notes (Support dashboard notes)\nTOOLS RUN: none\n"
         "CORRECTION: Don't guess from notes, count them in the tickets table with SQL.",
-        {"components": ["tool_planner"], "lesson": "Count or sum ticket figures with a SQL query on the tickets table instead of quoting notes.",
-         "applies_to": "Questions asking for counts, totals or other figures about support tickets",
+        {"fault": "No SQL query was run; the figure came from notes.", "components": ["tool_planner"], "lesson": "Count or sum ticket figures with a SQL query on the tickets table instead of quoting notes.",
+         "applies_to": "Questions asking for counts, totals, numbers or other figures about support tickets",
          "examples": ["How many tickets are still open?", "What is the number of tickets per agent this month?"],
          "type": "tool_usage", "severity": "medium", "prefer_tools": ["sql"], "avoid_tools": []},
     ),
@@ -59,7 +61,7 @@ _FEW_SHOT: list[tuple[str, dict[str, Any]]] = [
         "REQUEST: Give me the top customers by sales.\nANSWER: Acme leads, then Globex and Initech.\n"
         "DOCUMENTS USED: customers (Customer list)\nTOOLS RUN: sql\n"
         "CORRECTION: Please always answer rankings as a markdown table with a rank column.",
-        {"components": ["writer"], "lesson": "Present rankings as a markdown table with a rank column.",
+        {"fault": "The writer formatted the answer as prose.", "components": ["writer"], "lesson": "Present rankings as a markdown table with a rank column.",
          "applies_to": "Requests for rankings or top-N lists of customers, products or other items",
          "examples": ["Which products sold best last quarter?", "List the five largest accounts."],
          "type": "format", "severity": "low"},
@@ -68,7 +70,7 @@ _FEW_SHOT: list[tuple[str, dict[str, Any]]] = [
         "REQUEST: How do I join first and last name in a SQL query?\nANSWER: Use CONCAT(first_name, ' ', last_name).\n"
         "DOCUMENTS USED: sql-style (SQL style guide)\nTOOLS RUN: none\n"
         "CORRECTION: We run SQLite, which has no CONCAT. Write first_name || ' ' || last_name.",
-        {"components": ["writer"], "lesson": "Write SQLite syntax: concatenate strings with ||, never CONCAT().",
+        {"fault": "The SQL written in the answer used a function SQLite lacks; no tool was involved.", "components": ["writer"], "lesson": "Write SQLite syntax: concatenate strings with ||, never CONCAT().",
          "applies_to": "Requests to write SQL queries that combine, format or concatenate text columns",
          "examples": ["Write a query that shows city and country in one column.", "How do I build a full address string in SQL?"],
          "type": "content", "severity": "medium"},

@@ -23,7 +23,7 @@ class GateSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     thresholds: dict[Component, float] = Field(
-        default_factory=lambda: {Component.RETRIEVER: 0.5, Component.TOOL_PLANNER: 0.5, Component.WRITER: 0.5}
+        default_factory=lambda: {Component.RETRIEVER: 0.54, Component.TOOL_PLANNER: 0.3, Component.WRITER: 0.4}
     )
     candidates: int = Field(5, ge=1, le=100, description="lessons retrieved per component before gating")
     max_applied: int = Field(3, ge=1, le=20, description="most lessons one component applies in a turn")

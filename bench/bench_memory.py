@@ -1,0 +1,486 @@
+"""Latency benchmark of alhf's lesson memory.
+
+Two measurements:
+
+1. **memory consult of one turn** - what `Assistant._attempt` does before any agent runs: embed the
+   request with the real `MiniLMEmbedder` (int8 ONNX, offline), then `LessonMemory.consult` for each of
+   the three components (Qdrant query with the status/project filter, then the relevance gate). Measured
+   with N lessons per component (default 1,000 and 10,000) in a Qdrant *local-mode store on disk*
+   (`MemoryStore.open(tmp/"qdrant", ...)`), over a set of varied requests; p50 / p95 in ms.
+   The embed time and each component's consult time are also reported separately.
+
+2. **full turn with the fake model** - `Assistant.run_turn(request)` with
+   `LLM(ModelSettings(provider="fake"))` on the demo workspace (corpus + SQLite tools), memory on vs
+   memory off (`LessonMemory(..., enabled=False)`), with ~1,000 lessons per component stored.
+
+How the stores are filled (the choices behind the numbers)
+----------------------------------------------------------
+* Embedding 30,000+ trigger texts with MiniLM on 2 cores would take several minutes (about 4.5 ms a
+  text in batches, and each lesson has 2 trigger texts), so the fill does NOT embed every text. A pool
+  of 500 real requests (demo-shop topics) is embedded once with MiniLM; each synthetic lesson is built on
+  one pool entry, and while filling, the store's embedder is swapped for `PoolNoiseEmbedder`, which
+  returns that entry's real MiniLM vector plus small Gaussian noise (sigma 0.03 per dimension, about
+  cos 0.86 to the base; seeded from the text, so deterministic), L2-normalised. The real embedder is put
+  back before anything is measured: every measured request is embedded by MiniLM for real.
+* Lessons look like the ones the feedback router makes: trigger "Requests like: <request>", one example
+  request (so 2 Qdrant points per lesson: 10,000 lessons = 20,000 points per collection), status
+  active, project "default"; some carry actions (prefer/avoid documents or tools, query expansions).
+* Lessons go in through the public `MemoryStore.add_lessons`, in batches of 500, so the payloads are
+  exactly the library's. One thing is bypassed while filling: `add_lessons` deletes each stored lesson's
+  old points with a filtered delete, and in Qdrant local mode a filtered delete checks the filter in
+  Python against every point of the collection, so filling N lessons costs O(N^2) (measured: the 2nd
+  batch of 1,000 lessons took 25 s, the 4th 52 s; 10k lessons per component would take ~30 min). Fill
+  lessons are new (fresh ids, no old points), so that delete is a no-op for them and the fill skips it
+  (`_delete_points` patched out on the store instance during the fill only). The real cost of learning
+  one lesson (embed + delete scan + upsert) is measured separately at each size ("learn 1 lesson").
+* The gate uses the calibrated thresholds from config.yaml (falls back to `GateSettings()`).
+* Turns run with `traces=None` (no SQLite trace writes) and structlog filtered to WARNING, so the
+  per-turn log line is not printed (nor timed).
+
+Usage:  .venv/bin/python bench/bench_memory.py [--sizes 1000 10000] [--requests 200] [--repeats 1]
+                                               [--turn-lessons 1000] [--turn-requests 100] [--json PATH]
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ["HF_HUB_OFFLINE"] = "1"  # the model is local; never ask a hub
+
+import argparse
+import contextlib
+import hashlib
+import json
+import logging
+import platform
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import warnings
+from pathlib import Path
+from typing import Iterator, Sequence
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import numpy as np  # noqa: E402
+
+from memory.consult import LessonMemory  # noqa: E402
+from memory.embedding import MiniLMEmbedder  # noqa: E402
+from memory.gate import GateSettings, RelevanceGate  # noqa: E402
+from memory.records import Component, Lesson, LessonAction  # noqa: E402
+from memory.store import MemoryStore  # noqa: E402
+
+# ---------------------------------------------------------------------------------------------
+# Synthetic but varied texts on the demo shop's topics
+# ---------------------------------------------------------------------------------------------
+
+PRODUCTS = ["speaker", "charger", "headphones", "tablet", "smartwatch", "keyboard", "webcam", "router",
+            "power bank", "earbuds", "monitor", "drone"]
+REGIONS = ["EU", "US", "APAC", "the UK", "Canada", "Germany", "Japan", "Brazil"]
+PERIODS = ["last week", "in Q1", "in April 2024", "this month", "last quarter", "in 2023", "since January",
+           "over the past 30 days", "in February", "yesterday"]
+PEOPLE = ["a customer", "my manager", "a reseller", "a new client", "our finance team", "a student",
+          "an angry customer", "a partner shop"]
+TEMPLATES = [
+    "How many days do I have to return a {product} bought {period}?",
+    "Can {person} get a refund for a {product} ordered from {region}?",
+    "What is the refund policy for {product} orders {period}?",
+    "Are refunds for a broken {product} paid back as store credit or to the card?",
+    "How long does standard shipping of a {product} to {region} take?",
+    "If I order a {product} at 4 pm, when does it ship to {region}?",
+    "Is express shipping available for a {product} to {region}?",
+    "Does the warranty cover a {product} that {person} dropped?",
+    "How long is the warranty on a {product} bought {period}?",
+    "What was the total revenue from {product} sales in {region} {period}?",
+    "Compute the average order amount in {region} {period}.",
+    "How many orders of {product} did we get from {region} {period}?",
+    "Sum the order amounts for {product} {period}, grouped by region.",
+    "How many support tickets about refunds are still open {period}?",
+    "List the open tickets about shipping of {product} orders.",
+    "When can {person} reach the support desk about a {product}?",
+    "Are urgent tickets from {region} answered on weekends?",
+    "Write a SQL query for the ISO week number of {product} orders {period}.",
+    "How do I truncate order dates to the month in PostgreSQL for {region} sales?",
+    "Which MySQL function gives the calendar week of an order placed {period}?",
+    "Draft a short, friendly reply to {person} asking about a late {product}.",
+    "Summarize our refund and warranty rules for {person} in two bullet points.",
+    "Explain to {person} why the {product} from {region} has not shipped yet.",
+    "What does the sales wiki say about revenue {period}?",
+    "Give me the figures for {product} returns in {region} as a table.",
+]
+
+LESSON_TEXTS = {
+    Component.RETRIEVER: [
+        "Cite the current 2024 refund policy, never the superseded 2021 one.",
+        "For shipping questions use the shipping times document.",
+        "For date functions use the PostgreSQL document, not the MySQL one.",
+        "Warranty questions need the warranty terms document.",
+    ],
+    Component.TOOL_PLANNER: [
+        "Compute revenue from the orders table with SQL instead of quoting the wiki.",
+        "Count tickets with a SQL query on the tickets table.",
+        "Use the calculator for averages of the tool results.",
+        "Filter orders by region with a WHERE clause.",
+    ],
+    Component.WRITER: [
+        "Answer in two short bullet points.",
+        "Use a friendly, apologetic tone with upset customers.",
+        "Give figures with their currency and the period they cover.",
+        "Write SQL for PostgreSQL, never MySQL functions like WEEKOFYEAR().",
+    ],
+}
+ACTIONS = {
+    Component.RETRIEVER: [
+        LessonAction(prefer_documents=["refunds-2024"], avoid_documents=["refunds-2021"]),
+        LessonAction(prefer_documents=["shipping"]),
+        LessonAction(prefer_documents=["pg-dates"], avoid_documents=["mysql-dates"]),
+        LessonAction(expand_query=["warranty terms"]),
+    ],
+    Component.TOOL_PLANNER: [
+        LessonAction(prefer_tools=["sql"], tool_argument_hints={"query": "SELECT SUM(amount) FROM orders"}),
+        LessonAction(prefer_tools=["sql"]),
+        LessonAction(prefer_tools=["calculator"]),
+        LessonAction(tool_argument_hints={"query": "use WHERE region = ..."}),
+    ],
+    Component.WRITER: [LessonAction(), LessonAction(), LessonAction(), LessonAction()],
+}
+
+
+def make_requests(n: int, seed: int) -> list[str]:
+    """n distinct requests from the templates (distinct seeds give mostly disjoint sets)."""
+    rng = random.Random(seed)
+    out: list[str] = []
+    seen: set[str] = set()
+    while len(out) < n:
+        text = rng.choice(TEMPLATES).format(
+            product=rng.choice(PRODUCTS), region=rng.choice(REGIONS), period=rng.choice(PERIODS),
+            person=rng.choice(PEOPLE))
+        if text not in seen:
+            seen.add(text)
+            out.append(text)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# The fill embedder
+# ---------------------------------------------------------------------------------------------
+
+
+class PoolNoiseEmbedder:
+    """Returns a noisy copy of a real MiniLM pool vector for each registered text (fill only)."""
+
+    name = "minilm"
+    dim = 384
+
+    def __init__(self, pool_vectors: np.ndarray, sigma: float = 0.03) -> None:
+        self.pool = pool_vectors
+        self.sigma = sigma
+        self.base_of: dict[str, int] = {}
+
+    def register(self, text: str, base: int) -> None:
+        self.base_of[text] = base
+
+    def embed(self, texts: Sequence[str]) -> list[np.ndarray]:
+        out = []
+        for text in texts:
+            seed = int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "little")
+            noise = np.random.default_rng(seed).normal(0.0, self.sigma, self.dim).astype(np.float32)
+            vec = self.pool[self.base_of[text]] + noise
+            out.append(vec / np.linalg.norm(vec))
+        return out
+
+
+def make_lessons(component: Component, start: int, stop: int, pool_texts: list[str],
+                 fill: PoolNoiseEmbedder, seed: int) -> list[Lesson]:
+    """Lessons start..stop-1 of a component, each on one pool request (registered with `fill`)."""
+    lessons = []
+    texts, actions = LESSON_TEXTS[component], ACTIONS[component]
+    for i in range(start, stop):
+        rng = random.Random(f"{seed}/{component.value}/{i}")
+        base = rng.randrange(len(pool_texts))
+        request = pool_texts[base]
+        kind = rng.randrange(len(texts))
+        trigger = f"Requests like: {request} (case {component.value}-{i})"
+        example = f"{request} [{i}]"
+        fill.register(trigger, base)
+        fill.register(example, base)
+        lessons.append(Lesson(
+            id=f"{component.value[:3]}{i:08d}", component=component, text=texts[kind], trigger=trigger,
+            trigger_examples=[example], action=actions[kind] if rng.random() < 0.5 else LessonAction(),
+            author="bench", source_request=request,
+        ))
+    return lessons
+
+
+@contextlib.contextmanager
+def filling(store: MemoryStore, fill: PoolNoiseEmbedder) -> Iterator[None]:
+    """Swap in the pool embedder and skip the per-lesson delete scan (fresh lessons have no old points)."""
+    real = store.embedder
+    store.embedder = fill
+    store._delete_points = lambda component, lesson_id: None  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        store.embedder = real
+        del store._delete_points  # back to the class method
+
+
+def fill_store(store: MemoryStore, fill: PoolNoiseEmbedder, have: int, want: int, pool_texts: list[str],
+               seed: int, batch: int = 500) -> float:
+    started = time.perf_counter()
+    with filling(store, fill):
+        for component in Component:
+            for lo in range(have, want, batch):
+                store.add_lessons(make_lessons(component, lo, min(lo + batch, want), pool_texts, fill, seed))
+    return time.perf_counter() - started
+
+
+# ---------------------------------------------------------------------------------------------
+# Measuring
+# ---------------------------------------------------------------------------------------------
+
+
+def pct(samples: Sequence[float], q: float) -> float:
+    return float(np.percentile(np.asarray(samples), q))
+
+
+def summary(samples_ms: Sequence[float]) -> dict[str, float]:
+    return {"n": len(samples_ms), "p50_ms": round(pct(samples_ms, 50), 3), "p95_ms": round(pct(samples_ms, 95), 3),
+            "mean_ms": round(float(np.mean(samples_ms)), 3), "max_ms": round(float(np.max(samples_ms)), 3)}
+
+
+def bench_consult(memory: LessonMemory, embedder: MiniLMEmbedder, requests: list[str], repeats: int,
+                  warmup: int = 5) -> dict:
+    for request in requests[:warmup]:
+        vector = embedder.embed([request])[0]
+        for component in Component:
+            memory.consult(component, vector, user="bench")
+    total, embed_ms = [], []
+    per_component: dict[Component, list[float]] = {c: [] for c in Component}
+    retrieved = applied = 0
+    for _ in range(repeats):
+        for request in requests:
+            t0 = time.perf_counter()
+            vector = embedder.embed([request])[0]
+            t1 = time.perf_counter()
+            embed_ms.append((t1 - t0) * 1000)
+            for component in Component:
+                c0 = time.perf_counter()
+                consultation = memory.consult(component, vector, user="bench")
+                per_component[component].append((time.perf_counter() - c0) * 1000)
+                retrieved += len(consultation.decisions)
+                applied += len(consultation.applied)
+            total.append((time.perf_counter() - t0) * 1000)
+    turns = len(total)
+    return {
+        "turn": summary(total),
+        "embed": summary(embed_ms),
+        "consult": {c.value: summary(v) for c, v in per_component.items()},
+        "avg_retrieved_per_turn": round(retrieved / turns, 2),
+        "avg_applied_per_turn": round(applied / turns, 2),
+    }
+
+
+def bench_learn(store: MemoryStore, count: int = 5) -> dict:
+    """The real path of learning one lesson: add_lesson (MiniLM embed + filtered delete + upsert)."""
+    samples, ids = [], []
+    for i in range(count):
+        lesson = Lesson(component=Component.WRITER, text="Answer in two short bullet points.",
+                        trigger=f"Requests like: summarize the refund rules for case {i}",
+                        trigger_examples=[f"Summarize the refund rules for case {i}"], author="bench")
+        t0 = time.perf_counter()
+        store.add_lesson(lesson)
+        samples.append((time.perf_counter() - t0) * 1000)
+        ids.append(lesson.id)
+    for lesson_id in ids:
+        store.delete_lesson(lesson_id)
+    return summary(samples)
+
+
+def bench_turns(args: argparse.Namespace, tmp: Path, embedder: MiniLMEmbedder, fill: PoolNoiseEmbedder,
+                pool_texts: list[str], gate: GateSettings) -> dict:
+    from agents.llm import LLM
+    from agents.settings import ModelSettings
+    from workflows.turn import Assistant
+    from workflows.workspace import load_workspace
+
+    workspace = load_workspace(None)
+    store = MemoryStore.open(tmp / "qdrant-turn", embedder=embedder)
+    try:
+        store.replace_corpus(workspace.corpus)
+        fill_s = fill_store(store, fill, 0, args.turn_lessons, pool_texts, args.seed)
+        llm = LLM(ModelSettings(provider="fake"), tmp / "models")
+        registry = workspace.tool_registry(tmp / "workspaces")
+        requests = make_requests(args.turn_requests, args.seed + 2)
+        out: dict = {"lessons_per_component": args.turn_lessons, "fill_s": round(fill_s, 1),
+                     "workspace": workspace.name, "tools": registry.names()}
+        for label, enabled in (("memory_off", False), ("memory_on", True)):
+            memory = LessonMemory(store, RelevanceGate(gate), enabled=enabled)
+            assistant = Assistant(llm=llm, memory=memory, registry=registry, traces=None, user="bench")
+            for request in requests[:5]:
+                assistant.run_turn(request)
+            samples, applied = [], 0
+            for _ in range(args.repeats):
+                for request in requests:
+                    t0 = time.perf_counter()
+                    result = assistant.run_turn(request)
+                    samples.append((time.perf_counter() - t0) * 1000)
+                    applied += len(result.applied)
+            out[label] = summary(samples) | {"avg_applied_per_turn": round(applied / len(samples), 2)}
+            log(f"  turn {label}: p50 {out[label]['p50_ms']:.1f} ms  p95 {out[label]['p95_ms']:.1f} ms")
+        return out
+    finally:
+        store.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# Main
+# ---------------------------------------------------------------------------------------------
+
+
+def log(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+def machine() -> dict:
+    cpu = platform.processor()
+    with contextlib.suppress(Exception):
+        for line in subprocess.run(["lscpu"], capture_output=True, text=True, check=True).stdout.splitlines():
+            if line.startswith("Model name"):
+                cpu = line.split(":", 1)[1].strip()
+    return {"cpu": cpu, "nproc": os.cpu_count(), "python": platform.python_version(),
+            "platform": platform.platform()}
+
+
+def gate_settings() -> GateSettings:
+    with contextlib.suppress(Exception):
+        from workflows.config import load_config
+        return load_config(ROOT / "config.yaml").memory.gate
+    return GateSettings()
+
+
+def versions() -> dict:
+    from importlib.metadata import version
+    out = {}
+    for name in ("qdrant-client", "fastembed", "onnxruntime", "autogen", "numpy"):
+        with contextlib.suppress(Exception):
+            out[name] = version(name)
+    return out
+
+
+def print_table(result: dict) -> None:
+    rows = [("measure", "lessons/comp", "points/coll", "n", "p50 ms", "p95 ms")]
+    for entry in result["consult"]:
+        rows.append(("consult turn (embed + 3 consults)", f"{entry['lessons_per_component']:,}",
+                     f"{entry['points_per_collection']:,}", str(entry["turn"]["n"]),
+                     f"{entry['turn']['p50_ms']:.2f}", f"{entry['turn']['p95_ms']:.2f}"))
+        rows.append(("  of which: MiniLM embed", "", "", "", f"{entry['embed']['p50_ms']:.2f}",
+                     f"{entry['embed']['p95_ms']:.2f}"))
+        for name, s in entry["consult"].items():
+            rows.append((f"  of which: consult {name}", "", "", "", f"{s['p50_ms']:.2f}", f"{s['p95_ms']:.2f}"))
+        rows.append(("learn 1 lesson (add_lesson)", f"{entry['lessons_per_component']:,}", "",
+                     str(entry["learn_one"]["n"]), f"{entry['learn_one']['p50_ms']:.2f}",
+                     f"{entry['learn_one']['p95_ms']:.2f}"))
+    turn = result.get("turn")
+    if turn:
+        for label in ("memory_off", "memory_on"):
+            rows.append((f"full turn, fake model, {label.replace('_', ' ')}", f"{turn['lessons_per_component']:,}",
+                         "", str(turn[label]["n"]), f"{turn[label]['p50_ms']:.2f}", f"{turn[label]['p95_ms']:.2f}"))
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    for j, row in enumerate(rows):
+        print("  ".join(cell.ljust(widths[i]) if i == 0 else cell.rjust(widths[i]) for i, cell in enumerate(row)))
+        if j == 0:
+            print("  ".join("-" * w for w in widths))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000], help="lessons per component")
+    parser.add_argument("--requests", type=int, default=200, help="distinct requests for the consult benchmark")
+    parser.add_argument("--repeats", type=int, default=1, help="timed passes over the request set")
+    parser.add_argument("--turn-lessons", type=int, default=1000, help="lessons per component for the turn benchmark")
+    parser.add_argument("--turn-requests", type=int, default=100, help="requests for the turn benchmark (0 skips it)")
+    parser.add_argument("--pool", type=int, default=500, help="real MiniLM vectors the fill lessons are built on")
+    parser.add_argument("--embedder-threads", type=int, default=1, help="MiniLMEmbedder threads (config default 1)")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--json", type=Path, help="write the results as JSON here")
+    args = parser.parse_args(argv)
+
+    import structlog
+
+    structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
+    logging.getLogger("autogen").setLevel(logging.ERROR)
+
+    started = time.perf_counter()
+    tmp = Path(tempfile.mkdtemp(prefix="alhf-bench-"))
+    caught: list[str] = []
+    try:
+        t0 = time.perf_counter()
+        embedder = MiniLMEmbedder(tmp / "minilm", threads=args.embedder_threads)
+        load_s = time.perf_counter() - t0
+        pool_texts = make_requests(args.pool, args.seed)
+        t0 = time.perf_counter()
+        fill = PoolNoiseEmbedder(np.stack(embedder.embed(pool_texts)))
+        pool_s = time.perf_counter() - t0
+        log(f"MiniLM loaded in {load_s:.1f} s; pool of {args.pool} real vectors embedded in {pool_s:.1f} s")
+        gate = gate_settings()
+        requests = make_requests(args.requests, args.seed + 1)
+
+        result: dict = {
+            "machine": machine(), "versions": versions(),
+            "settings": {"requests": args.requests, "repeats": args.repeats, "pool": args.pool,
+                         "noise_sigma": fill.sigma, "embedder_threads": args.embedder_threads,
+                         "gate": gate.model_dump(mode="json"), "store": "qdrant local mode, on disk",
+                         "seed": args.seed},
+            "embedder_load_s": round(load_s, 2), "pool_embed_s": round(pool_s, 2), "consult": [],
+        }
+        store = MemoryStore.open(tmp / "qdrant", embedder=embedder)
+        try:
+            memory = LessonMemory(store, RelevanceGate(gate))
+            have = 0
+            for size in sorted(set(args.sizes)):
+                with warnings.catch_warnings(record=True) as got:
+                    warnings.simplefilter("always")
+                    fill_s = fill_store(store, fill, have, size, pool_texts, args.seed)
+                caught += sorted({str(w.message) for w in got})
+                have = size
+                points = store._client.count(store.lesson_collection(Component.WRITER), exact=True).count
+                log(f"{size:,} lessons/component ({points:,} points/collection) filled in {fill_s:.1f} s; measuring")
+                entry = {"lessons_per_component": size, "points_per_collection": points, "fill_s": round(fill_s, 1)}
+                entry |= bench_consult(memory, embedder, requests, args.repeats)
+                entry["learn_one"] = bench_learn(store)
+                result["consult"].append(entry)
+                log(f"  consult turn: p50 {entry['turn']['p50_ms']:.1f} ms  p95 {entry['turn']['p95_ms']:.1f} ms")
+        finally:
+            store.close()
+
+        if args.turn_requests > 0:
+            log(f"full turns with the fake model, {args.turn_lessons:,} lessons/component")
+            result["turn"] = bench_turns(args, tmp, embedder, fill, pool_texts, gate)
+        result["warnings"] = caught
+        result["total_s"] = round(time.perf_counter() - started, 1)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+    m = result["machine"]
+    print(f"\nalhf memory benchmark - {m['cpu']}, {m['nproc']} CPUs, Python {m['python']}, "
+          f"qdrant-client {result['versions'].get('qdrant-client', '?')} (local mode, on disk)\n")
+    print_table(result)
+    for w in caught:
+        print(f"\nwarning while filling: {w}")
+    print(f"\ntotal {result['total_s']:.0f} s")
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(result, indent=2) + "\n")
+        print(f"wrote {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

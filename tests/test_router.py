@@ -1,0 +1,50 @@
+from pathlib import Path
+
+from memory.records import Component, LessonType
+from tests.helpers import make_assistant, routing_script
+
+
+def _turn(assistant, request="What was our total revenue in Q1 2024?"):
+    return assistant.run_turn(request)
+
+
+def test_router_stores_a_general_lesson_in_the_blamed_components_memory(tmp_path: Path):
+    route = {"components": ["tool_planner"], "lesson": "Compute revenue with SQL on the orders table.",
+             "applies_to": "Questions asking for revenue or order totals", "examples": ["What were EU sales?"],
+             "type": "tool_usage", "severity": "high", "prefer_tools": ["sql", "not_a_tool"], "avoid_tools": ["lookup_document"]}
+    assistant = make_assistant(tmp_path, script=routing_script(route))
+    turn = _turn(assistant)
+    routing = assistant.learn("Never take revenue from the wiki; use SQL.", turn, author="ana", feedback_id="f2")
+    [lesson] = routing.lessons
+    assert lesson.component is Component.TOOL_PLANNER and lesson.type is LessonType.TOOL_USAGE
+    assert lesson.action.prefer_tools == ["sql"]  # unknown tools are dropped
+    assert lesson.action.avoid_tools == ["lookup_document"]
+    assert lesson.trigger_examples[0] == turn.request  # the source request is always an example
+    assert (lesson.author, lesson.feedback_id, lesson.turn_id) == ("ana", "f2", turn.turn_id)
+    stored = assistant.memory.store.list_lessons(Component.TOOL_PLANNER)
+    assert [s.id for s in stored] == [lesson.id]
+    assert assistant.memory.store.list_lessons(Component.WRITER) == []
+
+
+def test_router_keeps_only_document_ids_that_exist(tmp_path: Path):
+    route = {"components": ["retriever"], "lesson": "Use refund policy v3.", "applies_to": "Refund questions",
+             "prefer_documents": ["refunds-9999"], "avoid_documents": ["refunds-2021"]}
+    assistant = make_assistant(tmp_path, script=routing_script(route))
+    routing = assistant.learn("You quoted the superseded policy; use refunds-2024.", _turn(assistant, "Refund window?"))
+    action = routing.lessons[0].action
+    assert action.prefer_documents == ["refunds-2024"]  # named in the correction, and exists
+    assert action.avoid_documents == ["refunds-2021"]
+
+
+def test_several_components_get_one_lesson_each(tmp_path: Path):
+    route = {"components": ["retriever", "writer"], "lesson": "Cite policy v3 and give days.", "applies_to": "Refund questions"}
+    assistant = make_assistant(tmp_path, script=routing_script(route))
+    routing = assistant.learn("Wrong policy and vague answer.", _turn(assistant))
+    assert sorted(l.component.value for l in routing.lessons) == ["retriever", "writer"]
+
+
+def test_unusable_model_reply_falls_back_to_cue_words(tmp_path: Path):
+    assistant = make_assistant(tmp_path, script=lambda messages, role: "I think the writer did it, maybe.")
+    routing = assistant.learn("Answer in a table format please.", _turn(assistant))
+    assert routing.fallback and [c.value for c in routing.components] == ["writer"]
+    assert routing.lessons[0].text == "Answer in a table format please."
