@@ -7,13 +7,13 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from autogen import ConversableAgent
 
 from memory.records import Component, Lesson, LessonAction, LessonType, Severity
 
 from agents.fake_model import keyword_routing
 from agents.json_reply import parse_json_object
 from agents.llm import LLM
+from agents.model_agent import ModelAgent
 
 __all__ = ["FeedbackRouterAgent", "Routing", "TurnEvidence"]
 
@@ -25,7 +25,8 @@ at fault when data should have been computed or fetched with a tool, or the wron
 SQL it writes for the person: syntax, functions, dialect).
 Blame tool_planner only when a tool should have been run, or the wrong tool or arguments were used; a correction \
 of code or SQL written in the answer text belongs to the writer.
-A person corrected an answer. Name the agent(s) at fault and write ONE general lesson for them.
+A person corrected an answer. CORRECTED AT, when given, names the agent whose output the person was looking at; \
+it is usually the one at fault. Name the agent(s) at fault and write ONE general lesson for them.
 Reply with JSON only, with these keys:
 "fault": one short sentence: whose output contained the mistake (the documents chosen, the tool run, or the text written),
 "components": list of agent names at fault,
@@ -36,7 +37,9 @@ and the task, e.g. "Questions asking for totals, sums or counts of orders, sales
 "type": one of content, tone, reasoning, tool_usage, format,
 "severity": one of low, medium, high,
 "prefer_documents" / "avoid_documents": document ids (retriever only),
-"prefer_tools" / "avoid_tools": tool names (tool_planner only)."""
+"prefer_tools" / "avoid_tools": tool names (tool_planner only).
+Write "lesson", "applies_to" and "examples" about the REQUEST and CORRECTION you are given; never copy them from \
+an earlier example."""
 
 _FEW_SHOT: list[tuple[str, dict[str, Any]]] = [
     (
@@ -87,6 +90,7 @@ class TurnEvidence:
     documents: list[tuple[str, str]] = field(default_factory=list)  # (id, title)
     tools_run: list[str] = field(default_factory=list)
     turn_id: str | None = None
+    stage: str | None = None  # the checkpoint where the person gave the correction
 
 
 @dataclass
@@ -110,7 +114,7 @@ def _enum(cls: Any, value: Any, default: Any) -> Any:
         return default
 
 
-class FeedbackRouterAgent(ConversableAgent):
+class FeedbackRouterAgent(ModelAgent):
     def __init__(self, llm: LLM, corpus_ids: list[str], tool_names: list[str]) -> None:
         super().__init__(name="feedback_router", system_message=SYSTEM, human_input_mode="NEVER",
                          llm_config=llm.llm_config("feedback_router", json_output=True),
@@ -127,13 +131,13 @@ class FeedbackRouterAgent(ConversableAgent):
         prompt = (
             f"REQUEST: {evidence.request}\nANSWER: {evidence.answer[:600] or '(not shown)'}\n"
             f"DOCUMENTS USED: {docs}\nTOOLS RUN: {', '.join(evidence.tools_run) or 'none'}\n"
-            f"CORRECTION: {correction}"
+            + (f"CORRECTED AT: the {evidence.stage} checkpoint\n" if evidence.stage else "")
+            + f"CORRECTION: {correction}"
         )
         return messages + [{"role": "user", "content": prompt}]
 
     def route(self, correction: str, evidence: TurnEvidence, *, author: str, feedback_id: str | None = None) -> Routing:
-        reply = self.generate_reply(messages=self._messages(correction, evidence))
-        raw = reply if isinstance(reply, str) else str(reply or "")
+        raw = self.complete(self._messages(correction, evidence))
         data = parse_json_object(raw) or {}
         names = [n.strip().lower().replace(" ", "_").replace("toolplanner", "tool_planner")
                  for n in _strings(data.get("components"))]

@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from autogen import ConversableAgent
 
 from memory.records import Lesson
 
 from agents.guidance import guidance_block
 from agents.json_reply import parse_json_object
 from agents.llm import LLM
+from agents.model_agent import ModelAgent
 from agents.retriever import Retrieval
 from agents.tools import ToolRegistry, ToolResult
 
@@ -38,7 +38,7 @@ class ToolPlan:
         )
 
 
-class ToolPlannerAgent(ConversableAgent):
+class ToolPlannerAgent(ModelAgent):
     def __init__(self, llm: LLM, registry: ToolRegistry) -> None:
         super().__init__(name="tool_planner", system_message=SYSTEM, human_input_mode="NEVER",
                          llm_config=llm.llm_config("tool_planner", json_output=True),
@@ -65,8 +65,7 @@ class ToolPlannerAgent(ConversableAgent):
             lines.append("ARGUMENT HINTS: " + "; ".join(f"{k}: {v}" for k, v in hints.items()))
         if lessons:
             lines.append(guidance_block(lessons))
-        reply = self.generate_reply(messages=[{"role": "user", "content": "\n\n".join(lines)}]) or ""
-        plan.raw = reply if isinstance(reply, str) else str(reply)
+        plan.raw = self.complete([{"role": "user", "content": "\n\n".join(lines)}])
         data = parse_json_object(plan.raw) or {}
         calls = data.get("tool_calls") or []
         for call in calls[:3] if isinstance(calls, list) else []:

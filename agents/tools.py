@@ -72,9 +72,17 @@ def sql_tool(database: Path, max_rows: int = 50) -> Tool:
     """Read-only SQL over one SQLite file."""
 
     def schema() -> str:
-        with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as conn:
-            rows = conn.execute("SELECT sql FROM sqlite_master WHERE type='table' AND sql IS NOT NULL").fetchall()
-        return "; ".join(r[0].replace("\n", " ") for r in rows)
+        """Each table's DDL and two sample rows: small models write better SQL when they see real values."""
+        conn = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+        try:
+            tables = conn.execute("SELECT name, sql FROM sqlite_master WHERE type='table' AND sql IS NOT NULL").fetchall()
+            parts = []
+            for name, ddl in tables:
+                sample = conn.execute(f'SELECT * FROM "{name}" LIMIT 2').fetchall()
+                parts.append(" ".join(ddl.split()) + (f" -- sample rows: {sample}" if sample else ""))
+        finally:
+            conn.close()
+        return "; ".join(parts)
 
     def run(query: str) -> str:
         statement = query.strip().rstrip(";").strip()

@@ -26,26 +26,50 @@ How the stores are filled (the choices behind the numbers)
   request (so 2 Qdrant points per lesson: 10,000 lessons = 20,000 points per collection), status
   active, project "default"; some carry actions (prefer/avoid documents or tools, query expansions).
 * Lessons go in through the public `MemoryStore.add_lessons`, in batches of 500, so the payloads are
-  exactly the library's. One thing is bypassed while filling: `add_lessons` deletes each stored lesson's
-  old points with a filtered delete, and in Qdrant local mode a filtered delete checks the filter in
-  Python against every point of the collection, so filling N lessons costs O(N^2) (measured: the 2nd
-  batch of 1,000 lessons took 25 s, the 4th 52 s; 10k lessons per component would take ~30 min). Fill
-  lessons are new (fresh ids, no old points), so that delete is a no-op for them and the fill skips it
-  (`_delete_points` patched out on the store instance during the fill only). The real cost of learning
-  one lesson (embed + delete scan + upsert) is measured separately at each size ("learn 1 lesson").
+  exactly the library's (new lessons are inserted without the delete scan that `replace=True` does).
+  The cost of learning one lesson and of `delete_lesson` are measured separately at each size.
+* A diagnostic splits the Qdrant query: `query_points` on one lesson collection with the store's
+  status/project filter vs the same query without a filter ("qdrant query, filtered / no filter").
+* Qdrant local mode persists every point in its own SQLite transaction (a commit, so an fsync, per
+  point: ~6 ms each on this machine's disk, i.e. ~6 min for 60,000 points). So the fill is written to a
+  local-mode folder on tmpfs (/dev/shm, when there is one), which is then closed and copied to a folder
+  on disk; the measured store is `MemoryStore.open(<disk folder>)` on that copy. Queries never write, so
+  where the fill was written does not change them; the time to open the store (local mode loads every
+  point into memory) is reported as "open store", and "learn 1 lesson" writes to the disk store.
 * The gate uses the calibrated thresholds from config.yaml (falls back to `GateSettings()`).
+* OpenBLAS threads are pinned to 1 (OPENBLAS_NUM_THREADS=1, set before numpy loads; `--blas-threads
+  default` leaves numpy's default). Qdrant local mode scores with a numpy matrix-vector product; with
+  the default OpenBLAS pool, a worker thread busy-waits between those calls and burns a second core for
+  the whole consult loop. On this 2-vCPU VM that made runs bimodal: the same consult took ~80 ms or
+  ~170 ms per turn at 1k lessons depending on the process (every function ~2x slower, as if the
+  spinning thread shared the physical core). With 1 BLAS thread the figures are stable.
 * Turns run with `traces=None` (no SQLite trace writes) and structlog filtered to WARNING, so the
   per-turn log line is not printed (nor timed).
 
 Usage:  .venv/bin/python bench/bench_memory.py [--sizes 1000 10000] [--requests 200] [--repeats 1]
-                                               [--turn-lessons 1000] [--turn-requests 100] [--json PATH]
+            [--turn-lessons 1000] [--turn-requests 100] [--blas-threads 1|default] [--json PATH]
 """
 
 from __future__ import annotations
 
 import os
+import sys
+
+
+def _blas_threads_arg(argv: list[str]) -> str:
+    """--blas-threads must act before numpy is imported, so it is read here, ahead of argparse."""
+    for i, arg in enumerate(argv):
+        if arg == "--blas-threads" and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith("--blas-threads="):
+            return arg.split("=", 1)[1]
+    return "1"
+
 
 os.environ["HF_HUB_OFFLINE"] = "1"  # the model is local; never ask a hub
+BLAS_THREADS = _blas_threads_arg(sys.argv[1:])
+if BLAS_THREADS != "default":
+    os.environ["OPENBLAS_NUM_THREADS"] = BLAS_THREADS
 
 import argparse
 import contextlib
@@ -56,7 +80,6 @@ import platform
 import random
 import shutil
 import subprocess
-import sys
 import tempfile
 import time
 import warnings
@@ -219,15 +242,13 @@ def make_lessons(component: Component, start: int, stop: int, pool_texts: list[s
 
 @contextlib.contextmanager
 def filling(store: MemoryStore, fill: PoolNoiseEmbedder) -> Iterator[None]:
-    """Swap in the pool embedder and skip the per-lesson delete scan (fresh lessons have no old points)."""
+    """Swap in the pool embedder while filling."""
     real = store.embedder
     store.embedder = fill
-    store._delete_points = lambda component, lesson_id: None  # type: ignore[method-assign]
     try:
         yield
     finally:
         store.embedder = real
-        del store._delete_points  # back to the class method
 
 
 def fill_store(store: MemoryStore, fill: PoolNoiseEmbedder, have: int, want: int, pool_texts: list[str],
@@ -238,6 +259,26 @@ def fill_store(store: MemoryStore, fill: PoolNoiseEmbedder, have: int, want: int
             for lo in range(have, want, batch):
                 store.add_lessons(make_lessons(component, lo, min(lo + batch, want), pool_texts, fill, seed))
     return time.perf_counter() - started
+
+
+def grow_and_open(fill_dir: Path, disk_dir: Path, embedder: MiniLMEmbedder, fill: PoolNoiseEmbedder, have: int,
+                  want: int, pool_texts: list[str], seed: int) -> tuple[MemoryStore, dict]:
+    """Grow the fill store (tmpfs) from `have` to `want` lessons per component, copy it to `disk_dir`,
+    and open the copy. Returns the open disk store and the fill / copy / open times."""
+    fill_store_ = MemoryStore.open(fill_dir, embedder=embedder)
+    try:
+        fill_s = fill_store(fill_store_, fill, have, want, pool_texts, seed)
+    finally:
+        fill_store_.close()
+    t0 = time.perf_counter()
+    if disk_dir.exists():
+        shutil.rmtree(disk_dir)
+    shutil.copytree(fill_dir, disk_dir, ignore=shutil.ignore_patterns(".lock"))
+    copy_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    store = MemoryStore.open(disk_dir, embedder=embedder)
+    open_s = time.perf_counter() - t0
+    return store, {"fill_s": round(fill_s, 1), "copy_s": round(copy_s, 1), "open_store_s": round(open_s, 2)}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -287,37 +328,60 @@ def bench_consult(memory: LessonMemory, embedder: MiniLMEmbedder, requests: list
 
 
 def bench_learn(store: MemoryStore, count: int = 5) -> dict:
-    """The real path of learning one lesson: add_lesson (MiniLM embed + filtered delete + upsert)."""
-    samples, ids = [], []
+    """The real paths of learning one lesson (add_lesson: MiniLM embed + filtered delete + upsert,
+    persisted on disk) and of forgetting it (delete_lesson: filtered scrolls + filtered delete)."""
+    learn, forget, lessons = [], [], []
     for i in range(count):
         lesson = Lesson(component=Component.WRITER, text="Answer in two short bullet points.",
                         trigger=f"Requests like: summarize the refund rules for case {i}",
                         trigger_examples=[f"Summarize the refund rules for case {i}"], author="bench")
         t0 = time.perf_counter()
         store.add_lesson(lesson)
-        samples.append((time.perf_counter() - t0) * 1000)
-        ids.append(lesson.id)
-    for lesson_id in ids:
-        store.delete_lesson(lesson_id)
-    return summary(samples)
+        learn.append((time.perf_counter() - t0) * 1000)
+        lessons.append(lesson)
+    for lesson in lessons:
+        t0 = time.perf_counter()
+        store.delete_lesson(lesson.id)
+        forget.append((time.perf_counter() - t0) * 1000)
+    return {"learn_one": summary(learn), "forget_one": summary(forget)}
 
 
-def bench_turns(args: argparse.Namespace, tmp: Path, embedder: MiniLMEmbedder, fill: PoolNoiseEmbedder,
-                pool_texts: list[str], gate: GateSettings) -> dict:
+def bench_raw_query(store: MemoryStore, embedder: MiniLMEmbedder, requests: list[str], count: int = 20) -> dict:
+    """Diagnostic: query_points on the writer collection with the store's filter vs without one."""
+    from qdrant_client import models
+
+    name = store.lesson_collection(Component.WRITER)
+    must = [models.FieldCondition(key="status", match=models.MatchValue(value="active")),
+            models.FieldCondition(key="project", match=models.MatchValue(value="default"))]
+    vectors = embedder.embed(requests[:count])
+    out = {}
+    for label, query_filter in (("filtered", models.Filter(must=must)), ("no_filter", None)):
+        samples = []
+        for vector in vectors:
+            t0 = time.perf_counter()
+            store._client.query_points(name, query=vector.tolist(), query_filter=query_filter, limit=20,
+                                       with_payload=True)
+            samples.append((time.perf_counter() - t0) * 1000)
+        out[label] = summary(samples)
+    return out
+
+
+def bench_turns(args: argparse.Namespace, tmp: Path, fill_root: Path, embedder: MiniLMEmbedder,
+                fill: PoolNoiseEmbedder, pool_texts: list[str], gate: GateSettings) -> dict:
     from agents.llm import LLM
     from agents.settings import ModelSettings
     from workflows.turn import Assistant
     from workflows.workspace import load_workspace
 
     workspace = load_workspace(None)
-    store = MemoryStore.open(tmp / "qdrant-turn", embedder=embedder)
+    store, times = grow_and_open(fill_root / "qdrant-turn", tmp / "qdrant-turn", embedder, fill, 0,
+                                 args.turn_lessons, pool_texts, args.seed)
     try:
         store.replace_corpus(workspace.corpus)
-        fill_s = fill_store(store, fill, 0, args.turn_lessons, pool_texts, args.seed)
         llm = LLM(ModelSettings(provider="fake"), tmp / "models")
         registry = workspace.tool_registry(tmp / "workspaces")
         requests = make_requests(args.turn_requests, args.seed + 2)
-        out: dict = {"lessons_per_component": args.turn_lessons, "fill_s": round(fill_s, 1),
+        out: dict = {"lessons_per_component": args.turn_lessons, **times,
                      "workspace": workspace.name, "tools": registry.names()}
         for label, enabled in (("memory_off", False), ("memory_on", True)):
             memory = LessonMemory(store, RelevanceGate(gate), enabled=enabled)
@@ -383,9 +447,14 @@ def print_table(result: dict) -> None:
                      f"{entry['embed']['p95_ms']:.2f}"))
         for name, s in entry["consult"].items():
             rows.append((f"  of which: consult {name}", "", "", "", f"{s['p50_ms']:.2f}", f"{s['p95_ms']:.2f}"))
-        rows.append(("learn 1 lesson (add_lesson)", f"{entry['lessons_per_component']:,}", "",
-                     str(entry["learn_one"]["n"]), f"{entry['learn_one']['p50_ms']:.2f}",
-                     f"{entry['learn_one']['p95_ms']:.2f}"))
+        for key, label in (("filtered", "diag: qdrant query, filtered"), ("no_filter", "diag: qdrant query, no filter")):
+            q = entry["qdrant_query"][key]
+            rows.append((label, "", "", str(q["n"]), f"{q['p50_ms']:.2f}", f"{q['p95_ms']:.2f}"))
+        for key, label in (("learn_one", "learn 1 lesson (add_lesson)"), ("forget_one", "forget 1 lesson (delete_lesson)")):
+            rows.append((label, f"{entry['lessons_per_component']:,}", "", str(entry[key]["n"]),
+                         f"{entry[key]['p50_ms']:.2f}", f"{entry[key]['p95_ms']:.2f}"))
+        rows.append(("open store (local mode load)", f"{entry['lessons_per_component']:,}", "", "1",
+                     f"{entry['open_store_s'] * 1000:.0f}", ""))
     turn = result.get("turn")
     if turn:
         for label in ("memory_off", "memory_on"):
@@ -408,6 +477,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--turn-requests", type=int, default=100, help="requests for the turn benchmark (0 skips it)")
     parser.add_argument("--pool", type=int, default=500, help="real MiniLM vectors the fill lessons are built on")
     parser.add_argument("--embedder-threads", type=int, default=1, help="MiniLMEmbedder threads (config default 1)")
+    parser.add_argument("--blas-threads", default="1",
+                        help="OPENBLAS_NUM_THREADS for this run ('default': leave numpy's own setting)")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--json", type=Path, help="write the results as JSON here")
     args = parser.parse_args(argv)
@@ -418,7 +489,9 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("autogen").setLevel(logging.ERROR)
 
     started = time.perf_counter()
-    tmp = Path(tempfile.mkdtemp(prefix="alhf-bench-"))
+    tmp = Path(tempfile.mkdtemp(prefix="alhf-bench-"))  # on disk: the measured stores
+    shm = Path("/dev/shm")
+    fill_root = Path(tempfile.mkdtemp(prefix="alhf-bench-fill-", dir=shm if shm.is_dir() else tmp))
     caught: list[str] = []
     try:
         t0 = time.perf_counter()
@@ -437,43 +510,48 @@ def main(argv: list[str] | None = None) -> int:
             "settings": {"requests": args.requests, "repeats": args.repeats, "pool": args.pool,
                          "noise_sigma": fill.sigma, "embedder_threads": args.embedder_threads,
                          "gate": gate.model_dump(mode="json"), "store": "qdrant local mode, on disk",
+                         "fill_written_on": str(fill_root.parent), "measured_store_on": str(tmp.parent),
+                         "OPENBLAS_NUM_THREADS": os.environ.get("OPENBLAS_NUM_THREADS", "(default)"),
                          "seed": args.seed},
             "embedder_load_s": round(load_s, 2), "pool_embed_s": round(pool_s, 2), "consult": [],
         }
-        store = MemoryStore.open(tmp / "qdrant", embedder=embedder)
-        try:
-            memory = LessonMemory(store, RelevanceGate(gate))
-            have = 0
-            for size in sorted(set(args.sizes)):
-                with warnings.catch_warnings(record=True) as got:
-                    warnings.simplefilter("always")
-                    fill_s = fill_store(store, fill, have, size, pool_texts, args.seed)
-                caught += sorted({str(w.message) for w in got})
+        have = 0
+        for size in sorted(set(args.sizes)):
+            with warnings.catch_warnings(record=True) as got:
+                warnings.simplefilter("always")
+                store, times = grow_and_open(fill_root / "qdrant", tmp / "qdrant", embedder, fill, have, size,
+                                             pool_texts, args.seed)
                 have = size
-                points = store._client.count(store.lesson_collection(Component.WRITER), exact=True).count
-                log(f"{size:,} lessons/component ({points:,} points/collection) filled in {fill_s:.1f} s; measuring")
-                entry = {"lessons_per_component": size, "points_per_collection": points, "fill_s": round(fill_s, 1)}
-                entry |= bench_consult(memory, embedder, requests, args.repeats)
-                entry["learn_one"] = bench_learn(store)
-                result["consult"].append(entry)
-                log(f"  consult turn: p50 {entry['turn']['p50_ms']:.1f} ms  p95 {entry['turn']['p95_ms']:.1f} ms")
-        finally:
-            store.close()
+                try:
+                    points = store._client.count(store.lesson_collection(Component.WRITER), exact=True).count
+                    log(f"{size:,} lessons/component ({points:,} points/collection): filled in "
+                        f"{times['fill_s']:.1f} s, disk store opened in {times['open_store_s']:.1f} s; measuring")
+                    entry = {"lessons_per_component": size, "points_per_collection": points, **times}
+                    entry |= bench_consult(LessonMemory(store, RelevanceGate(gate)), embedder, requests, args.repeats)
+                    entry["qdrant_query"] = bench_raw_query(store, embedder, requests)
+                    entry |= bench_learn(store)
+                finally:
+                    store.close()
+            caught += [m for m in dict.fromkeys(str(w.message) for w in got) if m not in caught]
+            result["consult"].append(entry)
+            log(f"  consult turn: p50 {entry['turn']['p50_ms']:.1f} ms  p95 {entry['turn']['p95_ms']:.1f} ms")
 
         if args.turn_requests > 0:
             log(f"full turns with the fake model, {args.turn_lessons:,} lessons/component")
-            result["turn"] = bench_turns(args, tmp, embedder, fill, pool_texts, gate)
+            result["turn"] = bench_turns(args, tmp, fill_root, embedder, fill, pool_texts, gate)
         result["warnings"] = caught
         result["total_s"] = round(time.perf_counter() - started, 1)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+        shutil.rmtree(fill_root, ignore_errors=True)
 
     m = result["machine"]
     print(f"\nalhf memory benchmark - {m['cpu']}, {m['nproc']} CPUs, Python {m['python']}, "
-          f"qdrant-client {result['versions'].get('qdrant-client', '?')} (local mode, on disk)\n")
+          f"qdrant-client {result['versions'].get('qdrant-client', '?')} (local mode, on disk), "
+          f"OPENBLAS_NUM_THREADS={result['settings']['OPENBLAS_NUM_THREADS']}\n")
     print_table(result)
     for w in caught:
-        print(f"\nwarning while filling: {w}")
+        print(f"\nwarning (Qdrant): {w}")
     print(f"\ntotal {result['total_s']:.0f} s")
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)

@@ -119,8 +119,12 @@ class MemoryStore:
 
     # -- lessons -------------------------------------------------------------------------------
 
-    def add_lessons(self, lessons: Iterable[Lesson]) -> None:
-        """Store lessons: one point per trigger text, all carrying the full lesson payload."""
+    def add_lessons(self, lessons: Iterable[Lesson], *, replace: bool = False) -> None:
+        """Store new lessons: one point per trigger text, all carrying the full lesson payload.
+
+        `replace=True` first drops the points of lessons stored before under the same ids (their
+        trigger texts may have changed); new lessons skip that, since it scans the collection.
+        """
         by_component: dict[Component, list[models.PointStruct]] = {}
         batch = list(lessons)
         texts = [(lesson, text) for lesson in batch for text in lesson.trigger_texts()]
@@ -130,7 +134,7 @@ class MemoryStore:
             payload.update(status=lesson.status.value, project=lesson.project)
             point = models.PointStruct(id=_point_id(lesson.id, text), vector=vector.tolist(), payload=payload)
             by_component.setdefault(lesson.component, []).append(point)
-        for lesson in batch:  # a re-stored lesson may have lost trigger texts: drop its old points
+        for lesson in batch if replace else []:
             self._delete_points(lesson.component, lesson.id)
         for component, points in by_component.items():
             self._client.upsert(self.lesson_collection(component), points=points, wait=True)
@@ -192,19 +196,29 @@ class MemoryStore:
     def search_lessons(
         self, component: Component, vector: np.ndarray, *, limit: int = 5, project: str | None = None
     ) -> list[LessonHit]:
-        """Best active lessons for a request vector, one hit per lesson (its best trigger text)."""
-        must = [models.FieldCondition(key="status", match=models.MatchValue(value=LessonStatus.ACTIVE.value))]
-        if project is not None:
-            must.append(models.FieldCondition(key="project", match=models.MatchValue(value=project)))
-        response = self._client.query_points(
-            self.lesson_collection(component),
-            query=vector.tolist(),
-            query_filter=models.Filter(must=must),
-            limit=limit * 4,  # several points per lesson: over-fetch, then keep each lesson's best
-            with_payload=True,
-        )
+        """Best active lessons for a request vector, one hit per lesson (its best trigger text).
+
+        Local mode evaluates payload filters in Python point by point (15x slower at 1k lessons), so
+        the first query is unfiltered and over-fetched; the filtered query runs only when inactive or
+        other-project lessons crowd out the top of the ranking.
+        """
+
+        def wanted(payload: dict) -> bool:
+            return payload.get("status") == LessonStatus.ACTIVE.value and project in (None, payload.get("project"))
+
+        collection = self.lesson_collection(component)
+        fetch = limit * 4  # several points per lesson: over-fetch, then keep each lesson's best
+        points = self._client.query_points(collection, query=vector.tolist(), limit=fetch, with_payload=True).points
+        kept = [p for p in points if wanted(p.payload or {})]
+        if len(points) == fetch and len({p.payload["lesson_id"] for p in kept}) < limit:  # type: ignore[index]
+            must = [models.FieldCondition(key="status", match=models.MatchValue(value=LessonStatus.ACTIVE.value))]
+            if project is not None:
+                must.append(models.FieldCondition(key="project", match=models.MatchValue(value=project)))
+            kept = self._client.query_points(
+                collection, query=vector.tolist(), query_filter=models.Filter(must=must), limit=fetch, with_payload=True
+            ).points
         hits: dict[str, LessonHit] = {}
-        for point in response.points:
+        for point in kept:
             payload = point.payload or {}
             lesson_id = payload["lesson_id"]
             if lesson_id not in hits:

@@ -81,3 +81,25 @@ def test_unknown_component_names_the_valid_ones():
     assert parse_component("Tool-Planner") is Component.TOOL_PLANNER
     with pytest.raises(UnknownComponentError, match="retriever, tool_planner, writer"):
         parse_component("summarizer")
+
+
+def test_search_skips_inactive_and_other_project_lessons():
+    from memory.records import LessonStatus
+
+    store = MemoryStore.open(":memory:", embedder=HashingEmbedder())
+    query = "group orders by week number in SQL"
+    crowd = [lesson(trigger=query, status=LessonStatus.PENDING) for _ in range(25)]
+    other = [lesson(trigger=query, project="other") for _ in range(5)]
+    active = lesson(trigger="SQL week number queries")
+    store.add_lessons([*crowd, *other, active])
+    hits = store.search_lessons(Component.WRITER, store.embedder.embed([query])[0], limit=3, project="default")
+    assert [h.lesson.id for h in hits] == [active.id]
+
+
+def test_restoring_a_lesson_with_new_triggers_replaces_its_points():
+    store = MemoryStore.open(":memory:", embedder=HashingEmbedder())
+    first = lesson(trigger="refund questions", trigger_examples=["refund window?"])
+    store.add_lesson(first)
+    store.add_lessons([first.model_copy(update={"trigger_examples": [], "version": 2})], replace=True)
+    hits = store.search_lessons(Component.WRITER, store.embedder.embed(["refund window?"])[0])
+    assert [(h.lesson.version, h.matched_text) for h in hits] == [(2, "refund questions")]

@@ -68,3 +68,10 @@ def test_empty_request_and_empty_correction_are_refused(tmp_path: Path):
     with pytest.raises(AlhfError, match="correction is empty"):
         assistant.learn("  ", turn)
     assert assistant.memory.store.count_lessons() == 0
+
+
+def test_agents_keep_answering_past_autogens_auto_reply_limit(tmp_path: Path):
+    assistant = make_assistant(tmp_path)
+    limit = assistant.writer.max_consecutive_auto_reply()
+    answers = [assistant.run_turn(f"How long does shipping take, case {i}?").answer for i in range(limit + 2)]
+    assert all(answers), "a turn came back empty after AutoGen's consecutive auto-reply limit"

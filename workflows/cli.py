@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
-import json
-import sys
-from enum import Enum
-from pathlib import Path
-from typing import Any, Callable, Optional
+import os
 
-import typer
-from rich.console import Console
-from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
-from rich.table import Table
+# Before numpy loads: an idle OpenBLAS worker spins on a second core between queries, which halves
+# throughput on small machines (bench/README.md). Users may still set their own value.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
-from memory.errors import AlhfError
-from memory.records import parse_component
-from workflows.config import AppConfig, acting_user, load_config
-from workflows.logging_setup import configure_logging
+import json  # noqa: E402
+import sys  # noqa: E402
+from enum import Enum  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import Any, Callable, Optional  # noqa: E402
+
+import typer  # noqa: E402
+from rich.console import Console  # noqa: E402
+from rich.markup import escape  # noqa: E402
+from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn  # noqa: E402
+from rich.table import Table  # noqa: E402
+
+from memory.errors import AlhfError  # noqa: E402
+from memory.records import parse_component  # noqa: E402
+from workflows.config import AppConfig, acting_user, load_config  # noqa: E402
+from workflows.logging_setup import configure_logging  # noqa: E402
 
 app = typer.Typer(
     help="alhf: a multi-agent assistant (Retriever, ToolPlanner, Writer) that learns from human corrections.\n\n"
@@ -51,7 +58,7 @@ ConfigOption = typer.Option(None, "--config", "-c", help="config.yaml to use (de
 
 
 def _fail(message: str) -> None:
-    err.print(f"[red]error:[/] {message}")
+    err.print(f"[red]error:[/] {escape(message)}")
     raise typer.Exit(2)
 
 
@@ -162,7 +169,7 @@ def ask(
                 "gate": [d.model_dump(mode="json") for d in result.decisions],
             }))
             return
-        console.print(result.answer)
+        console.print(escape(result.answer))
         if result.decisions:
             console.print(decisions_table(result.decisions, "Lessons consulted"))
     finally:
@@ -263,7 +270,7 @@ def memory_list(
     for column in ("id", "component", "lesson", "applies to", "author", "created"):
         table.add_column(column)
     for lesson in lessons:
-        table.add_row(lesson.id, lesson.component.value, lesson.text, lesson.trigger, lesson.author,
+        table.add_row(lesson.id, lesson.component.value, escape(lesson.text), escape(lesson.trigger), lesson.author,
                       f"{lesson.created_at:%Y-%m-%d %H:%M}")
     console.print(table)
 

@@ -6,8 +6,10 @@ import uuid
 from typing import Callable
 
 from rich.console import Console
+from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
+from rich.text import Text
 
 from agents.human import QUIT_WORDS, CallbackInput, HumanAgent, HumanMode
 from memory.records import GateDecision
@@ -24,7 +26,8 @@ def decisions_table(decisions: list[GateDecision], title: str) -> Table:
     for column in ("component", "lesson", "score", "applied", "why"):
         table.add_column(column)
     for d in decisions:
-        table.add_row(d.component.value, d.lesson_text[:70], f"{d.score:.2f}", "yes" if d.passed else "no", d.reason)
+        table.add_row(d.component.value, escape(d.lesson_text[:70]), f"{d.score:.2f}", "yes" if d.passed else "no",
+                      escape(d.reason))
     return table
 
 
@@ -39,13 +42,17 @@ class ChatSession:
         self.redo = redo_after_correction
         self.session_id = uuid.uuid4().hex[:12]
         self.human = HumanAgent(mode, CallbackInput(self._ask))
+        self._working = console.status("[dim]retriever -> tool planner -> writer ...[/]")
 
     def _ask(self, prompt: str, stage: str, content: str) -> str:
-        self.console.print(Panel(content, title=_STAGE_TITLES.get(stage, stage), title_align="left"))
+        self._working.stop()
+        self.console.print(Panel(Text(content), title=_STAGE_TITLES.get(stage, stage), title_align="left"))
         try:
             return self.read("[bold]checkpoint[/] (Enter accepts, type a correction, /quit quits)> ")
         except EOFError:
             return "/quit"
+        finally:
+            self._working.start()
 
     def _show_learned(self, learned: Learned) -> None:
         routing = learned.routing
@@ -54,14 +61,15 @@ class ChatSession:
             self.console.print(
                 f"[green]Learned[/] -> [bold]{lesson.component.value}[/] memory"
                 f"{' (router fell back to cue words)' if routing.fallback else ''}\n"
-                f"  lesson:     {lesson.text}\n  applies to: {lesson.trigger}"
-                + (f"\n  action:     {action}" if action else "")
+                f"  lesson:     {escape(lesson.text)}\n  applies to: {escape(lesson.trigger)}"
+                + (f"\n  action:     {escape(str(action))}" if action else "")
             )
         self.console.print("[dim]Redoing the turn with what was learned...[/]")
+        self._working.update("[dim]redoing the turn with the new lesson ...[/]")
 
     def _show_result(self, result: TurnResult) -> None:
         if self.human.human_input_mode == "NEVER":
-            self.console.print(Panel(result.answer or "(no answer)", title="answer", title_align="left"))
+            self.console.print(Panel(Text(result.answer or "(no answer)"), title="answer", title_align="left"))
         if result.decisions:
             self.console.print(decisions_table(result.decisions, "Lessons consulted"))
         else:
@@ -79,8 +87,13 @@ class ChatSession:
                 continue
             if request.lower() in QUIT_WORDS:
                 return
-            result = self.assistant.run_turn(request, human=self.human, redo_after_correction=self.redo,
-                                             session_id=self.session_id, on_learned=self._show_learned)
+            self._working.update("[dim]retriever -> tool planner -> writer ...[/]")
+            self._working.start()
+            try:
+                result = self.assistant.run_turn(request, human=self.human, redo_after_correction=self.redo,
+                                                 session_id=self.session_id, on_learned=self._show_learned)
+            finally:
+                self._working.stop()
             self._show_result(result)
             if result.quit:
                 return

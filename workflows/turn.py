@@ -197,7 +197,10 @@ class Assistant:
         """Route a correction, store its lessons in the blamed components' memories."""
         if not correction.strip():
             raise AlhfError("The correction is empty: say what was wrong, e.g. 'use the 2024 policy'.")
-        routing = self.router.route(correction.strip(), turn.evidence(), author=author or self.user, feedback_id=feedback_id)
+        evidence = turn.evidence()
+        # an early checkpoint shows one agent's output; the final one shows everything, so it names no culprit
+        evidence.stage = stage if stage in {"retriever", "tool_planner"} else None
+        routing = self.router.route(correction.strip(), evidence, author=author or self.user, feedback_id=feedback_id)
         for lesson in routing.lessons:
             lesson.project = self.memory.project
         self.memory.store.add_lessons(routing.lessons)

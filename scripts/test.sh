@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Installs what the tests need into .venv, then runs the fast suite (slow tests: add `-m slow`).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install.sh --test
+export HF_HUB_OFFLINE=1
+set +e
+.venv/bin/python -m pytest "$@"
+status=$?
+set -e
+if [ "$status" -eq 5 ]; then  # pytest: no test collected
+  echo "no test was collected"
+  exit 1
+fi
+exit "$status"
