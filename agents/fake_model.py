@@ -41,6 +41,8 @@ def _field(prompt: str, name: str) -> str:
 
 def test_model_reply(messages: list[dict[str, Any]], role: str) -> str:
     prompt = str(messages[-1].get("content") or "")
+    if role == "blame_classifier":
+        return json.dumps({"components": keyword_routing(_field(prompt, "CORRECTION"))})
     if role == "feedback_router":
         correction = _field(prompt, "CORRECTION")
         request = _field(prompt, "REQUEST")

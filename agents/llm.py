@@ -58,7 +58,12 @@ class LLM:
             return f"openai-compatible: {self.settings.model}"
         return "fake test model"
 
-    def llm_config(self, role: str, *, json_output: bool = False) -> dict[str, Any]:
+    def llm_config(
+        self, role: str, *, json_output: bool = False, json_schema: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """`json_output`: reply is a JSON object; `json_schema`: and it follows this schema (local models
+        enforce it with a grammar; OpenAI-compatible servers get json_object mode)."""
+        json_output = json_output or json_schema is not None
         s = self.settings
         entry: dict[str, Any]
         if s.provider == "openai":
@@ -77,6 +82,8 @@ class LLM:
         entry = {"model": s.provider, "model_client_cls": client_cls.__name__, "agent_role": role}
         if json_output:
             entry["json_output"] = True
+        if json_schema is not None:
+            entry["json_schema"] = json_schema
         return {"config_list": [entry], "cache_seed": None}
 
     def attach(self, agent: ConversableAgent) -> None:

@@ -133,7 +133,9 @@ class LlamaCppModelClient:
             "temperature": self._temperature,
             "max_tokens": int(params.get("max_tokens", self._max_tokens)),
         }
-        if params.get("json_output"):
+        if params.get("json_schema"):
+            request["response_format"] = {"type": "json_object", "schema": params["json_schema"]}
+        elif params.get("json_output"):
             request["response_format"] = {"type": "json_object"}
         with _LLAMA_LOCK:
             out = llama.create_chat_completion(**request)

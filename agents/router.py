@@ -15,7 +15,46 @@ from agents.json_reply import parse_json_object
 from agents.llm import LLM
 from agents.model_agent import ModelAgent
 
-__all__ = ["FeedbackRouterAgent", "Routing", "TurnEvidence"]
+__all__ = ["FeedbackRouterAgent", "Routing", "TurnEvidence", "BLAME_SCHEMA"]
+
+BLAME_SYSTEM = """Decide which agent made the mistake that a person corrects. The agents:
+- retriever: gave a wrong, outdated, superseded or irrelevant document or source as context. \
+The correction names the document, policy version or source that should have been used.
+- tool_planner: the data should have been computed or fetched with a tool (a SQL query on a database table, the \
+calculator) instead of being taken from documents or notes, or a tool ran with wrong arguments.
+- writer: the answer text itself is wrong: wording, format, tone, length, units, or the syntax, functions or \
+dialect of code or SQL written in the answer for the person.
+Reply with JSON: {"components": [agent names]}."""
+
+_BLAME_SHOTS: list[tuple[str, list[str]]] = [
+    ("REQUEST: What is the warranty period?\nDOCUMENTS USED: warranty-2019, warranty-2023\nTOOLS RUN: none\n"
+     "CORRECTION: That is the 2019 terms; the 2023 warranty document is the valid one.", ["retriever"]),
+    ("REQUEST: How many tickets did we close?\nDOCUMENTS USED: dashboard-notes\nTOOLS RUN: none\n"
+     "CORRECTION: Don't guess from notes, count them in the tickets table with SQL.", ["tool_planner"]),
+    ("REQUEST: How do I join first and last name in SQL?\nDOCUMENTS USED: sql-style\nTOOLS RUN: none\n"
+     "CORRECTION: We run SQLite, which has no CONCAT. Write first_name || ' ' || last_name.", ["writer"]),
+    ("REQUEST: Give me the top customers by sales.\nDOCUMENTS USED: customers\nTOOLS RUN: sql\n"
+     "CORRECTION: Please always answer rankings as a markdown table.", ["writer"]),
+    ("REQUEST: What is the average basket value?\nDOCUMENTS USED: kpi-notes\nTOOLS RUN: none\n"
+     "CORRECTION: The KPI notes are stale; compute it from the orders table with a query.", ["tool_planner"]),
+    ("REQUEST: How do I get today's date in SQL?\nDOCUMENTS USED: oracle-dates, pg-dates\nTOOLS RUN: none\n"
+     "CORRECTION: We are on PostgreSQL, not Oracle. Use CURRENT_DATE, never SYSDATE.", ["writer"]),
+    ("REQUEST: Which plan includes phone support?\nDOCUMENTS USED: pricing-2022, faq\nTOOLS RUN: none\n"
+     "CORRECTION: Wrong source: use the current pricing page (pricing-2025), the 2022 one is retired.", ["retriever"]),
+]
+
+BLAME_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "components": {
+            "type": "array",
+            "items": {"type": "string", "enum": [c.value for c in Component]},
+            "minItems": 1,
+            "maxItems": 3,
+        }
+    },
+    "required": ["components"],
+}
 
 SYSTEM = """You are the FeedbackRouter of a team of three agents:
 - retriever: chooses which documents are given as context (wrong, outdated or superseded document, missing source).
@@ -107,6 +146,11 @@ def _strings(value: Any) -> list[str]:
     return [str(v) for v in value if str(v).strip()] if isinstance(value, list) else []
 
 
+def _components(value: Any) -> list[Component]:
+    names = [n.strip().lower().replace(" ", "_").replace("toolplanner", "tool_planner") for n in _strings(value)]
+    return [Component(n) for n in dict.fromkeys(names) if n in {c.value for c in Component}]
+
+
 def _enum(cls: Any, value: Any, default: Any) -> Any:
     try:
         return cls(str(value).strip().lower())
@@ -122,26 +166,43 @@ class FeedbackRouterAgent(ModelAgent):
         llm.attach(self)
         self.corpus_ids = corpus_ids
         self.tool_names = tool_names
+        # Blame is a separate, schema-constrained classification: small models pick the component far
+        # more reliably when that is the only thing they are asked.
+        self.blame = ModelAgent(name="blame_classifier", system_message=BLAME_SYSTEM, human_input_mode="NEVER",
+                                llm_config=llm.llm_config("blame_classifier", json_schema=BLAME_SCHEMA))
+        llm.attach(self.blame)
+
+    def _evidence_text(self, correction: str, evidence: TurnEvidence, *, answer: bool) -> str:
+        docs = ", ".join(f"{doc_id} ({title})" for doc_id, title in evidence.documents) or "none"
+        return (
+            f"REQUEST: {evidence.request}\n"
+            + (f"ANSWER: {evidence.answer[:600] or '(not shown)'}\n" if answer else "")
+            + f"DOCUMENTS USED: {docs}\nTOOLS RUN: {', '.join(evidence.tools_run) or 'none'}\n"
+            + (f"CORRECTED AT: the {evidence.stage} checkpoint\n" if evidence.stage else "")
+            + f"CORRECTION: {correction}"
+        )
+
+    def classify(self, correction: str, evidence: TurnEvidence) -> list[Component]:
+        messages: list[dict[str, str]] = []
+        for prompt, components in _BLAME_SHOTS:
+            messages += [{"role": "user", "content": prompt},
+                         {"role": "assistant", "content": json.dumps({"components": components})}]
+        messages.append({"role": "user", "content": self._evidence_text(correction, evidence, answer=False)})
+        # the answer is left out on purpose: a long answer drowns the correction for a small model
+        data = parse_json_object(self.blame.complete(messages)) or {}
+        return _components(data.get("components"))
 
     def _messages(self, correction: str, evidence: TurnEvidence) -> list[dict[str, str]]:
         messages: list[dict[str, str]] = []
         for prompt, reply in _FEW_SHOT:
             messages += [{"role": "user", "content": prompt}, {"role": "assistant", "content": json.dumps(reply)}]
-        docs = ", ".join(f"{doc_id} ({title})" for doc_id, title in evidence.documents) or "none"
-        prompt = (
-            f"REQUEST: {evidence.request}\nANSWER: {evidence.answer[:600] or '(not shown)'}\n"
-            f"DOCUMENTS USED: {docs}\nTOOLS RUN: {', '.join(evidence.tools_run) or 'none'}\n"
-            + (f"CORRECTED AT: the {evidence.stage} checkpoint\n" if evidence.stage else "")
-            + f"CORRECTION: {correction}"
-        )
-        return messages + [{"role": "user", "content": prompt}]
+        return messages + [{"role": "user", "content": self._evidence_text(correction, evidence, answer=True)}]
 
     def route(self, correction: str, evidence: TurnEvidence, *, author: str, feedback_id: str | None = None) -> Routing:
+        blamed = self.classify(correction, evidence)
         raw = self.complete(self._messages(correction, evidence))
         data = parse_json_object(raw) or {}
-        names = [n.strip().lower().replace(" ", "_").replace("toolplanner", "tool_planner")
-                 for n in _strings(data.get("components"))]
-        components = [Component(n) for n in dict.fromkeys(names) if n in {c.value for c in Component}]
+        components = blamed or _components(data.get("components"))
         fallback = not components
         if fallback:
             components = [Component(n) for n in keyword_routing(correction)]
@@ -171,8 +232,9 @@ class FeedbackRouterAgent(ModelAgent):
     def _action(self, component: Component, data: dict[str, Any], correction: str) -> LessonAction:
         """Only actions the component can take, naming only documents and tools that exist."""
         if component is Component.RETRIEVER:
-            named = [doc for doc in self.corpus_ids if re.search(rf"\b{re.escape(doc)}\b", correction)]
-            prefer = [d for d in dict.fromkeys(_strings(data.get("prefer_documents")) + named) if d in self.corpus_ids]
+            prefer = [d for d in dict.fromkeys(_strings(data.get("prefer_documents"))) if d in self.corpus_ids]
+            if not prefer:  # the model gave none: take documents the correction names
+                prefer = [doc for doc in self.corpus_ids if re.search(rf"\b{re.escape(doc)}\b", correction)]
             avoid = [d for d in _strings(data.get("avoid_documents")) if d in self.corpus_ids and d not in prefer]
             return LessonAction(prefer_documents=prefer, avoid_documents=avoid,
                                 expand_query=_strings(data.get("expand_query"))[:5])

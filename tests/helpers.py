@@ -22,9 +22,10 @@ def routing_script(route: dict[str, Any] | Callable[[str], dict[str, Any]]) -> M
     """A model script whose router replies with `route` (a dict, or a function of the prompt)."""
 
     def script(messages: list[dict[str, Any]], role: str) -> str:
-        if role == "feedback_router":
+        if role in ("feedback_router", "blame_classifier"):
             prompt = str(messages[-1]["content"])
-            return json.dumps(route(prompt) if callable(route) else route)
+            reply = route(prompt) if callable(route) else route
+            return json.dumps({"components": reply["components"]} if role == "blame_classifier" else reply)
         return test_model_reply(messages, role)
 
     return script
