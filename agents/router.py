@@ -138,6 +138,7 @@ class Routing:
     lessons: list[Lesson]
     raw: str = ""
     fallback: bool = False  # the model's reply was unusable; cue words decided the routing
+    reinforced: list[str] = field(default_factory=list)  # ids of existing lessons this correction repeated
 
 
 def _strings(value: Any) -> list[str]:

@@ -116,6 +116,8 @@ class Lesson(BaseModel):
     turn_id: str | None = None
     feedback_text: str = ""
     feedback_id: str | None = None
+    reinforcements: int = Field(0, description="times the same correction was given again")
+    last_seen_at: datetime | None = None
 
     def is_expired(self, now: datetime | None = None) -> bool:
         return self.expires_at is not None and self.expires_at <= (now or utc_now())

@@ -9,10 +9,12 @@ to stop the other process or point `memory.qdrant_url` at a Qdrant server.
 
 from __future__ import annotations
 
+import functools
+import threading
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Any, Callable, Iterable, TypeVar
 
 import numpy as np
 from qdrant_client import QdrantClient, models
@@ -41,6 +43,20 @@ class DocumentHit:
     score: float
 
 
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _serialized(method: _F) -> _F:
+    """Batch workers share one store; the local-mode client is not safe under concurrent use."""
+
+    @functools.wraps(method)
+    def wrapper(self: "MemoryStore", *args: Any, **kwargs: Any) -> Any:
+        with self._lock:
+            return method(self, *args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
 def _point_id(*parts: str) -> str:
     return str(uuid.uuid5(_NAMESPACE, "/".join(parts)))
 
@@ -56,6 +72,7 @@ class MemoryStore:
 
     def __init__(self, client: QdrantClient, embedder: Embedder, prefix: str = "alhf") -> None:
         self._client = client
+        self._lock = threading.RLock()
         self.embedder = embedder
         self.prefix = prefix
         self._ensure_collections()
@@ -119,6 +136,7 @@ class MemoryStore:
 
     # -- lessons -------------------------------------------------------------------------------
 
+    @_serialized
     def add_lessons(self, lessons: Iterable[Lesson], *, replace: bool = False) -> None:
         """Store new lessons: one point per trigger text, all carrying the full lesson payload.
 
@@ -142,6 +160,7 @@ class MemoryStore:
     def add_lesson(self, lesson: Lesson) -> None:
         self.add_lessons([lesson])
 
+    @_serialized
     def update_lesson(self, lesson: Lesson) -> None:
         """Rewrite a lesson's payload (status, version, ...) without re-embedding."""
         self._client.set_payload(
@@ -161,6 +180,7 @@ class MemoryStore:
             wait=True,
         )
 
+    @_serialized
     def delete_lesson(self, lesson_id: str) -> bool:
         lesson = self.get_lesson(lesson_id)
         if lesson is None:
@@ -168,6 +188,7 @@ class MemoryStore:
         self._delete_points(lesson.component, lesson_id)
         return True
 
+    @_serialized
     def get_lesson(self, lesson_id: str) -> Lesson | None:
         for component in Component:
             points, _ = self._client.scroll(
@@ -177,6 +198,7 @@ class MemoryStore:
                 return Lesson.model_validate(points[0].payload["lesson"])  # type: ignore[index]
         return None
 
+    @_serialized
     def list_lessons(self, component: Component | None = None) -> list[Lesson]:
         lessons: dict[str, Lesson] = {}
         for comp in [component] if component else list(Component):
@@ -193,6 +215,7 @@ class MemoryStore:
     def count_lessons(self, component: Component | None = None) -> int:
         return len(self.list_lessons(component))
 
+    @_serialized
     def search_lessons(
         self, component: Component, vector: np.ndarray, *, limit: int = 5, project: str | None = None
     ) -> list[LessonHit]:
@@ -228,6 +251,7 @@ class MemoryStore:
 
     # -- corpus --------------------------------------------------------------------------------
 
+    @_serialized
     def replace_corpus(self, documents: list[Document]) -> None:
         """Make the corpus exactly `documents` (re-embedding only when they changed)."""
         current = {doc.id: doc for doc in self.list_documents()}
@@ -245,16 +269,19 @@ class MemoryStore:
         ]
         self._client.upsert(self.corpus_collection, points=points, wait=True)
 
+    @_serialized
     def list_documents(self) -> list[Document]:
         points, _ = self._client.scroll(self.corpus_collection, limit=10_000)
         return sorted((Document.model_validate(p.payload) for p in points), key=lambda d: d.id)
 
+    @_serialized
     def search_corpus(self, vector: np.ndarray, *, limit: int = 3) -> list[DocumentHit]:
         response = self._client.query_points(
             self.corpus_collection, query=vector.tolist(), limit=limit, with_payload=True
         )
         return [DocumentHit(Document.model_validate(p.payload), float(p.score)) for p in response.points]
 
+    @_serialized
     def get_document(self, doc_id: str) -> Document | None:
         points = self._client.retrieve(self.corpus_collection, ids=[_point_id("doc", doc_id)], with_payload=True)
         return Document.model_validate(points[0].payload) if points else None

@@ -23,9 +23,20 @@ def test_blank_database_migrates_to_the_exact_schema(tmp_path: Path):
                      "router_raw", "router_fallback"],
         "turns": ["id", "created_at", "session_id", "user", "mode", "request", "answer", "memory_enabled", "retrieval",
                   "tool_plan", "gate_decisions", "applied_lessons", "checkpoints", "duration_ms"],
+        "runs": ["id", "created_at", "tasks_path", "template", "status", "finished_at"],
+        "tasks": ["run_id", "task_id", "line_no", "request", "metadata", "status", "error", "started_at", "finished_at"],
+        "review_items": ["id", "run_id", "task_id", "turn_id", "created_at", "request", "answer", "documents",
+                         "tool_calls", "lessons_applied", "template", "status"],
+        "decisions": ["id", "item_id", "reviewer", "decided_at", "verdict", "correction", "reason", "assessment",
+                      "components", "lesson_ids", "learn_status", "repeated"],
+        "learning_inbox": ["id", "decision_id", "item_id", "text", "author", "created_at", "status", "processed_at",
+                           "error"],
+        "sqlite_sequence": ["name", "seq"],
     }
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert TraceStore(db).applied_migrations() == ["m001_initial"]  # reopening applies nothing twice
+    names = [r[0] for r in conn.execute("SELECT name FROM _migrations ORDER BY name")]
+    assert names == ["m001_initial", "m002_review_queue"]
+    assert TraceStore(db).applied_migrations() == names  # reopening applies nothing twice
 
 
 def test_sql_tool_is_read_only(tmp_path: Path):

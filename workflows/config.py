@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from agents.settings import ModelSettings
 from memory.errors import AlhfError
 from memory.settings import MemorySettings
+from workflows.review_templates import ReviewSettings
 
 __all__ = ["AppConfig", "SessionSettings", "load_config", "data_dir", "acting_user", "ConfigError"]
 
@@ -42,6 +43,7 @@ class AppConfig(BaseModel):
     model: ModelSettings = Field(default_factory=ModelSettings)
     memory: MemorySettings = Field(default_factory=MemorySettings)
     session: SessionSettings = Field(default_factory=SessionSettings)
+    review: ReviewSettings = Field(default_factory=ReviewSettings)
 
 
 def _describe(error: ValidationError, source: Path) -> str:

@@ -57,6 +57,10 @@ class ChatSession:
     def _show_learned(self, learned: Learned) -> None:
         routing = learned.routing
         for lesson in routing.lessons:
+            if lesson.id in routing.reinforced:
+                self.console.print(f"[yellow]Already known[/] -> {lesson.component.value} lesson {lesson.id} "
+                                   f"reinforced ({lesson.reinforcements} repeat(s)): {escape(lesson.text)}")
+                continue
             action = lesson.action.model_dump(exclude_defaults=True)
             self.console.print(
                 f"[green]Learned[/] -> [bold]{lesson.component.value}[/] memory"

@@ -21,6 +21,7 @@ from agents.writer import WriterAgent
 from memory.consult import Consultation, LessonMemory
 from memory.errors import AlhfError
 from memory.records import Component, GateDecision, Lesson
+from memory.repeats import find_repeat, reinforce
 from workflows.traces import TraceStore
 
 __all__ = ["Assistant", "TurnResult", "Learned"]
@@ -191,26 +192,35 @@ class Assistant:
     # -- learning ------------------------------------------------------------------------------
 
     def learn(
-        self, correction: str, turn: TurnResult, *, author: str | None = None, feedback_id: str | None = None,
-        stage: str | None = None,
+        self, correction: str, turn: TurnResult | TurnEvidence, *, author: str | None = None,
+        feedback_id: str | None = None, stage: str | None = None,
     ) -> Routing:
-        """Route a correction, store its lessons in the blamed components' memories."""
+        """Route a correction of a live turn (or of a reviewed batch output), store its lessons in the
+        blamed components' memories; a correction that repeats a known lesson reinforces it."""
         if not correction.strip():
             raise AlhfError("The correction is empty: say what was wrong, e.g. 'use the 2024 policy'.")
-        evidence = turn.evidence()
+        evidence = turn.evidence() if isinstance(turn, TurnResult) else turn
         # an early checkpoint shows one agent's output; the final one shows everything, so it names no culprit
         evidence.stage = stage if stage in {"retriever", "tool_planner"} else None
         routing = self.router.route(correction.strip(), evidence, author=author or self.user, feedback_id=feedback_id)
-        for lesson in routing.lessons:
+        fresh: list[Lesson] = []
+        for index, lesson in enumerate(routing.lessons):
             lesson.project = self.memory.project
-        self.memory.store.add_lessons(routing.lessons)
-        log.info("learned", turn_id=turn.turn_id, components=[c.value for c in routing.components],
-                 lessons=[lesson.id for lesson in routing.lessons], fallback=routing.fallback)
+            existing = find_repeat(self.memory.store, lesson)
+            if existing is None:
+                fresh.append(lesson)
+            else:  # the same correction again: count it on the lesson we have instead of duplicating it
+                routing.lessons[index] = reinforce(self.memory.store, existing)
+                routing.reinforced.append(existing.id)
+        self.memory.store.add_lessons(fresh)
+        log.info("learned", turn_id=evidence.turn_id, components=[c.value for c in routing.components],
+                 lessons=[lesson.id for lesson in routing.lessons], reinforced=routing.reinforced,
+                 fallback=routing.fallback)
         if self.traces is not None:
             self.traces.record_feedback(
                 {
                     "id": feedback_id or uuid.uuid4().hex[:12],
-                    "turn_id": turn.turn_id,
+                    "turn_id": evidence.turn_id,
                     "author": author or self.user,
                     "stage": stage,
                     "text": correction,

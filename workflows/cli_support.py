@@ -1,0 +1,90 @@
+"""Pieces every CLI command shares: consoles, error handling, config and runtime loading."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Any, Callable, Optional
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+
+from memory.errors import AlhfError
+from workflows.config import AppConfig, load_config
+
+__all__ = ["console", "err", "Mode", "Provider", "Switch", "ConfigOption", "fail", "guarded", "load",
+           "open_runtime", "load_llm", "model_progress"]
+
+console = Console()
+err = Console(stderr=True)
+
+
+class Mode(str, Enum):
+    always = "always"
+    terminate = "terminate"
+    never = "never"
+
+
+class Provider(str, Enum):
+    local = "local"
+    openai = "openai"
+    fake = "fake"
+
+
+class Switch(str, Enum):
+    on = "on"
+    off = "off"
+
+
+ConfigOption = typer.Option(None, "--config", "-c", help="config.yaml to use (default: $ALHF_CONFIG, ./config.yaml, built-in).")
+
+
+def fail(message: str) -> None:
+    err.print(f"[red]error:[/] {escape(message)}")
+    raise typer.Exit(2)
+
+
+def guarded(fn: Callable[[], Any]) -> Any:
+    try:
+        return fn()
+    except AlhfError as exc:
+        fail(str(exc))
+
+
+def load(path: Optional[Path], provider: Optional[Provider] = None) -> AppConfig:
+    config: AppConfig = guarded(lambda: load_config(path))
+    if provider is not None:
+        config.model.provider = provider.value
+    return config
+
+
+def model_progress() -> tuple[Progress, Callable[[int, int], None]]:
+    progress = Progress(TextColumn("joining the packaged model"), BarColumn(), DownloadColumn(), TimeRemainingColumn(),
+                        console=err, transient=True)
+    task = progress.add_task("join", total=None)
+
+    def update(done: int, total: int) -> None:
+        if not progress.live.is_started:
+            progress.start()
+        progress.update(task, completed=done, total=total)
+
+    return progress, update
+
+
+def open_runtime(config: AppConfig):  # noqa: ANN202 - Runtime is imported lazily to keep --help fast
+    from workflows.runtime import Runtime
+
+    return guarded(lambda: Runtime.open(config))
+
+
+def load_llm(runtime: Any) -> Any:
+    progress, update = model_progress()
+    try:
+        with err.status(f"loading model ({runtime.config.model.provider})..."):
+            return guarded(lambda: runtime.llm(progress=update))
+    finally:
+        progress.stop()
+
+

@@ -1,0 +1,148 @@
+"""The project's SQLite database (`alhf.db` in the data dir): connection and ordered migrations.
+
+Traces, the review queue, batch runs and the learning inbox share it. WAL lets a batch run and a
+reviewer write from two processes; every state change is one transaction.
+
+    >>> conn = open_database(":memory:")
+    >>> applied_migrations(conn)
+    ['m001_initial', 'm002_review_queue']
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable, Iterator
+
+__all__ = ["open_database", "applied_migrations", "transaction", "MIGRATIONS", "utc_iso"]
+
+
+def utc_iso() -> str:
+    return datetime.now(timezone.utc).isoformat()
+
+
+def _m001_initial(conn: sqlite3.Connection) -> None:
+    conn.executescript(
+        """
+        CREATE TABLE turns (
+            id TEXT PRIMARY KEY, created_at TEXT NOT NULL, session_id TEXT, user TEXT NOT NULL, mode TEXT NOT NULL,
+            request TEXT NOT NULL, answer TEXT, memory_enabled INTEGER NOT NULL, retrieval TEXT NOT NULL,
+            tool_plan TEXT NOT NULL, gate_decisions TEXT NOT NULL, applied_lessons TEXT NOT NULL,
+            checkpoints TEXT NOT NULL, duration_ms REAL NOT NULL
+        );
+        CREATE TABLE feedback (
+            id TEXT PRIMARY KEY, turn_id TEXT REFERENCES turns(id), created_at TEXT NOT NULL, author TEXT NOT NULL,
+            stage TEXT, text TEXT NOT NULL, components TEXT NOT NULL, lesson_ids TEXT NOT NULL,
+            router_raw TEXT NOT NULL, router_fallback INTEGER NOT NULL
+        );
+        CREATE INDEX turns_created ON turns(created_at);
+        CREATE INDEX feedback_turn ON feedback(turn_id);
+        """
+    )
+
+
+def _m002_review_queue(conn: sqlite3.Connection) -> None:
+    conn.executescript(
+        """
+        CREATE TABLE runs (
+            id TEXT PRIMARY KEY, created_at TEXT NOT NULL, tasks_path TEXT NOT NULL, template TEXT NOT NULL,
+            status TEXT NOT NULL, finished_at TEXT
+        );
+        CREATE TABLE tasks (
+            run_id TEXT NOT NULL REFERENCES runs(id), task_id TEXT NOT NULL, line_no INTEGER NOT NULL,
+            request TEXT NOT NULL, metadata TEXT NOT NULL, status TEXT NOT NULL, error TEXT,
+            started_at TEXT, finished_at TEXT, PRIMARY KEY (run_id, task_id)
+        );
+        CREATE TABLE review_items (
+            id TEXT PRIMARY KEY, run_id TEXT NOT NULL, task_id TEXT NOT NULL, turn_id TEXT NOT NULL,
+            created_at TEXT NOT NULL, request TEXT NOT NULL, answer TEXT NOT NULL, documents TEXT NOT NULL,
+            tool_calls TEXT NOT NULL, lessons_applied TEXT NOT NULL, template TEXT NOT NULL, status TEXT NOT NULL,
+            UNIQUE (run_id, task_id)
+        );
+        CREATE TABLE decisions (
+            id INTEGER PRIMARY KEY AUTOINCREMENT, item_id TEXT NOT NULL REFERENCES review_items(id),
+            reviewer TEXT NOT NULL, decided_at TEXT NOT NULL, verdict TEXT NOT NULL, correction TEXT,
+            reason TEXT, assessment TEXT NOT NULL, components TEXT NOT NULL, lesson_ids TEXT NOT NULL,
+            learn_status TEXT NOT NULL, repeated INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE TABLE learning_inbox (
+            id INTEGER PRIMARY KEY AUTOINCREMENT, decision_id INTEGER NOT NULL REFERENCES decisions(id),
+            item_id TEXT NOT NULL, text TEXT NOT NULL, author TEXT NOT NULL, created_at TEXT NOT NULL,
+            status TEXT NOT NULL, processed_at TEXT, error TEXT
+        );
+        CREATE INDEX review_items_status ON review_items(status, created_at);
+        CREATE INDEX review_items_run ON review_items(run_id);
+        CREATE INDEX decisions_item ON decisions(item_id);
+        CREATE INDEX inbox_status ON learning_inbox(status, id);
+        """
+    )
+
+
+MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
+    ("m001_initial", _m001_initial),
+    ("m002_review_queue", _m002_review_queue),
+]
+
+
+def applied_migrations(conn: sqlite3.Connection) -> list[str]:
+    return [r[0] for r in conn.execute("SELECT name FROM _migrations ORDER BY name")]
+
+
+def open_database(path: str | Path) -> sqlite3.Connection:
+    memory = str(path) == ":memory:"
+    if not memory:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(str(path), check_same_thread=False, timeout=30, isolation_level=None)
+    conn.row_factory = sqlite3.Row
+    if not memory:
+        conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA busy_timeout=30000")
+    conn.execute("BEGIN IMMEDIATE")  # one process migrates at a time
+    try:
+        conn.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+        done = set(applied_migrations(conn))
+        for name, migrate in MIGRATIONS:
+            if name not in done:
+                migrate_in_transaction(conn, migrate)
+                conn.execute("INSERT INTO _migrations VALUES (?, ?)", (name, utc_iso()))
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return conn
+
+
+def migrate_in_transaction(conn: sqlite3.Connection, migrate: Callable[[sqlite3.Connection], None]) -> None:
+    """executescript would COMMIT the open transaction; run the statements one by one instead."""
+    recorder = _StatementRecorder()
+    migrate(recorder)  # type: ignore[arg-type]
+    for statement in recorder.statements:
+        conn.execute(statement)
+
+
+class _StatementRecorder:
+    def __init__(self) -> None:
+        self.statements: list[str] = []
+
+    def executescript(self, script: str) -> None:
+        self.statements += [s.strip() for s in script.split(";") if s.strip()]
+
+
+_LOCKS: dict[int, threading.RLock] = {}
+
+
+@contextmanager
+def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """One write transaction (BEGIN IMMEDIATE ... COMMIT), serialized between threads sharing `conn`."""
+    lock = _LOCKS.setdefault(id(conn), threading.RLock())
+    with lock:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
