@@ -193,15 +193,18 @@ class FeedbackRouterAgent(ModelAgent):
         data = parse_json_object(self.blame.complete(messages)) or {}
         return _components(data.get("components"))
 
-    def _messages(self, correction: str, evidence: TurnEvidence) -> list[dict[str, str]]:
+    def _messages(self, correction: str, evidence: TurnEvidence, blamed: list[Component]) -> list[dict[str, str]]:
+        """The lesson prompt; the blamed agent (when the classifier named one) leads the lesson's kind."""
         messages: list[dict[str, str]] = []
         for prompt, reply in _FEW_SHOT:
-            messages += [{"role": "user", "content": prompt}, {"role": "assistant", "content": json.dumps(reply)}]
-        return messages + [{"role": "user", "content": self._evidence_text(correction, evidence, answer=True)}]
+            messages += [{"role": "user", "content": f"AGENT AT FAULT: {', '.join(reply['components'])}\n{prompt}"},
+                         {"role": "assistant", "content": json.dumps(reply)}]
+        fault = f"AGENT AT FAULT: {', '.join(c.value for c in blamed)}\n" if blamed else ""
+        return messages + [{"role": "user", "content": fault + self._evidence_text(correction, evidence, answer=True)}]
 
     def route(self, correction: str, evidence: TurnEvidence, *, author: str, feedback_id: str | None = None) -> Routing:
         blamed = self.classify(correction, evidence)
-        raw = self.complete(self._messages(correction, evidence))
+        raw = self.complete(self._messages(correction, evidence, blamed))
         data = parse_json_object(raw) or {}
         components = blamed or _components(data.get("components"))
         fallback = not components
@@ -241,6 +244,8 @@ class FeedbackRouterAgent(ModelAgent):
                                 expand_query=_strings(data.get("expand_query"))[:5])
         if component is Component.TOOL_PLANNER:
             prefer = [t for t in _strings(data.get("prefer_tools")) if t in self.tool_names]
+            if not prefer:  # the model gave none: take tools the correction names ("with a SQL query")
+                prefer = [t for t in self.tool_names if re.search(rf"\b{re.escape(t)}\b", correction, re.IGNORECASE)]
             avoid = [t for t in _strings(data.get("avoid_tools")) if t in self.tool_names and t not in prefer]
             hints = data.get("tool_argument_hints")
             return LessonAction(prefer_tools=prefer, avoid_tools=avoid,

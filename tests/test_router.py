@@ -48,3 +48,10 @@ def test_unusable_model_reply_falls_back_to_cue_words(tmp_path: Path):
     routing = assistant.learn("Answer in a table format please.", _turn(assistant))
     assert routing.fallback and [c.value for c in routing.components] == ["writer"]
     assert routing.lessons[0].text == "Answer in a table format please."
+
+
+def test_tools_and_documents_named_in_the_correction_fill_missing_actions(tmp_path: Path):
+    route = {"components": ["tool_planner"], "lesson": "Compute it.", "applies_to": "Revenue questions"}
+    assistant = make_assistant(tmp_path, script=routing_script(route))
+    routing = assistant.learn("Never take revenue from the wiki. Compute it with a SQL query on orders.", _turn(assistant))
+    assert routing.lessons[0].action.prefer_tools == ["sql"]

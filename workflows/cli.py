@@ -185,7 +185,7 @@ def _print_report(result: dict[str, Any]) -> None:
 @memory_app.command("list")
 def memory_list(
     component: Optional[str] = typer.Option(None, help="retriever, tool_planner or writer."),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON lines."),
+    as_json: bool = typer.Option(False, "--json", help="Print a JSON array."),
     config_path: Optional[Path] = ConfigOption,
 ) -> None:
     """List stored lessons."""
@@ -196,8 +196,7 @@ def memory_list(
     finally:
         runtime.close()
     if as_json:
-        for lesson in lessons:
-            console.print_json(lesson.model_dump_json())
+        console.print_json(json.dumps([lesson.model_dump(mode="json") for lesson in lessons]))
         return
     table = Table(title=f"{len(lessons)} lesson(s)", title_justify="left")
     for column in ("id", "component", "lesson", "applies to", "author", "created"):
