@@ -12,7 +12,7 @@ import json
 import re
 from typing import Any, Callable
 
-from agents.model_response import ChatResponse, usage_dict
+from agents.model_response import ChatResponse, TextClientMixin
 
 __all__ = ["ModelScript", "ScriptedModelClient", "test_model_reply", "keyword_routing"]
 
@@ -61,7 +61,7 @@ def test_model_reply(messages: list[dict[str, Any]], role: str) -> str:
     return f"(test model) Answer to: {_field(prompt, 'REQUEST')}"
 
 
-class ScriptedModelClient:
+class ScriptedModelClient(TextClientMixin):
     """AG2 custom model client whose replies come from a `ModelScript`."""
 
     def __init__(self, config: dict[str, Any], **kwargs: Any) -> None:
@@ -73,13 +73,3 @@ class ScriptedModelClient:
         messages = list(params["messages"])
         self.calls.append(messages)
         return ChatResponse.of_text(self._script(messages, self._role), "test-model")
-
-    def message_retrieval(self, response: ChatResponse) -> list[str]:
-        return [choice.message.content for choice in response.choices]
-
-    def cost(self, response: ChatResponse) -> float:
-        return 0.0
-
-    @staticmethod
-    def get_usage(response: ChatResponse) -> dict[str, Any]:
-        return usage_dict(response)

@@ -16,7 +16,7 @@ from typing import Any, Callable
 
 from memory.errors import AlhfError
 
-from agents.model_response import ChatResponse, Usage, usage_dict
+from agents.model_response import ChatResponse, TextClientMixin, Usage
 
 __all__ = ["ModelNotFoundError", "PackagedModel", "QWEN_CODER_1_5B", "ensure_packaged_gguf", "LlamaCppModelClient"]
 
@@ -111,7 +111,7 @@ def _shared_llama(path: Path, n_ctx: int, threads: int, seed: int) -> Any:
         return _LLAMAS[key]
 
 
-class LlamaCppModelClient:
+class LlamaCppModelClient(TextClientMixin):
     """AG2 custom model client (register with `agent.register_model_client`).
 
     A config entry with `json_output: True` constrains the reply to a JSON object (llama.cpp grammar).
@@ -145,13 +145,3 @@ class LlamaCppModelClient:
             self.model_name,
             Usage(usage.get("prompt_tokens", 0), usage.get("completion_tokens", 0)),
         )
-
-    def message_retrieval(self, response: ChatResponse) -> list[str]:
-        return [choice.message.content for choice in response.choices]
-
-    def cost(self, response: ChatResponse) -> float:
-        return 0.0
-
-    @staticmethod
-    def get_usage(response: ChatResponse) -> dict[str, Any]:
-        return usage_dict(response)

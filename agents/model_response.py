@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["ChatMessage", "Choice", "Usage", "ChatResponse", "usage_dict"]
+__all__ = ["ChatMessage", "Choice", "Usage", "ChatResponse", "usage_dict", "TextClientMixin"]
 
 
 @dataclass
@@ -52,3 +52,17 @@ def usage_dict(response: ChatResponse) -> dict[str, Any]:
         "cost": 0.0,
         "model": response.model,
     }
+
+
+class TextClientMixin:
+    """The parts of AG2's ModelClient protocol that are the same for every client returning ChatResponse."""
+
+    def message_retrieval(self, response: ChatResponse) -> list[str]:
+        return [choice.message.content for choice in response.choices]
+
+    def cost(self, response: ChatResponse) -> float:
+        return 0.0  # local and scripted models cost nothing
+
+    @staticmethod
+    def get_usage(response: ChatResponse) -> dict[str, Any]:
+        return usage_dict(response)

@@ -66,6 +66,7 @@ def chat(
         who = acting_user(user)
         assistant = guarded(lambda: runtime.assistant(llm, user=who, memory_enabled=not no_memory))
         chosen = (mode.value if mode else config.session.mode).upper()
+        _learn_reviewers_corrections(runtime, assistant)
         lessons = runtime.store.count_lessons()
         console.print(
             f"[bold]alhf chat[/] - workspace [bold]{runtime.workspace.name}[/], mode {chosen}, model {llm.description}, "
@@ -77,6 +78,21 @@ def chat(
         guarded(session.run)
     finally:
         runtime.close()
+
+
+def _learn_reviewers_corrections(runtime: Any, assistant: Any) -> None:
+    """This process owns the store now: learn what reviewers queued while another process held it."""
+    from workflows.batch import learn_queued_corrections
+    from workflows.review_queue import ReviewQueue
+
+    queue = ReviewQueue(runtime.home / "alhf.db")
+    try:
+        if queue.queued_corrections():
+            with err.status("learning reviewers' queued corrections..."):
+                count = guarded(lambda: learn_queued_corrections(queue, assistant))
+            console.print(f"learned {count} queued reviewer correction(s)")
+    finally:
+        queue.close()
 
 
 @app.command()

@@ -28,21 +28,20 @@ class TraceStore:
     def applied_migrations(self) -> list[str]:
         return applied_migrations(self._conn)
 
-    def record_turn(self, row: dict[str, Any]) -> None:
+    def _insert(self, table: str, row: dict[str, Any], *, replace: bool = False) -> None:
         encoded = {k: json.dumps(v) if isinstance(v, (list, dict)) else v for k, v in row.items()}
         encoded.setdefault("created_at", utc_iso())
         columns = ", ".join(encoded)
         marks = ", ".join(f":{k}" for k in encoded)
         with _transaction(self._conn):
-            self._conn.execute(f"INSERT OR REPLACE INTO turns ({columns}) VALUES ({marks})", encoded)
+            self._conn.execute(f"INSERT {'OR REPLACE ' if replace else ''}INTO {table} ({columns}) VALUES ({marks})",
+                               encoded)
+
+    def record_turn(self, row: dict[str, Any]) -> None:
+        self._insert("turns", row, replace=True)
 
     def record_feedback(self, row: dict[str, Any]) -> None:
-        encoded = {k: json.dumps(v) if isinstance(v, (list, dict)) else v for k, v in row.items()}
-        encoded.setdefault("created_at", utc_iso())
-        columns = ", ".join(encoded)
-        marks = ", ".join(f":{k}" for k in encoded)
-        with _transaction(self._conn):
-            self._conn.execute(f"INSERT INTO feedback ({columns}) VALUES ({marks})", encoded)
+        self._insert("feedback", row)
 
     def turn(self, turn_id: str) -> dict[str, Any] | None:
         row = self._conn.execute("SELECT * FROM turns WHERE id = ?", (turn_id,)).fetchone()
