@@ -14,6 +14,7 @@ from agents.llm import LLM
 from agents.model_agent import ModelAgent
 from agents.retriever import Retrieval
 from agents.tools import ToolRegistry, ToolResult
+from agents.tracing import span
 
 __all__ = ["ToolPlannerAgent", "ToolPlan"]
 
@@ -65,7 +66,9 @@ class ToolPlannerAgent(ModelAgent):
             lines.append("ARGUMENT HINTS: " + "; ".join(f"{k}: {v}" for k, v in hints.items()))
         if lessons:
             lines.append(guidance_block(lessons))
-        plan.raw = self.complete([{"role": "user", "content": "\n\n".join(lines)}])
+        with span("generate", agent=self.name) as step:
+            plan.raw = self.complete([{"role": "user", "content": "\n\n".join(lines)}])
+            step.set(reply=plan.raw[:500])
         data = parse_json_object(plan.raw) or {}
         calls = data.get("tool_calls") or []
         for call in calls[:3] if isinstance(calls, list) else []:
@@ -76,5 +79,8 @@ class ToolPlannerAgent(ModelAgent):
             if name in avoid:  # a lesson forbade it; the model's choice does not override that
                 continue
             plan.calls.append({"tool": name, "arguments": arguments})
-            plan.results.append(self.registry.call(name, arguments))
+            with span("tool_call", tool=name, arguments=arguments) as step:
+                result = self.registry.call(name, arguments)
+                step.set(ok=result.ok, output=result.output[:500])
+            plan.results.append(result)
         return plan

@@ -10,6 +10,7 @@ from agents.llm import LLM
 from agents.model_agent import ModelAgent
 from agents.retriever import Retrieval
 from agents.tool_planner import ToolPlan
+from agents.tracing import span
 
 __all__ = ["WriterAgent"]
 
@@ -33,5 +34,10 @@ class WriterAgent(ModelAgent):
         return "\n\n".join(parts)
 
     def write(self, request: str, retrieval: Retrieval, plan: ToolPlan, lessons: list[Lesson]) -> str:
-        content = self.prompt(request, retrieval, plan, lessons)
-        return self.complete([{"role": "user", "content": content}])
+        with span("build_prompt", agent=self.name, lessons=[lesson.id for lesson in lessons]) as step:
+            content = self.prompt(request, retrieval, plan, lessons)
+            step.set(chars=len(content))
+        with span("generate", agent=self.name) as step:
+            answer = self.complete([{"role": "user", "content": content}])
+            step.set(reply=answer[:500])
+        return answer

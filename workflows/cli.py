@@ -23,6 +23,7 @@ from workflows.cli_support import (  # noqa: E402
     ConfigOption, Mode, Provider, Switch, console, err, guarded, load, load_llm, model_progress, open_runtime,
 )
 from workflows.cli_review import batch_app, export, review_app  # noqa: E402
+from workflows.cli_traces import handoffs_app, judge, trace_app  # noqa: E402
 from workflows.config import acting_user  # noqa: E402
 from workflows.logging_setup import configure_logging  # noqa: E402
 
@@ -37,6 +38,9 @@ app.add_typer(memory_app, name="memory")
 app.add_typer(batch_app, name="batch")
 app.add_typer(review_app, name="review")
 app.command("export")(export)
+app.add_typer(trace_app, name="trace")
+app.add_typer(handoffs_app, name="handoffs")
+app.command("judge")(judge)
 @app.callback()
 def main(verbose: bool = typer.Option(False, "--verbose", "-v", help="Log every turn (JSON lines off a TTY).")) -> None:
     level = "INFO" if verbose or not sys.stderr.isatty() else "WARNING"

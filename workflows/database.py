@@ -5,7 +5,7 @@ reviewer write from two processes; every state change is one transaction.
 
     >>> conn = open_database(":memory:")
     >>> applied_migrations(conn)
-    ['m001_initial', 'm002_review_queue']
+    ['m001_initial', 'm002_review_queue', 'm003_spans_and_handoffs']
 """
 
 from __future__ import annotations
@@ -81,9 +81,31 @@ def _m002_review_queue(conn: sqlite3.Connection) -> None:
     )
 
 
+def _m003_spans_and_handoffs(conn: sqlite3.Connection) -> None:
+    conn.executescript(
+        """
+        CREATE TABLE spans (
+            id TEXT PRIMARY KEY, turn_id TEXT NOT NULL, parent_id TEXT, name TEXT NOT NULL,
+            start_ns INTEGER NOT NULL, duration_ms REAL NOT NULL, attributes TEXT NOT NULL
+        );
+        CREATE TABLE handoff_scores (
+            turn_id TEXT NOT NULL, session_id TEXT, source TEXT NOT NULL, target TEXT NOT NULL,
+            signal TEXT NOT NULL, score REAL NOT NULL, created_at TEXT NOT NULL,
+            PRIMARY KEY (turn_id, source, signal)
+        );
+        CREATE TABLE judgements (
+            turn_id TEXT PRIMARY KEY, model TEXT NOT NULL, scores TEXT NOT NULL, created_at TEXT NOT NULL
+        );
+        CREATE INDEX spans_turn ON spans(turn_id);
+        CREATE INDEX handoff_scores_session ON handoff_scores(session_id);
+        """
+    )
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("m001_initial", _m001_initial),
     ("m002_review_queue", _m002_review_queue),
+    ("m003_spans_and_handoffs", _m003_spans_and_handoffs),
 ]
 
 

@@ -22,6 +22,10 @@ class TraceStore:
     def __init__(self, path: str | Path) -> None:
         self._conn = open_database(path)
 
+    @property
+    def connection(self):  # noqa: ANN201 - sqlite3.Connection, for reports that query across tables
+        return self._conn
+
     def close(self) -> None:
         self._conn.close()
 
@@ -42,6 +46,24 @@ class TraceStore:
 
     def record_feedback(self, row: dict[str, Any]) -> None:
         self._insert("feedback", row)
+
+    def record_spans(self, turn_id: str, spans: list[Any]) -> None:
+        rows = [(sp.id, turn_id, sp.parent_id, sp.name, sp.start_ns, sp.duration_ms, json.dumps(sp.attributes, default=str))
+                for sp in spans]
+        with _transaction(self._conn):
+            self._conn.executemany("INSERT OR REPLACE INTO spans VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+
+    def record_handoff_scores(self, turn_id: str, session_id: str | None, scores: list[dict[str, Any]]) -> None:
+        now = utc_iso()
+        with _transaction(self._conn):
+            self._conn.executemany(
+                "INSERT OR REPLACE INTO handoff_scores VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [(turn_id, session_id, r["source"], r["target"], r["signal"], r["score"], now) for r in scores],
+            )
+
+    def spans(self, turn_id: str) -> list[dict[str, Any]]:
+        rows = self._conn.execute("SELECT * FROM spans WHERE turn_id = ? ORDER BY start_ns", (turn_id,)).fetchall()
+        return [{**dict(r), "attributes": json.loads(r["attributes"])} for r in rows]
 
     def turn(self, turn_id: str) -> dict[str, Any] | None:
         row = self._conn.execute("SELECT * FROM turns WHERE id = ?", (turn_id,)).fetchone()

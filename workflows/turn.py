@@ -17,11 +17,13 @@ from agents.retriever import Retrieval, RetrieverAgent
 from agents.router import FeedbackRouterAgent, Routing, TurnEvidence
 from agents.tool_planner import ToolPlan, ToolPlannerAgent
 from agents.tools import ToolRegistry
+from agents.tracing import Span, SpanRecorder, span
 from agents.writer import WriterAgent
 from memory.consult import Consultation, LessonMemory
 from memory.errors import AlhfError
 from memory.records import Component, GateDecision, Lesson
 from memory.repeats import find_repeat, reinforce
+from workflows.handoffs import TurnSignals, heuristic_scores
 from workflows.traces import TraceStore
 
 __all__ = ["Assistant", "TurnResult", "Learned"]
@@ -50,6 +52,7 @@ class TurnResult:
     learned: list[Learned] = field(default_factory=list)
     quit: bool = False
     duration_ms: float = 0.0
+    spans: list[Span] = field(default_factory=list)
 
     @property
     def decisions(self) -> list[GateDecision]:
@@ -103,13 +106,19 @@ class Assistant:
             raise AlhfError("The request is empty: type a question.")
         learned: list[Learned] = []
         checkpoints: list[Checkpoint] = []
-        for attempt in range(redo_after_correction + 1):
-            result = self._attempt(request, human, generate, attempt < redo_after_correction, on_learned)
-            checkpoints += result.checkpoints
-            learned += result.learned
-            if result.quit or not result.learned:
-                break
+        recorder = SpanRecorder()
+        with recorder.active(), span("turn", request=request, mode=human.human_input_mode if human else "NEVER",
+                                     memory_enabled=self.memory.enabled) as root:
+            for attempt in range(redo_after_correction + 1):
+                with span("attempt", number=attempt + 1):
+                    result = self._attempt(request, human, generate, attempt < redo_after_correction, on_learned)
+                checkpoints += result.checkpoints
+                learned += result.learned
+                if result.quit or not result.learned:
+                    break
+            root.set(turn_id=result.turn_id, attempts=attempt + 1, answer=result.answer[:500])
         result.checkpoints, result.learned = checkpoints, learned
+        result.spans = recorder.spans
         self._record(result, human, session_id)
         return result
 
@@ -119,19 +128,36 @@ class Assistant:
     ) -> TurnResult:
         started = time.perf_counter()
         turn_id = uuid.uuid4().hex[:12]
-        vector = self.memory.store.embedder.embed([request])[0]
-        consult = {c: self.memory.consult(c, vector, user=self.user) for c in Component}
-        retrieval = self.retriever.retrieve(request, vector, consult[Component.RETRIEVER])
+        with span("embed_request"):
+            vector = self.memory.store.embedder.embed([request])[0]
+        with span("retrieve_lessons"):
+            consult = {}
+            for component in Component:
+                with span("consult", component=component.value) as step:
+                    consult[component] = self.memory.consult(component, vector, user=self.user)
+                    step.set(decisions=[{"lesson_id": d.lesson_id, "score": d.score, "passed": d.passed,
+                                         "reason": d.reason} for d in consult[component].decisions])
+        with span("retrieve_context", agent="retriever") as step:
+            retrieval = self.retriever.retrieve(request, vector, consult[Component.RETRIEVER])
+            step.set(query=retrieval.query, documents=[{"id": h.document.id, "score": round(h.score, 4)}
+                                                       for h in retrieval.documents])
         result = TurnResult(turn_id, request, retrieval, ToolPlan(), "", consult)
+        following = {"retriever": "tool_planner", "tool_planner": "writer", "writer": "human"}
 
         def handoff(agent: Any, content: str) -> bool:
-            """Show the human one stage; True when the turn must stop here."""
+            """Hand one stage's output on; the human sees it when its mode says so. True: stop here."""
+            with span("handoff", source=agent.name, target=following[agent.name]):
+                return checkpoint(agent, content)
+
+        def checkpoint(agent: Any, content: str) -> bool:
             if human is None:
                 return False
             applied = consult[Component(agent.name)].applied
             if applied:
                 content += "\nLessons applied: " + "; ".join(f'"{lesson.text}"' for lesson in applied)
-            checkpoint = human.checkpoint(agent, content)
+            with span("human_checkpoint", stage=agent.name) as step:
+                checkpoint = human.checkpoint(agent, content)
+                step.set(kind=checkpoint.kind.value, text=checkpoint.text)
             result.checkpoints.append(checkpoint)
             if checkpoint.kind is CheckpointKind.QUIT:
                 result.quit = True
@@ -145,11 +171,15 @@ class Assistant:
 
         if handoff(self.retriever, retrieval.summary()):
             return self._finish(result, started)
-        result.plan = self.tool_planner.plan(request, retrieval, consult[Component.TOOL_PLANNER].applied, generate=generate)
+        with span("plan", agent="tool_planner") as step:
+            result.plan = self.tool_planner.plan(request, retrieval, consult[Component.TOOL_PLANNER].applied,
+                                                 generate=generate)
+            step.set(offered=result.plan.offered, calls=result.plan.calls)
         if handoff(self.tool_planner, result.plan.summary()):
             return self._finish(result, started)
         if generate:
-            result.answer = self.writer.write(request, retrieval, result.plan, consult[Component.WRITER].applied)
+            with span("write", agent="writer"):
+                result.answer = self.writer.write(request, retrieval, result.plan, consult[Component.WRITER].applied)
             handoff(self.writer, result.answer)
         return self._finish(result, started)
 
@@ -171,6 +201,12 @@ class Assistant:
         )
         if self.traces is None:
             return
+        signals = TurnSignals(
+            result.request, result.answer, [h.document.text for h in result.retrieval.documents],
+            [(r.ok, r.output) for r in result.plan.results],
+        )
+        self.traces.record_handoff_scores(result.turn_id, session_id, heuristic_scores(signals))
+        self.traces.record_spans(result.turn_id, result.spans)
         self.traces.record_turn(
             {
                 "id": result.turn_id,
@@ -199,6 +235,16 @@ class Assistant:
         blamed components' memories; a correction that repeats a known lesson reinforces it."""
         if not correction.strip():
             raise AlhfError("The correction is empty: say what was wrong, e.g. 'use the 2024 policy'.")
+        with span("learn", correction=correction[:500], stage=stage) as step:
+            routing = self._learn(correction, turn, author=author, feedback_id=feedback_id, stage=stage)
+            step.set(components=[c.value for c in routing.components], lessons=[lesson.id for lesson in routing.lessons],
+                     reinforced=routing.reinforced)
+        return routing
+
+    def _learn(
+        self, correction: str, turn: TurnResult | TurnEvidence, *, author: str | None, feedback_id: str | None,
+        stage: str | None,
+    ) -> Routing:
         evidence = turn.evidence() if isinstance(turn, TurnResult) else turn
         # an early checkpoint shows one agent's output; the final one shows everything, so it names no culprit
         evidence.stage = stage if stage in {"retriever", "tool_planner"} else None

@@ -1,0 +1,514 @@
+"""Throughput benchmark of alhf's batch runs, and latency of the review queue at 10k items.
+
+Two measurements:
+
+1. **batch throughput with the fake model** - `BatchRunner(queue, lambda: runtime.assistant(llm,
+   user="bench", memory_enabled=...), template="standard").run(tasks.jsonl, workers=W)`, the same
+   objects `alhf batch run` builds: `Runtime.open(config)` with config.yaml's settings but
+   `model.provider = "fake"` (memory embedder "minilm": the real offline MiniLM model, Qdrant local
+   mode in the data dir), and `ReviewQueue(<data dir>/alhf.db)`, a second connection to the database
+   the turn traces go to. Measured for workers = 1 and 4, with memory on and memory off, each in a
+   fresh data dir (`ALHF_HOME` set to a new temp folder before `Runtime.open`, runtime closed after).
+   Reported: tasks/s and the wall time of `run()`, the process CPU time during it, and each task's
+   latency inside the run (`tasks.finished_at - tasks.started_at`, i.e. the turn, its trace write and
+   the review-item write, but not the time a task waited for a worker).
+2. **review-queue operations at 10k items** - a `ReviewQueue` on a file database in a temp folder:
+   `add_tasks` of 10k tasks, then `finish_task` for each (the write a batch task ends with: item +
+   'done' mark in one transaction), then p50/p95 of `items(status="pending", limit=50)`, `item(id)`,
+   `decide(approve)` and `decide(correct)`, `stats()` and `queued_corrections()`, and the total time of
+   `export_training` of the decided items (2,000 of the 10k by default: 1,500 approved, 500 corrected).
+
+Choices behind the numbers
+--------------------------
+* Tasks are N distinct requests about the demo shop (refunds, shipping, warranty, revenue, SQL weeks,
+  support hours, replies to customers...), generated from templates with a fixed seed. The fake model
+  plans no tool calls, so a turn is: MiniLM embed of the request, 3 memory consults, corpus search,
+  two fake-model agent replies, the trace write, and the two queue writes (start_task, finish_task).
+* Memory-on runs are seeded with `--lessons` (300) lessons per component, router-shaped (trigger
+  "Requests like: <request>" + that request as example: 2 points per lesson), on requests from the same
+  templates but a different seed, so the gate applies some of them. Their trigger texts are embedded
+  once with MiniLM (timed as "lesson embed"), and each memory-on data dir stores those same real
+  vectors through the public `add_lessons` (an embedder stand-in answers from that cache while
+  seeding). Memory-off runs have no lessons (a disabled memory is never queried).
+* Before each timed run, 3 warm-up turns (not from the tasks file) run on a separate assistant.
+* structlog is filtered to WARNING, so the per-turn INFO line is not printed (nor timed).
+* OPENBLAS_NUM_THREADS=1 and HF_HUB_OFFLINE=1 are set before numpy loads, as in bench_memory.py.
+* Review items have realistic sizes: a ~300-character answer, 3 document ids, 0-2 tool calls with
+  small outputs, 0-3 applied lessons. Assessments are filled (thumbs, 4 scores, an error class for
+  corrections). Ids to read or decide are drawn at random with a fixed seed.
+
+Usage:  .venv/bin/python bench/bench_batch.py [--tasks 400] [--items 10000] [--lessons 300]
+            [--workers 1 4] [--decide 2000] [--json PATH]
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+os.environ["HF_HUB_OFFLINE"] = "1"  # the model is local; never ask a hub
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # see bench/README.md, memory problem 4
+
+import argparse
+import contextlib
+import json
+import logging
+import platform
+import random
+import shutil
+import sqlite3
+import subprocess
+import tempfile
+import time
+import warnings
+from datetime import datetime
+from pathlib import Path
+from typing import Sequence
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import numpy as np  # noqa: E402
+
+from agents.settings import ModelSettings  # noqa: E402
+from memory.records import Component, Lesson, LessonAction  # noqa: E402
+from workflows.batch import BatchRunner  # noqa: E402
+from workflows.config import HOME_ENV, AppConfig, load_config  # noqa: E402
+from workflows.export import export_training  # noqa: E402
+from workflows.review_queue import ReviewQueue  # noqa: E402
+from workflows.review_templates import Assessment  # noqa: E402
+from workflows.runtime import Runtime  # noqa: E402
+
+# ---------------------------------------------------------------------------------------------
+# Varied requests on the demo shop's topics
+# ---------------------------------------------------------------------------------------------
+
+PRODUCTS = ["speaker", "charger", "headphones", "tablet", "smartwatch", "keyboard", "webcam", "router",
+            "power bank", "earbuds", "monitor", "drone"]
+REGIONS = ["EU", "US", "APAC", "the UK", "Canada", "Germany", "Japan", "Brazil"]
+PERIODS = ["last week", "in Q1", "in April 2024", "this month", "last quarter", "in 2023", "since January",
+           "over the past 30 days", "in February", "yesterday"]
+PEOPLE = ["a customer", "my manager", "a reseller", "a new client", "our finance team", "a student",
+          "an angry customer", "a partner shop"]
+TEMPLATES = [
+    "How many days do I have to return a {product} bought {period}?",
+    "Can {person} get a refund for a {product} ordered from {region}?",
+    "What is the refund policy for {product} orders {period}?",
+    "Are refunds for a broken {product} paid back as store credit or to the card?",
+    "How long does standard shipping of a {product} to {region} take?",
+    "If I order a {product} at 4 pm, when does it ship to {region}?",
+    "Is express shipping available for a {product} to {region}?",
+    "Does the warranty cover a {product} that {person} dropped?",
+    "How long is the warranty on a {product} bought {period}?",
+    "What was the total revenue from {product} sales in {region} {period}?",
+    "Compute the average order amount in {region} {period}.",
+    "How many orders of {product} did we get from {region} {period}?",
+    "Sum the order amounts for {product} {period}, grouped by region.",
+    "How many support tickets about refunds are still open {period}?",
+    "List the open tickets about shipping of {product} orders.",
+    "When can {person} reach the support desk about a {product}?",
+    "What are the support hours for {region} on weekends?",
+    "Is the support line open on public holidays in {region}?",
+    "Write a SQL query for the ISO week number of {product} orders {period}.",
+    "How do I truncate order dates to the month in PostgreSQL for {region} sales?",
+    "Which MySQL function gives the calendar week of an order placed {period}?",
+    "Group {product} orders by week {period} in SQL.",
+    "Draft a short, friendly reply to {person} asking about a late {product}.",
+    "Summarize our refund and warranty rules for {person} in two bullet points.",
+    "Explain to {person} why the {product} from {region} has not shipped yet.",
+    "What does the sales wiki say about revenue {period}?",
+]
+
+LESSON_TEXTS = {
+    Component.RETRIEVER: [
+        ("Cite the current 2024 refund policy, never the superseded 2021 one.",
+         LessonAction(prefer_documents=["refunds-2024"], avoid_documents=["refunds-2021"])),
+        ("For shipping questions use the shipping times document.", LessonAction(prefer_documents=["shipping"])),
+        ("For date functions use the PostgreSQL document, not the MySQL one.",
+         LessonAction(prefer_documents=["pg-dates"], avoid_documents=["mysql-dates"])),
+        ("Warranty questions need the warranty terms document.", LessonAction(expand_query=["warranty terms"])),
+        ("Support questions need the support hours document.", LessonAction(prefer_documents=["support-hours"])),
+    ],
+    Component.TOOL_PLANNER: [
+        ("Compute revenue from the orders table with SQL instead of quoting the wiki.",
+         LessonAction(prefer_tools=["sql"], tool_argument_hints={"query": "SELECT SUM(amount) FROM orders"})),
+        ("Count tickets with a SQL query on the tickets table.", LessonAction(prefer_tools=["sql"])),
+        ("Use the calculator for averages of the tool results.", LessonAction(prefer_tools=["calculator"])),
+        ("Filter orders by region with a WHERE clause.",
+         LessonAction(tool_argument_hints={"query": "use WHERE region = ..."})),
+    ],
+    Component.WRITER: [
+        ("Answer in two short bullet points.", LessonAction()),
+        ("Use a friendly, apologetic tone with upset customers.", LessonAction()),
+        ("Give figures with their currency and the period they cover.", LessonAction()),
+        ("Write SQL for PostgreSQL, never MySQL functions like WEEKOFYEAR().", LessonAction()),
+    ],
+}
+
+
+def make_requests(n: int, seed: int) -> list[str]:
+    """n distinct requests from the templates."""
+    rng = random.Random(seed)
+    out: list[str] = []
+    seen: set[str] = set()
+    while len(out) < n:
+        text = rng.choice(TEMPLATES).format(product=rng.choice(PRODUCTS), region=rng.choice(REGIONS),
+                                            period=rng.choice(PERIODS), person=rng.choice(PEOPLE))
+        if text not in seen:
+            seen.add(text)
+            out.append(text)
+    return out
+
+
+def write_tasks(path: Path, requests: list[str]) -> Path:
+    topics = ["refunds", "shipping", "warranty", "revenue", "sql", "support", "reply"]
+    with path.open("w", encoding="utf-8") as out:
+        for i, request in enumerate(requests):
+            out.write(json.dumps({"id": f"task-{i:05d}", "request": request,
+                                  "metadata": {"topic": topics[i % len(topics)], "batch": "bench"}}) + "\n")
+    return path
+
+
+def make_lessons(per_component: int, seed: int) -> list[Lesson]:
+    lessons = []
+    for index, component in enumerate(Component):
+        requests = make_requests(per_component, seed + 1000 * (index + 1))
+        for i, request in enumerate(requests):
+            rng = random.Random(f"{seed}/{component.value}/{i}")
+            text, action = rng.choice(LESSON_TEXTS[component])
+            lessons.append(Lesson(
+                id=f"{component.value[:3]}{i:08d}", component=component, text=text,
+                trigger=f"Requests like: {request}", trigger_examples=[request],
+                action=action if rng.random() < 0.5 else LessonAction(), author="bench", source_request=request,
+            ))
+    return lessons
+
+
+class CachedEmbedder:
+    """Seeding only: returns the real MiniLM vectors computed once for the lessons' trigger texts."""
+
+    name = "minilm"
+    dim = 384
+
+    def __init__(self, vectors: dict[str, np.ndarray]) -> None:
+        self.vectors = vectors
+
+    def embed(self, texts: Sequence[str]) -> list[np.ndarray]:
+        return [self.vectors[text] for text in texts]
+
+
+# ---------------------------------------------------------------------------------------------
+# Measuring
+# ---------------------------------------------------------------------------------------------
+
+
+def pct(samples: Sequence[float], q: float) -> float:
+    return float(np.percentile(np.asarray(samples), q))
+
+
+def summary(samples_ms: Sequence[float]) -> dict[str, float]:
+    return {"n": len(samples_ms), "p50_ms": round(pct(samples_ms, 50), 3), "p95_ms": round(pct(samples_ms, 95), 3),
+            "mean_ms": round(float(np.mean(samples_ms)), 3), "max_ms": round(float(np.max(samples_ms)), 3)}
+
+
+def timed(fn, count: int) -> tuple[list[float], object]:
+    samples, last = [], None
+    for i in range(count):
+        t0 = time.perf_counter()
+        last = fn(i)
+        samples.append((time.perf_counter() - t0) * 1000)
+    return samples, last
+
+
+def bench_batch_config(config: AppConfig, tasks_path: Path, n_tasks: int, memory_on: bool, workers: int,
+                       lessons: list[Lesson], cache: dict[str, np.ndarray], home: Path) -> dict:
+    os.environ[HOME_ENV] = str(home)
+    t0 = time.perf_counter()
+    runtime = Runtime.open(config)
+    open_s = time.perf_counter() - t0
+    out: dict = {"memory": "on" if memory_on else "off", "workers": workers, "open_runtime_s": round(open_s, 2)}
+    queue = None
+    try:
+        if memory_on:
+            texts = [t for lesson in lessons for t in lesson.trigger_texts() if t not in cache]
+            if texts:
+                t0 = time.perf_counter()
+                cache.update(zip(texts, runtime.embedder.embed(texts)))
+                out["lesson_embed_s"] = round(time.perf_counter() - t0, 1)
+            real, runtime.store.embedder = runtime.store.embedder, CachedEmbedder(cache)
+            t0 = time.perf_counter()
+            try:
+                for lo in range(0, len(lessons), 300):
+                    runtime.store.add_lessons(lessons[lo:lo + 300])
+            finally:
+                runtime.store.embedder = real
+            out["seed_store_s"] = round(time.perf_counter() - t0, 1)
+            out["lessons_per_component"] = len(lessons) // len(Component)
+        llm = runtime.llm()
+        queue = ReviewQueue(runtime.home / "alhf.db")  # as `alhf batch run`: a second connection to the db
+        warm = runtime.assistant(llm, user="bench", memory_enabled=memory_on)
+        for request in make_requests(3, 999):
+            warm.run_turn(request)
+        runner = BatchRunner(queue, lambda: runtime.assistant(llm, user="bench", memory_enabled=memory_on),
+                             template="standard")
+        cpu0, t0 = time.process_time(), time.perf_counter()
+        result = runner.run(tasks_path, workers=workers)
+        wall = time.perf_counter() - t0
+        cpu = time.process_time() - cpu0
+        rows = queue.conn.execute("SELECT started_at, finished_at FROM tasks WHERE run_id = ? AND status = 'done'",
+                                  (result.run_id,)).fetchall()
+        latency = [(datetime.fromisoformat(f) - datetime.fromisoformat(s)).total_seconds() * 1000 for s, f in rows]
+        items = queue.items(run_id=result.run_id, limit=10**9)
+        out |= {
+            "done": result.done, "failed": result.failed, "skipped": result.skipped,
+            "total_s": round(wall, 2), "tasks_per_s": round(result.done / wall, 2), "cpu_s": round(cpu, 2),
+            "cpu_cores_used": round(cpu / wall, 2), "task_latency": summary(latency),
+            "empty_answers": sum(1 for i in items if not i.answer.strip()),
+            "avg_lessons_applied": round(sum(len(i.lessons_applied) for i in items) / max(1, len(items)), 2),
+        }
+        if result.done != n_tasks or result.failed:
+            log(f"  WARNING: {result.done} done, {result.failed} failed of {n_tasks}")
+    finally:
+        if queue is not None:
+            queue.close()
+        runtime.close()
+    return out
+
+
+def review_item(rng: random.Random, request: str, i: int) -> dict:
+    docs = rng.sample(["refunds-2024", "refunds-2021", "shipping", "warranty", "wiki-revenue", "support-hours",
+                       "pg-dates", "mysql-dates"], 3)
+    calls = [{"tool": "sql", "arguments": {"query": f"SELECT SUM(amount) FROM orders WHERE region = 'EU' -- {i}"},
+              "ok": True, "output": json.dumps([{"sum": round(rng.uniform(1e3, 1e5), 2)}])}
+             for _ in range(rng.randrange(3))]
+    lessons = [{"id": f"les{rng.randrange(10**6):06d}", "component": rng.choice(["retriever", "tool_planner", "writer"]),
+                "text": "Cite the current 2024 refund policy, never the superseded 2021 one."}
+               for _ in range(rng.randrange(4))]
+    answer = (f"Per the documents ({', '.join(docs)}): the answer to '{request}' is as follows. Refunds are "
+              "accepted within 30 days of delivery for unused items; shipping within the EU takes 2-4 working "
+              f"days; figures are in EUR for the period asked. [item {i}]")
+    return {"turn_id": f"turn{i:08d}", "request": request, "answer": answer, "documents": docs,
+            "tool_calls": calls, "lessons_applied": lessons, "template": "standard"}
+
+
+def query_plan(conn: sqlite3.Connection, sql: str, args: tuple) -> list[str]:
+    return [row[-1] for row in conn.execute("EXPLAIN QUERY PLAN " + sql, args).fetchall()]
+
+
+def bench_queue(n_items: int, n_decide: int, folder: Path, seed: int) -> dict:
+    rng = random.Random(seed)
+    queue = ReviewQueue(folder / "alhf.db")
+    out: dict = {"items": n_items}
+    try:
+        run_id = queue.create_run(str(folder / "tasks.jsonl"), "standard")
+        requests = make_requests(min(n_items, 5000), seed)
+        tasks = [(i + 1, f"task-{i:06d}", requests[i % len(requests)], {"topic": "bench"}) for i in range(n_items)]
+        t0 = time.perf_counter()
+        queue.add_tasks(run_id, tasks)
+        out["add_tasks_s"] = round(time.perf_counter() - t0, 3)
+        samples, _ = timed(lambda i: queue.finish_task(run_id, tasks[i][1], review_item(rng, tasks[i][2], i)),
+                           n_items)
+        out["insert_total_s"] = round(sum(samples) / 1000, 2)
+        out["finish_task"] = summary(samples)
+        log(f"  {n_items:,} items inserted in {out['insert_total_s']:.1f} s "
+            f"(finish_task p50 {out['finish_task']['p50_ms']:.2f} ms)")
+        ids = [r[0] for r in queue.conn.execute("SELECT id FROM review_items").fetchall()]
+
+        samples, got = timed(lambda i: queue.items(status="pending", limit=50), 200)
+        assert len(got) == 50
+        out["items_pending_50"] = summary(samples)
+        samples, _ = timed(lambda i: queue.item(rng.choice(ids)), 1000)
+        out["item"] = summary(samples)
+        samples, _ = timed(lambda i: queue.stats(), 20)
+        out["stats_no_decisions"] = summary(samples)
+
+        chosen = rng.sample(ids, n_decide)
+        n_correct = n_decide // 4
+        approve = Assessment(thumbs="up", scores={"correctness": 5, "completeness": 4, "groundedness": 5, "tone": 5})
+        correct = Assessment(thumbs="down", scores={"correctness": 2, "completeness": 3, "groundedness": 2, "tone": 4},
+                             error_class="wrong_document")
+        samples, _ = timed(lambda i: queue.decide(chosen[i], "approve", reviewer="bench", assessment=approve),
+                           n_decide - n_correct)
+        out["decide_approve"] = summary(samples)
+        samples, _ = timed(lambda i: queue.decide(chosen[n_decide - n_correct + i], "correct", reviewer="bench",
+                                                  assessment=correct,
+                                                  correction=f"Use the 2024 refund policy, not the 2021 one ({i})."),
+                           n_correct)
+        out["decide_correct"] = summary(samples)
+        log(f"  decided {n_decide:,} items ({n_correct:,} corrections)")
+
+        samples, got = timed(lambda i: queue.items(status="pending", limit=50), 200)
+        out["items_pending_50_after_decisions"] = summary(samples)
+        samples, got = timed(lambda i: queue.stats(), 20)
+        out["stats"] = summary(samples)
+        out["stats_result"] = got
+        samples, got = timed(lambda i: queue.queued_corrections(), 50)
+        out["queued_corrections"] = summary(samples) | {"entries": len(got)}  # type: ignore[arg-type]
+
+        for fmt in ("chat", "alpaca"):
+            target = folder / f"export-{fmt}.jsonl"
+            samples, count = timed(lambda i: export_training(queue, target, fmt=fmt), 3)  # type: ignore[arg-type]
+            out[f"export_{fmt}"] = summary(samples) | {"records": count, "bytes": target.stat().st_size}
+        # where the export's time goes: it reads every decision, then every item of the queue
+        samples, _ = timed(lambda i: queue.decisions(), 3)
+        out["diag_decisions_all"] = summary(samples)
+        samples, _ = timed(lambda i: queue.items(limit=10**9), 3)
+        out["diag_items_all"] = summary(samples)
+        out["query_plans"] = {
+            "items(status=pending, limit=50)": query_plan(
+                queue.conn, "SELECT * FROM review_items WHERE status = ? ORDER BY created_at, id LIMIT ?",
+                ("pending", 50)),
+            "stats latest decisions": query_plan(
+                queue.conn, "SELECT d.* FROM decisions d JOIN review_items i ON i.id = d.item_id "
+                "WHERE d.id = (SELECT MAX(id) FROM decisions WHERE item_id = d.item_id)", ()),
+        }
+        out["db_mb"] = round(sum(p.stat().st_size for p in folder.glob("alhf.db*")) / 1e6, 1)
+    finally:
+        queue.close()
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Main
+# ---------------------------------------------------------------------------------------------
+
+
+def log(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+def machine() -> dict:
+    cpu = platform.processor()
+    with contextlib.suppress(Exception):
+        for line in subprocess.run(["lscpu"], capture_output=True, text=True, check=True).stdout.splitlines():
+            if line.startswith("Model name"):
+                cpu = line.split(":", 1)[1].strip()
+    return {"cpu": cpu, "nproc": os.cpu_count(), "python": platform.python_version(),
+            "sqlite": sqlite3.sqlite_version, "platform": platform.platform()}
+
+
+def versions() -> dict:
+    from importlib.metadata import version
+    out = {}
+    for name in ("qdrant-client", "fastembed", "onnxruntime", "autogen", "numpy"):
+        with contextlib.suppress(Exception):
+            out[name] = version(name)
+    return out
+
+
+def print_tables(result: dict) -> None:
+    def table(rows: list[tuple[str, ...]]) -> None:
+        widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+        for j, row in enumerate(rows):
+            print("  ".join(cell.ljust(widths[i]) if i == 0 else cell.rjust(widths[i]) for i, cell in enumerate(row)))
+            if j == 0:
+                print("  ".join("-" * w for w in widths))
+        print()
+
+    rows = [("batch (fake model)", "workers", "tasks", "total s", "tasks/s", "CPU cores", "task p50 ms",
+             "task p95 ms", "lessons/task")]
+    for entry in result["batch"]:
+        rows.append((f"memory {entry['memory']}", str(entry["workers"]), str(entry["done"]),
+                     f"{entry['total_s']:.1f}", f"{entry['tasks_per_s']:.1f}", f"{entry['cpu_cores_used']:.2f}",
+                     f"{entry['task_latency']['p50_ms']:.1f}", f"{entry['task_latency']['p95_ms']:.1f}",
+                     f"{entry['avg_lessons_applied']:.2f}"))
+    table(rows)
+    q = result.get("queue")
+    if not q:
+        return
+    rows = [(f"review queue ({q['items']:,} items)", "n", "p50 ms", "p95 ms", "total s")]
+    rows.append(("add_tasks (one transaction)", "1", "", "", f"{q['add_tasks_s']:.2f}"))
+    for key, label in (("finish_task", "insert 1 item (finish_task)"),
+                       ("items_pending_50", "items(status=pending, limit=50)"),
+                       ("items_pending_50_after_decisions", "  same, after the decisions"),
+                       ("item", "item(id)"), ("decide_approve", "decide(approve)"),
+                       ("decide_correct", "decide(correct)"), ("stats_no_decisions", "stats(), no decisions"),
+                       ("stats", "stats()"), ("queued_corrections", "queued_corrections()"),
+                       ("export_chat", "export_training chat"), ("export_alpaca", "export_training alpaca"),
+                       ("diag_decisions_all", "  diag: decisions() (all)"),
+                       ("diag_items_all", "  diag: items(limit=10**9) (all)")):
+        s = q[key]
+        total = f"{q['insert_total_s']:.1f}" if key == "finish_task" else ""
+        rows.append((label, str(s["n"]), f"{s['p50_ms']:.2f}", f"{s['p95_ms']:.2f}", total))
+    table(rows)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--tasks", type=int, default=400, help="tasks in the batch file")
+    parser.add_argument("--items", type=int, default=10000, help="review items for the queue benchmark (0 skips it)")
+    parser.add_argument("--lessons", type=int, default=300, help="lessons per component for memory-on runs")
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 4], help="batch worker counts")
+    parser.add_argument("--decide", type=int, default=2000, help="items decided before stats and export (1/4 corrected)")
+    parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--json", type=Path, help="write the results as JSON here")
+    args = parser.parse_args(argv)
+
+    import structlog
+
+    structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
+    logging.getLogger("autogen").setLevel(logging.ERROR)
+
+    started = time.perf_counter()
+    tmp = Path(tempfile.mkdtemp(prefix="alhf-bench-batch-"))
+    previous_home = os.environ.get(HOME_ENV)
+    config = load_config(ROOT / "config.yaml")
+    config.model = ModelSettings(provider="fake")
+    result: dict = {
+        "machine": machine(), "versions": versions(),
+        "settings": {"tasks": args.tasks, "items": args.items, "lessons_per_component": args.lessons,
+                     "workers": args.workers, "decide": args.decide, "embedder": config.memory.embedder,
+                     "embedder_threads": config.memory.embedder_threads, "gate": config.memory.gate.model_dump(mode="json"),
+                     "store": "qdrant local mode in the data dir (on disk)", "tmp": str(tmp.parent),
+                     "OPENBLAS_NUM_THREADS": os.environ.get("OPENBLAS_NUM_THREADS", "(default)"), "seed": args.seed},
+        "batch": [],
+    }
+    caught: list[str] = []
+    try:
+        tasks_path = write_tasks(tmp / "tasks.jsonl", make_requests(args.tasks, args.seed))
+        lessons = make_lessons(args.lessons, args.seed + 1)
+        cache: dict[str, np.ndarray] = {}
+        with warnings.catch_warnings(record=True) as got:
+            warnings.simplefilter("always")
+            for memory_on in (False, True):
+                for workers in args.workers:
+                    label = f"memory-{'on' if memory_on else 'off'}-w{workers}"
+                    log(f"batch {label}: {args.tasks} tasks")
+                    entry = bench_batch_config(config, tasks_path, args.tasks, memory_on, workers, lessons, cache,
+                                               tmp / label)
+                    result["batch"].append(entry)
+                    log(f"  {entry['tasks_per_s']:.1f} tasks/s ({entry['total_s']:.1f} s, "
+                        f"{entry['cpu_cores_used']:.2f} cores), task p50 {entry['task_latency']['p50_ms']:.1f} ms")
+                    shutil.rmtree(tmp / label, ignore_errors=True)
+        caught = list(dict.fromkeys(str(w.message) for w in got))
+        if args.items > 0:
+            log(f"review queue: {args.items:,} items")
+            (tmp / "queue").mkdir()
+            result["queue"] = bench_queue(args.items, min(args.decide, args.items), tmp / "queue", args.seed)
+        result["warnings"] = caught
+        result["total_s"] = round(time.perf_counter() - started, 1)
+    finally:
+        if previous_home is None:
+            os.environ.pop(HOME_ENV, None)
+        else:
+            os.environ[HOME_ENV] = previous_home
+        shutil.rmtree(tmp, ignore_errors=True)
+
+    m = result["machine"]
+    print(f"\nalhf batch / review-queue benchmark - {m['cpu']}, {m['nproc']} CPUs, Python {m['python']}, "
+          f"SQLite {m['sqlite']}, OPENBLAS_NUM_THREADS={result['settings']['OPENBLAS_NUM_THREADS']}\n")
+    print_tables(result)
+    for w in caught:
+        print(f"warning: {w}")
+    print(f"total {result['total_s']:.0f} s")
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(result, indent=2, default=str) + "\n")
+        print(f"wrote {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

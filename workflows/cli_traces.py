@@ -1,0 +1,169 @@
+"""`alhf trace`, `alhf handoffs` and `alhf judge`: look inside turns and score the handoffs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Optional
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+from rich.tree import Tree
+
+from workflows.cli_support import ConfigOption, Provider, console, err, fail, guarded, load, load_llm, open_runtime
+from workflows.config import AppConfig, data_dir
+from workflows.traces import TraceStore
+
+trace_app = typer.Typer(help="Traces of every turn: a tree of timed spans.", no_args_is_help=True)
+handoffs_app = typer.Typer(help="Handoff scoring: credit and blame per agent.", no_args_is_help=True)
+JsonOption = typer.Option(False, "--json", help="Print JSON.")
+_SHOWN = ("component", "agent", "source", "target", "stage", "kind", "tool", "query", "calls", "components", "ok")
+
+
+def _traces(config: AppConfig) -> TraceStore:
+    return TraceStore(data_dir(config) / "alhf.db")
+
+
+@trace_app.command("list")
+def trace_list(limit: int = typer.Option(20, min=1), as_json: bool = JsonOption,
+               config_path: Optional[Path] = ConfigOption) -> None:
+    """Recent turns, newest first."""
+    traces = _traces(load(config_path))
+    try:
+        turns = traces.recent_turns(limit)
+    finally:
+        traces.close()
+    if as_json:
+        console.print_json(json.dumps(turns))
+        return
+    table = Table(title=f"{len(turns)} turn(s)", title_justify="left")
+    for column in ("turn", "when", "mode", "request", "lessons", "ms"):
+        table.add_column(column)
+    for t in turns:
+        table.add_row(t["id"], t["created_at"][:19], t["mode"], escape(t["request"][:60]),
+                      str(len(t["applied_lessons"])), f"{t['duration_ms']:.0f}")
+    console.print(table)
+
+
+def _label(span: dict[str, Any]) -> str:
+    attrs = span["attributes"]
+    shown = ", ".join(f"{k}={attrs[k]}" for k in _SHOWN if k in attrs and attrs[k] not in (None, "", []))
+    if span["name"] == "consult":
+        decisions = attrs.get("decisions", [])
+        shown += "; " + (", ".join(f"{d['lesson_id']} {d['score']:.2f} {'applied' if d['passed'] else 'not applied'}"
+                                   for d in decisions) or "no lesson")
+    if span["name"] == "retrieve_context":
+        shown += "; " + ", ".join(f"{d['id']} {d['score']:.2f}" for d in attrs.get("documents", []))
+    return f"[bold]{span['name']}[/] [dim]{span['duration_ms']:.1f} ms[/] {escape(shown)}"
+
+
+@trace_app.command("show")
+def trace_show(turn_id: str, as_json: bool = JsonOption, config_path: Optional[Path] = ConfigOption) -> None:
+    """One turn as a tree: turn -> lessons consulted -> context -> plan/tool calls -> handoffs -> checkpoints."""
+    traces = _traces(load(config_path))
+    try:
+        turn = traces.turn(turn_id)
+        spans = traces.spans(turn_id)
+    finally:
+        traces.close()
+    if turn is None:
+        fail(f"No turn {turn_id!r}: see `alhf trace list`.")
+    if as_json:
+        console.print_json(json.dumps({"turn": turn, "spans": spans}))
+        return
+    children: dict[str | None, list[dict[str, Any]]] = {}
+    for sp in spans:
+        children.setdefault(sp["parent_id"], []).append(sp)
+    root = Tree(f"turn {turn_id} - {escape(turn['request'])}")
+
+    def grow(node: Tree, parent: str | None) -> None:
+        for sp in children.get(parent, []):
+            grow(node.add(_label(sp)), sp["id"])
+
+    grow(root, None)
+    console.print(root)
+
+
+@handoffs_app.command("report")
+def handoffs_report(
+    run: Optional[str] = typer.Option(None, "--run", help="Only turns of this batch run (or chat session)."),
+    png: Path = typer.Option(Path("handoffs.png"), "--png", help="Where to write the chart."),
+    as_json: bool = JsonOption,
+    config_path: Optional[Path] = ConfigOption,
+) -> None:
+    """Score per agent pair and per agent (score, count, corrections received, trend) and a PNG chart."""
+    from workflows.handoff_report import handoff_report, plot_handoffs
+
+    traces = _traces(load(config_path))
+    try:
+        report = handoff_report(traces.connection, run)
+    finally:
+        traces.close()
+    if as_json:
+        console.print_json(json.dumps(report))
+    else:
+        _print(report)
+    plot_handoffs(report, png)
+    err.print(f"\nchart written to {png}")
+
+
+def _fmt(value: Any, signed: bool = False) -> str:
+    if value is None:
+        return "n/a"
+    return (f"{value:+.2f}" if signed else f"{value:.2f}") if isinstance(value, float) else str(value)
+
+
+def _print(report: dict[str, Any]) -> None:
+    for title, rows, extra in (("handoff", report["pairs"], "signal"), ("agent", report["agents"], "corrections_received")):
+        table = Table(title=f"{title}s - {report['turns']} turn(s)", title_justify="left")
+        for column in (title, "score", "heuristic", "human", "turns", "human verdicts", "trend", extra.replace("_", " ")):
+            table.add_column(column)
+        for name, r in rows.items():
+            table.add_row(name, *[_fmt(r[k], signed=k == "trend") for k in
+                                  ("score", "heuristic", "human", "turns", "human_verdicts", "trend", extra)])
+        console.print(table)
+    if report["llm_judge"]:
+        console.print("LLM judge (1-5): " + ", ".join(f"{k} {v}" for k, v in report["llm_judge"].items()))
+    else:
+        console.print("[dim]No LLM-judge scores: heuristic and human signals only (run `alhf judge` with a real model).[/]")
+
+
+def judge(
+    run: Optional[str] = typer.Option(None, "--run", help="Only turns of this batch run (or chat session)."),
+    limit: int = typer.Option(50, min=1, help="At most this many turns not judged yet."),
+    provider: Optional[Provider] = typer.Option(None, help="Override model.provider from config."),
+    config_path: Optional[Path] = ConfigOption,
+) -> None:
+    """Score recorded turns with LLM-judge evaluators: intent resolution, tool call accuracy, task
+    adherence, groundedness. Needs a real model; with the fake model the heuristic signals stand."""
+    from agents.judge import JudgeAgent
+    from workflows.database import transaction, utc_iso
+
+    config = load(config_path, provider)
+    if config.model.provider == "fake":
+        fail("LLM judges need a real model (model.provider local or openai); the fake model cannot judge. "
+             "The heuristic handoff signals stand without it.")
+    runtime = open_runtime(config)
+    try:
+        judge_agent = JudgeAgent(load_llm(runtime))
+        conn = runtime.traces.connection
+        sql = "SELECT * FROM turns WHERE answer != '' AND id NOT IN (SELECT turn_id FROM judgements)"
+        rows = conn.execute(sql + (" AND session_id = ?" if run else "") + " ORDER BY created_at LIMIT ?",
+                            (run, limit) if run else (limit,)).fetchall()
+        judged = 0
+        with err.status("judging turns..."):
+            for row in rows:
+                retrieval, plan = json.loads(row["retrieval"]), json.loads(row["tool_plan"])
+                docs = [d.text for d in (runtime.store.get_document(i) for i in retrieval["documents"]) if d]
+                calls = [f"{c} -> {r}" for c, r in zip(plan["calls"], plan["results"])]
+                scores = judge_agent.judge(row["request"], row["answer"], docs, calls)
+                if scores is None:
+                    continue
+                with transaction(conn):
+                    conn.execute("INSERT INTO judgements VALUES (?, ?, ?, ?)",
+                                 (row["id"], runtime.config.model.provider, json.dumps(scores), utc_iso()))
+                judged += 1
+        console.print(f"judged {judged} of {len(rows)} turn(s); see `alhf handoffs report`")
+    finally:
+        runtime.close()
