@@ -20,7 +20,7 @@ from rich.table import Table  # noqa: E402
 
 from memory.records import parse_component  # noqa: E402
 from workflows.cli_support import (  # noqa: E402
-    ConfigOption, Mode, Provider, Switch, console, err, guarded, load, load_llm, model_progress, open_runtime,
+    ConfigOption, Mode, Provider, Switch, console, err, fail, guarded, load, load_llm, model_progress, open_runtime,
 )
 from workflows.cli_review import batch_app, export, review_app  # noqa: E402
 from workflows.cli_traces import handoffs_app, judge, trace_app  # noqa: E402
@@ -135,7 +135,16 @@ def evaluate(
     json_path: Optional[Path] = typer.Option(None, "--json", help="Write the report as JSON here."),
     answers: Switch = typer.Option(Switch.on, "--answers", help="off: skip text generation; routing, recall and "
                                    "false injection are still scored (they do not depend on it)."),
-    baseline: bool = typer.Option(False, "--baseline", help="Also run each scenario with memory off."),
+    baseline: bool = typer.Option(False, "--baseline", help="Also run each scenario with memory off, and write a "
+                                  "report folder (--report)."),
+    report_dir: Optional[Path] = typer.Option(None, "--report", help="Report folder: report.md, learning_curve.png, "
+                                              "injection_matrix.png, metrics.json (default with --baseline: eval-report)."),
+    compare_to: Optional[Path] = typer.Option(None, "--compare", help="An earlier metrics.json: print what got better "
+                                              "or worse."),
+    fail_under: list[str] = typer.Option([], "--fail-under", help="METRIC=VALUE: exit 1 if the overall metric is "
+                                         "below VALUE (repeatable), e.g. lesson_recall=0.9."),
+    fail_over: list[str] = typer.Option([], "--fail-over", help="METRIC=VALUE: exit 1 if above VALUE (repeatable), "
+                                        "e.g. false_injection_rate=0.05."),
     provider: Optional[Provider] = typer.Option(None, help="Override model.provider (fake: no model needed)."),
     config_path: Optional[Path] = ConfigOption,
 ) -> None:
@@ -170,12 +179,61 @@ def evaluate(
                     generate=generate, top_k=config.retriever_top_k, on_step=lambda _: bar.advance(task))))
     settings = {"model": llm.description, "embedder": embedder.name, "answers": answers.value,
                 "thresholds": {k.value: v for k, v in config.memory.gate.thresholds.items()}}
+    floors, ceilings = _thresholds(fail_under, result_keys := set(_METRICS_ALL)), _thresholds(fail_over, result_keys)
+    old = _read_metrics(compare_to) if compare_to else None
     result = report(runs[True], runs[False] if baseline else None, settings)
     _print_report(result)
     if json_path:
         json_path.parent.mkdir(parents=True, exist_ok=True)
         json_path.write_text(json.dumps(result, indent=2))
         console.print(f"report written to {json_path}")
+    if report_dir or baseline:
+        from workflows.eval_report import write_report_folder
+
+        folder = write_report_folder(result, report_dir or Path("eval-report"))
+        console.print(f"report folder: {folder} (report.md, learning_curve.png, injection_matrix.png, metrics.json)")
+    _check_regressions(result, old, floors, ceilings)
+
+
+_METRICS_ALL = ("routing_accuracy", "lesson_recall", "false_injection_rate", "answer_pass_rate", "quarantine_recall",
+                "false_quarantine_rate", "feedback_coverage", "feedback_utilization", "repeated_correction_rate")
+
+
+def _thresholds(pairs: list[str], known: set[str]) -> dict[str, float]:
+    out = {}
+    for pair in pairs:
+        name, _, value = pair.partition("=")
+        try:
+            number = float(value)
+        except ValueError:
+            number = None
+        if name not in known or number is None:
+            fail(f"Threshold {pair!r}: use METRIC=VALUE with METRIC one of {', '.join(sorted(known))}.")
+        out[name] = number  # type: ignore[assignment]
+    return out
+
+
+def _read_metrics(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text())
+    except (OSError, json.JSONDecodeError) as exc:
+        fail(f"Cannot read {path} as metrics JSON ({exc}); pass a metrics.json from an earlier `alhf eval`.")
+    if not isinstance(data, dict) or "overall" not in data:
+        fail(f"{path} has no 'overall' block: pass a metrics.json written by `alhf eval`.")
+    return data
+
+
+def _check_regressions(result: dict[str, Any], old: dict[str, Any] | None, floors: dict[str, float],
+                       ceilings: dict[str, float]) -> None:
+    from workflows.eval_report import compare
+
+    lines, failures = compare(result, old or {"overall": {}}, floors, ceilings)
+    if old is not None:
+        console.print("compared with the earlier run:\n  " + "\n  ".join(lines))
+    for failure in failures:
+        err.print(f"[red]regression:[/] {failure}")
+    if failures:
+        raise typer.Exit(1)
 
 
 def _fmt(value: float | None) -> str:

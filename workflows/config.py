@@ -33,6 +33,14 @@ class SessionSettings(BaseModel):
     redo_after_correction: int = Field(1, ge=0, le=5, description="times a corrected turn is redone with its lesson")
 
 
+class TracingSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    enabled: bool = Field(True, description="record a span tree for every turn in the SQLite database")
+    otlp_endpoint: str | None = Field(None, description="e.g. http://localhost:4318/v1/traces; unset: no export")
+    service_name: str = "alhf"
+
+
 class AppConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -44,6 +52,7 @@ class AppConfig(BaseModel):
     memory: MemorySettings = Field(default_factory=MemorySettings)
     session: SessionSettings = Field(default_factory=SessionSettings)
     review: ReviewSettings = Field(default_factory=ReviewSettings)
+    tracing: TracingSettings = Field(default_factory=TracingSettings)
 
 
 def _describe(error: ValidationError, source: Path) -> str:

@@ -33,10 +33,12 @@ class StepOutcome:
     answer: str
     answer_checks: str | None  # passed | failed | skipped | None (nothing to check)
     lessons: list[dict[str, Any]] = field(default_factory=list)
+    reinforced: bool = False  # the feedback repeated a lesson already stored
 
     def as_json(self) -> dict[str, Any]:
         return {
             "id": self.step.id,
+            "feedback_id": self.step.feedback.id if self.step.feedback else None,
             "required": self.step.relevant,
             "retrieved": self.retrieved,
             "applied": self.applied,
@@ -46,6 +48,7 @@ class StepOutcome:
             "answer_checks": self.answer_checks,
             "answer": self.answer or None,
             "lessons_stored": self.lessons,
+            "reinforced": self.reinforced,
         }
 
 
@@ -91,7 +94,7 @@ def run_scenario(
             feedback_of = lambda ids: sorted({lesson.feedback_id or lesson.id for lesson in ids})  # noqa: E731
             by_id = {lesson.id: lesson for c in turn.consultations.values() for lesson in c.applied}
             retrieved_ids = {d.lesson_id: d.feedback_id or d.lesson_id for d in turn.decisions}
-            routed, lessons = None, []
+            routed, lessons, reinforced = None, [], False
             if step.feedback is not None and memory_enabled:
                 routing = assistant.learn(
                     step.feedback.text, turn, author=step.feedback.author or "eval", feedback_id=step.feedback.id
@@ -99,6 +102,7 @@ def run_scenario(
                 routed = sorted(c.value for c in routing.components)
                 lessons = [l.model_dump(mode="json", include={"id", "component", "text", "trigger", "trigger_examples", "action"})
                            for l in routing.lessons]
+                reinforced = bool(routing.reinforced)
             outcome = StepOutcome(
                 step=step,
                 retrieved=sorted(set(retrieved_ids.values())),
@@ -107,6 +111,7 @@ def run_scenario(
                 answer=turn.answer,
                 answer_checks=_check_answer(step, turn.answer, not llm.is_fake, generate),
                 lessons=lessons,
+                reinforced=reinforced,
             )
             outcomes.append(outcome)
             if on_step:
@@ -122,8 +127,17 @@ def _ratio(numerator: int, denominator: int) -> float | None:
 def metrics(outcomes: list[ScenarioOutcome]) -> dict[str, Any]:
     """Pooled counts over all given scenario runs (not an average of averages)."""
     routed_ok = routed_total = required_hit = required_total = injected = scored = passed = checked = 0
+    given = covered = repeated = stored = used = 0
     for outcome in outcomes:
+        applied_anywhere = {fid for s in outcome.steps for fid in s.applied}
         for s in outcome.steps:
+            if s.step.feedback is not None and outcome.memory_enabled and not s.step.feedback.quarantine:
+                given += 1
+                covered += int(bool(s.lessons))
+                repeated += int(s.reinforced)
+                if s.lessons and not s.reinforced:
+                    stored += 1
+                    used += int(s.step.feedback.id in applied_anywhere)
             fb = s.step.feedback
             if fb is not None and fb.component and not fb.quarantine and outcome.memory_enabled:
                 routed_total += 1
@@ -144,8 +158,12 @@ def metrics(outcomes: list[ScenarioOutcome]) -> dict[str, Any]:
         "answer_pass_rate": _ratio(passed, checked),
         "quarantine_recall": None,  # held feedback needs lesson governance, not built yet
         "false_quarantine_rate": None,
+        "feedback_coverage": _ratio(covered, given),
+        "feedback_utilization": _ratio(used, stored),
+        "repeated_correction_rate": _ratio(repeated, given),
         "counts": {"feedback_labelled": routed_total, "required_lessons": required_total,
-                   "steps_scored": scored, "answers_checked": checked},
+                   "steps_scored": scored, "answers_checked": checked, "feedback_given": given,
+                   "lessons_stored": stored},
     }
 
 
@@ -156,6 +174,7 @@ def report(on: list[ScenarioOutcome], off: list[ScenarioOutcome] | None, setting
                  "steps": [s.as_json() for s in outcome.steps]}
         if off is not None:
             entry["baseline"] = {k: v for k, v in metrics([off[index]]).items() if k != "counts"}
+            entry["baseline_steps"] = [s.as_json() for s in off[index].steps]
         scenarios.append(entry)
     result: dict[str, Any] = {"overall": metrics(on), "scenarios": scenarios, "settings": settings}
     if off is not None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 from agents.fake_model import ModelScript
 from agents.llm import LLM
@@ -29,6 +29,7 @@ class Runtime:
     store: MemoryStore
     traces: TraceStore
     workspace: Workspace
+    exporter: Any = None  # OtlpExporter when tracing.otlp_endpoint is set
 
     @classmethod
     def open(cls, config: AppConfig) -> "Runtime":
@@ -44,7 +45,16 @@ class Runtime:
         except Exception:
             store.close()
             raise
-        return cls(config, home, embedder, store, traces, workspace)
+        runtime = cls(config, home, embedder, store, traces, workspace)
+        if config.tracing.otlp_endpoint:
+            from workflows.otlp import OtlpExporter
+
+            try:
+                runtime.exporter = OtlpExporter(config.tracing.otlp_endpoint, config.tracing.service_name)
+            except Exception:
+                runtime.close()
+                raise
+        return runtime
 
     def llm(self, *, script: ModelScript | None = None, progress: Callable[[int, int], None] | None = None) -> LLM:
         return LLM(self.config.model, self.home / "models", script=script, progress=progress)
@@ -53,8 +63,12 @@ class Runtime:
         memory = LessonMemory(self.store, RelevanceGate(self.config.memory.gate), project=self.config.project,
                               enabled=memory_enabled)
         return Assistant(llm=llm, memory=memory, registry=self.workspace.tool_registry(self.home / "workspaces"),
-                         traces=self.traces, user=user, top_k=self.config.retriever_top_k)
+                         traces=self.traces, user=user, top_k=self.config.retriever_top_k,
+                         tracing=self.config.tracing.enabled,
+                         span_sink=self.exporter.export if self.exporter is not None else None)
 
     def close(self) -> None:
+        if self.exporter is not None:
+            self.exporter.close()
         self.store.close()
         self.traces.close()

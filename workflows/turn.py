@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -84,11 +85,15 @@ class Assistant:
         traces: TraceStore | None = None,
         user: str = "unknown",
         top_k: int = 3,
+        tracing: bool = True,
+        span_sink: Callable[[list[Span]], None] | None = None,
     ) -> None:
         self.llm = llm
         self.memory = memory
         self.traces = traces
         self.user = user
+        self.tracing = tracing
+        self.span_sink = span_sink  # e.g. an OTLP exporter
         store = memory.store
         self.retriever = RetrieverAgent(store, store.embedder, top_k=top_k)
         self.tool_planner = ToolPlannerAgent(llm, registry)
@@ -107,7 +112,7 @@ class Assistant:
         learned: list[Learned] = []
         checkpoints: list[Checkpoint] = []
         recorder = SpanRecorder()
-        with recorder.active(), span("turn", request=request, mode=human.human_input_mode if human else "NEVER",
+        with recorder.active() if self.tracing else nullcontext(), span("turn", request=request, mode=human.human_input_mode if human else "NEVER",
                                      memory_enabled=self.memory.enabled) as root:
             for attempt in range(redo_after_correction + 1):
                 with span("attempt", number=attempt + 1):
@@ -188,6 +193,8 @@ class Assistant:
         return result
 
     def _record(self, result: TurnResult, human: HumanAgent | None, session_id: str | None) -> None:
+        if self.span_sink is not None and result.spans:
+            self.span_sink(result.spans)
         log.info(
             "turn",
             turn_id=result.turn_id,
@@ -206,7 +213,8 @@ class Assistant:
             [(r.ok, r.output) for r in result.plan.results],
         )
         self.traces.record_handoff_scores(result.turn_id, session_id, heuristic_scores(signals))
-        self.traces.record_spans(result.turn_id, result.spans)
+        if result.spans:
+            self.traces.record_spans(result.turn_id, result.spans)
         self.traces.record_turn(
             {
                 "id": result.turn_id,
