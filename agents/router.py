@@ -139,6 +139,9 @@ class Routing:
     raw: str = ""
     fallback: bool = False  # the model's reply was unusable; cue words decided the routing
     reinforced: list[str] = field(default_factory=list)  # ids of existing lessons this correction repeated
+    held: str = ""  # why the lessons wait for approval (empty: learned)
+    quarantined: bool = False  # held because the correction looks like an attack
+    recorded_only: str = ""  # why nothing was learned (e.g. the author is a viewer)
 
 
 def _strings(value: Any) -> list[str]:

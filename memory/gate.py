@@ -74,6 +74,8 @@ class RelevanceGate:
                     matched_text=hit.matched_text,
                     lesson_text=lesson.text,
                     feedback_id=lesson.feedback_id,
+                    author=lesson.author,
+                    version=lesson.version,
                 )
             )
         return decisions

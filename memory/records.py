@@ -66,6 +66,7 @@ class LessonStatus(str, Enum):
     ACTIVE = "active"
     PENDING = "pending"
     SUPERSEDED = "superseded"
+    REJECTED = "rejected"
     FORGOTTEN = "forgotten"
 
 
@@ -116,6 +117,7 @@ class Lesson(BaseModel):
     turn_id: str | None = None
     feedback_text: str = ""
     feedback_id: str | None = None
+    hold_reason: str = Field("", description="why the lesson waits for approval (status pending)")
     reinforcements: int = Field(0, description="times the same correction was given again")
     last_seen_at: datetime | None = None
 
@@ -154,3 +156,5 @@ class GateDecision(BaseModel):
     matched_text: str = ""
     lesson_text: str = ""
     feedback_id: str | None = None
+    author: str = ""
+    version: int = 1

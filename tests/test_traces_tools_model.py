@@ -35,10 +35,11 @@ def test_blank_database_migrates_to_the_exact_schema(tmp_path: Path):
         "spans": ["id", "turn_id", "parent_id", "name", "start_ns", "duration_ms", "attributes"],
         "handoff_scores": ["turn_id", "session_id", "source", "target", "signal", "score", "created_at"],
         "judgements": ["turn_id", "model", "scores", "created_at"],
+        "memory_audit": ["id", "at", "actor", "action", "lesson_id", "detail"],
     }
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     names = [r[0] for r in conn.execute("SELECT name FROM _migrations ORDER BY name")]
-    assert names == ["m001_initial", "m002_review_queue", "m003_spans_and_handoffs"]
+    assert names == ["m001_initial", "m002_review_queue", "m003_spans_and_handoffs", "m004_memory_audit"]
     assert TraceStore(db).applied_migrations() == names  # reopening applies nothing twice
 
 

@@ -23,6 +23,7 @@ from workflows.cli_support import (  # noqa: E402
     ConfigOption, Mode, Provider, Switch, console, err, fail, guarded, load, load_llm, model_progress, open_runtime,
 )
 from workflows.cli_review import batch_app, export, review_app  # noqa: E402
+from workflows.cli_memory import audit_app, memory_app  # noqa: E402
 from workflows.cli_traces import handoffs_app, judge, trace_app  # noqa: E402
 from workflows.config import acting_user  # noqa: E402
 from workflows.logging_setup import configure_logging  # noqa: E402
@@ -33,8 +34,8 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
-memory_app = typer.Typer(help="Look inside the lesson memories.", no_args_is_help=True)
 app.add_typer(memory_app, name="memory")
+app.add_typer(audit_app, name="audit")
 app.add_typer(batch_app, name="batch")
 app.add_typer(review_app, name="review")
 app.command("export")(export)
@@ -240,7 +241,8 @@ def _fmt(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.2f}"
 
 
-_METRICS = ("routing_accuracy", "lesson_recall", "false_injection_rate", "answer_pass_rate")
+_METRICS = ("routing_accuracy", "lesson_recall", "false_injection_rate", "answer_pass_rate", "quarantine_recall",
+            "false_quarantine_rate")
 
 
 def _print_report(result: dict[str, Any]) -> None:
@@ -258,31 +260,6 @@ def _print_report(result: dict[str, Any]) -> None:
     console.print(table)
     if result["overall"]["answer_pass_rate"] is None:
         console.print("[dim]answer pass rate: n/a (answer checks are skipped with the fake model or --answers off)[/]")
-
-
-@memory_app.command("list")
-def memory_list(
-    component: Optional[str] = typer.Option(None, help="retriever, tool_planner or writer."),
-    as_json: bool = typer.Option(False, "--json", help="Print a JSON array."),
-    config_path: Optional[Path] = ConfigOption,
-) -> None:
-    """List stored lessons."""
-    comp = guarded(lambda: parse_component(component)) if component else None
-    runtime = open_runtime(load(config_path))
-    try:
-        lessons = runtime.store.list_lessons(comp)
-    finally:
-        runtime.close()
-    if as_json:
-        console.print_json(json.dumps([lesson.model_dump(mode="json") for lesson in lessons]))
-        return
-    table = Table(title=f"{len(lessons)} lesson(s)", title_justify="left")
-    for column in ("id", "component", "lesson", "applies to", "author", "created"):
-        table.add_column(column)
-    for lesson in lessons:
-        table.add_row(lesson.id, lesson.component.value, escape(lesson.text), escape(lesson.trigger), lesson.author,
-                      f"{lesson.created_at:%Y-%m-%d %H:%M}")
-    console.print(table)
 
 
 @app.command()

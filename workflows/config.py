@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from agents.settings import ModelSettings
 from memory.errors import AlhfError
 from memory.settings import MemorySettings
+from workflows.governance import GovernanceSettings
 from workflows.review_templates import ReviewSettings
 
 __all__ = ["AppConfig", "SessionSettings", "load_config", "data_dir", "acting_user", "ConfigError"]
@@ -53,6 +54,7 @@ class AppConfig(BaseModel):
     session: SessionSettings = Field(default_factory=SessionSettings)
     review: ReviewSettings = Field(default_factory=ReviewSettings)
     tracing: TracingSettings = Field(default_factory=TracingSettings)
+    governance: GovernanceSettings = Field(default_factory=GovernanceSettings)
 
 
 def _describe(error: ValidationError, source: Path) -> str:

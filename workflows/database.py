@@ -5,7 +5,7 @@ reviewer write from two processes; every state change is one transaction.
 
     >>> conn = open_database(":memory:")
     >>> applied_migrations(conn)
-    ['m001_initial', 'm002_review_queue', 'm003_spans_and_handoffs']
+    ['m001_initial', 'm002_review_queue', 'm003_spans_and_handoffs', 'm004_memory_audit']
 """
 
 from __future__ import annotations
@@ -102,10 +102,23 @@ def _m003_spans_and_handoffs(conn: sqlite3.Connection) -> None:
     )
 
 
+def _m004_memory_audit(conn: sqlite3.Connection) -> None:
+    conn.executescript(
+        """
+        CREATE TABLE memory_audit (
+            id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,
+            lesson_id TEXT NOT NULL, detail TEXT NOT NULL
+        );
+        CREATE INDEX memory_audit_lesson ON memory_audit(lesson_id);
+        """
+    )
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("m001_initial", _m001_initial),
     ("m002_review_queue", _m002_review_queue),
     ("m003_spans_and_handoffs", _m003_spans_and_handoffs),
+    ("m004_memory_audit", _m004_memory_audit),
 ]
 
 

@@ -34,6 +34,7 @@ class StepOutcome:
     answer_checks: str | None  # passed | failed | skipped | None (nothing to check)
     lessons: list[dict[str, Any]] = field(default_factory=list)
     reinforced: bool = False  # the feedback repeated a lesson already stored
+    held: str = ""  # why the feedback's lessons wait for approval
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -49,6 +50,7 @@ class StepOutcome:
             "answer": self.answer or None,
             "lessons_stored": self.lessons,
             "reinforced": self.reinforced,
+            "held": self.held or None,
         }
 
 
@@ -94,7 +96,7 @@ def run_scenario(
             feedback_of = lambda ids: sorted({lesson.feedback_id or lesson.id for lesson in ids})  # noqa: E731
             by_id = {lesson.id: lesson for c in turn.consultations.values() for lesson in c.applied}
             retrieved_ids = {d.lesson_id: d.feedback_id or d.lesson_id for d in turn.decisions}
-            routed, lessons, reinforced = None, [], False
+            routed, lessons, reinforced, held = None, [], False, ""
             if step.feedback is not None and memory_enabled:
                 routing = assistant.learn(
                     step.feedback.text, turn, author=step.feedback.author or "eval", feedback_id=step.feedback.id
@@ -103,6 +105,7 @@ def run_scenario(
                 lessons = [l.model_dump(mode="json", include={"id", "component", "text", "trigger", "trigger_examples", "action"})
                            for l in routing.lessons]
                 reinforced = bool(routing.reinforced)
+                held = routing.held
             outcome = StepOutcome(
                 step=step,
                 retrieved=sorted(set(retrieved_ids.values())),
@@ -112,6 +115,7 @@ def run_scenario(
                 answer_checks=_check_answer(step, turn.answer, not llm.is_fake, generate),
                 lessons=lessons,
                 reinforced=reinforced,
+                held=held,
             )
             outcomes.append(outcome)
             if on_step:
@@ -127,15 +131,22 @@ def _ratio(numerator: int, denominator: int) -> float | None:
 def metrics(outcomes: list[ScenarioOutcome]) -> dict[str, Any]:
     """Pooled counts over all given scenario runs (not an average of averages)."""
     routed_ok = routed_total = required_hit = required_total = injected = scored = passed = checked = 0
-    given = covered = repeated = stored = used = 0
+    given = covered = repeated = stored = used = marked = marked_held = unmarked = unmarked_held = 0
     for outcome in outcomes:
         applied_anywhere = {fid for s in outcome.steps for fid in s.applied}
         for s in outcome.steps:
+            if s.step.feedback is not None and outcome.memory_enabled:
+                if s.step.feedback.quarantine:
+                    marked += 1
+                    marked_held += int(bool(s.held))
+                else:
+                    unmarked += 1
+                    unmarked_held += int(bool(s.held))
             if s.step.feedback is not None and outcome.memory_enabled and not s.step.feedback.quarantine:
                 given += 1
-                covered += int(bool(s.lessons))
+                covered += int(bool(s.lessons) and not s.held)
                 repeated += int(s.reinforced)
-                if s.lessons and not s.reinforced:
+                if s.lessons and not s.reinforced and not s.held:
                     stored += 1
                     used += int(s.step.feedback.id in applied_anywhere)
             fb = s.step.feedback
@@ -156,8 +167,8 @@ def metrics(outcomes: list[ScenarioOutcome]) -> dict[str, Any]:
         "lesson_recall": _ratio(required_hit, required_total),
         "false_injection_rate": _ratio(injected, scored),
         "answer_pass_rate": _ratio(passed, checked),
-        "quarantine_recall": None,  # held feedback needs lesson governance, not built yet
-        "false_quarantine_rate": None,
+        "quarantine_recall": _ratio(marked_held, marked),
+        "false_quarantine_rate": _ratio(unmarked_held, unmarked),
         "feedback_coverage": _ratio(covered, given),
         "feedback_utilization": _ratio(used, stored),
         "repeated_correction_rate": _ratio(repeated, given),

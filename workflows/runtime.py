@@ -64,7 +64,7 @@ class Runtime:
                               enabled=memory_enabled)
         return Assistant(llm=llm, memory=memory, registry=self.workspace.tool_registry(self.home / "workspaces"),
                          traces=self.traces, user=user, top_k=self.config.retriever_top_k,
-                         tracing=self.config.tracing.enabled,
+                         tracing=self.config.tracing.enabled, governance=self.config.governance,
                          span_sink=self.exporter.export if self.exporter is not None else None)
 
     def close(self) -> None:

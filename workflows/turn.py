@@ -22,8 +22,9 @@ from agents.tracing import Span, SpanRecorder, span
 from agents.writer import WriterAgent
 from memory.consult import Consultation, LessonMemory
 from memory.errors import AlhfError
-from memory.records import Component, GateDecision, Lesson
+from memory.records import Component, GateDecision, Lesson, LessonStatus
 from memory.repeats import find_repeat, reinforce
+from workflows.governance import GovernanceSettings, admit
 from workflows.handoffs import TurnSignals, heuristic_scores
 from workflows.traces import TraceStore
 
@@ -87,6 +88,7 @@ class Assistant:
         top_k: int = 3,
         tracing: bool = True,
         span_sink: Callable[[list[Span]], None] | None = None,
+        governance: GovernanceSettings | None = None,
     ) -> None:
         self.llm = llm
         self.memory = memory
@@ -94,6 +96,7 @@ class Assistant:
         self.user = user
         self.tracing = tracing
         self.span_sink = span_sink  # e.g. an OTLP exporter
+        self.governance = governance or GovernanceSettings()
         store = memory.store
         self.retriever = RetrieverAgent(store, store.embedder, top_k=top_k)
         self.tool_planner = ToolPlannerAgent(llm, registry)
@@ -257,10 +260,19 @@ class Assistant:
         # an early checkpoint shows one agent's output; the final one shows everything, so it names no culprit
         evidence.stage = stage if stage in {"retriever", "tool_planner"} else None
         routing = self.router.route(correction.strip(), evidence, author=author or self.user, feedback_id=feedback_id)
+        who = author or self.user
+        admission = admit(self.governance, who, correction, routing.components,
+                          [tag for lesson in routing.lessons for tag in lesson.tags])
+        if admission.decision == "record_only":
+            routing.recorded_only, routing.lessons = admission.reason, []
+        elif admission.decision == "hold":
+            routing.held, routing.quarantined = admission.reason, admission.quarantined
+            for lesson in routing.lessons:
+                lesson.status, lesson.hold_reason = LessonStatus.PENDING, admission.reason
         fresh: list[Lesson] = []
         for index, lesson in enumerate(routing.lessons):
             lesson.project = self.memory.project
-            existing = find_repeat(self.memory.store, lesson)
+            existing = None if routing.held else find_repeat(self.memory.store, lesson)
             if existing is None:
                 fresh.append(lesson)
             else:  # the same correction again: count it on the lesson we have instead of duplicating it
@@ -269,7 +281,7 @@ class Assistant:
         self.memory.store.add_lessons(fresh)
         log.info("learned", turn_id=evidence.turn_id, components=[c.value for c in routing.components],
                  lessons=[lesson.id for lesson in routing.lessons], reinforced=routing.reinforced,
-                 fallback=routing.fallback)
+                 fallback=routing.fallback, held=routing.held or None, recorded_only=routing.recorded_only or None)
         if self.traces is not None:
             self.traces.record_feedback(
                 {

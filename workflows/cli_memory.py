@@ -1,0 +1,189 @@
+"""`alhf memory` and `alhf audit`: what the agents learned, from whom, and undoing it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Optional
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from memory.records import LessonStatus, parse_component
+from workflows.cli_support import ConfigOption, console, fail, guarded, load, open_runtime
+from workflows.config import acting_user
+
+memory_app = typer.Typer(help="Look inside the lesson memories, approve, forget, export, import.",
+                         no_args_is_help=True)
+audit_app = typer.Typer(help="Which lessons shaped a turn, and which turns a lesson shaped.", no_args_is_help=True)
+JsonOption = typer.Option(False, "--json", help="Print JSON.")
+UserOption = typer.Option(None, "--user", help="Who acts (default: $ALHF_USER, else the OS user).")
+
+
+class _Admin:
+    """Opens the store and the database for one command, closes them after."""
+
+    def __init__(self, config_path: Optional[Path], user: Optional[str] = None) -> None:
+        from workflows.lesson_admin import LessonAdmin
+
+        config = load(config_path)
+        self.runtime = open_runtime(config)
+        self.admin = LessonAdmin(self.runtime.store, self.runtime.traces.connection, config.governance,
+                                 acting_user(user))
+
+    def __enter__(self) -> Any:
+        return self.admin
+
+    def __exit__(self, *exc: object) -> None:
+        self.runtime.close()
+
+
+def _table(lessons: list[Any], title: str) -> None:
+    table = Table(title=title, title_justify="left")
+    for column in ("id", "component", "status", "lesson", "applies to", "author", "created"):
+        table.add_column(column)
+    for lesson in lessons:
+        status = lesson.status.value + (f" ({lesson.hold_reason})" if lesson.hold_reason and
+                                        lesson.status is LessonStatus.PENDING else "")
+        table.add_row(lesson.id, lesson.component.value, escape(status), escape(lesson.text), escape(lesson.trigger),
+                      lesson.author, f"{lesson.created_at:%Y-%m-%d %H:%M}")
+    console.print(table)
+
+
+@memory_app.command("list")
+def memory_list(
+    component: Optional[str] = typer.Option(None, help="retriever, tool_planner or writer."),
+    author: Optional[str] = typer.Option(None, help="Only lessons this person taught."),
+    status: Optional[str] = typer.Option(None, help="active, pending, rejected, forgotten, superseded."),
+    as_json: bool = typer.Option(False, "--json", help="Print a JSON array."),
+    config_path: Optional[Path] = ConfigOption,
+) -> None:
+    """List stored lessons."""
+    comp = guarded(lambda: parse_component(component)) if component else None
+    with _Admin(config_path) as admin:
+        lessons = [lesson for lesson in admin.store.list_lessons(comp)
+                   if (author is None or lesson.author == author) and (status is None or lesson.status.value == status)]
+    if as_json:
+        console.print_json(json.dumps([lesson.model_dump(mode="json") for lesson in lessons]))
+    else:
+        _table(lessons, f"{len(lessons)} lesson(s)")
+
+
+@memory_app.command("search")
+def memory_search(text: str, limit: int = typer.Option(10, min=1), config_path: Optional[Path] = ConfigOption) -> None:
+    """Lessons whose trigger is closest to TEXT, in every component, with similarity."""
+    from memory.records import Component
+
+    with _Admin(config_path) as admin:
+        vector = admin.store.embedder.embed([text])[0]
+        hits = [h for c in Component for h in admin.store.search_lessons(c, vector, limit=limit)]
+    for hit in sorted(hits, key=lambda h: h.score, reverse=True)[:limit]:
+        console.print(f"{hit.score:.2f}  {hit.lesson.id}  {hit.lesson.component.value}: {escape(hit.lesson.text)}")
+
+
+@memory_app.command("show")
+def memory_show(lesson_id: str, config_path: Optional[Path] = ConfigOption) -> None:
+    """One lesson in full, with its history."""
+    with _Admin(config_path) as admin:
+        lesson = guarded(lambda: admin.get(lesson_id))
+        history = admin.history(lesson_id)
+    console.print_json(json.dumps({**lesson.model_dump(mode="json"), "history": history}))
+
+
+@memory_app.command("history")
+def memory_history(lesson_id: str, config_path: Optional[Path] = ConfigOption) -> None:
+    """Every change to a lesson: approvals, rejections, forgetting, imports."""
+    with _Admin(config_path) as admin:
+        guarded(lambda: admin.get(lesson_id))
+        console.print_json(json.dumps(admin.history(lesson_id)))
+
+
+@memory_app.command("pending")
+def memory_pending(as_json: bool = JsonOption, config_path: Optional[Path] = ConfigOption) -> None:
+    """Lessons held for approval (quarantined, from a role that needs approval, or sensitive)."""
+    with _Admin(config_path) as admin:
+        lessons = admin.pending()
+    if as_json:
+        console.print_json(json.dumps([lesson.model_dump(mode="json") for lesson in lessons]))
+    else:
+        _table(lessons, f"{len(lessons)} lesson(s) waiting for approval")
+
+
+@memory_app.command("approve")
+def memory_approve(lesson_id: str, user: Optional[str] = UserOption, config_path: Optional[Path] = ConfigOption) -> None:
+    """Make a held lesson active (approvers only)."""
+    with _Admin(config_path, user) as admin:
+        lesson = guarded(lambda: admin.approve(lesson_id))
+    console.print(f"{lesson.id} approved: now applied where relevant (version {lesson.version})")
+
+
+@memory_app.command("reject")
+def memory_reject(lesson_id: str, reason: str = typer.Option(..., "--reason"), user: Optional[str] = UserOption,
+                  config_path: Optional[Path] = ConfigOption) -> None:
+    """Reject a held lesson (kept, never applied)."""
+    with _Admin(config_path, user) as admin:
+        guarded(lambda: admin.reject(lesson_id, reason))
+    console.print(f"{lesson_id} rejected")
+
+
+@memory_app.command("forget")
+def memory_forget(
+    lesson_id: Optional[str] = typer.Argument(None, help="The lesson to forget."),
+    author: Optional[str] = typer.Option(None, "--author", help="Forget everything this person taught."),
+    hard: bool = typer.Option(False, "--hard", help="Purge vectors and payload instead of marking forgotten."),
+    user: Optional[str] = UserOption,
+    config_path: Optional[Path] = ConfigOption,
+) -> None:
+    """Stop applying a lesson (soft: kept and audited; --hard: purged), or all of one author's."""
+    if (lesson_id is None) == (author is None):
+        fail("Give a lesson id or --author NAME (one of the two).")
+    with _Admin(config_path, user) as admin:
+        ids = guarded(lambda: admin.forget_author(author, hard=hard)) if author else \
+            [guarded(lambda: admin.forget(lesson_id, hard=hard)) or lesson_id]
+    console.print(f"forgot {len(ids)} lesson(s){' (purged)' if hard else ''}: {', '.join(ids) or 'none'}")
+
+
+@memory_app.command("export")
+def memory_export(path: Path, config_path: Optional[Path] = ConfigOption) -> None:
+    """Write every lesson (any status) as JSONL, for backup or moving to another store."""
+    with _Admin(config_path) as admin:
+        count = admin.export(path)
+    console.print(f"exported {count} lesson(s) to {path}")
+
+
+@memory_app.command("import")
+def memory_import(path: Path, config_path: Optional[Path] = ConfigOption) -> None:
+    """Load lessons from a JSONL export (same ids are replaced)."""
+    with _Admin(config_path) as admin:
+        count = guarded(lambda: admin.import_(path))
+    console.print(f"imported {count} lesson(s) from {path}")
+
+
+@audit_app.command("why")
+def audit_why(turn_id: str, config_path: Optional[Path] = ConfigOption) -> None:
+    """Which lessons shaped a turn, with score, version and who taught them."""
+    with _Admin(config_path) as admin:
+        turn = admin.conn.execute("SELECT request, gate_decisions FROM turns WHERE id = ?", (turn_id,)).fetchone()
+    if turn is None:
+        fail(f"No turn {turn_id!r}: see `alhf trace list`.")
+    decisions = json.loads(turn[1])
+    console.print(f"turn {turn_id}: {escape(turn[0])}")
+    if not decisions:
+        console.print("no lesson was retrieved for this turn")
+    for d in decisions:
+        verdict = "APPLIED" if d["passed"] else "not applied"
+        console.print(f"- {verdict} {d['component']} lesson {d['lesson_id']} v{d.get('version', 1)} taught by "
+                      f"{d.get('author') or '?'}: {escape(d['lesson_text'])} ({escape(d['reason'])})")
+
+
+@audit_app.command("lesson")
+def audit_lesson(lesson_id: str, config_path: Optional[Path] = ConfigOption) -> None:
+    """The turns a lesson was applied in."""
+    with _Admin(config_path) as admin:
+        rows = admin.conn.execute("SELECT id, created_at, request, gate_decisions FROM turns "
+                                  "WHERE applied_lessons LIKE ? ORDER BY created_at", (f'%"{lesson_id}"%',)).fetchall()
+    console.print(f"lesson {lesson_id} was applied in {len(rows)} turn(s)")
+    for turn_id, created, request, decisions in rows:
+        score = next((d["score"] for d in json.loads(decisions) if d["lesson_id"] == lesson_id), None)
+        console.print(f"- {created[:19]} turn {turn_id} (score {score}): {escape(request)}")
