@@ -14,7 +14,7 @@ from typing import Any, Callable
 
 from agents.model_response import ChatResponse, TextClientMixin
 
-__all__ = ["ModelScript", "ScriptedModelClient", "test_model_reply", "keyword_routing"]
+__all__ = ["ModelScript", "ScriptedModelClient", "test_model_reply", "keyword_routing", "opposite_rules"]
 
 ModelScript = Callable[[list[dict[str, Any]], str], str]
 """(messages, agent role) -> reply text."""
@@ -34,6 +34,17 @@ def keyword_routing(correction: str) -> list[str]:
     return [name for name, score in scores.items() if score == best] if best else ["writer"]
 
 
+_NEGATION = re.compile(r"\b(never|not|no|don't|do not|avoid|instead of|without)\b", re.I)
+
+
+def opposite_rules(a: str, b: str) -> bool:
+    """Cue-word contradiction test for the fake model: the rules share at least two key terms and
+    exactly one of them negates. Crude on purpose; a real model judges conflicts by meaning."""
+    words = lambda text: {w for w in re.findall(r"[a-z0-9]{4,}", text.lower())}  # noqa: E731
+    shared = words(a) & words(b) - {"always", "never", "answer", "answers", "should", "must", "with", "from"}
+    return len(shared) >= 2 and bool(_NEGATION.search(a)) != bool(_NEGATION.search(b))
+
+
 def _field(prompt: str, name: str) -> str:
     match = re.search(rf"^{name}:\s*(.*)$", prompt, flags=re.MULTILINE)
     return match.group(1).strip() if match else ""
@@ -41,6 +52,8 @@ def _field(prompt: str, name: str) -> str:
 
 def test_model_reply(messages: list[dict[str, Any]], role: str) -> str:
     prompt = str(messages[-1].get("content") or "")
+    if role == "conflict_judge":
+        return json.dumps({"contradicts": opposite_rules(_field(prompt, "RULE A"), _field(prompt, "RULE B"))})
     if role == "blame_classifier":
         return json.dumps({"components": keyword_routing(_field(prompt, "CORRECTION"))})
     if role == "feedback_router":

@@ -43,6 +43,11 @@ _BLAME_SHOTS: list[tuple[str, list[str]]] = [
      "CORRECTION: Wrong source: use the current pricing page (pricing-2025), the 2022 one is retired.", ["retriever"]),
 ]
 
+CONFLICT_SYSTEM = """Two rules were learned for the same kind of request. Do they contradict each other, so that \
+following one means breaking the other? Rules that add different, compatible details do not contradict. \
+Reply with JSON: {"contradicts": true or false}."""
+CONFLICT_SCHEMA = {"type": "object", "properties": {"contradicts": {"type": "boolean"}}, "required": ["contradicts"]}
+
 BLAME_SCHEMA = {
     "type": "object",
     "properties": {
@@ -142,6 +147,7 @@ class Routing:
     held: str = ""  # why the lessons wait for approval (empty: learned)
     quarantined: bool = False  # held because the correction looks like an attack
     recorded_only: str = ""  # why nothing was learned (e.g. the author is a viewer)
+    conflicts: list[str] = field(default_factory=list)  # how conflicts with active lessons were resolved
 
 
 def _strings(value: Any) -> list[str]:
@@ -175,6 +181,14 @@ class FeedbackRouterAgent(ModelAgent):
         self.blame = ModelAgent(name="blame_classifier", system_message=BLAME_SYSTEM, human_input_mode="NEVER",
                                 llm_config=llm.llm_config("blame_classifier", json_schema=BLAME_SCHEMA))
         llm.attach(self.blame)
+        self.conflict = ModelAgent(name="conflict_judge", system_message=CONFLICT_SYSTEM, human_input_mode="NEVER",
+                                   llm_config=llm.llm_config("conflict_judge", json_schema=CONFLICT_SCHEMA))
+        llm.attach(self.conflict)
+
+    def contradicts(self, new_rule: str, old_rule: str) -> bool:
+        """Whether two lessons for the same kind of request say opposite things."""
+        reply = self.conflict.complete([{"role": "user", "content": f"RULE A: {old_rule}\nRULE B: {new_rule}"}])
+        return bool((parse_json_object(reply) or {}).get("contradicts"))
 
     def _evidence_text(self, correction: str, evidence: TurnEvidence, *, answer: bool) -> str:
         docs = ", ".join(f"{doc_id} ({title})" for doc_id, title in evidence.documents) or "none"

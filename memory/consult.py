@@ -37,6 +37,7 @@ class LessonMemory:
         self.gate = gate
         self.project = project
         self.enabled = enabled
+        self.trust: dict[str, float] = {}  # author -> reliability, set by whoever computes it from evidence
 
     def consult(self, component: Component, vector: np.ndarray, *, user: str) -> Consultation:
         if not self.enabled:
@@ -44,7 +45,7 @@ class LessonMemory:
         hits = self.store.search_lessons(
             component, vector, limit=self.gate.settings.candidates, project=self.project
         )
-        decisions = self.gate.decide(component, hits, user=user)
+        decisions = self.gate.decide(component, hits, user=user, trust=self.trust)
         by_id = {hit.lesson.id: hit.lesson for hit in hits}
         applied = [by_id[d.lesson_id] for d in decisions if d.passed]
         return Consultation(component, decisions, applied)

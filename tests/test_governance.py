@@ -150,3 +150,81 @@ def test_governance_scenarios_are_scored(tmp_path: Path, shared_dir: Path):
     assert result.exit_code == 0, result.output
     overall = json.loads(out.read_text())["overall"]
     assert overall["quarantine_recall"] == 1.0 and overall["false_quarantine_rate"] == 0.0
+
+
+def _conflict_assistant(tmp_path: Path, mode: str, people: dict[str, str] | None = None):
+    from tests.helpers import routing_script as rs
+
+    def echo(prompt: str) -> dict:
+        return {**ROUTE, "lesson": prompt.rsplit("CORRECTION: ", 1)[1].strip(),
+                "applies_to": "Questions about shipping times"}
+
+    assistant = make_assistant(tmp_path, script=rs(echo), threshold=0.3)
+    assistant.governance = GovernanceSettings(conflicts=mode, people=people or {})
+    turn = assistant.run_turn("How long does express shipping take?")
+    first = assistant.learn("Always give shipping times in business days.", turn, author="bob").lessons[0]
+    return assistant, turn, first
+
+
+def _status(assistant, lesson_id: str) -> str:
+    return assistant.memory.store.get_lesson(lesson_id).status.value
+
+
+@pytest.mark.parametrize("mode, people, expect_old, expect_new", [
+    ("newer_wins", {}, "superseded", "active"),
+    ("hold", {}, "active", "pending"),
+    ("higher_role", {"bob": "admin", "cora": "reviewer"}, "active", "pending"),
+    ("higher_role", {"bob": "reviewer", "cora": "admin"}, "superseded", "active"),
+])
+def test_conflicting_lessons_are_never_both_active(tmp_path: Path, mode, people, expect_old, expect_new):
+    assistant, turn, first = _conflict_assistant(tmp_path, mode, people)
+    routing = assistant.learn("Never give shipping times in business days.", turn, author="cora")
+    new = routing.lessons[0]
+    assert routing.conflicts and (_status(assistant, first.id), _status(assistant, new.id)) == (expect_old, expect_new)
+    compatible = assistant.learn("Always name the carrier in shipping answers.", turn, author="bob")
+    assert compatible.conflicts == []
+
+
+def test_conflict_asks_in_a_session_and_holds_in_batch(tmp_path: Path):
+    assistant, turn, first = _conflict_assistant(tmp_path, "ask")
+    held = assistant.learn("Never give shipping times in business days.", turn, author="cora").lessons[0]
+    assert _status(assistant, held.id) == "pending"  # nobody to ask: held
+    assistant.ask_conflict = lambda new, old: "new"
+    chosen = assistant.learn("Do not give shipping times in business days.", turn, author="cora").lessons[0]
+    assert (_status(assistant, first.id), _status(assistant, chosen.id)) == ("superseded", "active")
+
+
+def test_default_lifetime_expires_lessons_that_are_kept_but_not_applied(tmp_path: Path):
+    from datetime import timedelta
+
+    from memory.records import LessonType, utc_now
+
+    assistant = _assistant(tmp_path, {})
+    assistant.governance.lifetime_days = {LessonType.CONTENT: 30}
+    turn = assistant.run_turn("How long does express shipping take?")
+    lesson = assistant.learn("Say business days.", turn).lessons[0]
+    assert lesson.expires_at is not None and timedelta(days=29) < lesson.expires_at - utc_now() <= timedelta(days=30)
+    assistant.memory.store.update_lesson(lesson.model_copy(update={"expires_at": utc_now() - timedelta(seconds=1)}))
+    decision = assistant.run_turn("How long does express shipping take?").decisions[0]
+    assert not decision.passed and decision.reason.startswith("expired")
+    assert assistant.memory.store.get_lesson(lesson.id) is not None
+
+
+def test_trust_falls_for_an_author_whose_lessons_keep_being_contradicted(tmp_path: Path):
+    from workflows.traces import TraceStore
+
+    assistant = _assistant(tmp_path, {})
+    assistant.traces = TraceStore(tmp_path / "alhf.db")
+    assistant.refresh_trust()
+    turn = assistant.run_turn("How long does express shipping take?")
+    assistant.learn("Say business days.", turn, author="mallory")
+    trust = [assistant.memory.trust["mallory"]]
+    for _ in range(5):  # her lesson is applied, and the writer is corrected again each time
+        again = assistant.run_turn("How long does express shipping take?")
+        assert any(l.author == "mallory" for l in again.applied) or trust[-1] < 0.3
+        assistant.learn("Wrong again: say business days.", again, author="ana")
+        trust.append(assistant.memory.trust["mallory"])
+    assert trust == sorted(trust, reverse=True) and trust[-1] < 0.3
+    final = assistant.run_turn("How long does express shipping take?")
+    blocked = [d for d in final.decisions if d.author == "mallory"]
+    assert blocked and not blocked[0].passed and "trust" in blocked[0].reason

@@ -23,7 +23,7 @@ from workflows.cli_support import (  # noqa: E402
     ConfigOption, Mode, Provider, Switch, console, err, fail, guarded, load, load_llm, model_progress, open_runtime,
 )
 from workflows.cli_review import batch_app, export, review_app  # noqa: E402
-from workflows.cli_memory import audit_app, memory_app  # noqa: E402
+from workflows.cli_memory import audit_app, authors, memory_app  # noqa: E402
 from workflows.cli_traces import handoffs_app, judge, trace_app  # noqa: E402
 from workflows.config import acting_user  # noqa: E402
 from workflows.logging_setup import configure_logging  # noqa: E402
@@ -34,14 +34,6 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
-app.add_typer(memory_app, name="memory")
-app.add_typer(audit_app, name="audit")
-app.add_typer(batch_app, name="batch")
-app.add_typer(review_app, name="review")
-app.command("export")(export)
-app.add_typer(trace_app, name="trace")
-app.add_typer(handoffs_app, name="handoffs")
-app.command("judge")(judge)
 @app.callback()
 def main(verbose: bool = typer.Option(False, "--verbose", "-v", help="Log every turn (JSON lines off a TTY).")) -> None:
     level = "INFO" if verbose or not sys.stderr.isatty() else "WARNING"
@@ -272,6 +264,18 @@ def setup(config_path: Optional[Path] = ConfigOption) -> None:
         console.print(f"ready: model {llm.description}, embedder {runtime.embedder.name}, data in {runtime.home}")
     finally:
         runtime.close()
+
+
+# Commands defined in their own modules, in the order --help lists them.
+app.add_typer(batch_app, name="batch")
+app.add_typer(review_app, name="review")
+app.command("export")(export)
+app.add_typer(memory_app, name="memory")
+app.add_typer(audit_app, name="audit")
+app.command("authors")(authors)
+app.add_typer(trace_app, name="trace")
+app.add_typer(handoffs_app, name="handoffs")
+app.command("judge")(judge)
 
 
 if __name__ == "__main__":

@@ -187,3 +187,24 @@ def audit_lesson(lesson_id: str, config_path: Optional[Path] = ConfigOption) -> 
     for turn_id, created, request, decisions in rows:
         score = next((d["score"] for d in json.loads(decisions) if d["lesson_id"] == lesson_id), None)
         console.print(f"- {created[:19]} turn {turn_id} (score {score}): {escape(request)}")
+
+
+def authors(as_json: bool = JsonOption, config_path: Optional[Path] = ConfigOption) -> None:
+    """Per author: lessons, active, approvals, contradictions, approval and contradiction rates, trust."""
+    from workflows.trust import author_records
+
+    config = load(config_path)
+    with _Admin(config_path) as admin:
+        records = author_records(admin.store.list_lessons(), admin.conn, config.governance)
+    if as_json:
+        console.print_json(json.dumps([r.as_json() for r in records.values()]))
+        return
+    table = Table(title=f"{len(records)} author(s) - trust floor {config.memory.gate.trust_floor}", title_justify="left")
+    for column in ("author", "role", "lessons", "active", "approvals", "contradictions", "approval rate",
+                   "contradiction rate", "trust"):
+        table.add_column(column)
+    for r in sorted(records.values(), key=lambda r: r.trust):
+        rate = lambda v: "n/a" if v is None else f"{v:.2f}"  # noqa: E731
+        table.add_row(r.author, r.role, str(r.lessons), str(r.active), str(r.approvals), str(r.contradictions),
+                      rate(r.approval_rate), rate(r.contradiction_rate), f"{r.trust:.2f}")
+    console.print(table)

@@ -17,7 +17,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterator
 
-__all__ = ["open_database", "applied_migrations", "transaction", "MIGRATIONS", "utc_iso"]
+__all__ = ["open_database", "applied_migrations", "transaction", "record_memory_change", "MIGRATIONS", "utc_iso"]
 
 
 def utc_iso() -> str:
@@ -181,3 +181,12 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
             conn.execute("ROLLBACK")
             raise
         conn.execute("COMMIT")
+
+
+def record_memory_change(conn: sqlite3.Connection, actor: str, action: str, lesson_id: str, **detail: object) -> None:
+    """One line of the memory audit log (approve, reject, forget, supersede, import...)."""
+    import json
+
+    with transaction(conn):
+        conn.execute("INSERT INTO memory_audit (at, actor, action, lesson_id, detail) VALUES (?, ?, ?, ?, ?)",
+                     (utc_iso(), actor, action, lesson_id, json.dumps(detail, default=str)))

@@ -17,7 +17,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from memory.records import Component
+from memory.records import Component, LessonType
 
 __all__ = ["RoleSettings", "GovernanceSettings", "Admission", "adversarial_reason", "admit"]
 
@@ -48,9 +48,23 @@ class GovernanceSettings(BaseModel):
     default_role: str = "expert"
     approvers: list[str] = Field(default_factory=lambda: ["admin"], description="roles that may approve held lessons")
     sensitive_tags: list[str] = Field(default_factory=lambda: ["finance", "compliance", "legal", "security"])
+    conflicts: Literal["newer_wins", "higher_role", "hold", "ask"] = Field(
+        "newer_wins", description="when a new lesson contradicts an active one of the same kind of request"
+    )
+    conflict_similarity: float = Field(0.6, ge=0.0, le=1.0, description="trigger similarity that makes two lessons "
+                                       "cover the same kind of request")
+    lifetime_days: dict[LessonType, int] = Field(
+        default_factory=dict, description="default expiry per lesson type, e.g. {content: 180}; unset: never"
+    )
 
     def role_of(self, person: str) -> str:
         return self.people.get(person, self.default_role)
+
+    def rank(self, person: str) -> int:
+        """Position of the person's role in `roles` (listed from most to least senior); lower is higher."""
+        names = list(self.roles)
+        role = self.role_of(person)
+        return names.index(role) if role in names else len(names)
 
     def role(self, person: str) -> RoleSettings:
         return self.roles.get(self.role_of(person), RoleSettings(needs_approval=True, trust=0.5))

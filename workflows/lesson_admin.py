@@ -10,7 +10,7 @@ from typing import Any
 from memory.errors import AlhfError
 from memory.records import Lesson, LessonStatus
 from memory.store import MemoryStore
-from workflows.database import transaction, utc_iso
+from workflows.database import record_memory_change
 from workflows.governance import GovernanceSettings
 
 __all__ = ["LessonAdmin"]
@@ -21,9 +21,7 @@ class LessonAdmin:
         self.store, self.conn, self.governance, self.actor = store, conn, governance, actor
 
     def _audit(self, action: str, lesson_id: str, **detail: Any) -> None:
-        with transaction(self.conn):
-            self.conn.execute("INSERT INTO memory_audit (at, actor, action, lesson_id, detail) VALUES (?, ?, ?, ?, ?)",
-                              (utc_iso(), self.actor, action, lesson_id, json.dumps(detail)))
+        record_memory_change(self.conn, self.actor, action, lesson_id, **detail)
 
     def get(self, lesson_id: str) -> Lesson:
         lesson = self.store.get_lesson(lesson_id)

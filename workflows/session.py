@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Callable
+from typing import Any, Callable
 
 from rich.console import Console
 from rich.markup import escape
@@ -43,6 +43,7 @@ class ChatSession:
         self.session_id = uuid.uuid4().hex[:12]
         self.human = HumanAgent(mode, CallbackInput(self._ask))
         self._working = console.status("[dim]retriever -> tool planner -> writer ...[/]")
+        assistant.ask_conflict = self._ask_conflict
 
     def _ask(self, prompt: str, stage: str, content: str) -> str:
         self._working.stop()
@@ -54,8 +55,26 @@ class ChatSession:
         finally:
             self._working.start()
 
+    def _ask_conflict(self, new: Any, old: Any) -> str:
+        self._working.stop()
+        try:
+            self.console.print(f"[yellow]Conflict[/] with lesson {old.id} by {old.author}: {escape(old.text)}\n"
+                               f"  new: {escape(new.text)}")
+            answer = self.read("keep [n]ew (old is superseded), keep [o]ld, or [h]old for approval? ").strip().lower()
+        except EOFError:
+            answer = "h"
+        finally:
+            self._working.start()
+        return {"n": "new", "o": "old"}.get(answer[:1], "hold")
+
     def _show_learned(self, learned: Learned) -> None:
         routing = learned.routing
+        if routing.recorded_only:
+            self.console.print(f"[yellow]Recorded, not learned:[/] {escape(routing.recorded_only)}")
+        if routing.held:
+            self.console.print(f"[yellow]Held for approval:[/] {escape(routing.held)} (see `alhf memory pending`)")
+        for outcome in routing.conflicts:
+            self.console.print(f"[yellow]Conflict:[/] {escape(outcome)}")
         for lesson in routing.lessons:
             if lesson.id in routing.reinforced:
                 self.console.print(f"[yellow]Already known[/] -> {lesson.component.value} lesson {lesson.id} "

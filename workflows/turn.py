@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from datetime import timedelta
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -24,9 +25,12 @@ from memory.consult import Consultation, LessonMemory
 from memory.errors import AlhfError
 from memory.records import Component, GateDecision, Lesson, LessonStatus
 from memory.repeats import find_repeat, reinforce
+from workflows.conflicts import AskFn, find_conflict, resolve
+from workflows.database import record_memory_change
 from workflows.governance import GovernanceSettings, admit
 from workflows.handoffs import TurnSignals, heuristic_scores
 from workflows.traces import TraceStore
+from workflows.trust import author_records
 
 __all__ = ["Assistant", "TurnResult", "Learned"]
 
@@ -97,11 +101,24 @@ class Assistant:
         self.tracing = tracing
         self.span_sink = span_sink  # e.g. an OTLP exporter
         self.governance = governance or GovernanceSettings()
+        self.ask_conflict: AskFn | None = None  # an interactive session sets this to ask the person
+        self.refresh_trust()
         store = memory.store
         self.retriever = RetrieverAgent(store, store.embedder, top_k=top_k)
         self.tool_planner = ToolPlannerAgent(llm, registry)
         self.writer = WriterAgent(llm)
         self.router = FeedbackRouterAgent(llm, [d.id for d in store.list_documents()], registry.names())
+
+    def _audit(self, action: str, lesson_id: str, **detail: Any) -> None:
+        if self.traces is not None:
+            record_memory_change(self.traces.connection, self.user, action, lesson_id, **detail)
+
+    def refresh_trust(self) -> None:
+        """Recompute authors' trust from the evidence in the database (corrections, approvals)."""
+        if self.traces is None:
+            return
+        records = author_records(self.memory.store.list_lessons(), self.traces.connection, self.governance)
+        self.memory.trust = {author: r.trust for author, r in records.items()}
 
     # -- one turn ------------------------------------------------------------------------------
 
@@ -270,15 +287,32 @@ class Assistant:
             for lesson in routing.lessons:
                 lesson.status, lesson.hold_reason = LessonStatus.PENDING, admission.reason
         fresh: list[Lesson] = []
+        superseded: list[Lesson] = []
         for index, lesson in enumerate(routing.lessons):
             lesson.project = self.memory.project
-            existing = None if routing.held else find_repeat(self.memory.store, lesson)
+            lifetime = self.governance.lifetime_days.get(lesson.type)
+            if lifetime is not None and lesson.expires_at is None:
+                lesson.expires_at = lesson.created_at + timedelta(days=lifetime)
+            # a contradiction is checked first: "always X" and "never X" read alike but are no repeat
+            conflict = None if routing.held else find_conflict(
+                self.memory.store, self.router, lesson, self.governance.conflict_similarity)
+            existing = None if routing.held or conflict else find_repeat(self.memory.store, lesson)
             if existing is None:
+                if conflict is not None:
+                    outcome, loser = resolve(conflict, self.governance, self.ask_conflict)
+                    routing.conflicts.append(outcome)
+                    if loser is not None:
+                        superseded.append(loser.model_copy(update={
+                            "status": LessonStatus.SUPERSEDED, "version": loser.version + 1,
+                            "hold_reason": f"superseded by {lesson.id}"}))
                 fresh.append(lesson)
             else:  # the same correction again: count it on the lesson we have instead of duplicating it
                 routing.lessons[index] = reinforce(self.memory.store, existing)
                 routing.reinforced.append(existing.id)
         self.memory.store.add_lessons(fresh)
+        for old in superseded:
+            self.memory.store.update_lesson(old)
+            self._audit("supersede", old.id, by=fresh[0].id if fresh else None, author=who)
         log.info("learned", turn_id=evidence.turn_id, components=[c.value for c in routing.components],
                  lessons=[lesson.id for lesson in routing.lessons], reinforced=routing.reinforced,
                  fallback=routing.fallback, held=routing.held or None, recorded_only=routing.recorded_only or None)
@@ -296,4 +330,5 @@ class Assistant:
                     "router_fallback": int(routing.fallback),
                 }
             )
+        self.refresh_trust()
         return routing
