@@ -228,3 +228,22 @@ def test_trust_falls_for_an_author_whose_lessons_keep_being_contradicted(tmp_pat
     final = assistant.run_turn("How long does express shipping take?")
     blocked = [d for d in final.decisions if d.author == "mallory"]
     assert blocked and not blocked[0].passed and "trust" in blocked[0].reason
+
+
+def test_sensitive_scope_needs_approval_and_edits_keep_history(tmp_path: Path):
+    assistant = _assistant(tmp_path, {})
+    turn = assistant.run_turn("What was our total revenue in Q1 2024?")
+    routing = assistant.learn("Finance figures must come from the orders table.", turn)
+    assert routing.held == "touches sensitive scope finance: needs approval"
+    assert routing.lessons[0].tags == ["finance"]
+
+    _cli(tmp_path, "memory", "list")
+    ids = _store_lessons(tmp_path)
+    result = _cli(tmp_path, "memory", "edit", ids["bob"], "--text", "Mention the express option.", "--expires",
+                  "2030-01-31")
+    assert result.exit_code == 0 and "version 2" in result.output
+    history = json.loads(_cli(tmp_path, "memory", "history", ids["bob"]).output)
+    assert history[0]["action"] == "edit" and history[0]["before"]["text"] == "Always mention express shipping."
+    shown = json.loads(_cli(tmp_path, "memory", "show", ids["bob"]).output)
+    assert shown["text"] == "Mention the express option." and shown["expires_at"].startswith("2030-01-31")
+    assert _cli(tmp_path, "memory", "edit", ids["bob"], "--expires", "soon").exit_code == 2

@@ -56,6 +56,7 @@ def memory_list(
     component: Optional[str] = typer.Option(None, help="retriever, tool_planner or writer."),
     author: Optional[str] = typer.Option(None, help="Only lessons this person taught."),
     status: Optional[str] = typer.Option(None, help="active, pending, rejected, forgotten, superseded."),
+    scope: Optional[str] = typer.Option(None, help="project, or user:NAME."),
     as_json: bool = typer.Option(False, "--json", help="Print a JSON array."),
     config_path: Optional[Path] = ConfigOption,
 ) -> None:
@@ -63,7 +64,8 @@ def memory_list(
     comp = guarded(lambda: parse_component(component)) if component else None
     with _Admin(config_path) as admin:
         lessons = [lesson for lesson in admin.store.list_lessons(comp)
-                   if (author is None or lesson.author == author) and (status is None or lesson.status.value == status)]
+                   if (author is None or lesson.author == author) and (status is None or lesson.status.value == status)
+                   and (scope is None or lesson.scope == scope)]
     if as_json:
         console.print_json(json.dumps([lesson.model_dump(mode="json") for lesson in lessons]))
     else:
@@ -89,6 +91,29 @@ def memory_show(lesson_id: str, config_path: Optional[Path] = ConfigOption) -> N
         lesson = guarded(lambda: admin.get(lesson_id))
         history = admin.history(lesson_id)
     console.print_json(json.dumps({**lesson.model_dump(mode="json"), "history": history}))
+
+
+@memory_app.command("edit")
+def memory_edit(
+    lesson_id: str,
+    text: Optional[str] = typer.Option(None, "--text", help="The new instruction."),
+    trigger: Optional[str] = typer.Option(None, "--trigger", help="The new kind of request it applies to."),
+    expires: Optional[str] = typer.Option(None, "--expires", help="Expiry date, YYYY-MM-DD (UTC)."),
+    user: Optional[str] = UserOption,
+    config_path: Optional[Path] = ConfigOption,
+) -> None:
+    """Edit a lesson; its version goes up and `alhf memory history` keeps the old values."""
+    from datetime import datetime, timezone
+
+    when = None
+    if expires:
+        try:
+            when = datetime.strptime(expires, "%Y-%m-%d").replace(tzinfo=timezone.utc)
+        except ValueError:
+            fail(f"--expires takes a date like 2027-01-31, got {expires!r}.")
+    with _Admin(config_path, user) as admin:
+        lesson = guarded(lambda: admin.edit(lesson_id, text=text, trigger=trigger, expires_at=when))
+    console.print(f"{lesson.id} is now version {lesson.version}")
 
 
 @memory_app.command("history")

@@ -74,6 +74,28 @@ class LessonAdmin:
             self.forget(lesson_id, hard=hard)
         return ids
 
+    def edit(self, lesson_id: str, *, text: str | None = None, trigger: str | None = None,
+             expires_at: Any = None) -> Lesson:
+        """Change a lesson in place; the version goes up and the audit log keeps the old values."""
+        lesson = self.get(lesson_id)
+        changes: dict[str, Any] = {}
+        if text is not None and text.strip():
+            changes["text"] = text.strip()
+        if trigger is not None and trigger.strip():
+            changes["trigger"] = trigger.strip()
+        if expires_at is not None:
+            changes["expires_at"] = expires_at
+        if not changes:
+            raise AlhfError("Nothing to change: give --text, --trigger or --expires.")
+        edited = lesson.model_copy(update={**changes, "version": lesson.version + 1})
+        if "trigger" in changes:
+            self.store.add_lessons([edited], replace=True)  # new trigger text: re-embed
+        else:
+            self.store.update_lesson(edited)
+        self._audit("edit", lesson_id, version=edited.version,
+                    before={k: str(getattr(lesson, k)) for k in changes}, after={k: str(v) for k, v in changes.items()})
+        return edited
+
     def export(self, path: Path) -> int:
         lessons = self.store.list_lessons()
         partial = path.with_suffix(path.suffix + ".partial")

@@ -4,6 +4,7 @@ human checkpoints at the handoffs the human agent's mode allows, and corrections
 
 from __future__ import annotations
 
+import re
 import time
 import uuid
 from datetime import timedelta
@@ -278,6 +279,10 @@ class Assistant:
         evidence.stage = stage if stage in {"retriever", "tool_planner"} else None
         routing = self.router.route(correction.strip(), evidence, author=author or self.user, feedback_id=feedback_id)
         who = author or self.user
+        for lesson in routing.lessons:  # tag lessons that touch a sensitive scope, so approval can be required
+            text = f"{correction} {lesson.text}".lower()  # what the person said, not the router's paraphrase
+            lesson.tags = sorted(set(lesson.tags) | {t for t in self.governance.sensitive_tags
+                                                      if re.search(rf"\b{re.escape(t)}\b", text)})
         admission = admit(self.governance, who, correction, routing.components,
                           [tag for lesson in routing.lessons for tag in lesson.tags])
         if admission.decision == "record_only":
