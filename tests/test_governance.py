@@ -247,3 +247,18 @@ def test_sensitive_scope_needs_approval_and_edits_keep_history(tmp_path: Path):
     shown = json.loads(_cli(tmp_path, "memory", "show", ids["bob"]).output)
     assert shown["text"] == "Mention the express option." and shown["expires_at"].startswith("2030-01-31")
     assert _cli(tmp_path, "memory", "edit", ids["bob"], "--expires", "soon").exit_code == 2
+
+
+def test_role_limited_to_some_tags_and_memory_search(tmp_path: Path):
+    from workflows.governance import RoleSettings, admit
+
+    settings = GovernanceSettings(roles={"analyst": RoleSettings(may_teach_tags=["sales"])},
+                                  people={"ann": "analyst"}, sensitive_tags=[])
+    assert admit(settings, "ann", "Use the sales table.", [Component.TOOL_PLANNER], ["sales"]).decision == "learn"
+    held = admit(settings, "ann", "Use the HR table.", [Component.TOOL_PLANNER], ["hr"])
+    assert held.decision == "hold" and "may not teach hr" in held.reason
+
+    _cli(tmp_path, "memory", "list")
+    ids = _store_lessons(tmp_path)
+    found = " ".join(_cli(tmp_path, "memory", "search", "express shipping").output.split())
+    assert ids["bob"] in found and "Always mention express shipping." in found

@@ -26,6 +26,7 @@ class RoleSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     may_teach: list[Component] = Field(default_factory=lambda: list(Component))
+    may_teach_tags: list[str] | None = Field(None, description="scopes/tags this role may teach; unset: any")
     needs_approval: bool = False
     trust: float = Field(1.0, ge=0.0, le=1.0)
 
@@ -114,6 +115,10 @@ def admit(settings: GovernanceSettings, author: str, correction: str, components
         return Admission("hold", f"{role_name} may not teach {', '.join(outside)}: needs approval")
     if role.needs_approval:
         return Admission("hold", f"lessons from a {role_name} need approval")
+    if role.may_teach_tags is not None:
+        foreign = sorted(set(tags or []) - set(role.may_teach_tags))
+        if foreign:
+            return Admission("hold", f"{role_name} may not teach {', '.join(foreign)}: needs approval")
     sensitive = sorted(set(tags or []) & set(settings.sensitive_tags))
     if sensitive:
         return Admission("hold", f"touches sensitive scope {', '.join(sensitive)}: needs approval")
