@@ -155,3 +155,14 @@ def test_tracing_off_records_no_spans(tmp_path: Path):
     assistant.traces, assistant.tracing = traces, False
     result = assistant.run_turn("How long does express shipping take?")
     assert result.spans == [] and traces.spans(result.turn_id) == [] and traces.turn(result.turn_id)
+
+
+def test_a_correction_given_mid_turn_is_blamed_on_the_recorded_turn(tmp_path: Path):
+    traces = TraceStore(tmp_path / "alhf.db")
+    route = {"components": ["retriever"], "lesson": "Use refund policy v3.", "applies_to": "refund questions"}
+    assistant = make_assistant(tmp_path, script=routing_script(route))
+    assistant.traces = traces
+    human = HumanAgent("ALWAYS", ScriptedHuman(["Drop the 2021 policy."]))
+    result = assistant.run_turn("What is the refund window?", human=human, session_id="s2")
+    assert [f["turn_id"] for f in traces.feedback_for(result.turn_id)] == [result.turn_id]
+    assert handoff_report(traces.connection, "s2")["agents"]["retriever"]["corrections_received"] == 1

@@ -132,12 +132,14 @@ class Assistant:
             raise AlhfError("The request is empty: type a question.")
         learned: list[Learned] = []
         checkpoints: list[Checkpoint] = []
+        turn_id = uuid.uuid4().hex[:12]  # one id for all attempts, so feedback given mid-turn finds its turn
         recorder = SpanRecorder()
         with recorder.active() if self.tracing else nullcontext(), span("turn", request=request, mode=human.human_input_mode if human else "NEVER",
                                      memory_enabled=self.memory.enabled) as root:
             for attempt in range(redo_after_correction + 1):
                 with span("attempt", number=attempt + 1):
-                    result = self._attempt(request, human, generate, attempt < redo_after_correction, on_learned)
+                    result = self._attempt(turn_id, request, human, generate, attempt < redo_after_correction,
+                                           on_learned)
                 checkpoints += result.checkpoints
                 learned += result.learned
                 if result.quit or not result.learned:
@@ -149,11 +151,10 @@ class Assistant:
         return result
 
     def _attempt(
-        self, request: str, human: HumanAgent | None, generate: bool, allow_correction: bool,
+        self, turn_id: str, request: str, human: HumanAgent | None, generate: bool, allow_correction: bool,
         on_learned: Callable[[Learned], None] | None,
     ) -> TurnResult:
         started = time.perf_counter()
-        turn_id = uuid.uuid4().hex[:12]
         with span("embed_request"):
             vector = self.memory.store.embedder.embed([request])[0]
         with span("retrieve_lessons"):
