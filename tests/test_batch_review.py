@@ -195,3 +195,16 @@ def test_export_writes_one_record_per_reviewed_item(setup):
     first = json.loads(alpaca.read_text().splitlines()[0])
     assert set(first) >= {"instruction", "input", "output", "expected_output", "feedback", "error"}
     assert cli("export", str(alpaca), "--format", "csv", config=config).exit_code == 2
+
+
+def test_a_review_correction_is_blamed_once(setup):
+    config = setup["config"]
+    tasks = write_tasks(setup["tmp"] / "tasks.jsonl", 2, "What is the refund window, case {i}?")
+    assert cli("batch", "run", str(tasks), config=config).exit_code == 0
+    first, second = (i["id"] for i in items(config))
+    cli("review", "correct", first, "You quoted the superseded policy document; use refunds-2024.", config=config)
+    cli("review", "approve", second, config=config)
+    report = json.loads(cli("handoffs", "report", "--json", "--png", str(setup["tmp"] / "h.png"),
+                            config=config).stdout)
+    assert report["agents"]["retriever"]["corrections_received"] == 1
+    assert report["agents"]["retriever"]["human"] == 0.5

@@ -38,10 +38,8 @@ def _human_signals(conn: sqlite3.Connection, turn_ids: set[str]) -> tuple[dict[t
     for turn_id, verdict, components in latest:
         if turn_id not in turn_ids:
             continue
-        if verdict == "approve":
+        if verdict == "approve":  # review corrections are blamed through the feedback rows their learning wrote
             credit(turn_id)
-        elif verdict == "correct":
-            blame(turn_id, json.loads(components))
     for turn_id, checkpoints in conn.execute("SELECT id, checkpoints FROM turns"):
         if turn_id in turn_ids and any(c["stage"] == "writer" and c["kind"] == "accept" for c in json.loads(checkpoints)):
             credit(turn_id)
@@ -108,6 +106,9 @@ def plot_handoffs(report: dict[str, Any], path: Path) -> Path:
                                (width, "score", "combined score")):
         values = [report["pairs"][p][key] or 0 for p in pairs]
         left.bar([i + offset for i in range(len(pairs))], values, width, label=label)
+    for i, pair in enumerate(pairs):
+        if report["pairs"][pair]["score"] is None:
+            left.text(i, 0.03, "no signal yet", ha="center", fontsize=8, color="gray")
     left.set_xticks(range(len(pairs)), [p.replace("->", " → ") for p in pairs])
     left.set_ylim(0, 1.05)
     left.set_ylabel("score (0 = dropped the ball, 1 = good handoff)")
@@ -117,6 +118,10 @@ def plot_handoffs(report: dict[str, Any], path: Path) -> Path:
     agents = list(report["agents"])
     right.bar(agents, [report["agents"][a]["corrections_received"] for a in agents], color="tab:red",
               label="corrections blamed on the agent")
+    from matplotlib.ticker import MaxNLocator
+
+    right.set_ylim(bottom=0, top=max(1, max(report["agents"][a]["corrections_received"] for a in agents)) * 1.15)
+    right.yaxis.set_major_locator(MaxNLocator(integer=True))
     right.set_ylabel("corrections received")
     right.set_xlabel("agent")
     right.set_title("Blame from human corrections")

@@ -71,7 +71,8 @@ def author_records(lessons: list[Lesson], conn: sqlite3.Connection, governance: 
         "WHERE d.id = (SELECT MAX(id) FROM decisions WHERE item_id = d.item_id)"
     )
     for applied, verdict, components in latest:
-        judge([a["id"] for a in json.loads(applied)], verdict, json.loads(components))
+        if verdict == "approve":  # a learned review correction already counted through its feedback row
+            judge([a["id"] for a in json.loads(applied)], verdict, json.loads(components))
     for r in records.values():
         prior = governance.role(r.author).trust
         r.trust = round((2 * prior + r.approvals) / (2 + r.approvals + r.contradictions), 4)
