@@ -149,6 +149,9 @@ def evaluate(
 
     config = load(config_path, provider)
     scenarios = guarded(lambda: load_scenarios(folder))
+    known = set(_METRICS_ALL)  # thresholds and the old report are checked before minutes of model time
+    floors, ceilings = _thresholds(fail_under, known), _thresholds(fail_over, known)
+    old = _read_metrics(compare_to) if compare_to else None
     home = data_dir(config)
     embedder = guarded(lambda: build_embedder(config.memory, home))
     from agents.llm import LLM
@@ -169,11 +172,10 @@ def evaluate(
                 bar.update(task, description=f"{scenario.name} (memory {'on' if enabled else 'off'})")
                 runs[enabled].append(guarded(lambda: run_scenario(
                     scenario, llm=llm, embedder=embedder, memory_settings=config.memory, memory_enabled=enabled,
-                    generate=generate, top_k=config.retriever_top_k, on_step=lambda _: bar.advance(task))))
+                    generate=generate, top_k=config.retriever_top_k, governance=config.governance,
+                    on_step=lambda _: bar.advance(task))))
     settings = {"model": llm.description, "embedder": embedder.name, "answers": answers.value,
                 "thresholds": {k.value: v for k, v in config.memory.gate.thresholds.items()}}
-    floors, ceilings = _thresholds(fail_under, result_keys := set(_METRICS_ALL)), _thresholds(fail_over, result_keys)
-    old = _read_metrics(compare_to) if compare_to else None
     result = report(runs[True], runs[False] if baseline else None, settings)
     _print_report(result)
     if json_path:

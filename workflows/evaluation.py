@@ -18,6 +18,7 @@ from memory.consult import LessonMemory
 from memory.embedding import Embedder
 from memory.gate import RelevanceGate
 from memory.settings import MemorySettings, open_store
+from workflows.governance import GovernanceSettings
 from workflows.scenarios import Scenario, Step
 from workflows.turn import Assistant
 
@@ -81,6 +82,7 @@ def run_scenario(
     memory_enabled: bool = True,
     generate: bool = True,
     top_k: int = 3,
+    governance: GovernanceSettings | None = None,
     on_step: Callable[[StepOutcome], None] | None = None,
 ) -> ScenarioOutcome:
     """Steps run in order in one fresh in-memory store; a step's feedback is learned before the next."""
@@ -90,10 +92,10 @@ def run_scenario(
     memory = LessonMemory(store, RelevanceGate(memory_settings.gate), enabled=memory_enabled)
     outcomes: list[StepOutcome] = []
     with tempfile.TemporaryDirectory(prefix="alhf-eval-") as tmp:
-        assistant = Assistant(llm=llm, memory=memory, registry=workspace.tool_registry(Path(tmp)), user="eval")
+        assistant = Assistant(llm=llm, memory=memory, registry=workspace.tool_registry(Path(tmp)), user="eval",
+                              governance=governance)
         for step in scenario.steps:
             turn = assistant.run_turn(step.ask, generate=generate, redo_after_correction=0)
-            feedback_of = lambda ids: sorted({lesson.feedback_id or lesson.id for lesson in ids})  # noqa: E731
             by_id = {lesson.id: lesson for c in turn.consultations.values() for lesson in c.applied}
             retrieved_ids = {d.lesson_id: d.feedback_id or d.lesson_id for d in turn.decisions}
             routed, lessons, reinforced, held = None, [], False, ""
@@ -109,7 +111,7 @@ def run_scenario(
             outcome = StepOutcome(
                 step=step,
                 retrieved=sorted(set(retrieved_ids.values())),
-                applied=feedback_of(by_id.values()),
+                applied=sorted({lesson.feedback_id or lesson.id for lesson in by_id.values()}),
                 routed=routed,
                 answer=turn.answer,
                 answer_checks=_check_answer(step, turn.answer, not llm.is_fake, generate),
