@@ -155,11 +155,11 @@ class BatchRunner:
         try:
             for task in todo:
                 while len(pending) >= max(1, workers):
-                    self._collect(pending, summary, on_task, block=True)
+                    self._collect(pending, summary, on_task)
                 summary.learned += learn_queued_corrections(self.queue, self._learner)  # before the task starts
                 pending[pool.submit(self._do, run_id, task)] = task
             while pending:
-                self._collect(pending, summary, on_task, block=True)
+                self._collect(pending, summary, on_task)
         except KeyboardInterrupt:
             summary.interrupted = True
             for future in pending:
@@ -173,8 +173,9 @@ class BatchRunner:
         return summary
 
     def _collect(self, pending: dict[Future[str], dict[str, Any]], summary: BatchSummary,
-                 on_task: Callable[[], None] | None, *, block: bool) -> None:
-        finished, _ = wait(list(pending), return_when=FIRST_COMPLETED) if block else (set(), None)
+                 on_task: Callable[[], None] | None) -> None:
+        """Wait for at least one running task and record how it ended."""
+        finished, _ = wait(list(pending), return_when=FIRST_COMPLETED)
         for future in finished:
             task = pending.pop(future)
             try:
