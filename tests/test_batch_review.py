@@ -208,3 +208,13 @@ def test_a_review_correction_is_blamed_once(setup):
                             config=config).stdout)
     assert report["agents"]["retriever"]["corrections_received"] == 1
     assert report["agents"]["retriever"]["human"] == 0.5
+
+
+def test_four_workers_lose_no_task(setup):
+    """Regression: two SQLite connections in one process stalled 4-worker runs for 30 s and failed
+    tasks with 'database is locked' (about one run in three)."""
+    for attempt in range(2):
+        tasks = write_tasks(setup["tmp"] / f"tasks{attempt}.jsonl", 300)
+        result = cli("batch", "run", str(tasks), "--workers", "4", config=setup["config"])
+        assert result.exit_code == 0, result.output
+        assert "300 done, 0 failed" in said(result)

@@ -78,7 +78,8 @@ def batch_run(
         runtime.close()
     for problem in summary.problems:
         err.print(f"[yellow]skipped[/] {escape(problem)}")
-    state = "interrupted: run the same command again to finish" if summary.interrupted else "finished"
+    state = ("interrupted: run the same command again to finish" if summary.interrupted
+             else "finished" if not summary.failed else "finished with failures: run the same command again to retry them")
     console.print(f"run {summary.run_id} {state}: {summary.done} done, {summary.failed} failed, "
                   f"{summary.skipped} skipped (malformed), {summary.already_done} already done earlier, "
                   f"{summary.learned} reviewer correction(s) learned. Review with `alhf review next`.")

@@ -17,7 +17,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterator
 
-__all__ = ["open_database", "applied_migrations", "transaction", "record_memory_change", "MIGRATIONS", "utc_iso"]
+__all__ = ["open_database", "close_database", "applied_migrations", "transaction", "record_memory_change",
+           "MIGRATIONS", "utc_iso"]
 
 
 def utc_iso() -> str:
@@ -126,7 +127,45 @@ def applied_migrations(conn: sqlite3.Connection) -> list[str]:
     return [r[0] for r in conn.execute("SELECT name FROM _migrations ORDER BY name")]
 
 
+_SHARED: dict[str, list] = {}  # resolved path -> [connection, users]
+_SHARED_LOCK = threading.Lock()
+
+
 def open_database(path: str | Path) -> sqlite3.Connection:
+    """The process's one connection to the database at `path` (":memory:" gets its own each time).
+
+    One connection per process, shared by the trace store, the review queue and batch workers (SQLite
+    is built serialized here): two connections of one process writing the same file can wait on each
+    other's lock for the whole busy timeout while holding Python's GIL, which stalled multi-worker
+    batches for 30 s and failed tasks with "database is locked". Close it with `close_database`.
+    """
+    if str(path) == ":memory:":
+        return _connect(path)
+    key = str(Path(path).resolve())
+    with _SHARED_LOCK:
+        if key in _SHARED:
+            _SHARED[key][1] += 1
+            return _SHARED[key][0]
+        conn = _connect(path)
+        _SHARED[key] = [conn, 1]
+        return conn
+
+
+def close_database(conn: sqlite3.Connection) -> None:
+    """Release this user's share; the connection closes when its last user is done."""
+    with _SHARED_LOCK:
+        for key, entry in list(_SHARED.items()):
+            if entry[0] is conn:
+                entry[1] -= 1
+                if entry[1] > 0:
+                    return
+                del _SHARED[key]
+                break
+    _LOCKS.pop(id(conn), None)
+    conn.close()
+
+
+def _connect(path: str | Path) -> sqlite3.Connection:
     memory = str(path) == ":memory:"
     if not memory:
         Path(path).parent.mkdir(parents=True, exist_ok=True)

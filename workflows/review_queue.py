@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from memory.errors import AlhfError
-from workflows.database import open_database, transaction, utc_iso
+from workflows.database import close_database, open_database, transaction, utc_iso
 from workflows.review_templates import Assessment
 
 __all__ = ["ReviewQueue", "ReviewItem", "InboxEntry", "VERDICTS", "ItemNotFound"]
@@ -67,7 +67,7 @@ class ReviewQueue:
         self.conn = open_database(path)
 
     def close(self) -> None:
-        self.conn.close()
+        close_database(self.conn)
 
     # -- runs and tasks ------------------------------------------------------------------------
 
@@ -100,9 +100,11 @@ class ReviewQueue:
             return self.conn.total_changes - before
 
     def tasks_to_do(self, run_id: str) -> list[dict[str, Any]]:
-        """Pending tasks, and tasks left 'running' by a killed process (their result was never stored)."""
+        """Tasks without a stored output: pending ones, ones left 'running' by a killed process, and ones
+        that failed (a later run retries them)."""
         rows = self.conn.execute(
-            "SELECT * FROM tasks WHERE run_id = ? AND status IN ('pending', 'running') ORDER BY line_no", (run_id,)
+            "SELECT * FROM tasks WHERE run_id = ? AND status IN ('pending', 'running', 'failed') ORDER BY line_no",
+            (run_id,),
         ).fetchall()
         return [_row(r) for r in rows]
 

@@ -12,7 +12,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from workflows.database import applied_migrations, open_database, utc_iso
+from workflows.database import applied_migrations, close_database, open_database, utc_iso
 from workflows.database import transaction as _transaction
 
 __all__ = ["TraceStore"]
@@ -27,7 +27,7 @@ class TraceStore:
         return self._conn
 
     def close(self) -> None:
-        self._conn.close()
+        close_database(self._conn)
 
     def applied_migrations(self) -> list[str]:
         return applied_migrations(self._conn)
