@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import deque
 from typing import Any, Callable
 
 from agents.model_response import ChatResponse, TextClientMixin
@@ -80,7 +81,7 @@ class ScriptedModelClient(TextClientMixin):
     def __init__(self, config: dict[str, Any], **kwargs: Any) -> None:
         self._script: ModelScript = kwargs.get("script") or test_model_reply
         self._role = str(config.get("agent_role", ""))
-        self.calls: list[list[dict[str, Any]]] = []
+        self.calls: deque[list[dict[str, Any]]] = deque(maxlen=1000)  # recent prompts, for tests to inspect
 
     def create(self, params: dict[str, Any]) -> ChatResponse:
         messages = list(params["messages"])
