@@ -5,21 +5,25 @@ from __future__ import annotations
 import numpy as np
 
 from memory.records import Lesson, utc_now
-from memory.store import MemoryStore
+from memory.store import LessonHit, MemoryStore
 
-__all__ = ["find_repeat", "reinforce"]
+__all__ = ["neighbours", "find_repeat", "reinforce"]
 
 
-def find_repeat(store: MemoryStore, lesson: Lesson, *, threshold: float = 0.8) -> Lesson | None:
-    """The active lesson of the same component whose instruction matches `lesson`'s, if any.
+def neighbours(store: MemoryStore, lesson: Lesson, limit: int = 5) -> list[LessonHit]:
+    """Active lessons of the same component whose triggers are nearest the new lesson's trigger."""
+    vector = store.embedder.embed([lesson.trigger])[0]
+    return store.search_lessons(lesson.component, vector, limit=limit, project=lesson.project)
 
-    Candidates are the lessons whose triggers are near the new trigger; among them the one whose
-    lesson text is most similar decides, so "use v3" taught twice is one lesson, while two different
-    rules for the same kind of request stay two lessons.
+
+def find_repeat(store: MemoryStore, lesson: Lesson, near: list[LessonHit], *, threshold: float = 0.8) -> Lesson | None:
+    """The lesson among `near` (see `neighbours`) whose instruction matches `lesson`'s, if any.
+
+    Among the lessons for a similar kind of request, the one whose lesson text is most similar
+    decides, so "use v3" taught twice is one lesson, while two different rules for the same kind of
+    request stay two lessons.
     """
-    trigger_vector = store.embedder.embed([lesson.trigger])[0]
-    candidates = [hit.lesson for hit in store.search_lessons(lesson.component, trigger_vector, limit=5,
-                                                              project=lesson.project)]
+    candidates = [hit.lesson for hit in near]
     if not candidates:
         return None
     new, *old = store.embedder.embed([lesson.text, *[c.text for c in candidates]])

@@ -9,7 +9,7 @@ from typing import Callable, Literal
 
 from agents.router import FeedbackRouterAgent
 from memory.records import Lesson, LessonStatus
-from memory.store import MemoryStore
+from memory.store import LessonHit
 from workflows.governance import GovernanceSettings
 
 __all__ = ["Conflict", "find_conflict", "resolve"]
@@ -24,9 +24,10 @@ class Conflict:
     similarity: float
 
 
-def find_conflict(store: MemoryStore, router: FeedbackRouterAgent, lesson: Lesson, min_similarity: float) -> Conflict | None:
-    vector = store.embedder.embed([lesson.trigger])[0]
-    for hit in store.search_lessons(lesson.component, vector, limit=5, project=lesson.project):
+def find_conflict(router: FeedbackRouterAgent, lesson: Lesson, near: list[LessonHit],
+                  min_similarity: float) -> Conflict | None:
+    """The first lesson among `near` (same component, similar trigger) that the new one contradicts."""
+    for hit in near:
         if hit.score >= min_similarity and hit.lesson.id != lesson.id and router.contradicts(lesson.text, hit.lesson.text):
             return Conflict(lesson, hit.lesson, hit.score)
     return None

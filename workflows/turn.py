@@ -25,7 +25,7 @@ from agents.writer import WriterAgent
 from memory.consult import Consultation, LessonMemory
 from memory.errors import AlhfError
 from memory.records import Component, GateDecision, Lesson, LessonStatus
-from memory.repeats import find_repeat, reinforce
+from memory.repeats import find_repeat, neighbours, reinforce
 from workflows.conflicts import AskFn, find_conflict, resolve
 from workflows.database import record_memory_change
 from workflows.governance import GovernanceSettings, admit
@@ -278,8 +278,8 @@ class Assistant:
         evidence = turn.evidence() if isinstance(turn, TurnResult) else turn
         # an early checkpoint shows one agent's output; the final one shows everything, so it names no culprit
         evidence.stage = stage if stage in {"retriever", "tool_planner"} else None
-        routing = self.router.route(correction.strip(), evidence, author=author or self.user, feedback_id=feedback_id)
         who = author or self.user
+        routing = self.router.route(correction.strip(), evidence, author=who, feedback_id=feedback_id)
         for lesson in routing.lessons:  # tag lessons that touch a sensitive scope, so approval can be required
             text = f"{correction} {lesson.text}".lower()  # what the person said, not the router's paraphrase
             lesson.tags = sorted(set(lesson.tags) | {t for t in self.governance.sensitive_tags
@@ -293,32 +293,32 @@ class Assistant:
             for lesson in routing.lessons:
                 lesson.status, lesson.hold_reason = LessonStatus.PENDING, admission.reason
         fresh: list[Lesson] = []
-        superseded: list[Lesson] = []
+        superseded: list[tuple[Lesson, str]] = []  # (old lesson, id of the lesson replacing it)
         for index, lesson in enumerate(routing.lessons):
             lesson.project = self.memory.project
             lifetime = self.governance.lifetime_days.get(lesson.type)
             if lifetime is not None and lesson.expires_at is None:
                 lesson.expires_at = lesson.created_at + timedelta(days=lifetime)
+            near = [] if routing.held else neighbours(self.memory.store, lesson)
             # a contradiction is checked first: "always X" and "never X" read alike but are no repeat
-            conflict = None if routing.held else find_conflict(
-                self.memory.store, self.router, lesson, self.governance.conflict_similarity)
-            existing = None if routing.held or conflict else find_repeat(self.memory.store, lesson)
+            conflict = find_conflict(self.router, lesson, near, self.governance.conflict_similarity) if near else None
+            existing = None if conflict else find_repeat(self.memory.store, lesson, near)
             if existing is None:
                 if conflict is not None:
                     outcome, loser = resolve(conflict, self.governance, self.ask_conflict)
                     routing.conflicts.append(outcome)
                     if loser is not None:
-                        superseded.append(loser.model_copy(update={
+                        superseded.append((loser.model_copy(update={
                             "status": LessonStatus.SUPERSEDED, "version": loser.version + 1,
-                            "hold_reason": f"superseded by {lesson.id}"}))
+                            "hold_reason": f"superseded by {lesson.id}"}), lesson.id))
                 fresh.append(lesson)
             else:  # the same correction again: count it on the lesson we have instead of duplicating it
                 routing.lessons[index] = reinforce(self.memory.store, existing)
                 routing.reinforced.append(existing.id)
         self.memory.store.add_lessons(fresh)
-        for old in superseded:
+        for old, replacement in superseded:
             self.memory.store.update_lesson(old)
-            self._audit("supersede", old.id, by=fresh[0].id if fresh else None, author=who)
+            self._audit("supersede", old.id, by=replacement, author=who)
         log.info("learned", turn_id=evidence.turn_id, components=[c.value for c in routing.components],
                  lessons=[lesson.id for lesson in routing.lessons], reinforced=routing.reinforced,
                  fallback=routing.fallback, held=routing.held or None, recorded_only=routing.recorded_only or None)
@@ -327,7 +327,7 @@ class Assistant:
                 {
                     "id": feedback_id or uuid.uuid4().hex[:12],
                     "turn_id": evidence.turn_id,
-                    "author": author or self.user,
+                    "author": who,
                     "stage": stage,
                     "text": correction,
                     "components": [c.value for c in routing.components],
