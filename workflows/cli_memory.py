@@ -11,13 +11,12 @@ from rich.markup import escape
 from rich.table import Table
 
 from memory.records import LessonStatus, parse_component
-from workflows.cli_support import ConfigOption, console, fail, guarded, load, open_runtime
+from workflows.cli_support import ConfigOption, JsonOption, console, fail, guarded, load, open_runtime
 from workflows.config import acting_user
 
 memory_app = typer.Typer(help="Look inside the lesson memories, approve, forget, export, import.",
                          no_args_is_help=True)
 audit_app = typer.Typer(help="Which lessons shaped a turn, and which turns a lesson shaped.", no_args_is_help=True)
-JsonOption = typer.Option(False, "--json", help="Print JSON.")
 UserOption = typer.Option(None, "--user", help="Who acts (default: $ALHF_USER, else the OS user).")
 
 

@@ -15,7 +15,7 @@ from rich.text import Text
 
 from memory.errors import StoreLockedError
 from workflows.cli_support import (
-    ConfigOption, Provider, console, err, fail, guarded, load, load_llm, open_runtime,
+    ConfigOption, JsonOption, Provider, console, err, fail, guarded, load, load_llm, open_runtime,
 )
 from workflows.config import AppConfig, acting_user, data_dir
 from workflows.review_queue import ReviewItem, ReviewQueue
@@ -24,7 +24,6 @@ from workflows.review_templates import Assessment
 batch_app = typer.Typer(help="Unattended runs whose outputs wait in the review queue.", no_args_is_help=True)
 review_app = typer.Typer(help="Review batch outputs; corrections teach the same memories as live ones.",
                          no_args_is_help=True)
-JsonOption = typer.Option(False, "--json", help="Print JSON for scripts and dashboards.")
 
 
 def _queue(config: AppConfig) -> ReviewQueue:

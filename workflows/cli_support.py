@@ -14,7 +14,7 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeR
 from memory.errors import AlhfError
 from workflows.config import AppConfig, load_config
 
-__all__ = ["console", "err", "Mode", "Provider", "Switch", "ConfigOption", "fail", "guarded", "load",
+__all__ = ["console", "err", "Mode", "Provider", "Switch", "ConfigOption", "JsonOption", "fail", "guarded", "load",
            "open_runtime", "load_llm", "model_progress"]
 
 console = Console()
@@ -38,6 +38,7 @@ class Switch(str, Enum):
     off = "off"
 
 
+JsonOption = typer.Option(False, "--json", help="Print JSON for scripts and dashboards.")
 ConfigOption = typer.Option(None, "--config", "-c", help="config.yaml to use (default: $ALHF_CONFIG, ./config.yaml, built-in).")
 
 

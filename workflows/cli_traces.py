@@ -11,13 +11,14 @@ from rich.markup import escape
 from rich.table import Table
 from rich.tree import Tree
 
-from workflows.cli_support import ConfigOption, Provider, console, err, fail, guarded, load, load_llm, open_runtime
+from workflows.cli_support import (
+    ConfigOption, JsonOption, Provider, console, err, fail, guarded, load, load_llm, open_runtime,
+)
 from workflows.config import AppConfig, data_dir
 from workflows.traces import TraceStore
 
 trace_app = typer.Typer(help="Traces of every turn: a tree of timed spans.", no_args_is_help=True)
 handoffs_app = typer.Typer(help="Handoff scoring: credit and blame per agent.", no_args_is_help=True)
-JsonOption = typer.Option(False, "--json", help="Print JSON.")
 _SHOWN = ("component", "agent", "source", "target", "stage", "kind", "tool", "query", "calls", "components", "ok")
 
 
