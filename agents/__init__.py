@@ -1,16 +1,15 @@
-"""The agents: Retriever, ToolPlanner, Writer, FeedbackRouter and the human, all AutoGen ConversableAgents."""
+"""The agents: Retriever, ToolPlanner, Writer, FeedbackRouter and the human, all AutoGen ConversableAgents
+(imported on first use: AutoGen is slow to import)."""
 
-from agents.human import CallbackInput, Checkpoint, CheckpointKind, HumanAgent, ScriptedHuman
-from agents.llm import LLM
-from agents.retriever import Retrieval, RetrieverAgent
-from agents.router import FeedbackRouterAgent, Routing, TurnEvidence
-from agents.settings import ModelSettings
-from agents.tool_planner import ToolPlan, ToolPlannerAgent
-from agents.tools import Tool, ToolRegistry, ToolResult
-from agents.writer import WriterAgent
+from memory.lazy import lazy_exports
 
-__all__ = [
-    "CallbackInput", "Checkpoint", "CheckpointKind", "FeedbackRouterAgent", "HumanAgent", "LLM", "ModelSettings",
-    "Retrieval", "RetrieverAgent", "Routing", "ScriptedHuman", "Tool", "ToolPlan", "ToolPlannerAgent",
-    "ToolRegistry", "ToolResult", "TurnEvidence", "WriterAgent",
-]
+_EXPORTS = {
+    "CallbackInput": "agents.human", "Checkpoint": "agents.human", "CheckpointKind": "agents.human",
+    "HumanAgent": "agents.human", "ScriptedHuman": "agents.human", "LLM": "agents.llm",
+    "Retrieval": "agents.retriever", "RetrieverAgent": "agents.retriever", "FeedbackRouterAgent": "agents.router",
+    "Routing": "agents.router", "TurnEvidence": "agents.router", "ModelSettings": "agents.settings",
+    "ToolPlan": "agents.tool_planner", "ToolPlannerAgent": "agents.tool_planner", "Tool": "agents.tools",
+    "ToolRegistry": "agents.tools", "ToolResult": "agents.tools", "WriterAgent": "agents.writer",
+}
+__all__ = sorted(_EXPORTS)
+__getattr__ = lazy_exports(__name__, _EXPORTS)

@@ -14,26 +14,12 @@ from collections import deque
 from typing import Any, Callable
 
 from agents.model_response import ChatResponse, TextClientMixin
+from agents.routing_cues import keyword_routing
 
-__all__ = ["ModelScript", "ScriptedModelClient", "test_model_reply", "keyword_routing", "opposite_rules"]
+__all__ = ["ModelScript", "ScriptedModelClient", "test_model_reply", "opposite_rules"]
 
 ModelScript = Callable[[list[dict[str, Any]], str], str]
 """(messages, agent role) -> reply text."""
-
-_ROUTE_CUES = {
-    "retriever": r"\b(document|doc|docs|policy|source|cite|cited|quoted|superseded|outdated|version|v\d)\b",
-    "tool_planner": r"\b(compute|calculate|query the|sql query|database|table \w+|tool|from the wiki|wiki)\b",
-    "writer": r"\b(format|tone|write|answer in|bullet|dialect|use \w+\(|never \w+\(|always give|style)\b",
-}
-
-
-def keyword_routing(correction: str) -> list[str]:
-    """A transparent cue-word router: the fake model's routing, and a baseline to beat."""
-    text = correction.lower()
-    scores = {name: len(re.findall(pattern, text)) for name, pattern in _ROUTE_CUES.items()}
-    best = max(scores.values())
-    return [name for name, score in scores.items() if score == best] if best else ["writer"]
-
 
 _NEGATION = re.compile(r"\b(never|not|no|don't|do not|avoid|instead of|without)\b", re.I)
 

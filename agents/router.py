@@ -10,7 +10,7 @@ from typing import Any
 
 from memory.records import Component, Lesson, LessonAction, LessonType, Severity
 
-from agents.fake_model import keyword_routing
+from agents.routing_cues import keyword_routing
 from agents.json_reply import parse_json_object
 from agents.llm import LLM
 from agents.model_agent import ModelAgent

@@ -80,11 +80,11 @@ import numpy as np  # noqa: E402
 
 from agents.settings import ModelSettings  # noqa: E402
 from memory.records import Component, Lesson, LessonAction  # noqa: E402
-from workflows.batch import BatchRunner  # noqa: E402
+from workflows.review.batch import BatchRunner  # noqa: E402
 from workflows.config import HOME_ENV, AppConfig, load_config  # noqa: E402
-from workflows.export import export_training  # noqa: E402
-from workflows.review_queue import ReviewQueue  # noqa: E402
-from workflows.review_templates import Assessment  # noqa: E402
+from workflows.review.export import export_training  # noqa: E402
+from workflows.review.queue import ReviewQueue  # noqa: E402
+from workflows.review.templates import Assessment  # noqa: E402
 from workflows.runtime import Runtime  # noqa: E402
 
 # ---------------------------------------------------------------------------------------------

@@ -370,7 +370,7 @@ def bench_turns(args: argparse.Namespace, tmp: Path, fill_root: Path, embedder: 
                 fill: PoolNoiseEmbedder, pool_texts: list[str], gate: GateSettings) -> dict:
     from agents.llm import LLM
     from agents.settings import ModelSettings
-    from workflows.turn import Assistant
+    from workflows.turn.assistant import Assistant
     from workflows.workspace import load_workspace
 
     workspace = load_workspace(None)

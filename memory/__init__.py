@@ -1,23 +1,13 @@
-"""Lesson memory: records, embeddings, the Qdrant store and the relevance gate."""
+"""Lesson memory: records, embeddings, the Qdrant store and the relevance gate (imported on first use)."""
 
-from memory.errors import AlhfError, EmbeddingModelError, StoreLockedError, UnknownComponentError
-from memory.gate import GateSettings, RelevanceGate
-from memory.records import Component, Document, GateDecision, Lesson, LessonAction, LessonType, Severity
-from memory.store import MemoryStore
+from memory.lazy import lazy_exports
 
-__all__ = [
-    "AlhfError",
-    "Component",
-    "Document",
-    "EmbeddingModelError",
-    "GateDecision",
-    "GateSettings",
-    "Lesson",
-    "LessonAction",
-    "LessonType",
-    "MemoryStore",
-    "RelevanceGate",
-    "Severity",
-    "StoreLockedError",
-    "UnknownComponentError",
-]
+_EXPORTS = {
+    "AlhfError": "memory.errors", "EmbeddingModelError": "memory.errors", "StoreLockedError": "memory.errors",
+    "UnknownComponentError": "memory.errors", "GateSettings": "memory.gate", "RelevanceGate": "memory.gate",
+    "Component": "memory.records", "Document": "memory.records", "GateDecision": "memory.records",
+    "Lesson": "memory.records", "LessonAction": "memory.records", "LessonType": "memory.records",
+    "Severity": "memory.records", "MemoryStore": "memory.store",
+}
+__all__ = sorted(_EXPORTS)
+__getattr__ = lazy_exports(__name__, _EXPORTS)

@@ -42,3 +42,11 @@ def shared_dir() -> Path:
     if not SHARED.is_dir():
         pytest.skip("shared/ is not beside the project")
     return SHARED
+
+
+@pytest.fixture
+def fake_cli(tmp_path: Path) -> dict:
+    """A config on the fake model and the hashing embedder, and the data dir the tests isolate."""
+    config = tmp_path / "config.yaml"
+    config.write_text("model: {provider: fake}\nmemory: {embedder: hashing}\n")
+    return {"config": config, "home": Path(os.environ["ALHF_HOME"]), "tmp": tmp_path}

@@ -1,1 +1,2 @@
-"""Workflows: the turn pipeline, the interactive session, evaluation and the CLI."""
+"""Workflows, in data-flow order: turn/ (pipeline, checkpoints, learning, chat), governance/, review/ (batch,
+queue, inbox, export), traces/, evaluation/, storage/ (database, migrations) and cli/ (parse, call, render)."""

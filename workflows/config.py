@@ -13,10 +13,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from agents.settings import ModelSettings
 from memory.errors import AlhfError
 from memory.settings import MemorySettings
-from workflows.governance import GovernanceSettings
-from workflows.review_templates import ReviewSettings
+from workflows.governance.roles import GovernanceSettings
+from workflows.review.templates import ReviewSettings
 
-__all__ = ["AppConfig", "SessionSettings", "load_config", "data_dir", "acting_user", "ConfigError"]
+__all__ = ["AppConfig", "SessionSettings", "load_config", "data_dir", "db_path", "acting_user", "ConfigError"]
 
 HOME_ENV = "ALHF_HOME"
 CONFIG_ENV = "ALHF_CONFIG"
@@ -98,6 +98,11 @@ def data_dir(config: AppConfig) -> Path:
     if config.data_dir is not None:
         return config.data_dir.expanduser()
     return Path.home() / ".local" / "share" / "alhf"
+
+
+def db_path(config: AppConfig) -> Path:
+    """The project's SQLite database: traces, review queue, audit log."""
+    return data_dir(config) / "alhf.db"
 
 
 def acting_user(explicit: str | None = None) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from agents.fake_model import ModelScript
 from agents.llm import LLM
@@ -13,10 +13,13 @@ from memory.embedding import Embedder
 from memory.gate import RelevanceGate
 from memory.settings import build_embedder, open_store
 from memory.store import MemoryStore
-from workflows.config import AppConfig, data_dir
-from workflows.traces import TraceStore
-from workflows.turn import Assistant
+from workflows.config import AppConfig, data_dir, db_path
+from workflows.traces.store import TraceStore
+from workflows.turn.assistant import Assistant
 from workflows.workspace import Workspace, load_workspace
+
+if TYPE_CHECKING:
+    from workflows.review.queue import ReviewQueue
 
 __all__ = ["Runtime"]
 
@@ -30,6 +33,7 @@ class Runtime:
     traces: TraceStore
     workspace: Workspace
     exporter: Any = None  # OtlpExporter when tracing.otlp_endpoint is set
+    _queue: Any = None
 
     @classmethod
     def open(cls, config: AppConfig) -> "Runtime":
@@ -41,13 +45,13 @@ class Runtime:
         try:
             workspace = load_workspace(config.workspace)
             store.replace_corpus(workspace.corpus)
-            traces = TraceStore(home / "alhf.db")
+            traces = TraceStore(db_path(config))
         except Exception:
             store.close()
             raise
         runtime = cls(config, home, embedder, store, traces, workspace)
         if config.tracing.otlp_endpoint:
-            from workflows.otlp import OtlpExporter
+            from workflows.traces.otlp import OtlpExporter
 
             try:
                 runtime.exporter = OtlpExporter(config.tracing.otlp_endpoint, config.tracing.service_name)
@@ -67,7 +71,17 @@ class Runtime:
                          tracing=self.config.tracing.enabled, governance=self.config.governance,
                          span_sink=self.exporter.export if self.exporter is not None else None)
 
+    def review_queue(self) -> "ReviewQueue":
+        """The review queue in this runtime's database (the same connection: closed with the runtime)."""
+        from workflows.review.queue import ReviewQueue
+
+        if self._queue is None:
+            self._queue = ReviewQueue(db_path(self.config))
+        return self._queue
+
     def close(self) -> None:
+        if self._queue is not None:
+            self._queue.close()
         if self.exporter is not None:
             self.exporter.close()
         self.store.close()

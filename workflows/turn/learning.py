@@ -1,0 +1,142 @@
+"""Learning one correction: route it, screen who may teach it, resolve repeats and conflicts, store it,
+and record the feedback. `Learner.learn` is the only entry point and reports what happened."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass, replace
+from datetime import timedelta
+from typing import Any, Callable
+
+import structlog
+
+from agents.router import FeedbackRouterAgent, Routing, TurnEvidence
+from agents.tracing import span
+from memory.consult import LessonMemory
+from memory.errors import AlhfError
+from memory.records import Lesson, LessonStatus
+from memory.repeats import find_repeat, neighbours, reinforce
+from workflows.governance.audit import record_memory_change
+from workflows.governance.conflicts import AskFn, find_conflict, resolve
+from workflows.governance.roles import GovernanceSettings, admit
+from workflows.traces.store import TraceStore
+
+__all__ = ["Correction", "Learner"]
+
+log = structlog.get_logger("alhf.learning")
+
+
+@dataclass(frozen=True)
+class Correction:
+    """What a person said about a turn, who said it, and where."""
+
+    text: str
+    author: str
+    stage: str | None = None  # the checkpoint it was given at (None: final answer or review)
+    feedback_id: str | None = None
+
+
+class Learner:
+    """Turns corrections into stored lessons in the blamed components' memories."""
+
+    def __init__(self, router: FeedbackRouterAgent, memory: LessonMemory, governance: GovernanceSettings, *,
+                 traces: TraceStore | None = None, after_learning: Callable[[], None] | None = None) -> None:
+        self.router = router
+        self.memory = memory
+        self.governance = governance
+        self.traces = traces
+        self.after_learning = after_learning  # e.g. recompute authors' trust from the new evidence
+        self.ask_conflict: AskFn | None = None  # an interactive session sets this to ask the person
+
+    def learn(self, correction: Correction, evidence: TurnEvidence) -> Routing:
+        """Route `correction` of the turn described by `evidence` and store its lessons; a correction that
+        repeats a known lesson reinforces it. The routing says what happened: learned, reinforced, held
+        (and why), quarantined or recorded only."""
+        if not correction.text.strip():
+            raise AlhfError("The correction is empty: say what was wrong, e.g. 'use the 2024 policy'.")
+        with span("learn", correction=correction.text[:500], stage=correction.stage) as step:
+            routing = self.router.route(correction.text.strip(), replace(evidence),
+                                        author=correction.author, feedback_id=correction.feedback_id)
+            self._tag_sensitive(routing, correction.text)
+            self._admit(routing, correction)
+            fresh, superseded = self._sort_out_repeats_and_conflicts(routing)
+            self.memory.store.add_lessons(fresh)
+            for old, replacement in superseded:
+                self.memory.store.update_lesson(old)
+                self._audit(correction.author, "supersede", old.id, by=replacement, author=correction.author)
+            self._record_feedback(correction, evidence, routing)
+            step.set(components=[c.value for c in routing.components], lessons=[lesson.id for lesson in routing.lessons],
+                     reinforced=routing.reinforced)
+        log.info("learned", turn_id=evidence.turn_id, components=[c.value for c in routing.components],
+                 lessons=[lesson.id for lesson in routing.lessons], reinforced=routing.reinforced,
+                 fallback=routing.fallback, held=routing.held or None, recorded_only=routing.recorded_only or None)
+        if self.after_learning is not None:
+            self.after_learning()
+        return routing
+
+    def _tag_sensitive(self, routing: Routing, said: str) -> None:
+        """Tag lessons that touch a sensitive scope, so approval can be required; judged on what the person
+        said, not on the router's paraphrase."""
+        for lesson in routing.lessons:
+            text = f"{said} {lesson.text}".lower()
+            lesson.tags = sorted(set(lesson.tags) | {t for t in self.governance.sensitive_tags
+                                                      if re.search(rf"\b{re.escape(t)}\b", text)})
+
+    def _admit(self, routing: Routing, correction: Correction) -> None:
+        admission = admit(self.governance, correction.author, correction.text, routing.components,
+                          [tag for lesson in routing.lessons for tag in lesson.tags])
+        if admission.decision == "record_only":
+            routing.recorded_only, routing.lessons = admission.reason, []
+        elif admission.decision == "hold":
+            routing.held, routing.quarantined = admission.reason, admission.quarantined
+            for lesson in routing.lessons:
+                lesson.status, lesson.hold_reason = LessonStatus.PENDING, admission.reason
+        for lesson in routing.lessons:
+            lesson.project = self.memory.project
+            lifetime = self.governance.lifetime_days.get(lesson.type)
+            if lifetime is not None and lesson.expires_at is None:
+                lesson.expires_at = lesson.created_at + timedelta(days=lifetime)
+
+    def _sort_out_repeats_and_conflicts(self, routing: Routing) -> tuple[list[Lesson], list[tuple[Lesson, str]]]:
+        """New lessons to store, and (old lesson, id of its replacement) pairs to supersede. A repeat is
+        counted on the stored lesson instead of being stored again."""
+        fresh: list[Lesson] = []
+        superseded: list[tuple[Lesson, str]] = []
+        for index, lesson in enumerate(routing.lessons):
+            near = [] if routing.held else neighbours(self.memory.store, lesson)
+            # a contradiction is checked first: "always X" and "never X" read alike but are no repeat
+            conflict = find_conflict(self.router, lesson, near, self.governance.conflict_similarity) if near else None
+            existing = None if conflict else find_repeat(self.memory.store, lesson, near)
+            if existing is not None:
+                routing.lessons[index] = reinforce(self.memory.store, existing)
+                routing.reinforced.append(existing.id)
+                continue
+            if conflict is not None:
+                outcome, loser = resolve(conflict, self.governance, self.ask_conflict)
+                routing.conflicts.append(outcome)
+                if loser is not None:
+                    superseded.append((loser.model_copy(update={
+                        "status": LessonStatus.SUPERSEDED, "version": loser.version + 1,
+                        "hold_reason": f"superseded by {lesson.id}"}), lesson.id))
+            fresh.append(lesson)
+        return fresh, superseded
+
+    def _audit(self, actor: str, action: str, lesson_id: str, **detail: Any) -> None:
+        if self.traces is not None:
+            record_memory_change(self.traces.connection, actor, action, lesson_id, **detail)
+
+    def _record_feedback(self, correction: Correction, evidence: TurnEvidence, routing: Routing) -> None:
+        if self.traces is None:
+            return
+        self.traces.record_feedback({
+            "id": correction.feedback_id or uuid.uuid4().hex[:12],
+            "turn_id": evidence.turn_id if evidence.turn_id and self.traces.turn_exists(evidence.turn_id) else None,
+            "author": correction.author,
+            "stage": correction.stage,
+            "text": correction.text,
+            "components": [c.value for c in routing.components],
+            "lesson_ids": [lesson.id for lesson in routing.lessons],
+            "router_raw": routing.raw,
+            "router_fallback": int(routing.fallback),
+        })

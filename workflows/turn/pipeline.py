@@ -1,0 +1,101 @@
+"""One attempt at a request: Retriever -> ToolPlanner -> Writer, each after consulting its memory, with a
+human checkpoint at every handoff the human agent's mode allows.
+
+The pipeline never learns: a correction given at a checkpoint is returned in `TurnResult.corrections`
+(with what the person saw), and the caller decides to learn it and redo the turn.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+from typing import Any
+
+from agents.human import CheckpointKind, HumanAgent
+from agents.retriever import RetrieverAgent
+from agents.tool_planner import ToolPlan, ToolPlannerAgent
+from agents.tracing import span
+from agents.writer import WriterAgent
+from memory.consult import LessonMemory
+from memory.records import Component
+from workflows.turn.result import CorrectionRequest, TurnResult
+
+__all__ = ["Pipeline"]
+
+_NEXT = {"retriever": "tool_planner", "tool_planner": "writer", "writer": "human"}
+
+
+class Pipeline:
+    """The three working agents and their memories, run in data-flow order."""
+
+    def __init__(self, memory: LessonMemory, retriever: RetrieverAgent, tool_planner: ToolPlannerAgent,
+                 writer: WriterAgent) -> None:
+        self.memory = memory
+        self.retriever = retriever
+        self.tool_planner = tool_planner
+        self.writer = writer
+
+    def attempt(self, turn_id: str, request: str, *, user: str, human: HumanAgent | None, generate: bool,
+                stop_on_correction: bool) -> TurnResult:
+        """Run the stages; stop at a quit, or at a correction when `stop_on_correction` (a redo follows)."""
+        started = time.perf_counter()
+        vector, consult = self._consult(request, user)
+        with span("retrieve_context", agent="retriever") as step:
+            retrieval = self.retriever.retrieve(request, vector, consult[Component.RETRIEVER])
+            step.set(query=retrieval.query, documents=[{"id": h.document.id, "score": round(h.score, 4)}
+                                                       for h in retrieval.documents])
+        result = TurnResult(turn_id, request, retrieval, ToolPlan(), "", consult)
+        if self._handoff(result, human, self.retriever, retrieval.summary(), stop_on_correction):
+            return _finish(result, started)
+        with span("plan", agent="tool_planner") as step:
+            result.plan = self.tool_planner.plan(request, retrieval, consult[Component.TOOL_PLANNER].applied,
+                                                 generate=generate)
+            step.set(offered=result.plan.offered, calls=result.plan.calls)
+        if self._handoff(result, human, self.tool_planner, result.plan.summary(), stop_on_correction):
+            return _finish(result, started)
+        if generate:
+            with span("write", agent="writer"):
+                result.answer = self.writer.write(request, retrieval, result.plan, consult[Component.WRITER].applied)
+            self._handoff(result, human, self.writer, result.answer, stop_on_correction)
+        return _finish(result, started)
+
+    def _consult(self, request: str, user: str) -> tuple[Any, dict[Component, Any]]:
+        with span("embed_request"):
+            vector = self.memory.store.embedder.embed([request])[0]
+        consult = {}
+        with span("retrieve_lessons"):
+            for component in Component:
+                with span("consult", component=component.value) as step:
+                    consult[component] = self.memory.consult(component, vector, user=user)
+                    step.set(decisions=[{"lesson_id": d.lesson_id, "score": d.score, "passed": d.passed,
+                                         "reason": d.reason} for d in consult[component].decisions])
+        return vector, consult
+
+    def _handoff(self, result: TurnResult, human: HumanAgent | None, agent: Any, content: str,
+                 stop_on_correction: bool) -> bool:
+        """Hand one stage's output on; the human sees it when its mode says so. True: stop the attempt."""
+        with span("handoff", source=agent.name, target=_NEXT[agent.name]):
+            if human is None:
+                return False
+            applied = result.consultations[Component(agent.name)].applied
+            if applied:
+                content += "\nLessons applied: " + "; ".join(f'"{lesson.text}"' for lesson in applied)
+            with span("human_checkpoint", stage=agent.name) as step:
+                checkpoint = human.checkpoint(agent, content)
+                step.set(kind=checkpoint.kind.value, text=checkpoint.text)
+            result.checkpoints.append(checkpoint)
+            if checkpoint.kind is CheckpointKind.QUIT:
+                result.quit = True
+                return True
+            if checkpoint.kind is CheckpointKind.CORRECT:
+                # an early checkpoint shows one agent's output; the final one shows everything, so it names no culprit
+                stage = agent.name if agent.name in {"retriever", "tool_planner"} else None
+                result.corrections.append(CorrectionRequest(agent.name, checkpoint.text,
+                                                            replace(result.evidence(), stage=stage)))
+                return stop_on_correction
+            return False
+
+
+def _finish(result: TurnResult, started: float) -> TurnResult:
+    result.duration_ms = (time.perf_counter() - started) * 1000
+    return result

@@ -1,0 +1,66 @@
+"""What one turn produced: the retrieval, the plan, the answer, the gate's decisions, the checkpoints."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from agents.human import Checkpoint
+from agents.retriever import Retrieval
+from agents.router import Routing, TurnEvidence
+from agents.tool_planner import ToolPlan
+from agents.tracing import Span
+from memory.consult import Consultation
+from memory.records import Component, GateDecision, Lesson
+
+__all__ = ["TurnResult", "Learned", "CorrectionRequest"]
+
+
+@dataclass
+class Learned:
+    """A correction and what the learner made of it."""
+
+    stage: str | None
+    text: str
+    routing: Routing
+
+
+@dataclass
+class CorrectionRequest:
+    """A correction given at a checkpoint, with what the person was looking at when they gave it."""
+
+    stage: str
+    text: str
+    evidence: TurnEvidence
+
+
+@dataclass
+class TurnResult:
+    turn_id: str
+    request: str
+    retrieval: Retrieval
+    plan: ToolPlan
+    answer: str
+    consultations: dict[Component, Consultation]
+    checkpoints: list[Checkpoint] = field(default_factory=list)
+    corrections: list[CorrectionRequest] = field(default_factory=list)  # given in this attempt, not learned yet
+    learned: list[Learned] = field(default_factory=list)
+    quit: bool = False
+    duration_ms: float = 0.0
+    spans: list[Span] = field(default_factory=list)
+
+    @property
+    def decisions(self) -> list[GateDecision]:
+        return [d for c in self.consultations.values() for d in c.decisions]
+
+    @property
+    def applied(self) -> list[Lesson]:
+        return [lesson for c in self.consultations.values() for lesson in c.applied]
+
+    def evidence(self) -> TurnEvidence:
+        return TurnEvidence(
+            request=self.request,
+            answer=self.answer,
+            documents=[(h.document.id, h.document.title) for h in self.retrieval.documents],
+            tools_run=[f"{c['tool']}({c['arguments']})" for c in self.plan.calls],
+            turn_id=self.turn_id,
+        )
