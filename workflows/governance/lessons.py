@@ -3,7 +3,6 @@ every change written to the memory audit log."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections import defaultdict
 from pathlib import Path
@@ -11,7 +10,7 @@ from typing import Any
 
 from workflows.review.queue import latest_verdicts
 from workflows.traces.handoffs import HANDOFFS
-from workflows.traces.store import accepted_final_answers, feedback_blame
+from workflows.traces.store import accepted_final_answers, feedback_blame, handoff_score_rows, judgement_scores
 
 __all__ = ["handoff_report", "plot_handoffs"]
 
@@ -57,12 +56,7 @@ def _summary(heuristic: list[float], human: list[float]) -> dict[str, Any]:
 
 
 def handoff_report(conn: sqlite3.Connection, run_id: str | None = None) -> dict[str, Any]:
-    sql = ("SELECT h.turn_id, h.source, h.target, h.signal, h.score FROM handoff_scores h "
-           "JOIN turns t ON t.id = h.turn_id")
-    args: tuple[Any, ...] = ()
-    if run_id:
-        sql, args = sql + " WHERE h.session_id = ?", (run_id,)
-    rows = conn.execute(sql + " ORDER BY t.created_at", args).fetchall()
+    rows = handoff_score_rows(conn, run_id)
     turn_ids = {r[0] for r in rows}
     human, blamed = _human_signals(conn, turn_ids)
     per_pair: dict[str, Any] = {}
@@ -74,11 +68,10 @@ def handoff_report(conn: sqlite3.Connection, run_id: str | None = None) -> dict[
         signal = mine[0][3] if mine else None
         per_pair[f"{source}->{target}"] = {**_summary(heuristic, verdicts), "signal": signal}
         per_agent[source] = {**_summary(heuristic, verdicts), "corrections_received": blamed.get(source, 0)}
-    judged = conn.execute("SELECT turn_id, scores FROM judgements").fetchall()
     judge = defaultdict(list)
-    for turn_id, scores in judged:
+    for turn_id, scores in judgement_scores(conn):
         if turn_id in turn_ids:
-            for name, value in json.loads(scores).items():
+            for name, value in scores.items():
                 judge[name].append(value)
     return {
         "run": run_id,

@@ -15,7 +15,8 @@ from typing import Any
 from workflows.storage.database import applied_migrations, close_database, open_database, utc_iso
 from workflows.storage.database import transaction as _transaction
 
-__all__ = ["TraceStore", "applied_lessons_by_turn", "feedback_blame", "accepted_final_answers"]
+__all__ = ["TraceStore", "applied_lessons_by_turn", "feedback_blame", "accepted_final_answers",
+           "handoff_score_rows", "judgement_scores"]
 
 
 class TraceStore:
@@ -122,6 +123,21 @@ def accepted_final_answers(conn: sqlite3.Connection) -> set[str]:
     """Turns whose final answer a person accepted at the checkpoint."""
     return {turn_id for turn_id, checkpoints in conn.execute("SELECT id, checkpoints FROM turns")
             if any(c["stage"] == "writer" and c["kind"] == "accept" for c in json.loads(checkpoints))}
+
+
+def handoff_score_rows(conn: sqlite3.Connection, session_id: str | None = None) -> list[tuple[str, str, str, str, float]]:
+    """(turn, source, target, signal, score) of every scored handoff, in turn order (of one session or run)."""
+    sql = ("SELECT h.turn_id, h.source, h.target, h.signal, h.score FROM handoff_scores h "
+           "JOIN turns t ON t.id = h.turn_id")
+    args: tuple[Any, ...] = ()
+    if session_id:
+        sql, args = sql + " WHERE h.session_id = ?", (session_id,)
+    return [tuple(r) for r in conn.execute(sql + " ORDER BY t.created_at", args).fetchall()]
+
+
+def judgement_scores(conn: sqlite3.Connection) -> list[tuple[str, dict[str, Any]]]:
+    """(turn, LLM-judge scores) for every judged turn."""
+    return [(r[0], json.loads(r[1])) for r in conn.execute("SELECT turn_id, scores FROM judgements").fetchall()]
 
 
 _JSON_COLUMNS = {"retrieval", "tool_plan", "gate_decisions", "applied_lessons", "checkpoints", "components", "lesson_ids"}
