@@ -22,6 +22,7 @@ def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.F
     monkeypatch.delenv("ALHF_USER", raising=False)
     monkeypatch.chdir(tmp_path)  # so ./config.yaml of the repo is not picked up by accident
     request.addfinalizer(structlog.reset_defaults)
+    monkeypatch.setattr("workflows.governance.identity.os_user", lambda: "tester")  # the OS account running alhf
     if "slow" not in request.keywords:
         def forbidden(self, params):  # noqa: ANN001
             raise AssertionError("a test called the real local model; use provider: fake or mark it slow")
@@ -46,7 +47,8 @@ def shared_dir() -> Path:
 
 @pytest.fixture
 def fake_cli(tmp_path: Path) -> dict:
-    """A config on the fake model and the hashing embedder, and the data dir the tests isolate."""
+    """A config on the fake model and the hashing embedder (tester, the OS account, is an admin), and the data
+    dir the tests isolate."""
     config = tmp_path / "config.yaml"
-    config.write_text("model: {provider: fake}\nmemory: {embedder: hashing}\n")
+    config.write_text("model: {provider: fake}\nmemory: {embedder: hashing}\ngovernance: {people: {tester: admin}}\n")
     return {"config": config, "home": Path(os.environ["ALHF_HOME"]), "tmp": tmp_path}

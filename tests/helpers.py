@@ -98,11 +98,12 @@ def write_tasks(path: Path, count: int, request: str = "How long does express sh
 
 
 def governed_cli(tmp_path: Path, *args: str, user: str | None = None):
-    """`alhf` with a config naming an admin (root), a contributor (cora) and an expert (bob)."""
+    """`alhf` with a config naming admins (root, and tester: the OS account the tests run as, so it may act for
+    the others), a contributor (cora) and an expert (bob)."""
     config = tmp_path / "config.yaml"
     if not config.exists():
         config.write_text("model: {provider: fake}\nmemory: {embedder: hashing}\n"
-                          "governance: {people: {root: admin, cora: contributor, bob: expert}}\n")
+                          "governance: {people: {tester: admin, root: admin, cora: contributor, bob: expert}}\n")
     return runner.invoke(app, [*args, "-c", str(config)], env={"ALHF_USER": user} if user else None)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 import os
 from pathlib import Path
 from typing import Literal
@@ -16,11 +15,10 @@ from memory.settings import MemorySettings
 from workflows.governance.roles import GovernanceSettings
 from workflows.review.templates import ReviewSettings
 
-__all__ = ["AppConfig", "SessionSettings", "load_config", "data_dir", "db_path", "acting_user", "ConfigError"]
+__all__ = ["AppConfig", "SessionSettings", "load_config", "data_dir", "db_path", "ConfigError"]
 
 HOME_ENV = "ALHF_HOME"
 CONFIG_ENV = "ALHF_CONFIG"
-USER_ENV = "ALHF_USER"
 
 
 class ConfigError(AlhfError):
@@ -103,14 +101,3 @@ def data_dir(config: AppConfig) -> Path:
 def db_path(config: AppConfig) -> Path:
     """The project's SQLite database: traces, review queue, audit log."""
     return data_dir(config) / "alhf.db"
-
-
-def acting_user(explicit: str | None = None) -> str:
-    if explicit:
-        return explicit
-    if os.environ.get(USER_ENV):
-        return os.environ[USER_ENV]
-    try:
-        return getpass.getuser()
-    except Exception:  # no passwd entry in some containers
-        return "unknown"

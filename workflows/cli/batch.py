@@ -10,9 +10,9 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from workflows.cli.support import (
-    ConfigOption, Provider, console, err, fail, guarded, load, load_llm, open_queue, open_runtime,
+    actor,
+    ConfigOption, Provider, UserOption, console, err, fail, guarded, load, load_llm, open_queue, open_runtime,
 )
-from workflows.config import acting_user
 
 __all__ = ["batch_app", "export"]
 
@@ -25,9 +25,11 @@ def batch_run(
     workers: int = typer.Option(1, "--workers", "-w", min=1, max=64, help="Tasks run concurrently."),
     resume: Optional[str] = typer.Option(None, "--resume", help="Finish this run id (default: the unfinished run "
                                          "of this tasks file, else a new run)."),
+    new_run: bool = typer.Option(False, "--new-run", help="Answer the whole file again in a new run, even if an "
+                                 "earlier run finished it."),
     template: Optional[str] = typer.Option(None, help="Review template for its outputs (review.templates)."),
     provider: Optional[Provider] = typer.Option(None, help="Override model.provider from config."),
-    user: Optional[str] = typer.Option(None, help="Acting user recorded on the turns."),
+    user: Optional[str] = UserOption,
     config_path: Optional[Path] = ConfigOption,
 ) -> None:
     """Answer every task with no human in the loop (human_input_mode NEVER) into the review queue.
@@ -39,11 +41,11 @@ def batch_run(
 
     config = load(config_path, provider)
     template_name, _ = guarded(lambda: config.review.template(template))
+    who = actor(config, user)
     runtime = open_runtime(config)
     queue = open_queue(config)
     try:
         llm = load_llm(runtime)
-        who = acting_user(user)
         runner = BatchRunner(queue, lambda: runtime.assistant(llm, user=who), template=template_name)
         with Progress(TextColumn("[bold]batch[/]"), BarColumn(), MofNCompleteColumn(),
                       TextColumn("{task.fields[rate]}"), TimeRemainingColumn(), console=err) as bar:
@@ -57,20 +59,30 @@ def batch_run(
                 speed = bar.tasks[0].speed
                 bar.update(task, rate=f"{speed:.2f} tasks/s" if speed else "")
 
-            summary = guarded(lambda: runner.run(tasks, run_id=resume, workers=workers, on_start=started,
-                                                 on_task=advanced))
+            summary = guarded(lambda: runner.run(tasks, run_id=resume, workers=workers, new_run=new_run,
+                                                 on_start=started, on_task=advanced))
     finally:
         queue.close()
         runtime.close()
     for problem in summary.problems:
         err.print(f"[yellow]skipped[/] {escape(problem)}")
+    if summary.finished_before:
+        console.print(f"run {summary.run_id} already answered every task of {tasks} ({summary.already_done} done): "
+                      "nothing to do. Pass --new-run to answer the file again, or review with `alhf review next`.")
+        return
     state = ("interrupted: run the same command again to finish" if summary.interrupted
              else "finished" if not summary.failed else "finished with failures: run the same command again to retry them")
     console.print(f"run {summary.run_id} {state}: {summary.done} done, {summary.failed} failed, "
                   f"{summary.skipped} skipped (malformed), {summary.already_done} already done earlier, "
                   f"{summary.learned} reviewer correction(s) learned. Review with `alhf review next`.")
+    if runner.dead_letters:
+        err.print(f"[yellow]{runner.dead_letters} reviewer correction(s) failed to learn[/]: see `alhf review inbox`")
     if summary.interrupted:
         raise typer.Exit(130)
+    if summary.failed:
+        err.print(f"[red]{summary.failed} task(s) failed[/]: see `alhf review list --json` and run the command again "
+                  "to retry them.")
+        raise typer.Exit(1)
 
 
 

@@ -10,9 +10,9 @@ import typer
 from rich.markup import escape
 
 from workflows.cli.support import (
+    actor,
     ConfigOption, Mode, Provider, console, err, guarded, load, load_llm, open_runtime,
 )
-from workflows.config import acting_user
 
 __all__ = ["chat", "ask", "setup"]
 
@@ -33,10 +33,10 @@ def chat(
     from workflows.turn.session import ChatSession
 
     config = load(config_path, provider)
+    who = actor(config, user)
     runtime = open_runtime(config)
     try:
         llm = load_llm(runtime)
-        who = acting_user(user)
         assistant = guarded(lambda: runtime.assistant(llm, user=who, memory_enabled=not no_memory))
         chosen = (mode.value if mode else config.session.mode).upper()
         _learn_reviewers_corrections(runtime, assistant)
@@ -74,9 +74,11 @@ def ask(
     """Answer one request without checkpoints (human_input_mode NEVER)."""
     from workflows.turn.session import decisions_table
 
-    runtime = open_runtime(load(config_path, provider))
+    config = load(config_path, provider)
+    who = actor(config, user)
+    runtime = open_runtime(config)
     try:
-        assistant = runtime.assistant(load_llm(runtime), user=acting_user(user))
+        assistant = runtime.assistant(load_llm(runtime), user=who)
         result = guarded(lambda: assistant.run_turn(request))
         if as_json:
             console.print_json(json.dumps({

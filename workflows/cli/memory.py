@@ -11,8 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from memory.records import LessonStatus, parse_component
-from workflows.cli.support import ConfigOption, JsonOption, UserOption, console, fail, guarded, load, open_runtime
-from workflows.config import acting_user
+from workflows.cli.support import actor, ConfigOption, JsonOption, UserOption, console, fail, guarded, load, open_runtime
 
 memory_app = typer.Typer(help="Look inside the lesson memories, approve, forget, export, import.",
                          no_args_is_help=True)
@@ -28,9 +27,9 @@ class LessonAdminSession:
         from workflows.governance.lessons import LessonAdmin
 
         config = load(config_path)
+        who = actor(config, user)
         self.runtime = open_runtime(config)
-        self.admin = LessonAdmin(self.runtime.store, self.runtime.traces.connection, config.governance,
-                                 acting_user(user))
+        self.admin = LessonAdmin(self.runtime.store, self.runtime.traces.connection, config.governance, who)
 
     def __enter__(self) -> Any:
         return self.admin
@@ -113,7 +112,8 @@ def memory_edit(
             fail(f"--expires takes a date like 2027-01-31, got {expires!r}.")
     with LessonAdminSession(config_path, user) as admin:
         lesson = guarded(lambda: admin.edit(lesson_id, text=text, trigger=trigger, expires_at=when))
-    console.print(f"{lesson.id} is now version {lesson.version}")
+    console.print(f"{lesson.id} is now version {lesson.version}, {lesson.status.value}"
+                  + (f": {escape(lesson.hold_reason)}" if lesson.status is LessonStatus.PENDING else ""))
 
 
 @memory_app.command("history")
@@ -178,8 +178,13 @@ def memory_export(path: Path, config_path: Optional[Path] = ConfigOption) -> Non
 
 
 @memory_app.command("import")
-def memory_import(path: Path, config_path: Optional[Path] = ConfigOption) -> None:
-    """Load lessons from a JSONL export (same ids are replaced)."""
-    with LessonAdminSession(config_path) as admin:
-        count = guarded(lambda: admin.import_(path))
-    console.print(f"imported {count} lesson(s) from {path}")
+def memory_import(path: Path, user: Optional[str] = UserOption, config_path: Optional[Path] = ConfigOption) -> None:
+    """Load lessons from a JSONL export (approvers only; same ids are replaced). Each lesson goes through the
+    same admission as a correction: one that looks like an attack is held, quarantined."""
+    with LessonAdminSession(config_path, user) as admin:
+        lessons = guarded(lambda: admin.import_(path))
+    held = [lesson for lesson in lessons if lesson.hold_reason and lesson.status is LessonStatus.PENDING]
+    console.print(f"imported {len(lessons)} lesson(s) from {path}: {len(lessons) - len(held)} as exported, "
+                  f"{len(held)} held for approval")
+    for lesson in held:
+        console.print(f"  held {lesson.id}: {escape(lesson.hold_reason)}")

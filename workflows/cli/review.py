@@ -13,9 +13,10 @@ from rich.table import Table
 from rich.text import Text
 
 from workflows.cli.support import (
-    ConfigOption, JsonOption, console, fail, guarded, load, load_llm, open_queue,
+    actor,
+    ConfigOption, JsonOption, console, err, fail, guarded, load, load_llm, open_queue,
 )
-from workflows.config import AppConfig, acting_user
+from workflows.config import AppConfig
 from workflows.review.queue import ReviewItem, ReviewQueue
 from workflows.review.templates import Assessment
 
@@ -55,10 +56,13 @@ def review_list(
     queue = open_queue(load(config_path))
     try:
         items = queue.items(status=status, run_id=run, limit=limit)
+        total = queue.count_items(status=status, run_id=run)
+        if total > len(items):  # on stderr, so --json output stays one valid document
+            err.print(f"showing the first {len(items)} of {total} item(s): pass --limit {total} to see all")
         if as_json:
             console.print_json(json.dumps([item.__dict__ for item in items]))
             return
-        table = Table(title=f"{len(items)} item(s)", title_justify="left")
+        table = Table(title=f"{len(items)} of {total} item(s)", title_justify="left")
         for column in ("id", "run", "task", "status", "request", "lessons"):
             table.add_column(column)
         for item in items:
@@ -95,36 +99,59 @@ def _assessment(config: AppConfig, item: ReviewItem, thumbs: Optional[str], scor
     return guarded(lambda: Assessment(thumbs=thumbs, scores=scores, error_class=error_class, note=note).check(template))
 
 
-def _learn_now(config: AppConfig) -> str:
-    """Learn queued corrections if this process can own the lesson store; else they wait for the owner."""
+def _learn_now(config: AppConfig) -> None:
+    """Learn queued corrections if this process can own the lesson store (else they wait for the owner),
+    and say exactly what happened to each."""
     from workflows.review.inbox import learn_if_store_free
+    from workflows.turn.learning import what_happened
 
-    count = guarded(lambda: learn_if_store_free(config, load_llm))
-    if count is None:
-        return "queued: another alhf process holds the memory; it learns the correction before its next task"
-    return f"learned {count} correction(s) into memory"
+    outcomes = guarded(lambda: learn_if_store_free(config, load_llm))
+    if outcomes is None:
+        console.print("queued: another alhf process holds the memory; it learns the correction before its next task")
+        return
+    if not outcomes:
+        console.print("no correction was waiting to be learned")
+    for outcome in outcomes:
+        head = f"correction of item {outcome.entry.item_id} by {outcome.entry.author}"
+        if outcome.error:
+            err.print(f"[red]{escape(head)} failed to learn[/]: {escape(outcome.error)} "
+                      f"(dead letter {outcome.entry.id}: `alhf review inbox`)")
+            continue
+        console.print(f"{escape(head)}:\n  " + "\n  ".join(escape(line) for line in what_happened(outcome.routing)))
 
 
 ThumbsOption = typer.Option(None, "--thumbs", help="up or down.")
 ScoreOption = typer.Option([], "--score", help="criterion=1..5, repeatable (criteria come from the template).")
 ErrorClassOption = typer.Option(None, "--error-class", help="One of the template's error classes.")
-ReviewerOption = typer.Option(None, "--reviewer", help="Who reviews (default: $ALHF_USER, else the OS user).")
+ReviewerOption = typer.Option(None, "--reviewer", help="Review as this person (default: $ALHF_USER, else your OS "
+                              "account); only roles in governance.act_for_others may review for someone else.")
 
 
 def _decide(item_id: str, verdict: str, *, correction: str | None = None, reason: str | None = None,
             thumbs: Optional[str], score: list[str], error_class: Optional[str], reviewer: Optional[str],
             config_path: Optional[Path]) -> None:
     config = load(config_path)
+    who = _reviewer(config, reviewer)
     queue = open_queue(config)
     try:
         item = guarded(lambda: queue.item(item_id))
         assessment = _assessment(config, item, thumbs, score, error_class, "")
-        guarded(lambda: queue.decide(item_id, verdict, reviewer=acting_user(reviewer), assessment=assessment,
-                                     correction=correction, reason=reason))
+        guarded(lambda: queue.decide(item_id, verdict, reviewer=who, assessment=assessment, correction=correction,
+                                     reason=reason, max_correction_chars=config.governance.max_correction_chars))
     finally:
         queue.close()
     done = {"approve": "approved", "reject": "rejected", "correct": "corrected"}[verdict]
-    console.print(f"{item_id}: {done}" + (f"; {_learn_now(config)}" if verdict == "correct" else ""))
+    console.print(f"{item_id}: {done} by {who}")
+    if verdict == "correct":
+        _learn_now(config)
+
+
+def _reviewer(config: AppConfig, requested: Optional[str]) -> str:
+    from workflows.governance.permissions import require_reviewer
+
+    who = actor(config, requested)
+    guarded(lambda: require_reviewer(config.governance, who))
+    return who
 
 
 @review_app.command("approve")
@@ -159,6 +186,7 @@ def review_next(run: Optional[str] = typer.Option(None, "--run", help="Only this
                 reviewer: Optional[str] = ReviewerOption, config_path: Optional[Path] = ConfigOption) -> None:
     """Review pending items one by one: approve, correct, reject, skip or quit at each."""
     config = load(config_path)
+    who = _reviewer(config, reviewer)
     queue = open_queue(config)
     skipped: set[str] = set()
     corrected = 0
@@ -193,15 +221,15 @@ def review_next(run: Optional[str] = typer.Option(None, "--run", help="Only this
             try:
                 assessment = _assessment(config, item, thumbs, scores, error_class, "")
                 verdict = {"a": "approve", "c": "correct", "r": "reject"}[choice]
-                guarded(lambda: queue.decide(item.id, verdict, reviewer=acting_user(reviewer), assessment=assessment,
-                                             correction=text, reason=reason))
+                guarded(lambda: queue.decide(item.id, verdict, reviewer=who, assessment=assessment, correction=text,
+                                             reason=reason, max_correction_chars=config.governance.max_correction_chars))
                 corrected += verdict == "correct"
             except typer.Exit:
                 skipped.add(item.id)
     finally:
         queue.close()
     if corrected:
-        console.print(_learn_now(config))
+        _learn_now(config)
 
 
 @review_app.command("stats")
@@ -225,4 +253,43 @@ def review_stats(run: Optional[str] = typer.Option(None, "--run"), as_json: bool
 @review_app.command("learn")
 def review_learn(config_path: Optional[Path] = ConfigOption) -> None:
     """Learn corrections still waiting in the inbox (when no batch run was there to learn them)."""
-    console.print(_learn_now(load(config_path)))
+    _learn_now(load(config_path))
+
+
+@review_app.command("inbox")
+def review_inbox(
+    status: Optional[str] = typer.Option("failed", help="queued, learned, failed (the dead letters), dropped, or all."),
+    retry: Optional[int] = typer.Option(None, "--retry", help="Send this dead letter back to be learned."),
+    drop: Optional[int] = typer.Option(None, "--drop", help="Give up on this dead letter (kept, never learned)."),
+    as_json: bool = JsonOption,
+    config_path: Optional[Path] = ConfigOption,
+) -> None:
+    """Reviewers' corrections on their way to memory; failed ones (dead letters) with their error."""
+    from workflows.governance.permissions import require_approver
+
+    config = load(config_path)
+    queue = open_queue(config)
+    try:
+        if retry is not None or drop is not None:
+            guarded(lambda: require_approver(config.governance, actor(config), "retry or drop dead letters"))
+            if retry is not None:
+                guarded(lambda: queue.requeue(retry))
+                console.print(f"inbox entry {retry} queued again; it is learned now if the memory is free")
+                _learn_now(config)
+            if drop is not None:
+                guarded(lambda: queue.drop(drop))
+                console.print(f"inbox entry {drop} dropped: recorded, never learned")
+            return
+        entries = queue.inbox(None if status == "all" else status)
+    finally:
+        queue.close()
+    if as_json:
+        console.print_json(json.dumps(entries))
+        return
+    table = Table(title=f"{len(entries)} inbox entr{'y' if len(entries) == 1 else 'ies'} ({status})", title_justify="left")
+    for column in ("id", "item", "author", "status", "correction", "error"):
+        table.add_column(column)
+    for e in entries:
+        table.add_row(str(e["id"]), e["item_id"], e["author"], e["status"], escape(e["text"][:60]),
+                      escape((e["error"] or "")[:80]))
+    console.print(table)

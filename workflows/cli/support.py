@@ -15,7 +15,7 @@ from memory.errors import AlhfError
 from workflows.config import AppConfig, load_config
 
 __all__ = ["console", "err", "Mode", "Provider", "Switch", "ConfigOption", "JsonOption", "fail", "guarded", "load",
-           "open_runtime", "open_queue", "open_traces", "load_llm", "model_progress", "UserOption"]
+           "open_runtime", "open_queue", "open_traces", "load_llm", "model_progress", "UserOption", "actor"]
 
 console = Console()
 err = Console(stderr=True)
@@ -39,7 +39,8 @@ class Switch(str, Enum):
 
 
 JsonOption = typer.Option(False, "--json", help="Print JSON for scripts and dashboards.")
-UserOption = typer.Option(None, "--user", help="Who acts (default: $ALHF_USER, else the OS user).")
+UserOption = typer.Option(None, "--user", help="Act as this person (default: $ALHF_USER, else your OS account); "
+                          "only roles in governance.act_for_others may act for someone else.")
 ConfigOption = typer.Option(None, "--config", "-c", help="config.yaml to use (default: $ALHF_CONFIG, ./config.yaml, built-in).")
 
 
@@ -60,6 +61,13 @@ def load(path: Optional[Path], provider: Optional[Provider] = None) -> AppConfig
     if provider is not None:
         config.model.provider = provider.value
     return config
+
+
+def actor(config: AppConfig, requested: Optional[str] = None) -> str:
+    """The person this command acts as (the OS account; someone else only for roles allowed to)."""
+    from workflows.governance.identity import resolve_actor
+
+    return guarded(lambda: resolve_actor(config.governance, requested))
 
 
 def model_progress() -> tuple[Progress, Callable[[int, int], None]]:

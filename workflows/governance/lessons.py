@@ -10,7 +10,8 @@ from memory.errors import AlhfError
 from memory.records import Lesson, LessonStatus
 from memory.store import MemoryStore
 from workflows.governance.audit import lesson_history, record_memory_change
-from workflows.governance.roles import GovernanceSettings
+from workflows.governance.permissions import PermissionDenied, require_approver, require_lesson_owner_or_approver
+from workflows.governance.roles import GovernanceSettings, admit
 
 __all__ = ["LessonAdmin"]
 
@@ -28,11 +29,19 @@ class LessonAdmin:
             raise AlhfError(f"No lesson {lesson_id!r}: see `alhf memory list`.")
         return lesson
 
-    def _require_approver(self) -> None:
-        role = self.governance.role_of(self.actor)
-        if role not in self.governance.approvers:
-            raise AlhfError(f"{self.actor} is a {role}; only {', '.join(self.governance.approvers)} may approve or "
-                            "reject held lessons (governance.approvers in config.yaml).")
+    def _require_approver(self, action: str = "approve or reject held lessons") -> None:
+        require_approver(self.governance, self.actor, action)
+
+    def _admit(self, lesson: Lesson) -> Lesson:
+        """An edited or imported lesson goes through the same admission as a correction: quarantined or held
+        lessons come back pending with the reason."""
+        admission = admit(self.governance, self.actor, f"{lesson.text}\n{lesson.trigger}", [lesson.component],
+                          lesson.tags)
+        if admission.decision == "record_only":
+            raise PermissionDenied(admission.reason)
+        if admission.decision == "hold" and lesson.status is LessonStatus.ACTIVE:
+            return lesson.model_copy(update={"status": LessonStatus.PENDING, "hold_reason": admission.reason})
+        return lesson
 
     def pending(self) -> list[Lesson]:
         return [lesson for lesson in self.store.list_lessons() if lesson.status is LessonStatus.PENDING]
@@ -59,6 +68,7 @@ class LessonAdmin:
 
     def forget(self, lesson_id: str, *, hard: bool = False) -> None:
         lesson = self.get(lesson_id)
+        require_lesson_owner_or_approver(self.governance, self.actor, lesson, "forget")
         if hard:
             self.store.delete_lesson(lesson_id)
         else:
@@ -67,6 +77,8 @@ class LessonAdmin:
         self._audit("forget_hard" if hard else "forget", lesson_id, author=lesson.author, text=lesson.text)
 
     def forget_author(self, author: str, *, hard: bool = False) -> list[str]:
+        if author != self.actor:
+            self._require_approver(f"forget another author's lessons ({author})")
         ids = [lesson.id for lesson in self.store.list_lessons() if lesson.author == author
                and lesson.status is not LessonStatus.FORGOTTEN]
         for lesson_id in ids:
@@ -77,6 +89,7 @@ class LessonAdmin:
              expires_at: Any = None) -> Lesson:
         """Change a lesson in place; the version goes up and the audit log keeps the old values."""
         lesson = self.get(lesson_id)
+        require_lesson_owner_or_approver(self.governance, self.actor, lesson, "edit")
         changes: dict[str, Any] = {}
         if text is not None and text.strip():
             changes["text"] = text.strip()
@@ -86,12 +99,12 @@ class LessonAdmin:
             changes["expires_at"] = expires_at
         if not changes:
             raise AlhfError("Nothing to change: give --text, --trigger or --expires.")
-        edited = lesson.model_copy(update={**changes, "version": lesson.version + 1})
+        edited = self._admit(lesson.model_copy(update={**changes, "version": lesson.version + 1}))
         if "trigger" in changes:
             self.store.add_lessons([edited], replace=True)  # new trigger text: re-embed
         else:
             self.store.update_lesson(edited)
-        self._audit("edit", lesson_id, version=edited.version,
+        self._audit("edit", lesson_id, version=edited.version, status=edited.status.value,
                     before={k: str(getattr(lesson, k)) for k in changes}, after={k: str(v) for k, v in changes.items()})
         return edited
 
@@ -102,21 +115,28 @@ class LessonAdmin:
         partial.replace(path)
         return len(lessons)
 
-    def import_(self, path: Path) -> int:
+    def import_(self, path: Path) -> list[Lesson]:
+        """Load lessons from a JSONL export, each through admission; returns them as stored."""
+        self._require_approver("import lessons")
         if not path.is_file():
             raise AlhfError(f"{path} does not exist: pass a JSONL file written by `alhf memory export`.")
         lessons = []
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            raise AlhfError(f"{path} is not UTF-8 text: pass a JSONL file written by `alhf memory export`.") from None
+        for number, line in enumerate(text.splitlines(), 1):
             if line.strip():
                 try:
-                    lessons.append(Lesson.model_validate_json(line))
+                    lessons.append(self._admit(Lesson.model_validate_json(line)))
                 except ValueError as exc:
                     raise AlhfError(f"{path} line {number} is not a lesson ({str(exc).splitlines()[0]}); "
                                     "nothing was imported.") from None
         self.store.add_lessons(lessons, replace=True)
         for lesson in lessons:
-            self._audit("import", lesson.id, source=str(path))
-        return len(lessons)
+            self._audit("import", lesson.id, source=str(path), status=lesson.status.value,
+                        held_because=lesson.hold_reason or None)
+        return lessons
 
     def history(self, lesson_id: str) -> list[dict[str, Any]]:
         return lesson_history(self.conn, lesson_id)

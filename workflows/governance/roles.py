@@ -28,6 +28,7 @@ class RoleSettings(BaseModel):
     may_teach: list[Component] = Field(default_factory=lambda: list(Component))
     may_teach_tags: list[str] | None = Field(None, description="scopes/tags this role may teach; unset: any")
     needs_approval: bool = False
+    may_review: bool = Field(True, description="may approve, correct or reject review items")
     trust: float = Field(1.0, ge=0.0, le=1.0)
 
 
@@ -37,7 +38,7 @@ def _default_roles() -> dict[str, RoleSettings]:
         "expert": RoleSettings(),
         "reviewer": RoleSettings(trust=0.8),
         "contributor": RoleSettings(needs_approval=True, trust=0.6),
-        "viewer": RoleSettings(may_teach=[], trust=0.0),
+        "viewer": RoleSettings(may_teach=[], may_review=False, trust=0.0),
     }
 
 
@@ -48,6 +49,14 @@ class GovernanceSettings(BaseModel):
     people: dict[str, str] = Field(default_factory=dict, description="person -> role")
     default_role: str = "expert"
     approvers: list[str] = Field(default_factory=lambda: ["admin"], description="roles that may approve held lessons")
+    act_for_others: list[str] = Field(default_factory=lambda: ["admin"], description="roles whose members may act "
+                                      "as someone else with --user or $ALHF_USER")
+    trust_user_env: bool = Field(False, description="take --user/$ALHF_USER as the identity without checking the OS "
+                                 "user (only for single-person machines and CI)")
+    allowed_domains: list[str] = Field(default_factory=list, description="domains a lesson may name in a URL or "
+                                       "e-mail address (a lesson introducing any other is quarantined)")
+    max_correction_chars: int = Field(4000, ge=100, le=1_000_000, description="longer corrections are refused")
+    max_request_chars: int = Field(20000, ge=100, le=1_000_000, description="longer requests are refused")
     sensitive_tags: list[str] = Field(default_factory=lambda: ["finance", "compliance", "legal", "security"])
     conflicts: Literal["newer_wins", "higher_role", "hold", "ask"] = Field(
         "newer_wins", description="when a new lesson contradicts an active one of the same kind of request"

@@ -41,7 +41,13 @@ def read_tasks(path: Path) -> tuple[list[TaskLine], list[str]]:
     tasks: list[TaskLine] = []
     problems: list[str] = []
     seen: set[str] = set()
-    for line_no, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise AlhfError(f"Tasks file {path} is not UTF-8 text (byte {exc.start}): give a JSONL file.") from None
+    except OSError as exc:
+        raise AlhfError(f"Cannot read tasks file {path}: {exc.strerror}.") from None
+    for line_no, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
         try:
@@ -76,6 +82,7 @@ class BatchSummary:
     already_done: int = 0
     learned: int = 0
     interrupted: bool = False
+    finished_before: bool = False  # the run had answered every task already: nothing was done
     problems: list[str] = field(default_factory=list)
 
 
@@ -88,6 +95,7 @@ class BatchRunner:
         self.template = template
         self._local = threading.local()
         self._learner = make_assistant()
+        self.dead_letters = 0  # reviewer corrections that failed to learn this run (see `alhf review inbox`)
 
     def _assistant(self) -> Assistant:
         if not hasattr(self._local, "assistant"):
@@ -110,20 +118,28 @@ class BatchRunner:
         })
 
     def run(
-        self, tasks_path: Path, *, run_id: str | None = None, workers: int = 1,
+        self, tasks_path: Path, *, run_id: str | None = None, workers: int = 1, new_run: bool = False,
         on_start: Callable[[int, int], None] | None = None, on_task: Callable[[], None] | None = None,
     ) -> BatchSummary:
+        """Answer the tasks not answered yet: of run `run_id`, else of this file's latest run (a finished one
+        only gets the file's new lines), else of a new run; `new_run` answers the whole file again."""
         tasks, problems = read_tasks(tasks_path)
         key = str(tasks_path.resolve())
         if run_id is not None:
             if self.queue.run(run_id) is None:
                 raise AlhfError(f"No batch run {run_id!r}: see `alhf review list --json` for run ids.")
         else:
-            run_id = self.queue.unfinished_run_for(key) or self.queue.create_run(key, self.template)
-        self.queue.add_tasks(run_id, [(t.line_no, t.id, t.request, t.metadata) for t in tasks])
+            latest = None if new_run else self.queue.latest_run_for(key)
+            run_id = latest["id"] if latest else self.queue.create_run(key, self.template)
+        added = self.queue.add_tasks(run_id, [(t.line_no, t.id, t.request, t.metadata) for t in tasks])
         todo = self.queue.tasks_to_do(run_id)
         summary = BatchSummary(run_id, skipped=len(problems), problems=problems,
                                already_done=self.queue.task_counts(run_id).get("done", 0))
+        if not todo and self.queue.run(run_id)["status"] == "finished":
+            summary.finished_before = True
+            return summary
+        if added and self.queue.run(run_id)["status"] == "finished":
+            self.queue.reopen_run(run_id)
         for problem in problems:
             log.warning("skipped task line", problem=problem)
         if on_start:
@@ -134,7 +150,7 @@ class BatchRunner:
             for task in todo:
                 while len(pending) >= max(1, workers):
                     self._collect(pending, summary, on_task)
-                summary.learned += learn_queued_corrections(self.queue, self._learner)  # before the task starts
+                summary.learned += self._learn_inbox()  # before the task starts
                 pending[pool.submit(self._do, run_id, task)] = task
             while pending:
                 self._collect(pending, summary, on_task)
@@ -145,10 +161,15 @@ class BatchRunner:
         finally:
             pool.shutdown(wait=not summary.interrupted, cancel_futures=True)
         if not summary.interrupted:
-            summary.learned += learn_queued_corrections(self.queue, self._learner)
+            summary.learned += self._learn_inbox()
             if not self.queue.tasks_to_do(run_id):
                 self.queue.finish_run(run_id)
         return summary
+
+    def _learn_inbox(self) -> int:
+        outcomes = learn_queued_corrections(self.queue, self._learner)
+        self.dead_letters += sum(1 for o in outcomes if o.error)
+        return sum(1 for o in outcomes if not o.error)
 
     def _collect(self, pending: dict[Future[str], dict[str, Any]], summary: BatchSummary,
                  on_task: Callable[[], None] | None) -> None:

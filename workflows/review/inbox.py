@@ -3,18 +3,23 @@ learns them (a batch run before its next task, a chat on start, or `alhf review 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Callable
 
-from agents.router import TurnEvidence
+import structlog
+
+from agents.router import Routing, TurnEvidence
 from memory.errors import AlhfError, StoreLockedError
 from workflows.config import AppConfig
-from workflows.review.queue import ReviewQueue
+from workflows.review.queue import InboxEntry, ReviewQueue
 from workflows.turn.assistant import Assistant
 
-__all__ = ["learn_queued_corrections", "learn_if_store_free"]
+__all__ = ["InboxOutcome", "learn_queued_corrections", "learn_if_store_free"]
+
+log = structlog.get_logger("alhf.inbox")
 
 
-def learn_if_store_free(config: AppConfig, load_llm: Callable[[Any], Any]) -> int | None:
+def learn_if_store_free(config: AppConfig, load_llm: Callable[[Any], Any]) -> list[InboxOutcome] | None:
     """Learn the inbox now if no other process owns the lesson store; None if one does (that owner learns
     the corrections before its next task). `load_llm(runtime)` builds the model only when needed."""
     from workflows.runtime import Runtime
@@ -29,9 +34,19 @@ def learn_if_store_free(config: AppConfig, load_llm: Callable[[Any], Any]) -> in
         runtime.close()
 
 
-def learn_queued_corrections(queue: ReviewQueue, assistant: Assistant) -> int:
-    """Learn reviewers' corrections waiting in the inbox; the caller must own the lesson store."""
-    count = 0
+@dataclass
+class InboxOutcome:
+    """One inbox entry and what learning it did: the routing, or the error that sent it to dead letters."""
+
+    entry: InboxEntry
+    routing: Routing | None = None
+    error: str = ""
+
+
+def learn_queued_corrections(queue: ReviewQueue, assistant: Assistant) -> list[InboxOutcome]:
+    """Learn reviewers' corrections waiting in the inbox; the caller must own the lesson store. An entry
+    that fails to learn, for any reason, goes to the dead letters with its error and never blocks the rest."""
+    outcomes = []
     for entry in queue.queued_corrections():
         item = queue.item(entry.item_id)
         documents = []
@@ -42,10 +57,13 @@ def learn_queued_corrections(queue: ReviewQueue, assistant: Assistant) -> int:
                                 [f"{c['tool']}({c['arguments']})" for c in item.tool_calls], item.turn_id)
         try:
             routing = assistant.learn(entry.text, evidence, author=entry.author, feedback_id=f"review-{entry.decision_id}")
-        except AlhfError as exc:
-            queue.mark_failed(entry, str(exc))
+        except Exception as exc:  # noqa: BLE001 - one poisoned or oversized entry must not jam the queue
+            error = str(exc) if isinstance(exc, AlhfError) else f"{type(exc).__name__}: {str(exc)[:300]}"
+            log.warning("inbox entry failed to learn", entry=entry.id, error=error)
+            queue.mark_failed(entry, error)
+            outcomes.append(InboxOutcome(entry, error=error))
             continue
         queue.mark_learned(entry, [c.value for c in routing.components], [lesson.id for lesson in routing.lessons],
                            repeated=bool(routing.reinforced))
-        count += 1
-    return count
+        outcomes.append(InboxOutcome(entry, routing))
+    return outcomes

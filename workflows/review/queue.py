@@ -89,12 +89,15 @@ class ReviewQueue:
         row = self.conn.execute("SELECT * FROM runs WHERE id = ?", (run_id,)).fetchone()
         return dict(row) if row else None
 
-    def unfinished_run_for(self, tasks_path: str) -> str | None:
-        row = self.conn.execute(
-            "SELECT id FROM runs WHERE tasks_path = ? AND status != 'finished' ORDER BY created_at DESC LIMIT 1",
-            (tasks_path,),
-        ).fetchone()
-        return row[0] if row else None
+    def latest_run_for(self, tasks_path: str) -> dict[str, Any] | None:
+        """The newest run of a tasks file, finished or not."""
+        row = self.conn.execute("SELECT * FROM runs WHERE tasks_path = ? ORDER BY created_at DESC LIMIT 1",
+                                (tasks_path,)).fetchone()
+        return dict(row) if row else None
+
+    def reopen_run(self, run_id: str) -> None:
+        with transaction(self.conn):
+            self.conn.execute("UPDATE runs SET status = 'running', finished_at = NULL WHERE id = ?", (run_id,))
 
     def add_tasks(self, run_id: str, tasks: Iterable[tuple[int, str, str, dict[str, Any]]]) -> int:
         """Register (line, id, request, metadata); tasks already known to the run are left as they are."""
@@ -161,6 +164,11 @@ class ReviewQueue:
         rows = self.conn.execute(sql + " ORDER BY created_at, id LIMIT ?", (*args, limit)).fetchall()
         return [ReviewItem.of(r) for r in rows]
 
+    def count_items(self, *, status: str | None = None, run_id: str | None = None) -> int:
+        where = [c for c, v in (("status = ?", status), ("run_id = ?", run_id)) if v]
+        sql = "SELECT COUNT(*) FROM review_items" + (f" WHERE {' AND '.join(where)}" if where else "")
+        return int(self.conn.execute(sql, [v for v in (status, run_id) if v]).fetchone()[0])
+
     def item(self, item_id: str) -> ReviewItem:
         row = self.conn.execute("SELECT * FROM review_items WHERE id = ?", (item_id,)).fetchone()
         if row is None:
@@ -179,9 +187,12 @@ class ReviewQueue:
 
     def decide(
         self, item_id: str, verdict: str, *, reviewer: str, assessment: Assessment, correction: str | None = None,
-        reason: str | None = None, learn_status: str = "none",
+        reason: str | None = None, learn_status: str = "none", max_correction_chars: int | None = None,
     ) -> int:
         """Record a decision (and queue its correction for learning) in one transaction."""
+        if max_correction_chars is not None and len(correction or "") > max_correction_chars:
+            raise AlhfError(f"The correction is {len(correction or '')} characters; the limit is {max_correction_chars} "
+                            "(governance.max_correction_chars): say what was wrong in fewer words.")
         if verdict not in VERDICTS:
             raise AlhfError(f"Unknown verdict {verdict!r}: use approve, correct or reject.")
         if verdict == "correct" and not (correction or "").strip():
@@ -226,6 +237,39 @@ class ReviewQueue:
             self.conn.execute("UPDATE learning_inbox SET status = 'failed', processed_at = ?, error = ? WHERE id = ?",
                               (utc_iso(), error, entry.id))
             self.conn.execute("UPDATE decisions SET learn_status = 'failed' WHERE id = ?", (entry.decision_id,))
+
+    def inbox(self, status: str | None = None) -> list[dict[str, Any]]:
+        """Inbox entries (queued, learned, failed: the dead letters, dropped), newest first."""
+        sql, args = "SELECT * FROM learning_inbox", ()
+        if status:
+            sql, args = sql + " WHERE status = ?", (status,)
+        return [dict(r) for r in self.conn.execute(sql + " ORDER BY id DESC", args).fetchall()]
+
+    def requeue(self, entry_id: int) -> None:
+        """Send a dead letter back to the inbox to be learned again."""
+        self._dead_letter(entry_id)
+        with transaction(self.conn):
+            self.conn.execute("UPDATE learning_inbox SET status = 'queued', processed_at = NULL, error = NULL "
+                              "WHERE id = ?", (entry_id,))
+            self.conn.execute("UPDATE decisions SET learn_status = 'queued' WHERE id = "
+                              "(SELECT decision_id FROM learning_inbox WHERE id = ?)", (entry_id,))
+
+    def drop(self, entry_id: int) -> None:
+        """Give up on a dead letter: it stays recorded with its error and is never learned."""
+        self._dead_letter(entry_id)
+        with transaction(self.conn):
+            self.conn.execute("UPDATE learning_inbox SET status = 'dropped', processed_at = ? WHERE id = ?",
+                              (utc_iso(), entry_id))
+            self.conn.execute("UPDATE decisions SET learn_status = 'dropped' WHERE id = "
+                              "(SELECT decision_id FROM learning_inbox WHERE id = ?)", (entry_id,))
+
+    def _dead_letter(self, entry_id: int) -> None:
+        row = self.conn.execute("SELECT status FROM learning_inbox WHERE id = ?", (entry_id,)).fetchone()
+        if row is None:
+            raise AlhfError(f"No inbox entry {entry_id}: see `alhf review inbox`.")
+        if row[0] != "failed":
+            raise AlhfError(f"Inbox entry {entry_id} is {row[0]}, not failed: only dead letters can be retried or "
+                            "dropped.")
 
     # -- statistics ----------------------------------------------------------------------------
 

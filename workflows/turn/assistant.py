@@ -106,6 +106,9 @@ class Assistant:
         `redo_after_correction` times; a correction in the last attempt is learned without a redo."""
         if not request.strip():
             raise AlhfError("The request is empty: type a question.")
+        if len(request) > self._governance.max_request_chars:
+            raise AlhfError(f"The request is {len(request)} characters; the limit is {self._governance.max_request_chars} "
+                            "(governance.max_request_chars).")
         mode = human.human_input_mode if human else "NEVER"
         turn_id = uuid.uuid4().hex[:12]  # one id for all attempts, so feedback given mid-turn finds its turn
         checkpoints, learned = [], []

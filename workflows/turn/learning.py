@@ -22,7 +22,7 @@ from workflows.governance.conflicts import AskFn, find_conflict, resolve
 from workflows.governance.roles import GovernanceSettings, admit
 from workflows.traces.store import TraceStore
 
-__all__ = ["Correction", "Learner"]
+__all__ = ["Correction", "Learner", "what_happened"]
 
 log = structlog.get_logger("alhf.learning")
 
@@ -55,6 +55,10 @@ class Learner:
         (and why), quarantined or recorded only."""
         if not correction.text.strip():
             raise AlhfError("The correction is empty: say what was wrong, e.g. 'use the 2024 policy'.")
+        if len(correction.text) > self.governance.max_correction_chars:
+            raise AlhfError(f"The correction is {len(correction.text)} characters; the limit is "
+                            f"{self.governance.max_correction_chars} (governance.max_correction_chars): say what was "
+                            "wrong in fewer words.")
         with span("learn", correction=correction.text[:500], stage=correction.stage) as step:
             routing = self.router.route(correction.text.strip(), replace(evidence),
                                         author=correction.author, feedback_id=correction.feedback_id)
@@ -140,3 +144,24 @@ class Learner:
             "router_raw": routing.raw,
             "router_fallback": int(routing.fallback),
         })
+
+
+def what_happened(routing: Routing) -> list[str]:
+    """One plain line per outcome of learning a correction: learned (into which memory), reinforced,
+    held for approval or quarantined (and why), recorded only (and why), conflicts resolved."""
+    if routing.recorded_only:
+        return [f"recorded, not learned: {routing.recorded_only}"]
+    lines = []
+    if routing.held:
+        lines.append(("quarantined, waiting for an approver: " if routing.quarantined else "held for approval: ")
+                     + routing.held)
+    for lesson in routing.lessons:
+        where = f"{lesson.component.value} lesson {lesson.id}"
+        if lesson.id in routing.reinforced:
+            lines.append(f"already known: reinforced {where} ({lesson.reinforcements} repeat(s)): {lesson.text}")
+        elif lesson.status is LessonStatus.PENDING:
+            lines.append(f"not applied until approved: {where}: {lesson.text}")
+        else:
+            lines.append(f"learned into {lesson.component.value} memory ({lesson.id}): {lesson.text}")
+    lines += [f"conflict: {outcome}" for outcome in routing.conflicts]
+    return lines or ["nothing learned: the router wrote no lesson"]

@@ -14,7 +14,7 @@ def test_every_review_command_and_the_stats(fake_cli):
     assert cli("review", "approve", a, "--thumbs", "up", "--score", "correctness=5", config=config).exit_code == 0
     result = cli("review", "correct", b, "You quoted the superseded policy; use refunds-2024.", "--error-class",
                  "wrong_document", "--score", "groundedness=2", config=config)
-    assert result.exit_code == 0 and "learned 1 correction(s)" in said(result)
+    assert result.exit_code == 0 and "learned into retriever memory" in said(result)
     assert cli("review", "reject", c, "--reason", "off topic", config=config).exit_code == 0
     bad = cli("review", "approve", d, "--score", "speed=3", config=config)
     assert bad.exit_code == 2 and "Unknown criterion 'speed'" in said(bad)
