@@ -37,9 +37,10 @@ def batch_run(
     Killed at any point, run the same command again: only what is missing is done. Corrections made
     by reviewers while it runs are learned before the next task starts.
     """
-    from workflows.review.batch import BatchRunner
+    from workflows.review.batch import BatchRunner, read_tasks
 
     config = load(config_path, provider)
+    guarded(lambda: read_tasks(tasks))  # a missing or unreadable file is said before the model loads
     template_name, _ = guarded(lambda: config.review.template(template))
     who = actor(config, user)
     runtime = open_runtime(config)
