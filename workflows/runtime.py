@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
@@ -14,6 +15,7 @@ from memory.gate import RelevanceGate
 from memory.settings import build_embedder, open_store
 from memory.store import MemoryStore
 from workflows.config import AppConfig, data_dir, db_path
+from workflows.storage.integrity import DamagedDataError, check_store_folder, check_writable
 from workflows.traces.store import TraceStore
 from workflows.turn.assistant import Assistant
 from workflows.workspace import Workspace, load_workspace
@@ -39,10 +41,12 @@ class Runtime:
     def open(cls, config: AppConfig) -> "Runtime":
         """Open the persistent store and database; the model is loaded separately (it is slow)."""
         home = data_dir(config)
-        home.mkdir(parents=True, exist_ok=True)
+        check_writable(home)
         embedder = build_embedder(config.memory, home)
-        store = open_store(config.memory, home / "qdrant", embedder)
+        store = _open_checked_store(config, home, embedder)
         try:
+            if not config.memory.qdrant_url:
+                check_store_folder(home / "qdrant")  # we hold its lock: nobody writes it while we read
             workspace = load_workspace(config.workspace)
             store.replace_corpus(workspace.corpus)
             traces = TraceStore(db_path(config))
@@ -86,3 +90,13 @@ class Runtime:
             self.exporter.close()
         self.store.close()
         self.traces.close()
+
+
+def _open_checked_store(config: AppConfig, home: Path, embedder: Embedder) -> MemoryStore:
+    """Open the lesson store; a damaged collection file is named in one line instead of a database error."""
+    try:
+        return open_store(config.memory, home / "qdrant", embedder)
+    except sqlite3.DatabaseError as exc:
+        check_store_folder(home / "qdrant")  # names the damaged file when it can
+        raise DamagedDataError(f"The lesson store {home / 'qdrant'} is damaged ({exc}): restore the latest backup "
+                               "with `alhf restore`.") from None

@@ -16,6 +16,7 @@ import typer  # noqa: E402
 from workflows.cli.audit import audit_app, authors  # noqa: E402
 from workflows.cli.batch import batch_app, export  # noqa: E402
 from workflows.cli.chat import ask, chat, setup  # noqa: E402
+from workflows.cli.data import backup, restore  # noqa: E402
 from workflows.cli.evaluate import evaluate  # noqa: E402
 from workflows.cli.memory import memory_app  # noqa: E402
 from workflows.cli.review import review_app  # noqa: E402
@@ -52,3 +53,5 @@ app.command("authors")(authors)
 app.add_typer(trace_app, name="trace")
 app.add_typer(handoffs_app, name="handoffs")
 app.command("judge")(judge)
+app.command()(backup)
+app.command()(restore)

@@ -18,7 +18,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator
 
-from workflows.storage.migrations import applied_migrations, migrate
+from workflows.storage.backup import BACKUPS, backup_database
+from workflows.storage.integrity import DamagedDataError, DataDirError, check_sqlite_file, check_writable
+from workflows.storage.migrations import applied_migrations, migrate, pending_migrations
 
 __all__ = ["open_database", "close_database", "applied_migrations", "transaction", "utc_iso"]
 
@@ -66,16 +68,31 @@ def close_database(conn: sqlite3.Connection) -> None:
 
 
 def _connect(path: str | Path) -> sqlite3.Connection:
+    """Open, check and migrate. A damaged file is refused (never replaced by an empty one); a database
+    that needs migrating is backed up first."""
     memory = str(path) == ":memory:"
     if not memory:
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(str(path), check_same_thread=False, timeout=30, isolation_level=None)
-    conn.row_factory = sqlite3.Row
-    if not memory:
-        conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA busy_timeout=30000")
-    conn.execute("PRAGMA foreign_keys=ON")
-    migrate(conn)
+        check_writable(Path(path).parent)
+        check_sqlite_file(Path(path))
+    try:
+        conn = sqlite3.connect(str(path), check_same_thread=False, timeout=30, isolation_level=None)
+        conn.row_factory = sqlite3.Row
+        if not memory:
+            conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA busy_timeout=30000")
+        conn.execute("PRAGMA foreign_keys=ON")
+        if not memory and applied_migrations(conn) and pending_migrations(conn):
+            backup_database(conn, Path(path).parent / BACKUPS / f"{utc_iso()[:19].replace(':', '')}-before-migration"
+                            / Path(path).name)
+        migrate(conn)
+    except sqlite3.OperationalError as exc:
+        if "readonly" in str(exc) or "unable to open" in str(exc):
+            raise DataDirError(f"Cannot write the database {path} ({exc}): fix the permissions of its folder, or set "
+                               "$ALHF_HOME or data_dir in config.yaml to a folder you can write.") from None
+        raise
+    except sqlite3.DatabaseError as exc:
+        raise DamagedDataError(f"The database {path} is damaged ({exc}): restore the latest backup with "
+                               "`alhf restore`.") from None
     return conn
 
 
