@@ -119,6 +119,8 @@ class Lesson(BaseModel):
     feedback_id: str | None = None
     hold_reason: str = Field("", description="why the lesson waits for approval (status pending)")
     reinforcements: int = Field(0, description="times the same correction was given again")
+    reinforced_by: list[str] = Field(default_factory=list, description="feedback ids that repeated it (a replayed "
+                                     "correction is counted once)")
     last_seen_at: datetime | None = None
 
     def is_expired(self, now: datetime | None = None) -> bool:

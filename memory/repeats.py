@@ -32,7 +32,11 @@ def find_repeat(store: MemoryStore, lesson: Lesson, near: list[LessonHit], *, th
     return candidates[best] if scores[best] >= threshold else None
 
 
-def reinforce(store: MemoryStore, lesson: Lesson) -> Lesson:
-    updated = lesson.model_copy(update={"reinforcements": lesson.reinforcements + 1, "last_seen_at": utc_now()})
+def reinforce(store: MemoryStore, lesson: Lesson, feedback_id: str | None = None) -> Lesson:
+    """Count one more repeat of `lesson`; the same feedback (a replay after a crash) is counted once."""
+    if feedback_id is not None and feedback_id in lesson.reinforced_by:
+        return lesson
+    updated = lesson.model_copy(update={"reinforcements": lesson.reinforcements + 1, "last_seen_at": utc_now(),
+                                        "reinforced_by": [*lesson.reinforced_by, *([feedback_id] if feedback_id else [])]})
     store.update_lesson(updated)
     return updated

@@ -11,6 +11,7 @@ keys are enforced. Opening it applies pending migrations (workflows/storage/migr
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from contextlib import contextmanager
@@ -74,6 +75,8 @@ def _connect(path: str | Path) -> sqlite3.Connection:
     if not memory:
         check_writable(Path(path).parent)
         check_sqlite_file(Path(path))
+        if not Path(path).exists():
+            _create(Path(path))
     try:
         conn = sqlite3.connect(str(path), check_same_thread=False, timeout=30, isolation_level=None)
         conn.row_factory = sqlite3.Row
@@ -94,6 +97,24 @@ def _connect(path: str | Path) -> sqlite3.Connection:
         raise DamagedDataError(f"The database {path} is damaged ({exc}): restore the latest backup with "
                                "`alhf restore`.") from None
     return conn
+
+
+def _create(path: Path) -> None:
+    """Make a new database under a temporary name and move it in place, so alhf itself never leaves an
+    empty alhf.db behind: an empty one found later was truncated, and is refused."""
+    partial = path.with_name(f".{path.name}.{os.getpid()}.new")
+    conn = sqlite3.connect(partial, isolation_level=None)
+    try:
+        conn.execute("PRAGMA journal_mode=WAL")
+        migrate(conn)
+    finally:
+        conn.close()
+    try:
+        os.link(partial, path)  # fails if another process created it meanwhile: theirs is kept
+    except FileExistsError:
+        pass
+    finally:
+        partial.unlink()
 
 
 _LOCKS: dict[int, threading.RLock] = {}

@@ -57,7 +57,8 @@ class TraceStore:
         return self._conn.execute("SELECT 1 FROM turns WHERE id = ?", (turn_id,)).fetchone() is not None
 
     def record_feedback(self, row: dict[str, Any]) -> None:
-        self._insert("feedback", row)
+        """One learned correction; learning the same feedback again (a replay) updates its row."""
+        self._insert("feedback", row, upsert=True)
 
     def record_judgement(self, turn_id: str, model: str, scores: dict[str, Any]) -> None:
         with _transaction(self._conn):

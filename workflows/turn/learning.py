@@ -3,6 +3,7 @@ and record the feedback. `Learner.learn` is the only entry point and reports wha
 
 from __future__ import annotations
 
+import hashlib
 import re
 import uuid
 from dataclasses import dataclass, replace
@@ -64,7 +65,9 @@ class Learner:
                                         author=correction.author, feedback_id=correction.feedback_id)
             self._tag_sensitive(routing, correction.text)
             self._admit(routing, correction)
-            fresh, superseded = self._sort_out_repeats_and_conflicts(routing)
+            if correction.feedback_id:
+                _stable_ids(routing, correction.feedback_id)
+            fresh, superseded = self._sort_out_repeats_and_conflicts(routing, correction.feedback_id)
             self.memory.store.add_lessons(fresh)
             for old, replacement in superseded:
                 self.memory.store.update_lesson(old)
@@ -102,18 +105,24 @@ class Learner:
             if lifetime is not None and lesson.expires_at is None:
                 lesson.expires_at = lesson.created_at + timedelta(days=lifetime)
 
-    def _sort_out_repeats_and_conflicts(self, routing: Routing) -> tuple[list[Lesson], list[tuple[Lesson, str]]]:
+    def _sort_out_repeats_and_conflicts(self, routing: Routing, feedback_id: str | None
+                                        ) -> tuple[list[Lesson], list[tuple[Lesson, str]]]:
         """New lessons to store, and (old lesson, id of its replacement) pairs to supersede. A repeat is
-        counted on the stored lesson instead of being stored again."""
+        counted on the stored lesson instead of being stored again; a lesson this feedback already stored
+        (a replay after a crash) is left as it is."""
         fresh: list[Lesson] = []
         superseded: list[tuple[Lesson, str]] = []
         for index, lesson in enumerate(routing.lessons):
+            stored = self.memory.store.get_lesson(lesson.id) if feedback_id else None
+            if stored is not None:
+                routing.lessons[index] = stored
+                continue
             near = [] if routing.held else neighbours(self.memory.store, lesson)
             # a contradiction is checked first: "always X" and "never X" read alike but are no repeat
             conflict = find_conflict(self.router, lesson, near, self.governance.conflict_similarity) if near else None
             existing = None if conflict else find_repeat(self.memory.store, lesson, near)
             if existing is not None:
-                routing.lessons[index] = reinforce(self.memory.store, existing)
+                routing.lessons[index] = reinforce(self.memory.store, existing, feedback_id)
                 routing.reinforced.append(existing.id)
                 continue
             if conflict is not None:
@@ -144,6 +153,13 @@ class Learner:
             "router_raw": routing.raw,
             "router_fallback": int(routing.fallback),
         })
+
+
+def _stable_ids(routing: Routing, feedback_id: str) -> None:
+    """Lesson ids derived from the feedback id and component, so learning the same feedback twice (a replay
+    after a crash) finds what the first attempt stored instead of storing it again."""
+    for lesson in routing.lessons:
+        lesson.id = hashlib.sha1(f"{feedback_id}/{lesson.component.value}".encode()).hexdigest()[:12]
 
 
 def what_happened(routing: Routing) -> list[str]:

@@ -51,3 +51,35 @@ def test_dead_letters_can_be_retried_or_dropped(tmp_path: Path):
     learn_queued_corrections(queue, assistant)  # still failing: back to the dead letters
     queue.drop(dead["id"])
     assert queue.inbox("dropped")[0]["id"] == dead["id"] and queue.queued_corrections() == []
+
+
+def test_a_crash_between_learning_and_marking_is_replayed_without_double_counting(tmp_path: Path, monkeypatch):
+    queue, assistant = _queue_with_two_corrections(tmp_path)
+    [poisoned, fine] = queue.queued_corrections()
+    queue.mark_failed(poisoned, "not this test")  # only the sound correction matters here
+
+    def crash(*args, **kwargs):
+        raise KeyboardInterrupt("killed after the lesson was stored, before the inbox was marked")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(queue, "mark_learned", crash)
+        try:
+            learn_queued_corrections(queue, assistant)
+        except KeyboardInterrupt:
+            pass
+    [stored] = assistant.memory.store.list_lessons()
+    assert [e.id for e in queue.queued_corrections()] == [fine.id]  # still queued: it will be replayed
+    [outcome] = learn_queued_corrections(queue, assistant)
+    assert [lesson.id for lesson in outcome.routing.lessons] == [stored.id]
+    [after] = assistant.memory.store.list_lessons()
+    assert after.reinforcements == stored.reinforcements == 0 and queue.queued_corrections() == []
+
+
+def test_a_replayed_repeat_is_counted_once(tmp_path: Path):
+    queue, assistant = _queue_with_two_corrections(tmp_path)
+    turn = assistant.run_turn("How long does shipping take?")
+    first = assistant.learn("Say business days.", turn, feedback_id="f-1").lessons[0]
+    for _ in range(2):  # the same repeat, learned twice (a replay)
+        again = assistant.learn("Say business days, please.", turn, feedback_id="f-2")
+    assert again.reinforced == [first.id]
+    assert assistant.memory.store.get_lesson(first.id).reinforcements == 1
