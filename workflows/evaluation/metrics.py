@@ -13,12 +13,13 @@ if TYPE_CHECKING:
 
 __all__ = ["METRICS", "CONSOLE_METRICS", "REPORT_METRICS", "LOWER_IS_BETTER", "metrics", "report"]
 
-METRICS = ("routing_accuracy", "lesson_recall", "false_injection_rate", "answer_pass_rate", "quarantine_recall",
+METRICS = ("routing_accuracy", "lesson_recall", "false_injection_rate", "answer_pass_rate", "feedback_adherence",
+           "quarantine_recall",
            "false_quarantine_rate", "feedback_coverage", "feedback_utilization", "repeated_correction_rate")
 CONSOLE_METRICS = ("routing_accuracy", "lesson_recall", "false_injection_rate", "answer_pass_rate",
-                   "quarantine_recall", "false_quarantine_rate")
-REPORT_METRICS = ("routing_accuracy", "lesson_recall", "false_injection_rate", "answer_pass_rate", "feedback_coverage",
-                  "feedback_utilization", "repeated_correction_rate")
+                   "feedback_adherence", "quarantine_recall", "false_quarantine_rate")
+REPORT_METRICS = ("routing_accuracy", "lesson_recall", "false_injection_rate", "answer_pass_rate", "feedback_adherence",
+                  "feedback_coverage", "feedback_utilization", "repeated_correction_rate")
 LOWER_IS_BETTER = {"false_injection_rate", "repeated_correction_rate", "false_quarantine_rate"}
 
 
@@ -30,6 +31,7 @@ def metrics(outcomes: list[ScenarioOutcome]) -> dict[str, Any]:
     """Pooled counts over all given scenario runs (not an average of averages)."""
     routed_ok = routed_total = required_hit = required_total = injected = scored = passed = checked = 0
     given = covered = repeated = stored = used = marked = marked_held = unmarked = unmarked_held = 0
+    adhered = adherence_scored = 0
     for outcome in outcomes:
         applied_anywhere = {fid for s in outcome.steps for fid in s.applied}
         for s in outcome.steps:
@@ -57,6 +59,9 @@ def metrics(outcomes: list[ScenarioOutcome]) -> dict[str, Any]:
                 required_hit += len(required & set(s.applied))
                 scored += 1
                 injected += int(bool(set(s.applied) - required))
+            if s.adherence is not None:
+                adherence_scored += 1
+                adhered += int(s.adherence)
             if s.answer_checks in {"passed", "failed"}:
                 checked += 1
                 passed += int(s.answer_checks == "passed")
@@ -65,13 +70,15 @@ def metrics(outcomes: list[ScenarioOutcome]) -> dict[str, Any]:
         "lesson_recall": _ratio(required_hit, required_total),
         "false_injection_rate": _ratio(injected, scored),
         "answer_pass_rate": _ratio(passed, checked),
+        "feedback_adherence": _ratio(adhered, adherence_scored),
         "quarantine_recall": _ratio(marked_held, marked),
         "false_quarantine_rate": _ratio(unmarked_held, unmarked),
         "feedback_coverage": _ratio(covered, given),
         "feedback_utilization": _ratio(used, stored),
         "repeated_correction_rate": _ratio(repeated, given),
         "counts": {"feedback_labelled": routed_total, "required_lessons": required_total,
-                   "steps_scored": scored, "answers_checked": checked, "feedback_given": given,
+                   "steps_scored": scored, "answers_checked": checked,
+                   "adherence_scored": adherence_scored, "feedback_given": given,
                    "lessons_stored": stored},
     }
 

@@ -53,7 +53,7 @@ def _markdown(report: dict[str, Any]) -> str:
 def _curve_points(report: dict[str, Any], key: str) -> dict[str, list[tuple[int, float]]]:
     """Per number of corrections given before a step: lesson recall and answer pass rate over the run."""
     out: dict[str, list[tuple[int, float]]] = {}
-    for metric in ("lesson_recall", "answer_pass_rate"):
+    for metric in ("lesson_recall", "answer_pass_rate", "feedback_adherence"):
         buckets: dict[int, list[float]] = {}
         for scenario in report["scenarios"]:
             steps = scenario[key] if key == "steps" else scenario.get("baseline_steps", [])
@@ -64,6 +64,8 @@ def _curve_points(report: dict[str, Any], key: str) -> dict[str, list[tuple[int,
                     buckets.setdefault(given, []).append(hit)
                 if metric == "answer_pass_rate" and step["answer_checks"] in ("passed", "failed"):
                     buckets.setdefault(given, []).append(float(step["answer_checks"] == "passed"))
+                if metric == "feedback_adherence" and step.get("adherence") is not None:
+                    buckets.setdefault(given, []).append(float(step["adherence"]))
                 given += int(step["feedback_id"] is not None)  # its feedback is learned after the step
         out[metric] = sorted((k, sum(v) / len(v)) for k, v in buckets.items())
     return out
@@ -78,7 +80,8 @@ def _plots(report: dict[str, Any], folder: Path) -> None:
     fig, ax = plt.subplots(figsize=(7, 4.2))
     for key, style, label in (("steps", "-o", "memory on"), ("baseline_steps", "--s", "memory off (baseline)")):
         points = _curve_points(report, key)
-        for metric, color in (("lesson_recall", "tab:blue"), ("answer_pass_rate", "tab:green")):
+        for metric, color in (("lesson_recall", "tab:blue"), ("answer_pass_rate", "tab:green"),
+                              ("feedback_adherence", "tab:purple")):
             if points[metric]:
                 xs, ys = zip(*points[metric])
                 ax.plot(xs, ys, style, color=color, label=f"{metric.replace('_', ' ')} - {label}")

@@ -37,6 +37,15 @@ class StepOutcome:
     reinforced: bool = False  # the feedback repeated a lesson already stored
     held: str = ""  # why the feedback's lessons wait for approval
 
+    @property
+    def adherence(self) -> bool | None:
+        """Did the answer follow the required lessons it applied? None when no required lesson was applied or
+        the answer was not checked (fake model, --answers off, no expect/forbid)."""
+        applied_required = set(self.step.relevant or []) & set(self.applied)
+        if not applied_required or self.answer_checks not in ("passed", "failed"):
+            return None
+        return self.answer_checks == "passed"
+
     def as_json(self) -> dict[str, Any]:
         return {
             "id": self.step.id,
@@ -52,6 +61,8 @@ class StepOutcome:
             "lessons_stored": self.lessons,
             "reinforced": self.reinforced,
             "held": self.held or None,
+            "adherence": self.adherence,
+            "not_here": self.step.not_here or None,
         }
 
 

@@ -45,6 +45,8 @@ class Step(BaseModel):
     relevant: list[str] | None = None
     expect: list[str] = Field(default_factory=list)
     forbid: list[str] = Field(default_factory=list)
+    not_here: list[str] = Field(default_factory=list, description="feedback ids whose lesson the person says should "
+                                "not have applied here (given after the step is scored)")
 
 
 class Scenario(BaseModel):

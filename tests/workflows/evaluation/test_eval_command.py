@@ -15,8 +15,9 @@ def test_eval_reports_the_documented_json_shape(tmp_path: Path, shared_dir: Path
     assert result.exit_code == 0, result.output
     report = json.loads(out.read_text())
     assert set(report["overall"]) >= {"routing_accuracy", "lesson_recall", "false_injection_rate", "answer_pass_rate",
-                                      "quarantine_recall", "false_quarantine_rate"}
+                                      "feedback_adherence", "quarantine_recall", "false_quarantine_rate"}
     assert report["overall"]["answer_pass_rate"] is None  # fake model: never "passed"
+    assert report["overall"]["feedback_adherence"] is None  # nor "followed"
     names = {s["name"] for s in report["scenarios"]}
     assert names == {"refund-policy", "sql-dialect"}
     steps = [st for s in report["scenarios"] for st in s["steps"]]
