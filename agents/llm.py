@@ -98,6 +98,7 @@ class LLM:
                 seed=s.seed,
                 temperature=s.temperature,
                 max_tokens=s.max_tokens,
+                prompt_cache=s.prompt_cache,
             )
         elif s.provider == "fake":
             agent.register_model_client(ScriptedModelClient, script=self.script)

@@ -88,12 +88,17 @@ def ensure_packaged_gguf(
     return target
 
 
-_LLAMAS: dict[tuple[str, int, int], Any] = {}
-_LLAMA_LOCK = threading.Lock()  # llama_cpp.Llama is not thread-safe: one instance, one caller at a time
+_LLAMAS: dict[tuple[str, int, int, str, str], Any] = {}
+_LLAMA_LOCK = threading.Lock()  # llama_cpp.Llama is not thread-safe, and two generations would share 2 cores
+_RAM_CACHE_BYTES = 1 << 30
 
 
-def _shared_llama(path: Path, n_ctx: int, threads: int, seed: int) -> Any:
-    key = (str(path), n_ctx, threads)
+def _shared_llama(path: Path, n_ctx: int, threads: int, seed: int, *, cache: str = "off", role: str = "") -> Any:
+    """The process's model context for `role`. llama.cpp keeps the tokens a context last evaluated and only
+    evaluates what differs, so with one context per role ("per_role") each agent's fixed system prompt and
+    few-shot examples are read once, not again after every other agent's call; "ram" keeps one context and
+    restores saved prompt states from a RAM cache; "off" shares one context without a cache."""
+    key = (str(path), n_ctx, threads, cache, role if cache == "per_role" else "")
     with _LLAMA_LOCK:
         if key not in _LLAMAS:
             try:
@@ -105,9 +110,12 @@ def _shared_llama(path: Path, n_ctx: int, threads: int, seed: int) -> Any:
                 ) from None
             if not path.is_file():
                 raise ModelNotFoundError(f"Model file {path} does not exist: fix model.gguf_path in config.yaml.")
-            _LLAMAS[key] = Llama(
-                model_path=str(path), n_ctx=n_ctx, n_threads=threads, seed=seed, verbose=False
-            )
+            llama = Llama(model_path=str(path), n_ctx=n_ctx, n_threads=threads, seed=seed, verbose=False)
+            if cache == "ram":
+                from llama_cpp import LlamaRAMCache
+
+                llama.set_cache(LlamaRAMCache(capacity_bytes=_RAM_CACHE_BYTES))
+            _LLAMAS[key] = llama
         return _LLAMAS[key]
 
 
@@ -125,9 +133,11 @@ class LlamaCppModelClient(TextClientMixin):
         self._seed = int(kwargs.get("seed", 0))
         self._temperature = float(kwargs.get("temperature", 0.0))
         self._max_tokens = int(kwargs.get("max_tokens", 320))
+        self._cache = str(kwargs.get("prompt_cache", "off"))
+        self._role = str(config.get("agent_role", ""))
 
     def create(self, params: dict[str, Any]) -> ChatResponse:
-        llama = _shared_llama(self._path, self._n_ctx, self._threads, self._seed)
+        llama = _shared_llama(self._path, self._n_ctx, self._threads, self._seed, cache=self._cache, role=self._role)
         request: dict[str, Any] = {
             "messages": [{"role": m["role"], "content": m.get("content") or ""} for m in params["messages"]],
             "temperature": self._temperature,

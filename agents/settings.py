@@ -25,6 +25,10 @@ class ModelSettings(BaseModel):
     temperature: float = Field(0.0, ge=0.0, le=2.0)
     max_tokens: int = Field(320, ge=16, le=8192)
     seed: int = 0
+    prompt_cache: Literal["per_role", "ram", "off"] = Field(
+        "per_role", description="reuse what the local model already read: per_role keeps one model context per "
+        "agent role, so each role's fixed prompt prefix stays evaluated; ram keeps one context and a RAM cache of "
+        "prompt states; off re-reads every prompt (bench/bench_llm.py measures them)")
     model: str = Field("gpt-4o-mini", description="model name for the openai provider")
     base_url: str | None = None
     api_key_env: str = "OPENAI_API_KEY"
