@@ -24,6 +24,7 @@ __all__ = [
     "Checkpoint",
     "CheckpointKind",
     "QUIT_WORDS",
+    "NOT_HERE_WORDS",
 ]
 
 HumanMode = Literal["ALWAYS", "TERMINATE", "NEVER"]
@@ -61,7 +62,11 @@ class CheckpointKind(str, Enum):
     NOT_ASKED = "not_asked"
     ACCEPT = "accept"
     CORRECT = "correct"
+    NOT_HERE = "not_here"  # a lesson applied here should not have been: the text names it, or is empty for all
     QUIT = "quit"
+
+
+NOT_HERE_WORDS = ("/not-here", "/nothere")
 
 
 @dataclass
@@ -120,4 +125,7 @@ class HumanAgent(ConversableAgent):
             return Checkpoint(stage_agent.name, CheckpointKind.QUIT)
         if not self._asked:
             return Checkpoint(stage_agent.name, CheckpointKind.ACCEPT)
+        command, _, rest = self._asked.partition(" ")
+        if command.lower() in NOT_HERE_WORDS:
+            return Checkpoint(stage_agent.name, CheckpointKind.NOT_HERE, rest.strip())
         return Checkpoint(stage_agent.name, CheckpointKind.CORRECT, self._asked)

@@ -18,7 +18,7 @@ from agents.tracing import span
 from agents.writer import WriterAgent
 from memory.consult import LessonMemory
 from memory.records import Component
-from workflows.turn.result import CorrectionRequest, TurnResult
+from workflows.turn.result import CorrectionRequest, ScopingRequest, TurnResult
 
 __all__ = ["Pipeline"]
 
@@ -92,6 +92,12 @@ class Pipeline:
                 stage = agent.name if agent.name in {"retriever", "tool_planner"} else None
                 result.corrections.append(CorrectionRequest(agent.name, checkpoint.text,
                                                             replace(result.evidence(), stage=stage)))
+                return stop_on_correction
+            if checkpoint.kind is CheckpointKind.NOT_HERE:
+                # the named lesson, else every lesson applied at this stage (at the final answer: any applied)
+                shown = applied if agent.name != "writer" else result.applied
+                ids = [lesson.id for lesson in shown if not checkpoint.text or lesson.id == checkpoint.text]
+                result.scoping.append(ScopingRequest(agent.name, ids, result.request))
                 return stop_on_correction
             return False
 

@@ -12,7 +12,7 @@ from agents.tracing import Span
 from memory.consult import Consultation
 from memory.records import Component, GateDecision, Lesson
 
-__all__ = ["TurnResult", "Learned", "CorrectionRequest"]
+__all__ = ["TurnResult", "Learned", "CorrectionRequest", "ScopingRequest"]
 
 
 @dataclass
@@ -34,6 +34,15 @@ class CorrectionRequest:
 
 
 @dataclass
+class ScopingRequest:
+    """A person's "not here" at a checkpoint: these applied lessons should not have applied to this request."""
+
+    stage: str
+    lesson_ids: list[str]
+    request: str
+
+
+@dataclass
 class TurnResult:
     turn_id: str
     request: str
@@ -43,6 +52,7 @@ class TurnResult:
     consultations: dict[Component, Consultation]
     checkpoints: list[Checkpoint] = field(default_factory=list)
     corrections: list[CorrectionRequest] = field(default_factory=list)  # given in this attempt, not learned yet
+    scoping: list[ScopingRequest] = field(default_factory=list)  # "not here" given in this attempt, not applied yet
     learned: list[Learned] = field(default_factory=list)
     quit: bool = False
     duration_ms: float = 0.0
