@@ -1,6 +1,13 @@
-"""Lesson memory: records, embeddings, the Qdrant store and the relevance gate."""
+"""Lesson memory: records, embeddings, the store (Qdrant Edge or qdrant-client behind it) and the relevance gate."""
 
-from memory.errors import AlhfError, EmbeddingModelError, StoreLockedError, UnknownComponentError
+from memory.errors import (
+    AlhfError,
+    EmbeddingModelError,
+    StoreEngineError,
+    StoreFormatError,
+    StoreLockedError,
+    UnknownComponentError,
+)
 from memory.gate import GateSettings, RelevanceGate
 from memory.records import Component, Document, GateDecision, Lesson, LessonAction, LessonType, Severity
 from memory.store import MemoryStore
@@ -18,6 +25,8 @@ __all__ = [
     "MemoryStore",
     "RelevanceGate",
     "Severity",
+    "StoreEngineError",
+    "StoreFormatError",
     "StoreLockedError",
     "UnknownComponentError",
 ]
