@@ -98,6 +98,8 @@ from memory.gate import GateSettings, RelevanceGate  # noqa: E402
 from memory.records import Component, Lesson, LessonAction  # noqa: E402
 from memory.store import MemoryStore  # noqa: E402
 
+DEFAULT_BACKEND = "edge"  # memory.backend's default in memory/settings.py
+
 # ---------------------------------------------------------------------------------------------
 # Synthetic but varied texts on the demo shop's topics
 # ---------------------------------------------------------------------------------------------
@@ -262,12 +264,21 @@ def fill_store(store: MemoryStore, fill: PoolNoiseEmbedder, have: int, want: int
 
 
 def grow_and_open(fill_dir: Path, disk_dir: Path, embedder: MiniLMEmbedder, fill: PoolNoiseEmbedder, have: int,
-                  want: int, pool_texts: list[str], seed: int) -> tuple[MemoryStore, dict]:
+                  want: int, pool_texts: list[str], seed: int, backend: str) -> tuple[MemoryStore, dict]:
     """Grow the fill store (tmpfs) from `have` to `want` lessons per component, copy it to `disk_dir`,
-    and open the copy. Returns the open disk store and the fill / copy / open times."""
-    fill_store_ = MemoryStore.open(fill_dir, embedder=embedder)
+    and open the copy. Returns the open disk store and the fill / copy / open times.
+
+    Edge: the fill is a bulk import, so its automatic index builds are held back and `optimize()`
+    runs once at the end (what `alhf memory import` / `migrate` do); its time is `optimize_s`."""
+    fill_store_ = MemoryStore.open(fill_dir, embedder=embedder, backend=backend)
+    optimize_s = 0.0
     try:
+        if backend == "edge":
+            fill_store_.backend.optimize_every = 10**9
         fill_s = fill_store(fill_store_, fill, have, want, pool_texts, seed)
+        t0 = time.perf_counter()
+        fill_store_.optimize()
+        optimize_s = time.perf_counter() - t0
     finally:
         fill_store_.close()
     t0 = time.perf_counter()
@@ -276,9 +287,10 @@ def grow_and_open(fill_dir: Path, disk_dir: Path, embedder: MiniLMEmbedder, fill
     shutil.copytree(fill_dir, disk_dir, ignore=shutil.ignore_patterns(".lock"))
     copy_s = time.perf_counter() - t0
     t0 = time.perf_counter()
-    store = MemoryStore.open(disk_dir, embedder=embedder)
+    store = MemoryStore.open(disk_dir, embedder=embedder, backend=backend)
     open_s = time.perf_counter() - t0
-    return store, {"fill_s": round(fill_s, 1), "copy_s": round(copy_s, 1), "open_store_s": round(open_s, 2)}
+    return store, {"fill_s": round(fill_s, 1), "optimize_s": round(optimize_s, 1), "copy_s": round(copy_s, 1),
+                   "open_store_s": round(open_s, 3)}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -347,41 +359,37 @@ def bench_learn(store: MemoryStore, count: int = 5) -> dict:
 
 
 def bench_raw_query(store: MemoryStore, embedder: MiniLMEmbedder, requests: list[str], count: int = 20) -> dict:
-    """Diagnostic: query_points on the writer collection with the store's filter vs without one."""
-    from qdrant_client import models
-
+    """Diagnostic: the backend's query on the writer collection with the store's filter vs without one."""
     name = store.lesson_collection(Component.WRITER)
-    must = [models.FieldCondition(key="status", match=models.MatchValue(value="active")),
-            models.FieldCondition(key="project", match=models.MatchValue(value="default"))]
     vectors = embedder.embed(requests[:count])
     out = {}
-    for label, query_filter in (("filtered", models.Filter(must=must)), ("no_filter", None)):
+    for label, where in (("filtered", {"status": "active", "project": "default"}), ("no_filter", None)):
         samples = []
         for vector in vectors:
             t0 = time.perf_counter()
-            store._client.query_points(name, query=vector.tolist(), query_filter=query_filter, limit=20,
-                                       with_payload=True)
+            store.backend.query(name, vector.tolist(), 20, where)
             samples.append((time.perf_counter() - t0) * 1000)
         out[label] = summary(samples)
     return out
 
 
 def bench_turns(args: argparse.Namespace, tmp: Path, fill_root: Path, embedder: MiniLMEmbedder,
-                fill: PoolNoiseEmbedder, pool_texts: list[str], gate: GateSettings) -> dict:
+                fill: PoolNoiseEmbedder, pool_texts: list[str], gate: GateSettings, backend: str) -> dict:
     from agents.llm import LLM
     from agents.settings import ModelSettings
     from workflows.turn.assistant import Assistant
     from workflows.workspace import load_workspace
 
     workspace = load_workspace(None)
-    store, times = grow_and_open(fill_root / "qdrant-turn", tmp / "qdrant-turn", embedder, fill, 0,
-                                 args.turn_lessons, pool_texts, args.seed)
+    store, times = grow_and_open(fill_root / f"turn-{backend}", tmp / f"turn-{backend}", embedder, fill, 0,
+                                 args.turn_lessons, pool_texts, args.seed, backend)
     try:
         store.replace_corpus(workspace.corpus)
         llm = LLM(ModelSettings(provider="fake"), tmp / "models")
         registry = workspace.tool_registry(tmp / "workspaces")
         requests = make_requests(args.turn_requests, args.seed + 2)
-        out: dict = {"lessons_per_component": args.turn_lessons, **times,
+        out: dict = {"backend": backend, "default": backend == DEFAULT_BACKEND,
+                     "lessons_per_component": args.turn_lessons, **times,
                      "workspace": workspace.name, "tools": registry.names()}
         for label, enabled in (("memory_off", False), ("memory_on", True)):
             memory = LessonMemory(store, RelevanceGate(gate), enabled=enabled)
@@ -397,6 +405,7 @@ def bench_turns(args: argparse.Namespace, tmp: Path, fill_root: Path, embedder: 
                     applied += len(result.applied)
             out[label] = summary(samples) | {"avg_applied_per_turn": round(applied / len(samples), 2)}
             log(f"  turn {label}: p50 {out[label]['p50_ms']:.1f} ms  p95 {out[label]['p95_ms']:.1f} ms")
+        out["overhead_p50_ratio"] = round(out["memory_on"]["p50_ms"] / out["memory_off"]["p50_ms"], 2)
         return out
     finally:
         store.close()
@@ -431,7 +440,7 @@ def gate_settings() -> GateSettings:
 def versions() -> dict:
     from importlib.metadata import version
     out = {}
-    for name in ("qdrant-client", "fastembed", "onnxruntime", "autogen", "numpy"):
+    for name in ("qdrant-client", "qdrant-edge-py", "fastembed", "onnxruntime", "autogen", "numpy"):
         with contextlib.suppress(Exception):
             out[name] = version(name)
     return out
@@ -440,7 +449,7 @@ def versions() -> dict:
 def print_table(result: dict) -> None:
     rows = [("measure", "lessons/comp", "points/coll", "n", "p50 ms", "p95 ms")]
     for entry in result["consult"]:
-        rows.append(("consult turn (embed + 3 consults)", f"{entry['lessons_per_component']:,}",
+        rows.append((f"[{entry['backend']}] consult turn (embed + 3 consults)", f"{entry['lessons_per_component']:,}",
                      f"{entry['points_per_collection']:,}", str(entry["turn"]["n"]),
                      f"{entry['turn']['p50_ms']:.2f}", f"{entry['turn']['p95_ms']:.2f}"))
         rows.append(("  of which: MiniLM embed", "", "", "", f"{entry['embed']['p50_ms']:.2f}",
@@ -453,12 +462,11 @@ def print_table(result: dict) -> None:
         for key, label in (("learn_one", "learn 1 lesson (add_lesson)"), ("forget_one", "forget 1 lesson (delete_lesson)")):
             rows.append((label, f"{entry['lessons_per_component']:,}", "", str(entry[key]["n"]),
                          f"{entry[key]['p50_ms']:.2f}", f"{entry[key]['p95_ms']:.2f}"))
-        rows.append(("open store (local mode load)", f"{entry['lessons_per_component']:,}", "", "1",
+        rows.append(("open store", f"{entry['lessons_per_component']:,}", "", "1",
                      f"{entry['open_store_s'] * 1000:.0f}", ""))
-    turn = result.get("turn")
-    if turn:
+    for turn in result.get("turns", []):
         for label in ("memory_off", "memory_on"):
-            rows.append((f"full turn, fake model, {label.replace('_', ' ')}", f"{turn['lessons_per_component']:,}",
+            rows.append((f"[{turn['backend']}] full turn, fake model, {label.replace('_', ' ')}", f"{turn['lessons_per_component']:,}",
                          "", str(turn[label]["n"]), f"{turn[label]['p50_ms']:.2f}", f"{turn[label]['p95_ms']:.2f}"))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     for j, row in enumerate(rows):
@@ -467,13 +475,45 @@ def print_table(result: dict) -> None:
             print("  ".join("-" * w for w in widths))
 
 
+def size_plan(args: argparse.Namespace) -> list[tuple[str, int, int]]:
+    """(backend, size, lessons already in its fill store) in run order; each backend's store grows."""
+    plan = []
+    for backend in args.backends:
+        have = 0
+        for size in sorted(set(args.sizes)):
+            if backend == "qdrant_local" and size > args.local_max:
+                continue
+            plan.append((backend, size, have))
+            have = size
+    return plan
+
+
+def measure_store(store: MemoryStore, backend: str, size: int, times: dict, folder: Path, embedder: MiniLMEmbedder,
+                  requests: list[str], gate: GateSettings, args: argparse.Namespace) -> dict:
+    points = store.backend.count(store.lesson_collection(Component.WRITER))
+    log(f"[{backend}] {size:,} lessons/component ({points:,} points/collection): filled in "
+        f"{times['fill_s']:.1f} s, disk store opened in {times['open_store_s']:.2f} s; measuring")
+    entry = {"backend": backend, "default": backend == DEFAULT_BACKEND, "lessons_per_component": size,
+             "points_per_collection": points, **times}
+    entry |= bench_consult(LessonMemory(store, RelevanceGate(gate)), embedder, requests, args.repeats)
+    entry["qdrant_query"] = bench_raw_query(store, embedder, requests)
+    entry |= bench_learn(store)
+    entry["consult_p50_ms"] = entry["turn"]["p50_ms"]
+    entry["consult_p95_ms"] = entry["turn"]["p95_ms"]
+    entry["disk_mb"] = round(sum(f.stat().st_blocks * 512 for f in folder.rglob("*") if f.is_file()) / 2**20, 1)  # allocated, not apparent (Edge preallocates sparse WAL files)
+    return entry
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000], help="lessons per component")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000], help="lessons per component")
+    parser.add_argument("--backends", nargs="+", default=["qdrant_local", "edge"], choices=["qdrant_local", "edge"])
+    parser.add_argument("--local-max", type=int, default=10000,
+                        help="largest size run on qdrant_local (it loads every point on open: 100k takes many minutes)")
     parser.add_argument("--requests", type=int, default=200, help="distinct requests for the consult benchmark")
     parser.add_argument("--repeats", type=int, default=1, help="timed passes over the request set")
-    parser.add_argument("--turn-lessons", type=int, default=1000, help="lessons per component for the turn benchmark")
+    parser.add_argument("--turn-lessons", type=int, default=10000, help="lessons per component for the turn benchmark")
     parser.add_argument("--turn-requests", type=int, default=100, help="requests for the turn benchmark (0 skips it)")
     parser.add_argument("--pool", type=int, default=500, help="real MiniLM vectors the fill lessons are built on")
     parser.add_argument("--embedder-threads", type=int, default=1, help="MiniLMEmbedder threads (config default 1)")
@@ -509,36 +549,29 @@ def main(argv: list[str] | None = None) -> int:
             "machine": machine(), "versions": versions(),
             "settings": {"requests": args.requests, "repeats": args.repeats, "pool": args.pool,
                          "noise_sigma": fill.sigma, "embedder_threads": args.embedder_threads,
-                         "gate": gate.model_dump(mode="json"), "store": "qdrant local mode, on disk",
+                         "gate": gate.model_dump(mode="json"), "stores": "on disk, per backend",
                          "fill_written_on": str(fill_root.parent), "measured_store_on": str(tmp.parent),
                          "OPENBLAS_NUM_THREADS": os.environ.get("OPENBLAS_NUM_THREADS", "(default)"),
                          "seed": args.seed},
             "embedder_load_s": round(load_s, 2), "pool_embed_s": round(pool_s, 2), "consult": [],
         }
-        have = 0
-        for size in sorted(set(args.sizes)):
+        for backend, size, have in size_plan(args):
             with warnings.catch_warnings(record=True) as got:
                 warnings.simplefilter("always")
-                store, times = grow_and_open(fill_root / "qdrant", tmp / "qdrant", embedder, fill, have, size,
-                                             pool_texts, args.seed)
-                have = size
+                store, times = grow_and_open(fill_root / backend, tmp / backend, embedder, fill, have, size,
+                                             pool_texts, args.seed, backend)
                 try:
-                    points = store._client.count(store.lesson_collection(Component.WRITER), exact=True).count
-                    log(f"{size:,} lessons/component ({points:,} points/collection): filled in "
-                        f"{times['fill_s']:.1f} s, disk store opened in {times['open_store_s']:.1f} s; measuring")
-                    entry = {"lessons_per_component": size, "points_per_collection": points, **times}
-                    entry |= bench_consult(LessonMemory(store, RelevanceGate(gate)), embedder, requests, args.repeats)
-                    entry["qdrant_query"] = bench_raw_query(store, embedder, requests)
-                    entry |= bench_learn(store)
+                    entry = measure_store(store, backend, size, times, tmp / backend, embedder, requests, gate, args)
                 finally:
                     store.close()
             caught += [m for m in dict.fromkeys(str(w.message) for w in got) if m not in caught]
             result["consult"].append(entry)
             log(f"  consult turn: p50 {entry['turn']['p50_ms']:.1f} ms  p95 {entry['turn']['p95_ms']:.1f} ms")
 
-        if args.turn_requests > 0:
-            log(f"full turns with the fake model, {args.turn_lessons:,} lessons/component")
-            result["turn"] = bench_turns(args, tmp, fill_root, embedder, fill, pool_texts, gate)
+        result["turns"] = []
+        for backend in args.backends if args.turn_requests > 0 else []:
+            log(f"[{backend}] full turns with the fake model, {args.turn_lessons:,} lessons/component")
+            result["turns"].append(bench_turns(args, tmp, fill_root, embedder, fill, pool_texts, gate, backend))
         result["warnings"] = caught
         result["total_s"] = round(time.perf_counter() - started, 1)
     finally:
@@ -547,7 +580,8 @@ def main(argv: list[str] | None = None) -> int:
 
     m = result["machine"]
     print(f"\nalhf memory benchmark - {m['cpu']}, {m['nproc']} CPUs, Python {m['python']}, "
-          f"qdrant-client {result['versions'].get('qdrant-client', '?')} (local mode, on disk), "
+          f"qdrant-client {result['versions'].get('qdrant-client', '?')}, qdrant-edge-py "
+          f"{result['versions'].get('qdrant-edge-py', '?')} (stores on disk), "
           f"OPENBLAS_NUM_THREADS={result['settings']['OPENBLAS_NUM_THREADS']}\n")
     print_table(result)
     for w in caught:

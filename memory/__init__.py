@@ -1,9 +1,11 @@
-"""Lesson memory: records, embeddings, the Qdrant store and the relevance gate (imported on first use)."""
+"""Lesson memory: records, embeddings, the store (Qdrant Edge or qdrant-client behind it) and the relevance
+gate, each imported on first use."""
 
 from memory.lazy import lazy_exports
 
 _EXPORTS = {
-    "AlhfError": "memory.errors", "EmbeddingModelError": "memory.errors", "StoreLockedError": "memory.errors",
+    "AlhfError": "memory.errors", "EmbeddingModelError": "memory.errors", "StoreEngineError": "memory.errors",
+    "StoreFormatError": "memory.errors", "StoreLockedError": "memory.errors",
     "UnknownComponentError": "memory.errors", "GateSettings": "memory.gate", "RelevanceGate": "memory.gate",
     "Component": "memory.records", "Document": "memory.records", "GateDecision": "memory.records",
     "Lesson": "memory.records", "LessonAction": "memory.records", "LessonType": "memory.records",

@@ -6,7 +6,14 @@ anything else is a bug and keeps its traceback.
 
 from __future__ import annotations
 
-__all__ = ["AlhfError", "StoreLockedError", "UnknownComponentError", "EmbeddingModelError"]
+__all__ = [
+    "AlhfError",
+    "StoreLockedError",
+    "StoreEngineError",
+    "StoreFormatError",
+    "UnknownComponentError",
+    "EmbeddingModelError",
+]
 
 
 class AlhfError(Exception):
@@ -14,7 +21,15 @@ class AlhfError(Exception):
 
 
 class StoreLockedError(AlhfError):
-    """The local Qdrant folder is held by another process."""
+    """The memory folder is held by another process."""
+
+
+class StoreEngineError(AlhfError):
+    """The embedded vector engine failed (Qdrant Edge raises bare exceptions; they are wrapped in this)."""
+
+
+class StoreFormatError(AlhfError):
+    """A memory folder in a format the chosen backend cannot open (e.g. an old local-mode folder)."""
 
 
 class UnknownComponentError(AlhfError):

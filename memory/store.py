@@ -1,10 +1,12 @@
-"""The Qdrant store: one lesson collection per component plus the document corpus.
+"""The lesson store: one lesson collection per component plus the document corpus.
 
-This is the only module that imports qdrant_client. The same code runs on the three backends
-qdrant-client offers: `":memory:"` (tests, evaluation), a local folder (the default) and a server URL.
+Every rule about lessons and documents lives here; the vector engine sits behind a
+`memory.backend.VectorBackend`: Qdrant Edge (`memory.qdrant_edge`, the embedded default) or
+qdrant-client (`memory.qdrant_local`: ":memory:", a local-mode folder, a server URL). Backends are
+imported only when opened, so importing this module loads neither engine.
 
-Local mode locks its folder to one process; a second process gets `StoreLockedError` telling it
-to stop the other process or point `memory.qdrant_url` at a Qdrant server.
+A memory folder belongs to one process; a second one gets `StoreLockedError` telling it to stop
+the other process or point `memory.qdrant_url` at a Qdrant server.
 """
 
 from __future__ import annotations
@@ -17,15 +19,16 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, TypeVar
 
 import numpy as np
-from qdrant_client import QdrantClient, models
 
+from memory.backend import BackendName, StoredPoint, VectorBackend
 from memory.embedding import Embedder
-from memory.errors import AlhfError, StoreLockedError
+from memory.errors import AlhfError
 from memory.records import Component, Document, Lesson, LessonStatus
 
-__all__ = ["MemoryStore", "LessonHit", "DocumentHit"]
+__all__ = ["MemoryStore", "LessonHit", "DocumentHit", "open_backend"]
 
 _NAMESPACE = uuid.UUID("6f1c3a52-8d5e-4d0b-9a57-0b3b3f4c2a11")
+LESSON_INDEXED_FIELDS = ("lesson_id", "status", "project")
 
 
 @dataclass(frozen=True)
@@ -47,7 +50,7 @@ _F = TypeVar("_F", bound=Callable[..., Any])
 
 
 def _serialized(method: _F) -> _F:
-    """Batch workers share one store; the local-mode client is not safe under concurrent use."""
+    """Batch workers share one store; neither local mode nor Edge is used from two threads at once."""
 
     @functools.wraps(method)
     def wrapper(self: "MemoryStore", *args: Any, **kwargs: Any) -> Any:
@@ -61,8 +64,23 @@ def _point_id(*parts: str) -> str:
     return str(uuid.uuid5(_NAMESPACE, "/".join(parts)))
 
 
+def open_backend(
+    location: str | Path, *, backend: BackendName = "edge", url: str | None = None, api_key: str | None = None
+) -> VectorBackend:
+    """A server if `url` is given, qdrant-client's in-memory mode for ":memory:", else `backend` on the folder."""
+    if url or str(location) == ":memory:" or backend == "qdrant_local":
+        from memory.qdrant_local import QdrantClientBackend
+
+        return QdrantClientBackend.open(location, url=url, api_key=api_key)
+    if backend == "edge":
+        from memory.qdrant_edge import EdgeBackend
+
+        return EdgeBackend.open(location)
+    raise AlhfError(f"Unknown memory backend {backend!r}: use edge or qdrant_local.")
+
+
 class MemoryStore:
-    """Lessons and corpus in Qdrant.
+    """Lessons and corpus over a vector backend.
 
         >>> from memory.embedding import HashingEmbedder
         >>> store = MemoryStore.open(":memory:", embedder=HashingEmbedder(dim=64))
@@ -70,11 +88,12 @@ class MemoryStore:
         0
     """
 
-    def __init__(self, client: QdrantClient, embedder: Embedder, prefix: str = "alhf") -> None:
-        self._client = client
+    def __init__(self, backend: VectorBackend, embedder: Embedder, prefix: str = "alhf") -> None:
+        self.backend = backend
         self._lock = threading.RLock()
         self.embedder = embedder
         self.prefix = prefix
+        self.notice: str | None = None  # a one-line hint for the user (e.g. "run alhf memory migrate")
         self._ensure_collections()
 
     @classmethod
@@ -86,28 +105,28 @@ class MemoryStore:
         url: str | None = None,
         api_key: str | None = None,
         prefix: str = "alhf",
+        backend: BackendName = "edge",
     ) -> "MemoryStore":
-        """Open `url` if given, else `location`: ":memory:" or a folder for local mode."""
-        if url:
-            client = QdrantClient(url=url, api_key=api_key)
-        elif str(location) == ":memory:":
-            client = QdrantClient(location=":memory:")
-        else:
-            folder = Path(location)
-            folder.mkdir(parents=True, exist_ok=True)
-            try:
-                client = QdrantClient(path=str(folder))
-            except RuntimeError as exc:
-                if "already accessed" in str(exc):
-                    raise StoreLockedError(
-                        f"The memory folder {folder} is in use by another alhf process: close it, "
-                        "or run a Qdrant server and set memory.qdrant_url in config.yaml."
-                    ) from None
-                raise
-        return cls(client, embedder, prefix)
+        """Open `url` if given, else `location`: ":memory:" or a folder (Qdrant Edge unless `backend` says otherwise)."""
+        engine = open_backend(location, backend=backend, url=url, api_key=api_key)
+        try:
+            return cls(engine, embedder, prefix)
+        except BaseException:
+            engine.close()
+            raise
+
+    @property
+    def backend_name(self) -> str:
+        return self.backend.name
 
     def close(self) -> None:
-        self._client.close()
+        with self._lock:
+            self.backend.close()
+
+    @_serialized
+    def optimize(self) -> None:
+        """Build search indexes now (Qdrant Edge; a no-op on qdrant-client). Worth it after bulk imports."""
+        self.backend.optimize()
 
     # -- collections ---------------------------------------------------------------------------
 
@@ -119,20 +138,17 @@ class MemoryStore:
         return f"{self.prefix}_corpus"
 
     def _ensure_collections(self) -> None:
-        names = [self.lesson_collection(c) for c in Component] + [self.corpus_collection]
-        for name in names:
-            if self._client.collection_exists(name):
-                size = self._client.get_collection(name).config.params.vectors.size  # type: ignore[union-attr]
-                if size != self.embedder.dim:
-                    raise AlhfError(
-                        f"Collection {name} holds {size}-dim vectors but the embedder "
-                        f"{self.embedder.name!r} makes {self.embedder.dim}: use the embedder it was built "
-                        "with, or a fresh data directory (ALHF_HOME)."
-                    )
-                continue
-            self._client.create_collection(
-                name, vectors_config=models.VectorParams(size=self.embedder.dim, distance=models.Distance.COSINE)
-            )
+        names = [(self.lesson_collection(c), LESSON_INDEXED_FIELDS) for c in Component] + [(self.corpus_collection, ())]
+        for name, indexed in names:
+            size = self.backend.collection_dim(name)
+            if size is None:
+                self.backend.create_collection(name, self.embedder.dim, indexed)
+            elif size != self.embedder.dim:
+                raise AlhfError(
+                    f"Collection {name} holds {size}-dim vectors but the embedder "
+                    f"{self.embedder.name!r} makes {self.embedder.dim}: use the embedder it was built "
+                    "with, or a fresh data directory (ALHF_HOME)."
+                )
 
     # -- lessons -------------------------------------------------------------------------------
 
@@ -141,21 +157,21 @@ class MemoryStore:
         """Store new lessons: one point per trigger text, all carrying the full lesson payload.
 
         `replace=True` first drops the points of lessons stored before under the same ids (their
-        trigger texts may have changed); new lessons skip that, since it scans the collection.
+        trigger texts may have changed); new lessons skip that (a scan in local mode).
         """
-        by_component: dict[Component, list[models.PointStruct]] = {}
+        by_component: dict[Component, list[StoredPoint]] = {}
         batch = list(lessons)
         texts = [(lesson, text) for lesson in batch for text in lesson.trigger_texts()]
         vectors = self.embedder.embed([text for _, text in texts]) if texts else []
         for (lesson, text), vector in zip(texts, vectors):
             payload = {"lesson": lesson.model_dump(mode="json"), "lesson_id": lesson.id, "matched_text": text}
             payload.update(status=lesson.status.value, project=lesson.project)
-            point = models.PointStruct(id=_point_id(lesson.id, text), vector=vector.tolist(), payload=payload)
+            point = StoredPoint(_point_id(lesson.id, text), np.asarray(vector, dtype=np.float32).tolist(), payload)
             by_component.setdefault(lesson.component, []).append(point)
         for lesson in batch if replace else []:
-            self._delete_points(lesson.component, lesson.id)
+            self.backend.delete(self.lesson_collection(lesson.component), {"lesson_id": lesson.id})
         for component, points in by_component.items():
-            self._client.upsert(self.lesson_collection(component), points=points, wait=True)
+            self.backend.upsert(self.lesson_collection(component), points)
 
     def add_lesson(self, lesson: Lesson) -> None:
         self.add_lessons([lesson])
@@ -163,21 +179,10 @@ class MemoryStore:
     @_serialized
     def update_lesson(self, lesson: Lesson) -> None:
         """Rewrite a lesson's payload (status, version, ...) without re-embedding."""
-        self._client.set_payload(
+        self.backend.set_payload(
             self.lesson_collection(lesson.component),
-            payload={"lesson": lesson.model_dump(mode="json"), "status": lesson.status.value},
-            points=self._lesson_filter(lesson.id),
-            wait=True,
-        )
-
-    def _lesson_filter(self, lesson_id: str) -> models.Filter:
-        return models.Filter(must=[models.FieldCondition(key="lesson_id", match=models.MatchValue(value=lesson_id))])
-
-    def _delete_points(self, component: Component, lesson_id: str) -> None:
-        self._client.delete(
-            self.lesson_collection(component),
-            points_selector=models.FilterSelector(filter=self._lesson_filter(lesson_id)),
-            wait=True,
+            {"lesson_id": lesson.id},
+            {"lesson": lesson.model_dump(mode="json"), "status": lesson.status.value},
         )
 
     @_serialized
@@ -185,31 +190,23 @@ class MemoryStore:
         lesson = self.get_lesson(lesson_id)
         if lesson is None:
             return False
-        self._delete_points(lesson.component, lesson_id)
+        self.backend.delete(self.lesson_collection(lesson.component), {"lesson_id": lesson_id})
         return True
 
     @_serialized
     def get_lesson(self, lesson_id: str) -> Lesson | None:
         for component in Component:
-            points, _ = self._client.scroll(
-                self.lesson_collection(component), scroll_filter=self._lesson_filter(lesson_id), limit=1
-            )
-            if points:
-                return Lesson.model_validate(points[0].payload["lesson"])  # type: ignore[index]
+            for point in self.backend.scroll(self.lesson_collection(component), {"lesson_id": lesson_id}, limit=1):
+                return Lesson.model_validate(point.payload["lesson"])
         return None
 
     @_serialized
     def list_lessons(self, component: Component | None = None) -> list[Lesson]:
         lessons: dict[str, Lesson] = {}
         for comp in [component] if component else list(Component):
-            offset = None
-            while True:
-                points, offset = self._client.scroll(self.lesson_collection(comp), limit=256, offset=offset)
-                for point in points:
-                    lesson = Lesson.model_validate(point.payload["lesson"])  # type: ignore[index]
-                    lessons.setdefault(lesson.id, lesson)
-                if offset is None:
-                    break
+            for point in self.backend.scroll(self.lesson_collection(comp)):
+                if point.payload["lesson_id"] not in lessons:
+                    lessons[point.payload["lesson_id"]] = Lesson.model_validate(point.payload["lesson"])
         return sorted(lessons.values(), key=lambda lesson: lesson.created_at)
 
     def count_lessons(self, component: Component | None = None) -> int:
@@ -221,32 +218,30 @@ class MemoryStore:
     ) -> list[LessonHit]:
         """Best active lessons for a request vector, one hit per lesson (its best trigger text).
 
-        Local mode evaluates payload filters in Python point by point (15x slower at 1k lessons), so
-        the first query is unfiltered and over-fetched; the filtered query runs only when inactive or
-        other-project lessons crowd out the top of the ranking.
+        The first query is unfiltered and over-fetched (local mode checks filters in Python point by
+        point; Edge's unfiltered search is also about twice as fast as its filtered one); the
+        filtered query runs only when inactive or other-project lessons crowd out the top.
         """
 
         def wanted(payload: dict) -> bool:
             return payload.get("status") == LessonStatus.ACTIVE.value and project in (None, payload.get("project"))
 
         collection = self.lesson_collection(component)
+        query = np.asarray(vector, dtype=np.float32).tolist()
         fetch = limit * 4  # several points per lesson: over-fetch, then keep each lesson's best
-        points = self._client.query_points(collection, query=vector.tolist(), limit=fetch, with_payload=True).points
-        kept = [p for p in points if wanted(p.payload or {})]
-        if len(points) == fetch and len({p.payload["lesson_id"] for p in kept}) < limit:  # type: ignore[index]
-            must = [models.FieldCondition(key="status", match=models.MatchValue(value=LessonStatus.ACTIVE.value))]
+        points = self.backend.query(collection, query, fetch)
+        kept = [p for p in points if wanted(p.payload)]
+        if len(points) == fetch and len({p.payload["lesson_id"] for p in kept}) < limit:
+            where = {"status": LessonStatus.ACTIVE.value}
             if project is not None:
-                must.append(models.FieldCondition(key="project", match=models.MatchValue(value=project)))
-            kept = self._client.query_points(
-                collection, query=vector.tolist(), query_filter=models.Filter(must=must), limit=fetch, with_payload=True
-            ).points
+                where["project"] = project
+            kept = self.backend.query(collection, query, fetch, where)
         hits: dict[str, LessonHit] = {}
         for point in kept:
-            payload = point.payload or {}
-            lesson_id = payload["lesson_id"]
+            lesson_id = point.payload["lesson_id"]
             if lesson_id not in hits:
-                lesson = Lesson.model_validate(payload["lesson"])
-                hits[lesson_id] = LessonHit(lesson, float(point.score), payload.get("matched_text", ""))
+                lesson = Lesson.model_validate(point.payload["lesson"])
+                hits[lesson_id] = LessonHit(lesson, point.score, point.payload.get("matched_text", ""))
         return sorted(hits.values(), key=lambda hit: hit.score, reverse=True)[:limit]
 
     # -- corpus --------------------------------------------------------------------------------
@@ -258,30 +253,28 @@ class MemoryStore:
         wanted = {doc.id: doc for doc in documents}
         if current == wanted:
             return
-        self._client.delete_collection(self.corpus_collection)
+        self.backend.drop_collection(self.corpus_collection)
         self._ensure_collections()
         if not documents:
             return
         vectors = self.embedder.embed([f"{doc.title}. {doc.text}" for doc in documents])
         points = [
-            models.PointStruct(id=_point_id("doc", doc.id), vector=vec.tolist(), payload=doc.model_dump())
+            StoredPoint(_point_id("doc", doc.id), np.asarray(vec, dtype=np.float32).tolist(), doc.model_dump())
             for doc, vec in zip(documents, vectors)
         ]
-        self._client.upsert(self.corpus_collection, points=points, wait=True)
+        self.backend.upsert(self.corpus_collection, points)
 
     @_serialized
     def list_documents(self) -> list[Document]:
-        points, _ = self._client.scroll(self.corpus_collection, limit=10_000)
+        points = self.backend.scroll(self.corpus_collection, limit=10_000)
         return sorted((Document.model_validate(p.payload) for p in points), key=lambda d: d.id)
 
     @_serialized
     def search_corpus(self, vector: np.ndarray, *, limit: int = 3) -> list[DocumentHit]:
-        response = self._client.query_points(
-            self.corpus_collection, query=vector.tolist(), limit=limit, with_payload=True
-        )
-        return [DocumentHit(Document.model_validate(p.payload), float(p.score)) for p in response.points]
+        points = self.backend.query(self.corpus_collection, np.asarray(vector, dtype=np.float32).tolist(), limit)
+        return [DocumentHit(Document.model_validate(p.payload), p.score) for p in points]
 
     @_serialized
     def get_document(self, doc_id: str) -> Document | None:
-        points = self._client.retrieve(self.corpus_collection, ids=[_point_id("doc", doc_id)], with_payload=True)
+        points = self.backend.retrieve(self.corpus_collection, [_point_id("doc", doc_id)])
         return Document.model_validate(points[0].payload) if points else None

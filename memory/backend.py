@@ -1,0 +1,80 @@
+"""What a vector backend must do for the store: a few operations on named collections.
+
+`MemoryStore` (memory/store.py) keeps every rule about lessons and documents; a backend only moves
+points. Two backends exist: `memory.qdrant_local` (qdrant-client: ":memory:", a local-mode folder
+or a server URL) and `memory.qdrant_edge` (Qdrant Edge, the embedded default).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator, Literal, Protocol
+
+__all__ = ["BackendName", "StoredPoint", "ScoredPayload", "VectorBackend", "LOCAL_MODE_MARKER", "is_local_mode_folder"]
+
+BackendName = Literal["edge", "qdrant_local"]
+
+# qdrant-client's local mode writes this file at the root of its folder.
+LOCAL_MODE_MARKER = "meta.json"
+
+
+def is_local_mode_folder(folder: Path) -> bool:
+    """True when `folder` holds data written by qdrant-client's local mode."""
+    return (Path(folder) / LOCAL_MODE_MARKER).is_file()
+
+
+@dataclass(frozen=True)
+class StoredPoint:
+    """One point: a string id (a UUID), its vector (None when not asked for) and its payload."""
+
+    id: str
+    vector: list[float] | None
+    payload: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class ScoredPayload:
+    score: float
+    payload: dict[str, Any]
+
+
+class VectorBackend(Protocol):
+    """Operations on named collections of cosine-distance vectors with JSON payloads.
+
+    `where` arguments are exact matches on string payload fields, all of which must hold.
+    """
+
+    name: str
+
+    def collections(self) -> list[str]: ...
+
+    def collection_dim(self, collection: str) -> int | None:
+        """The vector size of `collection`, or None when it does not exist."""
+
+    def create_collection(self, collection: str, dim: int, indexed_fields: tuple[str, ...]) -> None: ...
+
+    def drop_collection(self, collection: str) -> None: ...
+
+    def upsert(self, collection: str, points: list[StoredPoint]) -> None: ...
+
+    def set_payload(self, collection: str, where: dict[str, str], payload: dict[str, Any]) -> None: ...
+
+    def delete(self, collection: str, where: dict[str, str]) -> None: ...
+
+    def scroll(
+        self, collection: str, where: dict[str, str] | None = None, *, with_vectors: bool = False, limit: int | None = None
+    ) -> Iterator[StoredPoint]: ...
+
+    def query(
+        self, collection: str, vector: list[float], limit: int, where: dict[str, str] | None = None
+    ) -> list[ScoredPayload]: ...
+
+    def retrieve(self, collection: str, ids: list[str]) -> list[StoredPoint]: ...
+
+    def count(self, collection: str) -> int: ...
+
+    def optimize(self) -> None:
+        """Build search indexes where the engine does not do it by itself (no-op elsewhere)."""
+
+    def close(self) -> None: ...
