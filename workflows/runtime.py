@@ -11,6 +11,7 @@ from agents.fake_model import ModelScript
 from agents.llm import LLM
 from memory.consult import LessonMemory
 from memory.embedding import Embedder
+from memory.errors import StoreEngineError
 from memory.gate import RelevanceGate
 from memory.settings import build_embedder, open_store
 from memory.store import MemoryStore
@@ -96,7 +97,7 @@ def _open_checked_store(config: AppConfig, home: Path, embedder: Embedder) -> Me
     """Open the lesson store; a damaged collection file is named in one line instead of a database error."""
     try:
         return open_store(config.memory, home / "qdrant", embedder)
-    except sqlite3.DatabaseError as exc:
+    except (sqlite3.DatabaseError, StoreEngineError) as exc:
         check_store_folder(home / "qdrant")  # names the damaged file when it can
         raise DamagedDataError(f"The lesson store {home / 'qdrant'} is damaged ({exc}): restore the latest backup "
                                "with `alhf restore`.") from None

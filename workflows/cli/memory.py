@@ -188,3 +188,28 @@ def memory_import(path: Path, user: Optional[str] = UserOption, config_path: Opt
                   f"{len(held)} held for approval")
     for lesson in held:
         console.print(f"  held {lesson.id}: {escape(lesson.hold_reason)}")
+
+
+@memory_app.command("migrate")
+def memory_migrate(user: Optional[str] = UserOption, config_path: Optional[Path] = ConfigOption) -> None:
+    """Move the memory of the data dir from the old qdrant local mode to Qdrant Edge (approvers only). Every
+    lesson, version and status is copied and compared; the old folder is kept beside it."""
+    from memory.errors import AlhfError
+    from memory.migrate import migrate_in_place
+    from workflows.config import data_dir
+    from workflows.governance.permissions import require_approver
+
+    config = load(config_path)
+    who = actor(config, user)
+    guarded(lambda: require_approver(config.governance, who, "migrate the memory"))
+    if config.memory.qdrant_url:
+        fail("memory.qdrant_url is set: the memory lives on that server, there is nothing to migrate.")
+
+    def run() -> Any:
+        try:
+            return migrate_in_place(data_dir(config) / "qdrant")  # not through the runtime: it would hold the folder
+        except OSError as exc:
+            raise AlhfError(f"Migration failed ({exc}); the old memory folder is untouched.") from None
+
+    report = guarded(run)
+    console.print(escape(report.summary()))

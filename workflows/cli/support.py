@@ -86,7 +86,10 @@ def model_progress() -> tuple[Progress, Callable[[int, int], None]]:
 def open_runtime(config: AppConfig):  # noqa: ANN202 - Runtime is imported lazily to keep --help fast
     from workflows.runtime import Runtime
 
-    return guarded(lambda: Runtime.open(config))
+    runtime = guarded(lambda: Runtime.open(config))
+    if getattr(runtime.store, "notice", ""):  # e.g. an old local-mode memory: how to migrate it
+        err.print(f"[yellow]note:[/] {escape(runtime.store.notice)}")
+    return runtime
 
 
 def open_queue(config: AppConfig):  # noqa: ANN201 - ReviewQueue, imported lazily

@@ -7,6 +7,7 @@ the way out, never silently replaced by an empty one.
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 from pathlib import Path
@@ -53,9 +54,27 @@ def check_sqlite_file(path: Path, *, what: str = "database") -> None:
 
 
 def check_store_folder(folder: Path) -> None:
-    """Every collection file of a Qdrant local-mode folder must be a sound SQLite database."""
+    """The lesson store's files must be readable: every collection database of a qdrant local-mode folder is
+    a sound SQLite file; every JSON file of a Qdrant Edge shard (configs, segment descriptions) parses; every
+    file can be read. (The engines check their binary files themselves when they open them.)"""
     for storage in sorted(folder.glob("collection/*/storage.sqlite")):
         check_sqlite_file(storage, what=f"lesson collection {storage.parent.name}")
+    for path in sorted(folder.rglob("*")):
+        if not path.is_file() or path.name == ".lock":
+            continue
+        try:
+            data = path.read_bytes() if path.suffix == ".json" else (path.open("rb").close() or b"")
+        except OSError as exc:
+            raise DamagedDataError(f"The lesson store file {path} cannot be read ({exc.strerror}): {_WAY_OUT}.") from None
+        if path.suffix == ".json":
+            try:
+                json.loads(data or b"null") if data else _empty(path)
+            except ValueError:
+                raise DamagedDataError(f"The lesson store file {path} is damaged (not valid JSON): {_WAY_OUT}.") from None
+
+
+def _empty(path: Path) -> None:
+    raise DamagedDataError(f"The lesson store file {path} is empty (it was truncated): {_WAY_OUT}.")
 
 
 def check_writable(home: Path) -> None:

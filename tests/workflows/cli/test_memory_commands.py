@@ -68,3 +68,20 @@ def test_role_limited_to_some_tags_and_memory_search(tmp_path: Path):
     ids = store_three_lessons(tmp_path)
     found = " ".join(governed_cli(tmp_path, "memory", "search", "express shipping").output.split())
     assert ids["bob"] in found and "Always mention express shipping." in found
+
+
+def test_memory_migrate_moves_an_old_local_mode_memory_to_edge(tmp_path: Path):
+    governed_cli(tmp_path, "memory", "list")  # writes the config
+    config = tmp_path / "config.yaml"
+    config.write_text(config.read_text().replace("memory: {embedder: hashing}",
+                                                 "memory: {embedder: hashing, backend: qdrant_local}"))
+    store_three_lessons(tmp_path)
+    before = json.loads(governed_cli(tmp_path, "memory", "list", "--json").output)
+    config.write_text(config.read_text().replace(", backend: qdrant_local", ""))
+    hinted = governed_cli(tmp_path, "memory", "list")
+    assert "alhf memory migrate" in " ".join(hinted.output.split())
+    migrated = governed_cli(tmp_path, "memory", "migrate")
+    assert migrated.exit_code == 0, migrated.output
+    after = json.loads(governed_cli(tmp_path, "memory", "list", "--json").output)
+    assert sorted((l["id"], l["version"], l["status"]) for l in after) == \
+        sorted((l["id"], l["version"], l["status"]) for l in before) and len(after) == 3

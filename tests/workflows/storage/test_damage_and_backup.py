@@ -40,10 +40,10 @@ def test_a_garbled_database_and_a_damaged_collection_give_one_line(fake_cli):
     result = cli("trace", "list", config=fake_cli["config"])
     assert result.exit_code == 2 and "not an SQLite database" in said(result) and "Traceback" not in result.output
     db.unlink()
-    [collection] = sorted((fake_cli["home"] / "qdrant").glob("collection/*writer*/storage.sqlite"))
-    collection.write_bytes(collection.read_bytes()[:1000])
+    segment = sorted((fake_cli["home"] / "qdrant").rglob("segment.json"))[0]  # Qdrant Edge, the default store
+    segment.write_bytes(segment.read_bytes()[:7])  # truncated
     damaged = cli("memory", "list", config=fake_cli["config"])
-    assert damaged.exit_code == 2 and "lesson collection" in said(damaged) and "Traceback" not in damaged.output
+    assert damaged.exit_code == 2 and "lesson store file" in said(damaged) and "Traceback" not in damaged.output
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root may write a read-only folder")
