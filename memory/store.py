@@ -23,7 +23,7 @@ from memory.embedding import Embedder
 from memory.errors import AlhfError, StoreLockedError
 from memory.records import Component, Document, Lesson, LessonStatus
 
-__all__ = ["MemoryStore", "LessonHit", "DocumentHit"]
+__all__ = ["MemoryStore", "LessonHit", "DocumentHit", "LessonVectors"]
 
 _NAMESPACE = uuid.UUID("6f1c3a52-8d5e-4d0b-9a57-0b3b3f4c2a11")
 
@@ -35,6 +35,15 @@ class LessonHit:
     lesson: Lesson
     score: float
     matched_text: str
+
+
+@dataclass(frozen=True)
+class LessonVectors:
+    """A lesson's stored vectors, for the gate: its "applies to" text, its examples, its near misses."""
+
+    trigger: np.ndarray | None
+    examples: np.ndarray  # (n, dim), may be empty
+    near_misses: np.ndarray  # (m, dim), may be empty
 
 
 @dataclass(frozen=True)
@@ -57,6 +66,10 @@ def _serialized(method: _F) -> _F:
     return wrapper  # type: ignore[return-value]
 
 
+def _stack(vectors: list[np.ndarray], dim: int) -> np.ndarray:
+    return np.vstack(vectors) if vectors else np.zeros((0, dim), dtype=np.float32)
+
+
 def _point_id(*parts: str) -> str:
     return str(uuid.uuid5(_NAMESPACE, "/".join(parts)))
 
@@ -75,6 +88,7 @@ class MemoryStore:
         self._lock = threading.RLock()
         self.embedder = embedder
         self.prefix = prefix
+        self._vectors: dict[str, np.ndarray] = {}  # point id -> vector; point ids are derived from lesson id + text
         self._ensure_collections()
 
     @classmethod
@@ -114,12 +128,17 @@ class MemoryStore:
     def lesson_collection(self, component: Component) -> str:
         return f"{self.prefix}_lessons_{component.value}"
 
+    def near_miss_collection(self, component: Component) -> str:
+        """Near misses live apart from trigger texts, so that they never crowd the lesson search."""
+        return f"{self.prefix}_nearmiss_{component.value}"
+
     @property
     def corpus_collection(self) -> str:
         return f"{self.prefix}_corpus"
 
     def _ensure_collections(self) -> None:
-        names = [self.lesson_collection(c) for c in Component] + [self.corpus_collection]
+        names = [self.lesson_collection(c) for c in Component] + [self.near_miss_collection(c) for c in Component]
+        names.append(self.corpus_collection)
         for name in names:
             if self._client.collection_exists(name):
                 size = self._client.get_collection(name).config.params.vectors.size  # type: ignore[union-attr]
@@ -143,19 +162,26 @@ class MemoryStore:
         `replace=True` first drops the points of lessons stored before under the same ids (their
         trigger texts may have changed); new lessons skip that, since it scans the collection.
         """
-        by_component: dict[Component, list[models.PointStruct]] = {}
+        by_collection: dict[str, list[models.PointStruct]] = {}
         batch = list(lessons)
-        texts = [(lesson, text) for lesson in batch for text in lesson.trigger_texts()]
-        vectors = self.embedder.embed([text for _, text in texts]) if texts else []
-        for (lesson, text), vector in zip(texts, vectors):
-            payload = {"lesson": lesson.model_dump(mode="json"), "lesson_id": lesson.id, "matched_text": text}
-            payload.update(status=lesson.status.value, project=lesson.project)
-            point = models.PointStruct(id=_point_id(lesson.id, text), vector=vector.tolist(), payload=payload)
-            by_component.setdefault(lesson.component, []).append(point)
+        texts = [(lesson, text, False) for lesson in batch for text in lesson.trigger_texts()]
+        texts += [(lesson, text, True) for lesson in batch for text in lesson.near_miss_texts()]
+        vectors = self.embedder.embed([text for _, text, _ in texts]) if texts else []
+        for (lesson, text, near_miss), vector in zip(texts, vectors):
+            payload = {"lesson_id": lesson.id, "matched_text": text}
+            if near_miss:
+                point_id, collection = _point_id(lesson.id, "near-miss", text), self.near_miss_collection(lesson.component)
+            else:
+                point_id, collection = _point_id(lesson.id, text), self.lesson_collection(lesson.component)
+                payload.update(lesson=lesson.model_dump(mode="json"), status=lesson.status.value, project=lesson.project)
+            self._vectors[point_id] = vector
+            by_collection.setdefault(collection, []).append(
+                models.PointStruct(id=point_id, vector=vector.tolist(), payload=payload)
+            )
         for lesson in batch if replace else []:
             self._delete_points(lesson.component, lesson.id)
-        for component, points in by_component.items():
-            self._client.upsert(self.lesson_collection(component), points=points, wait=True)
+        for collection, points in by_collection.items():
+            self._client.upsert(collection, points=points, wait=True)
 
     def add_lesson(self, lesson: Lesson) -> None:
         self.add_lessons([lesson])
@@ -174,11 +200,40 @@ class MemoryStore:
         return models.Filter(must=[models.FieldCondition(key="lesson_id", match=models.MatchValue(value=lesson_id))])
 
     def _delete_points(self, component: Component, lesson_id: str) -> None:
-        self._client.delete(
-            self.lesson_collection(component),
-            points_selector=models.FilterSelector(filter=self._lesson_filter(lesson_id)),
-            wait=True,
-        )
+        for collection in (self.lesson_collection(component), self.near_miss_collection(component)):
+            self._client.delete(
+                collection, points_selector=models.FilterSelector(filter=self._lesson_filter(lesson_id)), wait=True
+            )
+
+    @_serialized
+    def lesson_vectors(self, lessons: Iterable[Lesson]) -> dict[str, LessonVectors]:
+        """The stored vectors of each lesson's trigger, examples and near misses (by point id, cached).
+
+        Lookups by id need no payload filter, so this stays fast in local mode.
+        """
+        wanted: list[tuple[Lesson, list[str], list[str]]] = []
+        missing: dict[str, list[str]] = {}
+        for lesson in lessons:
+            positive = [_point_id(lesson.id, text) for text in lesson.trigger_texts()]
+            negative = [_point_id(lesson.id, "near-miss", text) for text in lesson.near_miss_texts()]
+            wanted.append((lesson, positive, negative))
+            for ids, collection in ((positive, self.lesson_collection(lesson.component)),
+                                    (negative, self.near_miss_collection(lesson.component))):
+                missing.setdefault(collection, []).extend(i for i in ids if i not in self._vectors)
+        for collection, ids in missing.items():
+            if ids:
+                for point in self._client.retrieve(collection, ids=ids, with_vectors=True, with_payload=False):
+                    self._vectors[str(point.id)] = np.asarray(point.vector, dtype=np.float32)
+        if len(self._vectors) > 200_000:  # a cache, not a copy of the store
+            self._vectors.clear()
+        result: dict[str, LessonVectors] = {}
+        for lesson, positive, negative in wanted:
+            found = [self._vectors.get(i) for i in positive]
+            trigger = found[0] if found else None
+            examples = [v for v in found[1:] if v is not None]
+            near = [v for v in (self._vectors.get(i) for i in negative) if v is not None]
+            result[lesson.id] = LessonVectors(trigger, _stack(examples, self.embedder.dim), _stack(near, self.embedder.dim))
+        return result
 
     @_serialized
     def delete_lesson(self, lesson_id: str) -> bool:

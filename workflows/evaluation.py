@@ -17,6 +17,7 @@ from agents.llm import LLM
 from memory.consult import LessonMemory
 from memory.embedding import Embedder
 from memory.gate import RelevanceGate
+from memory.scoping import add_negative_example
 from memory.settings import MemorySettings, open_store
 from workflows.governance import GovernanceSettings
 from workflows.scenarios import Scenario, Step
@@ -120,6 +121,10 @@ def run_scenario(
                 held=held,
             )
             outcomes.append(outcome)
+            for feedback_id in step.not_here if memory_enabled else []:  # scored first, then taught
+                for lesson in store.list_lessons():
+                    if lesson.feedback_id == feedback_id:
+                        add_negative_example(store, lesson.id, step.ask)
             if on_step:
                 on_step(outcome)
     store.close()

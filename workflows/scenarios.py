@@ -45,6 +45,7 @@ class Step(BaseModel):
     relevant: list[str] | None = None
     expect: list[str] = Field(default_factory=list)
     forbid: list[str] = Field(default_factory=list)
+    not_here: list[str] = Field(default_factory=list)  # feedback ids the person says should not apply here
 
 
 class Scenario(BaseModel):
