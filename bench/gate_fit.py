@@ -58,7 +58,9 @@ def fit(x: np.ndarray, y: np.ndarray, *, l2: float, positive_weight: float) -> n
 def step_score(candidates: list[Candidate], w: np.ndarray) -> tuple[int, int, int, int]:
     """(required, recalled, steps, steps with a false injection) if the gate used weights `w`."""
     x, _ = design(candidates)
-    passed = (x @ w) >= 0.0
+    nearer_a_near_miss = np.array([0 < c.signals["near_miss"] and c.signals["similarity"] < c.signals["near_miss"]
+                                   for c in candidates])  # the gate's near-miss rule (GateSettings.near_miss_rule)
+    passed = ((x @ w) >= 0.0) & ~nearer_a_near_miss
     steps: dict[tuple[str, str], list[tuple[Candidate, bool]]] = {}
     for c, ok in zip(candidates, passed):
         steps.setdefault((c.scenario, c.step), []).append((c, bool(ok)))

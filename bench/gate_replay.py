@@ -166,9 +166,10 @@ def main() -> None:
     parser.add_argument("--gate", default="learned", choices=["learned", "threshold"])
     parser.add_argument("--weights", type=Path, help="a weights file other than memory/gate_weights.json")
     parser.add_argument("--second-stage", action="store_true", help="run the model's yes/no check in the band")
+    parser.add_argument("--no-near-miss-rule", action="store_true", help="let the fitted model alone weigh near misses")
     parser.add_argument("--steps", action="store_true", help="print every scored step")
     args = parser.parse_args()
-    settings = GateSettings(mode=args.gate, weights_path=args.weights)
+    settings = GateSettings(mode=args.gate, weights_path=args.weights, near_miss_rule=not args.no_near_miss_rule)
     result = replay(load(args.folders), provider=args.provider, gguf=args.gguf, embedder=embedder(),
                     settings=settings, second_stage=args.second_stage)
     if args.steps:

@@ -44,6 +44,7 @@ class GateSettings(BaseModel):
     weights_path: Path | None = Field(None, description="learned mode: a weights file; unset = memory/gate_weights.json")
     decision_probability: float = Field(0.5, gt=0.0, lt=1.0, description="learned mode: apply at or above this")
     borderline: float = Field(0.12, ge=0.0, lt=0.5, description="probabilities within this of the cut go to the second-stage check")
+    near_miss_rule: bool = Field(True, description="learned mode: reject a request nearer a near miss than any example")
     candidates: int = Field(5, ge=1, le=100, description="lessons retrieved per component before gating")
     max_applied: int = Field(3, ge=1, le=20, description="most lessons one component applies in a turn")
     trust_floor: float = Field(0.3, ge=0.0, le=1.0, description="lessons by authors trusted less are not applied")
@@ -163,6 +164,8 @@ class RelevanceGate:
             text += f", near-miss {signals['near_miss']:.2f}, margin {margin:+.2f}"
         if matched:
             text += ", tags match the request"
+        if self.settings.near_miss_rule and signals["near_miss"] and margin < 0:
+            return False, f"{text}: nearer a near miss than any example -> rejected", None
         passed = probability >= cut
         text += f", p {probability:.2f} {'>=' if passed else '<'} {cut:.2f}"
         second_stage = None
