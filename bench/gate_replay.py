@@ -31,7 +31,7 @@ from agents.settings import ModelSettings  # noqa: E402
 from memory.embedding import MiniLMEmbedder  # noqa: E402
 from memory.gate import GateSettings, RelevanceGate  # noqa: E402
 from memory.records import Component, Lesson  # noqa: E402
-from memory.scoping import add_negative_example  # noqa: E402
+from memory.scoping import add_negative_example, screen_near_misses  # noqa: E402
 from memory.store import MemoryStore  # noqa: E402
 
 try:  # the layout after the workflows refactor, then before it
@@ -103,7 +103,7 @@ def route_cached(router: FeedbackRouterAgent, provider: str, scenario: Scenario,
 
 
 def replay(scenarios: list[Scenario], *, provider: str, gguf: Path | None, embedder, settings: GateSettings,
-           second_stage: bool = False) -> Replay:
+           second_stage: bool = False, screen: bool = True) -> Replay:
     llm = build_llm(provider, gguf)
     result = Replay()
     for scenario in scenarios:
@@ -139,6 +139,8 @@ def replay(scenarios: list[Scenario], *, provider: str, gguf: Path | None, embed
                                      "applied": sorted(applied), "checked": checked})
             if step.feedback is not None and not step.feedback.quarantine:
                 lessons, ok = route_cached(router, provider, scenario, step)
+                if screen:
+                    lessons = [screen_near_misses(lesson, embedder) for lesson in lessons]
                 result.routed.append(ok)
                 store.add_lessons(lessons)
             for feedback_id in getattr(step, "not_here", []) or []:
@@ -166,12 +168,13 @@ def main() -> None:
     parser.add_argument("--gate", default="learned", choices=["learned", "threshold"])
     parser.add_argument("--weights", type=Path, help="a weights file other than memory/gate_weights.json")
     parser.add_argument("--second-stage", action="store_true", help="run the model's yes/no check in the band")
+    parser.add_argument("--no-screen", action="store_true", help="keep every near miss the router wrote")
     parser.add_argument("--no-near-miss-rule", action="store_true", help="let the fitted model alone weigh near misses")
     parser.add_argument("--steps", action="store_true", help="print every scored step")
     args = parser.parse_args()
     settings = GateSettings(mode=args.gate, weights_path=args.weights, near_miss_rule=not args.no_near_miss_rule)
     result = replay(load(args.folders), provider=args.provider, gguf=args.gguf, embedder=embedder(),
-                    settings=settings, second_stage=args.second_stage)
+                    settings=settings, second_stage=args.second_stage, screen=not args.no_screen)
     if args.steps:
         for s in result.steps:
             mark = "ok" if set(s["applied"]) == set(s["required"]) else "XX"

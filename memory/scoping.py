@@ -16,11 +16,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+import numpy as np
+
+from memory.embedding import Embedder
 from memory.errors import AlhfError
 from memory.records import Lesson
 from memory.store import MemoryStore
 
-__all__ = ["ScopingChange", "ScopingError", "add_negative_example", "add_positive_example"]
+__all__ = ["ScopingChange", "ScopingError", "add_negative_example", "add_positive_example", "screen_near_misses"]
 
 
 class ScopingError(AlhfError):
@@ -72,3 +75,18 @@ def add_negative_example(store: MemoryStore, lesson_id: str, request: str) -> Sc
 def add_positive_example(store: MemoryStore, lesson_id: str, request: str) -> ScopingChange:
     """"Should have applied": the lesson gains `request` as an example it applies to."""
     return _change(store, lesson_id, request, "positive")
+
+
+def screen_near_misses(lesson: Lesson, embedder: Embedder) -> Lesson:
+    """Drop the router's near misses that the lesson's own "applies to" text describes as well as one
+    of its examples does: a small model often writes positives and calls them near misses.
+    Call it on a new lesson before storing it; near misses a person gives are never screened."""
+    near = lesson.near_miss_texts()
+    examples = [text for text in lesson.trigger_texts()[1:]]
+    if not near or not examples:
+        return lesson
+    trigger, *rest = embedder.embed([lesson.trigger, *examples, *near])
+    example_vectors, near_vectors = rest[: len(examples)], rest[len(examples):]
+    floor = min(float(np.dot(trigger, v)) for v in example_vectors)
+    kept = [text for text, v in zip(near, near_vectors) if float(np.dot(trigger, v)) < floor]
+    return lesson if kept == near else lesson.model_copy(update={"negative_examples": kept})

@@ -150,3 +150,12 @@ def test_the_router_writes_near_misses_and_drops_ones_that_repeat_an_example(tmp
     assert routing.lessons[0].negative_examples == ["First week of a new analyst?"]
     assert cue_near_misses("Use EXTRACT(WEEK FROM d). Not for onboarding questions.") == ["onboarding questions"]
     assert cue_near_misses("Use EXTRACT(WEEK FROM d).") == []
+
+
+def test_router_near_misses_that_fit_the_lesson_as_well_as_its_examples_are_screened_out(minilm):
+    from memory.scoping import screen_near_misses
+
+    lesson = Lesson(component=Component.RETRIEVER, text="Use the 2025 expense policy.", trigger="Questions about business trip expenses",
+                    trigger_examples=["How much can I claim for lunch on a business trip?", "Can I expense a taxi on a business trip?"],
+                    negative_examples=["What business trip expenses can I claim for a hotel?", "What time does the canteen open?"])
+    assert screen_near_misses(lesson, minilm).negative_examples == ["What time does the canteen open?"]
