@@ -85,10 +85,20 @@ def build_llm(provider: str, gguf: Path | None) -> LLM:
     return LLM(settings, Path(tempfile.gettempdir()), script=test_model_reply if provider == "fake" else None)
 
 
-def route_cached(router: FeedbackRouterAgent, provider: str, scenario: Scenario, step, ) -> tuple[list[Lesson], bool]:
+def cache_path(provider: str, scenario: Scenario, step) -> Path:
     feedback = step.feedback
     key = hashlib.sha1(json.dumps([provider, scenario.name, step.ask, feedback.text]).encode()).hexdigest()[:16]
-    path = CACHE / provider / f"{scenario.name}-{feedback.id}-{key}.json"
+    return CACHE / provider / f"{scenario.name}-{feedback.id}-{key}.json"
+
+
+def fully_cached(provider: str, scenario: Scenario) -> bool:
+    return all(cache_path(provider, scenario, step).is_file() for step in scenario.steps
+               if step.feedback is not None and not step.feedback.quarantine)
+
+
+def route_cached(router: FeedbackRouterAgent, provider: str, scenario: Scenario, step) -> tuple[list[Lesson], bool]:
+    feedback = step.feedback
+    path = cache_path(provider, scenario, step)
     if path.is_file():
         data = json.loads(path.read_text())
         lessons = [Lesson.model_validate(item) for item in data["lessons"]]
@@ -103,15 +113,17 @@ def route_cached(router: FeedbackRouterAgent, provider: str, scenario: Scenario,
 
 
 def replay(scenarios: list[Scenario], *, provider: str, gguf: Path | None, embedder, settings: GateSettings,
-           second_stage: bool = False, screen: bool = True) -> Replay:
+           second_stage: bool = False, screen: bool = True, judge: str | None = None) -> Replay:
+    """`judge`: the provider of the borderline check (default: the router's)."""
     llm = build_llm(provider, gguf)
+    judge_llm = build_llm(judge, gguf) if judge and judge != provider else llm
     result = Replay()
     for scenario in scenarios:
         workspace = scenario.workspace()
         with tempfile.TemporaryDirectory() as tmp:
             tools = workspace.tool_registry(Path(tmp)).names()
         router = FeedbackRouterAgent(llm, [d.id for d in workspace.corpus], tools)
-        gate = RelevanceGate(settings, scope_check=ScopeJudge(llm) if second_stage else None)
+        gate = RelevanceGate(settings, scope_check=ScopeJudge(judge_llm) if second_stage else None)
         store = MemoryStore.open(":memory:", embedder=embedder)
         for step in scenario.steps:
             vector = embedder.embed([step.ask])[0]
@@ -120,7 +132,7 @@ def replay(scenarios: list[Scenario], *, provider: str, gguf: Path | None, embed
             started = time.perf_counter()
             for component in Component:
                 hits = store.search_lessons(component, vector, limit=settings.candidates)
-                vectors = store.lesson_vectors([h.lesson for h in hits]) if hits and gate.weights else None
+                vectors = store.lesson_vectors([h.lesson for h in hits]) if hits else None  # signals in both modes
                 decisions = gate.decide(component, hits, user="eval", request=step.ask, request_vector=vector,
                                         vectors=vectors)
                 for d in decisions:
@@ -168,13 +180,14 @@ def main() -> None:
     parser.add_argument("--gate", default="learned", choices=["learned", "threshold"])
     parser.add_argument("--weights", type=Path, help="a weights file other than memory/gate_weights.json")
     parser.add_argument("--second-stage", action="store_true", help="run the model's yes/no check in the band")
+    parser.add_argument("--judge", choices=["fake", "local"], help="who answers the borderline check (default: --provider)")
     parser.add_argument("--no-screen", action="store_true", help="keep every near miss the router wrote")
     parser.add_argument("--no-near-miss-rule", action="store_true", help="let the fitted model alone weigh near misses")
     parser.add_argument("--steps", action="store_true", help="print every scored step")
     args = parser.parse_args()
     settings = GateSettings(mode=args.gate, weights_path=args.weights, near_miss_rule=not args.no_near_miss_rule)
     result = replay(load(args.folders), provider=args.provider, gguf=args.gguf, embedder=embedder(),
-                    settings=settings, second_stage=args.second_stage, screen=not args.no_screen)
+                    settings=settings, second_stage=args.second_stage, screen=not args.no_screen, judge=args.judge)
     if args.steps:
         for s in result.steps:
             mark = "ok" if set(s["applied"]) == set(s["required"]) else "XX"
