@@ -16,7 +16,7 @@ from typing import Any, Callable
 from agents.model_response import ChatResponse, TextClientMixin
 from agents.routing_cues import keyword_routing
 
-__all__ = ["ModelScript", "ScriptedModelClient", "test_model_reply", "opposite_rules"]
+__all__ = ["ModelScript", "ScriptedModelClient", "test_model_reply", "opposite_rules", "cue_near_misses"]
 
 ModelScript = Callable[[list[dict[str, Any]], str], str]
 """(messages, agent role) -> reply text."""
@@ -32,6 +32,28 @@ def opposite_rules(a: str, b: str) -> bool:
     return len(shared) >= 2 and bool(_NEGATION.search(a)) != bool(_NEGATION.search(b))
 
 
+_NOT_FOR = re.compile(r"\b(?:not for|but not)\s+([^.;]+)", re.I)
+
+
+def cue_near_misses(correction: str) -> list[str]:
+    """The fake model's near misses: what the correction itself excludes ("... Not for onboarding
+    questions."). Transparent and deterministic; a real model writes its own."""
+    return [match.strip() for match in _NOT_FOR.findall(correction)]
+
+
+def _content_words(text: str) -> set[str]:
+    return {w.rstrip("s") for w in re.findall(r"[a-z0-9]{4,}", text.lower())} - {"request", "requests", "like", "what", "with"}
+
+
+def word_overlap_verdict(prompt: str) -> bool:
+    """The fake scope judge: the request shares more content words with what the lesson applies to
+    (APPLIES TO, EXAMPLES) than with its near misses (NOT FOR). Crude on purpose."""
+    request = _content_words(_field(prompt, "REQUEST"))
+    positive = _content_words(_field(prompt, "APPLIES TO") + " " + _field(prompt, "EXAMPLES"))
+    negative = _content_words(_field(prompt, "NOT FOR"))
+    return len(request & positive) > len(request & negative)
+
+
 def _field(prompt: str, name: str) -> str:
     match = re.search(rf"^{name}:\s*(.*)$", prompt, flags=re.MULTILINE)
     return match.group(1).strip() if match else ""
@@ -41,6 +63,8 @@ def test_model_reply(messages: list[dict[str, Any]], role: str) -> str:
     prompt = str(messages[-1].get("content") or "")
     if role == "conflict_judge":
         return json.dumps({"contradicts": opposite_rules(_field(prompt, "RULE A"), _field(prompt, "RULE B"))})
+    if role == "scope_judge":
+        return json.dumps({"applies": word_overlap_verdict(prompt)})
     if role == "blame_classifier":
         return json.dumps({"components": keyword_routing(_field(prompt, "CORRECTION"))})
     if role == "feedback_router":
@@ -52,6 +76,7 @@ def test_model_reply(messages: list[dict[str, Any]], role: str) -> str:
                 "lesson": correction,
                 "applies_to": f"Requests like: {request}",
                 "examples": [request],
+                "near_misses": cue_near_misses(correction),
                 "type": "content",
                 "severity": "medium",
             }

@@ -78,6 +78,8 @@ Reply with JSON only, with these keys:
 "applies_to": the whole family of requests the lesson applies to, described broadly: the subject (and its synonyms) \
 and the task, e.g. "Questions asking for totals, sums or counts of orders, sales or revenue", not the exact question,
 "examples": two other requests, phrased differently, where the lesson applies,
+"near_misses": two requests that share words with the request but that the lesson must NOT apply to \
+(another subject, or another task on the same words),
 "type": one of content, tone, reasoning, tool_usage, format,
 "severity": one of low, medium, high,
 "prefer_documents" / "avoid_documents": document ids (retriever only),
@@ -93,6 +95,7 @@ _FEW_SHOT: list[tuple[str, dict[str, Any]]] = [
         {"fault": "The retriever chose the outdated 2019 document.", "components": ["retriever"], "lesson": "Use the 2023 warranty terms document (warranty-2023), not the 2019 one.",
          "applies_to": "Questions about product warranty terms, coverage or warranty periods",
          "examples": ["Is a broken phone screen covered by warranty?", "How long are tablets under warranty?"],
+         "near_misses": ["How long does laptop delivery take?", "What is the period of our loyalty programme?"],
          "type": "content", "severity": "high", "prefer_documents": ["warranty-2023"], "avoid_documents": ["warranty-2019"]},
     ),
     (
@@ -102,6 +105,7 @@ _FEW_SHOT: list[tuple[str, dict[str, Any]]] = [
         {"fault": "No SQL query was run; the figure came from notes.", "components": ["tool_planner"], "lesson": "Count or sum ticket figures with a SQL query on the tickets table instead of quoting notes.",
          "applies_to": "Questions asking for counts, totals, numbers or other figures about support tickets",
          "examples": ["How many tickets are still open?", "What is the number of tickets per agent this month?"],
+         "near_misses": ["How do I close a ticket in the helpdesk tool?", "What did last week's notes say about morale?"],
          "type": "tool_usage", "severity": "medium", "prefer_tools": ["sql"], "avoid_tools": []},
     ),
     (
@@ -111,6 +115,7 @@ _FEW_SHOT: list[tuple[str, dict[str, Any]]] = [
         {"fault": "The writer formatted the answer as prose.", "components": ["writer"], "lesson": "Present rankings as a markdown table with a rank column.",
          "applies_to": "Requests for rankings or top-N lists of customers, products or other items",
          "examples": ["Which products sold best last quarter?", "List the five largest accounts."],
+         "near_misses": ["Who is our top contact at Acme?", "Describe our sales process for new customers."],
          "type": "format", "severity": "low"},
     ),
     (
@@ -120,6 +125,7 @@ _FEW_SHOT: list[tuple[str, dict[str, Any]]] = [
         {"fault": "The SQL written in the answer used a function SQLite lacks; no tool was involved.", "components": ["writer"], "lesson": "Write SQLite syntax: concatenate strings with ||, never CONCAT().",
          "applies_to": "Requests to write SQL queries that combine, format or concatenate text columns",
          "examples": ["Write a query that shows city and country in one column.", "How do I build a full address string in SQL?"],
+         "near_misses": ["Join me for the SQL training on Friday?", "What is the last name of our new analyst?"],
          "type": "content", "severity": "medium"},
     ),
 ]
@@ -230,12 +236,15 @@ class FeedbackRouterAgent(ModelAgent):
         lesson_text = " ".join(_strings(data.get("lesson"))) or correction
         trigger = " ".join(_strings(data.get("applies_to"))) or f"Requests like: {evidence.request}"
         examples = [evidence.request, *_strings(data.get("examples"))[:3]]
+        # a near miss that repeats a positive text would cancel it: keep only distinct ones
+        near_misses = [t for t in _strings(data.get("near_misses"))[:3] if t.strip() not in {trigger, *examples}]
         lessons = [
             Lesson(
                 component=component,
                 text=lesson_text,
                 trigger=trigger,
                 trigger_examples=examples,
+                negative_examples=near_misses,
                 type=_enum(LessonType, data.get("type"), LessonType.CONTENT),
                 severity=_enum(Severity, data.get("severity"), Severity.MEDIUM),
                 author=author,

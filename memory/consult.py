@@ -39,13 +39,20 @@ class LessonMemory:
         self.enabled = enabled
         self.trust: dict[str, float] = {}  # author -> reliability, set by whoever computes it from evidence
 
-    def consult(self, component: Component, vector: np.ndarray, *, user: str) -> Consultation:
+    def consult(
+        self, component: Component, vector: np.ndarray, *, user: str, request: str = "",
+        metadata: dict[str, str] | None = None,
+    ) -> Consultation:
+        """`request` (its text) lets the gate run its borderline check; `metadata` (team, topic, ...)
+        is compared with the lessons' key:value tags."""
         if not self.enabled:
             return Consultation(component)
         hits = self.store.search_lessons(
             component, vector, limit=self.gate.settings.candidates, project=self.project
         )
-        decisions = self.gate.decide(component, hits, user=user, trust=self.trust)
+        vectors = self.store.lesson_vectors([hit.lesson for hit in hits]) if hits and self.gate.weights else None
+        decisions = self.gate.decide(component, hits, user=user, trust=self.trust, request=request,
+                                     request_vector=vector, vectors=vectors, metadata=metadata)
         by_id = {hit.lesson.id: hit.lesson for hit in hits}
         applied = [by_id[d.lesson_id] for d in decisions if d.passed]
         return Consultation(component, decisions, applied)

@@ -1,36 +1,77 @@
 """The relevance gate: a retrieved lesson is applied only when the request is truly related.
 
-A lesson passes when the similarity between the request and its trigger texts (a description of
-the kind of request it applies to, plus example requests) reaches its component's threshold, its
-scope covers the acting user, and it has not expired. Every candidate gets a recorded decision.
+In `learned` mode (the default) a fitted logistic model (memory/gate_model.py) combines the
+request's similarity to the lesson's "applies to" text, to its examples and to its near misses; tags
+given with the feedback must agree with the request's metadata (team, topic) when both are known; a
+probability inside the borderline band is settled by a second-stage check (the local model with a
+yes/no schema) when one is configured. `threshold` mode is the former rule: best similarity >= the
+component's threshold. Expiry, user scope and author trust are checked first in both modes, and
+every candidate gets a readable, recorded decision.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
+from typing import Literal, Protocol
 
-from pydantic import BaseModel, ConfigDict, Field
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from memory.records import Component, GateDecision, utc_now
-from memory.store import LessonHit
+from memory.gate_model import GateWeights, gate_signals, load_weights
+from memory.records import Component, GateDecision, Lesson, utc_now
+from memory.store import LessonHit, LessonVectors
 
-__all__ = ["GateSettings", "RelevanceGate"]
+__all__ = ["GateSettings", "RelevanceGate", "ScopeCheck", "tag_conflict"]
+
+
+class ScopeCheck(Protocol):
+    """Second-stage check for borderline candidates: True applies, False rejects, None: no verdict."""
+
+    def __call__(self, request: str, lesson: Lesson) -> bool | None: ...
 
 
 class GateSettings(BaseModel):
-    """Thresholds calibrated for the MiniLM embedder on request-vs-trigger similarity."""
+    """How the gate decides. Configs that set only `thresholds` keep the threshold rule."""
 
     model_config = ConfigDict(extra="forbid")
 
+    mode: Literal["learned", "threshold"] = Field("learned", description="learned: fitted signals; threshold: cosine >= threshold")
     thresholds: dict[Component, float] = Field(
-        default_factory=lambda: {Component.RETRIEVER: 0.54, Component.TOOL_PLANNER: 0.3, Component.WRITER: 0.4}
+        default_factory=lambda: {Component.RETRIEVER: 0.54, Component.TOOL_PLANNER: 0.3, Component.WRITER: 0.4},
+        description="threshold mode only: best similarity a lesson needs, per component",
     )
+    weights_path: Path | None = Field(None, description="learned mode: a weights file; unset = memory/gate_weights.json")
+    decision_probability: float = Field(0.5, gt=0.0, lt=1.0, description="learned mode: apply at or above this")
+    borderline: float = Field(0.08, ge=0.0, lt=0.5, description="probabilities within this of the cut go to the second-stage check")
+    near_miss_rule: bool = Field(True, description="learned mode: reject a request nearer a near miss than any example")
     candidates: int = Field(5, ge=1, le=100, description="lessons retrieved per component before gating")
     max_applied: int = Field(3, ge=1, le=20, description="most lessons one component applies in a turn")
     trust_floor: float = Field(0.3, ge=0.0, le=1.0, description="lessons by authors trusted less are not applied")
 
+    @model_validator(mode="before")
+    @classmethod
+    def _old_configs_keep_thresholds(cls, data: object) -> object:
+        if isinstance(data, dict) and "thresholds" in data and "mode" not in data:
+            return {**data, "mode": "threshold"}
+        return data
+
     def threshold(self, component: Component) -> float:
         return self.thresholds.get(component, 0.5)
+
+
+def tag_conflict(lesson: Lesson, metadata: dict[str, str] | None) -> tuple[bool, str]:
+    """(matched, conflict) for tags of the form key:value against the request's metadata."""
+    matched, conflicts = False, []
+    for tag in lesson.tags:
+        key, _, value = tag.partition(":")
+        if not value or key not in (metadata or {}):
+            continue
+        if str(metadata[key]).strip().lower() == value.strip().lower():  # type: ignore[index]
+            matched = True
+        else:
+            conflicts.append(f"tag {tag}, request {key} {metadata[key]}")  # type: ignore[index]
+    return matched, "; ".join(conflicts)
 
 
 class RelevanceGate:
@@ -41,51 +82,100 @@ class RelevanceGate:
         []
     """
 
-    def __init__(self, settings: GateSettings) -> None:
+    def __init__(self, settings: GateSettings, *, scope_check: ScopeCheck | None = None) -> None:
         self.settings = settings
+        self.scope_check = scope_check
+        self.weights: GateWeights | None = load_weights(settings.weights_path) if settings.mode == "learned" else None
+        self.borderline_checks = 0  # second-stage calls made, for reports
 
     def decide(
         self, component: Component, hits: list[LessonHit], *, user: str, now: datetime | None = None,
-        trust: dict[str, float] | None = None,
+        trust: dict[str, float] | None = None, request: str = "", request_vector: np.ndarray | None = None,
+        vectors: dict[str, LessonVectors] | None = None, metadata: dict[str, str] | None = None,
     ) -> list[GateDecision]:
-        """`trust` maps authors to a reliability in [0, 1] (missing: 1). A lesson's similarity is weighed
-        by its author's trust (score x (0.5 + 0.5 x trust)), and authors below the floor are not applied."""
+        """`trust` maps authors to a reliability in [0, 1] (missing: 1); similarities are weighed by
+        0.5 + 0.5 x trust and authors below the floor are not applied. `request_vector` and `vectors`
+        (from `MemoryStore.lesson_vectors`) give the learned mode its signals; `request` is the text
+        the second-stage check reads."""
         now = now or utc_now()
-        threshold = self.settings.threshold(component)
+        trust = trust or {}
+        scored = []
+        for hit in hits:
+            factor = 0.5 + 0.5 * trust.get(hit.lesson.author, 1.0)
+            signals = self._signals(hit, request_vector, (vectors or {}).get(hit.lesson.id), factor)
+            scored.append((hit, signals))
+        key = (lambda pair: pair[1]["probability"]) if self.weights else (lambda pair: pair[1]["similarity"])
         decisions: list[GateDecision] = []
         applied = 0
-        trust = trust or {}
-        weighed = [(hit, hit.score * (0.5 + 0.5 * trust.get(hit.lesson.author, 1.0))) for hit in hits]
-        for hit, score in sorted(weighed, key=lambda pair: pair[1], reverse=True):
+        for hit, signals in sorted(scored, key=key, reverse=True):
             lesson = hit.lesson
             author_trust = trust.get(lesson.author, 1.0)
-            hit = LessonHit(lesson, score, hit.matched_text)
+            second_stage = None
             if lesson.is_expired(now):
                 passed, reason = False, f"expired at {lesson.expires_at:%Y-%m-%d %H:%M}"
             elif lesson.scope.startswith("user:") and lesson.scope != f"user:{user}":
                 passed, reason = False, f"scope {lesson.scope} does not cover user {user}"
             elif author_trust < self.settings.trust_floor:
                 passed, reason = False, f"author {lesson.author} trust {author_trust:.2f} < floor {self.settings.trust_floor:.2f}"
-            elif hit.score < threshold:
-                passed, reason = False, f"similarity {hit.score:.2f} < {threshold:.2f}"
-            elif applied >= self.settings.max_applied:
-                passed, reason = False, f"already {applied} lessons applied (max_applied)"
+            elif self.weights is None:
+                threshold = self.settings.threshold(component)
+                passed = signals["similarity"] >= threshold
+                sign = ">=" if passed else "<"
+                reason = f"similarity {signals['similarity']:.2f} {sign} {threshold:.2f}" + (f", scope {lesson.scope}" if passed else "")
             else:
-                passed, reason = True, f"similarity {hit.score:.2f} >= {threshold:.2f}, scope {lesson.scope}"
-                applied += 1
+                passed, reason, second_stage = self._learned(component, lesson, signals, request, metadata)
+            if passed and applied >= self.settings.max_applied:
+                passed, reason = False, f"already {applied} lessons applied (max_applied)"
+            applied += int(passed)
             decisions.append(
                 GateDecision(
-                    lesson_id=lesson.id,
-                    component=component,
-                    score=round(hit.score, 4),
-                    threshold=threshold,
-                    passed=passed,
-                    reason=reason,
-                    matched_text=hit.matched_text,
-                    lesson_text=lesson.text,
-                    feedback_id=lesson.feedback_id,
-                    author=lesson.author,
-                    version=lesson.version,
+                    lesson_id=lesson.id, component=component, score=round(signals["similarity"], 4),
+                    threshold=self.settings.decision_probability if self.weights else self.settings.threshold(component),
+                    passed=passed, reason=reason, matched_text=hit.matched_text, lesson_text=lesson.text,
+                    feedback_id=lesson.feedback_id, author=lesson.author, version=lesson.version,
+                    signals=signals, second_stage=second_stage,
                 )
             )
         return decisions
+
+    def _signals(self, hit: LessonHit, request_vector: np.ndarray | None, vectors: LessonVectors | None,
+                 factor: float) -> dict[str, float]:
+        raw = gate_signals(request_vector, vectors, fallback_score=hit.score) if request_vector is not None \
+            else gate_signals(np.zeros(1), None, fallback_score=hit.score)
+        signals = {name: round(value * factor, 4) if name in ("trigger", "example") else value for name, value in raw.items()}
+        signals["similarity"] = max(signals["trigger"], signals["example"])
+        if self.weights is not None:
+            signals["probability"] = round(self.weights.probability(self.weights.logit(hit.lesson.component, signals)), 4)
+        return signals
+
+    def _learned(self, component: Component, lesson: Lesson, signals: dict[str, float], request: str,
+                 metadata: dict[str, str] | None) -> tuple[bool, str, str | None]:
+        assert self.weights is not None
+        matched, conflict = tag_conflict(lesson, metadata)
+        if conflict:
+            return False, conflict, None
+        logit = self.weights.logit(component, signals) + (self.weights.metadata_bonus if matched else 0.0)
+        probability = self.weights.probability(logit)
+        signals["probability"] = round(probability, 4)
+        cut = self.settings.decision_probability
+        margin = signals["similarity"] - signals["near_miss"]
+        text = f"similarity {signals['similarity']:.2f}"
+        if signals["near_miss"]:
+            text += f", near-miss {signals['near_miss']:.2f}, margin {margin:+.2f}"
+        if matched:
+            text += ", tags match the request"
+        if self.settings.near_miss_rule and signals["near_miss"] and margin < 0:
+            return False, f"{text}: nearer a near miss than any example -> rejected", None
+        passed = probability >= cut
+        text += f", p {probability:.2f} {'>=' if passed else '<'} {cut:.2f}"
+        second_stage = None
+        if abs(probability - cut) < self.settings.borderline and self.scope_check is not None and request:
+            self.borderline_checks += 1
+            verdict = self.scope_check(request, lesson)
+            if verdict is None:
+                second_stage = "unavailable"
+                text += ", borderline check gave no verdict"
+            else:
+                passed, second_stage = verdict, "applies" if verdict else "does not apply"
+                text += f", borderline check: {second_stage}"
+        return passed, f"{text} -> {'applied' if passed else 'rejected'}", second_stage

@@ -190,10 +190,10 @@ class EdgeBackend:
             points = self._ready(collection).query(request)
         return [ScoredPayload(float(p.score), _payload(p.payload)) for p in points]
 
-    def retrieve(self, collection: str, ids: list[str]) -> list[StoredPoint]:
+    def retrieve(self, collection: str, ids: list[str], *, with_vectors: bool = False) -> list[StoredPoint]:
         with _engine("read points", self.folder):
-            records = self._ready(collection).retrieve(ids, True, False)
-        return [StoredPoint(str(r.id), None, _payload(r.payload)) for r in records
+            records = self._ready(collection).retrieve(ids, True, with_vectors)
+        return [StoredPoint(str(r.id), _vector(r.vector) if with_vectors else None, _payload(r.payload)) for r in records
                 if (r.payload or {}).get(COLLECTION_FIELD) == collection]
 
     def count(self, collection: str) -> int:

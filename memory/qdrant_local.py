@@ -102,8 +102,10 @@ class QdrantClientBackend:
         ).points
         return [ScoredPayload(float(p.score), p.payload or {}) for p in points]
 
-    def retrieve(self, collection: str, ids: list[str]) -> list[StoredPoint]:
-        return [StoredPoint(str(p.id), None, p.payload or {}) for p in self._client.retrieve(collection, ids=ids, with_payload=True)]
+    def retrieve(self, collection: str, ids: list[str], *, with_vectors: bool = False) -> list[StoredPoint]:
+        points = self._client.retrieve(collection, ids=ids, with_payload=True, with_vectors=with_vectors)
+        return [StoredPoint(str(p.id), list(p.vector) if with_vectors and p.vector is not None else None, p.payload or {})
+                for p in points]
 
     def count(self, collection: str) -> int:
         return self._client.count(collection, exact=True).count

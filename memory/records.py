@@ -101,6 +101,9 @@ class Lesson(BaseModel):
     trigger_examples: list[str] = Field(
         default_factory=list, description="Example requests it applies to (the source request first)."
     )
+    negative_examples: list[str] = Field(
+        default_factory=list, description="Near misses: requests that share its words but that it must NOT apply to."
+    )
     type: LessonType = LessonType.CONTENT
     severity: Severity = Severity.MEDIUM
     scope: str = Field(default="project", description="project, or user:NAME for one person")
@@ -135,6 +138,10 @@ class Lesson(BaseModel):
                 seen.append(text)
         return seen
 
+    def near_miss_texts(self) -> list[str]:
+        """Requests the lesson must not apply to (from the router, or from "not here" feedback)."""
+        return list(dict.fromkeys(text.strip() for text in self.negative_examples if text.strip()))
+
 
 class Document(BaseModel):
     """One entry of the knowledge corpus."""
@@ -160,3 +167,5 @@ class GateDecision(BaseModel):
     feedback_id: str | None = None
     author: str = ""
     version: int = 1
+    signals: dict[str, float] = Field(default_factory=dict, description="the gate's inputs: similarities, margin, probability")
+    second_stage: str | None = Field(None, description="the borderline check's verdict (applies / not / unavailable), if it ran")

@@ -25,7 +25,7 @@ from memory.embedding import Embedder
 from memory.errors import AlhfError
 from memory.records import Component, Document, Lesson, LessonStatus
 
-__all__ = ["MemoryStore", "LessonHit", "DocumentHit", "open_backend"]
+__all__ = ["MemoryStore", "LessonHit", "DocumentHit", "LessonVectors", "open_backend"]
 
 _NAMESPACE = uuid.UUID("6f1c3a52-8d5e-4d0b-9a57-0b3b3f4c2a11")
 LESSON_INDEXED_FIELDS = ("lesson_id", "status", "project")
@@ -38,6 +38,15 @@ class LessonHit:
     lesson: Lesson
     score: float
     matched_text: str
+
+
+@dataclass(frozen=True)
+class LessonVectors:
+    """A lesson's stored vectors, for the gate: its "applies to" text, its examples, its near misses."""
+
+    trigger: np.ndarray | None
+    examples: np.ndarray  # (n, dim), may be empty
+    near_misses: np.ndarray  # (m, dim), may be empty
 
 
 @dataclass(frozen=True)
@@ -58,6 +67,10 @@ def _serialized(method: _F) -> _F:
             return method(self, *args, **kwargs)
 
     return wrapper  # type: ignore[return-value]
+
+
+def _stack(vectors: list[np.ndarray], dim: int) -> np.ndarray:
+    return np.vstack(vectors) if vectors else np.zeros((0, dim), dtype=np.float32)
 
 
 def _point_id(*parts: str) -> str:
@@ -94,6 +107,7 @@ class MemoryStore:
         self.embedder = embedder
         self.prefix = prefix
         self.notice: str | None = None  # a one-line hint for the user (e.g. "run alhf memory migrate")
+        self._vectors: dict[str, np.ndarray] = {}  # point id -> vector; point ids are derived from lesson id + text
         self._ensure_collections()
 
     @classmethod
@@ -133,12 +147,17 @@ class MemoryStore:
     def lesson_collection(self, component: Component) -> str:
         return f"{self.prefix}_lessons_{component.value}"
 
+    def near_miss_collection(self, component: Component) -> str:
+        """Near misses live apart from trigger texts, so that they never crowd the lesson search."""
+        return f"{self.prefix}_nearmiss_{component.value}"
+
     @property
     def corpus_collection(self) -> str:
         return f"{self.prefix}_corpus"
 
     def _ensure_collections(self) -> None:
-        names = [(self.lesson_collection(c), LESSON_INDEXED_FIELDS) for c in Component] + [(self.corpus_collection, ())]
+        names = [(self.lesson_collection(c), LESSON_INDEXED_FIELDS) for c in Component]
+        names += [(self.near_miss_collection(c), ("lesson_id",)) for c in Component] + [(self.corpus_collection, ())]
         for name, indexed in names:
             size = self.backend.collection_dim(name)
             if size is None:
@@ -159,19 +178,25 @@ class MemoryStore:
         `replace=True` first drops the points of lessons stored before under the same ids (their
         trigger texts may have changed); new lessons skip that (a scan in local mode).
         """
-        by_component: dict[Component, list[StoredPoint]] = {}
+        by_collection: dict[str, list[StoredPoint]] = {}
         batch = list(lessons)
-        texts = [(lesson, text) for lesson in batch for text in lesson.trigger_texts()]
-        vectors = self.embedder.embed([text for _, text in texts]) if texts else []
-        for (lesson, text), vector in zip(texts, vectors):
-            payload = {"lesson": lesson.model_dump(mode="json"), "lesson_id": lesson.id, "matched_text": text}
-            payload.update(status=lesson.status.value, project=lesson.project)
-            point = StoredPoint(_point_id(lesson.id, text), np.asarray(vector, dtype=np.float32).tolist(), payload)
-            by_component.setdefault(lesson.component, []).append(point)
+        texts = [(lesson, text, False) for lesson in batch for text in lesson.trigger_texts()]
+        texts += [(lesson, text, True) for lesson in batch for text in lesson.near_miss_texts()]
+        vectors = self.embedder.embed([text for _, text, _ in texts]) if texts else []
+        for (lesson, text, near_miss), vector in zip(texts, vectors):
+            payload = {"lesson_id": lesson.id, "matched_text": text}
+            if near_miss:
+                point_id, collection = _point_id(lesson.id, "near-miss", text), self.near_miss_collection(lesson.component)
+            else:
+                point_id, collection = _point_id(lesson.id, text), self.lesson_collection(lesson.component)
+                payload.update(lesson=lesson.model_dump(mode="json"), status=lesson.status.value, project=lesson.project)
+            vector = np.asarray(vector, dtype=np.float32)
+            self._vectors[point_id] = vector
+            by_collection.setdefault(collection, []).append(StoredPoint(point_id, vector.tolist(), payload))
         for lesson in batch if replace else []:
-            self.backend.delete(self.lesson_collection(lesson.component), {"lesson_id": lesson.id})
-        for component, points in by_component.items():
-            self.backend.upsert(self.lesson_collection(component), points)
+            self._delete_points(lesson.component, lesson.id)
+        for collection, points in by_collection.items():
+            self.backend.upsert(collection, points)
 
     def add_lesson(self, lesson: Lesson) -> None:
         self.add_lessons([lesson])
@@ -185,12 +210,44 @@ class MemoryStore:
             {"lesson": lesson.model_dump(mode="json"), "status": lesson.status.value},
         )
 
+    def _delete_points(self, component: Component, lesson_id: str) -> None:
+        for collection in (self.lesson_collection(component), self.near_miss_collection(component)):
+            self.backend.delete(collection, {"lesson_id": lesson_id})
+
+    @_serialized
+    def lesson_vectors(self, lessons: Iterable[Lesson]) -> dict[str, LessonVectors]:
+        """The stored vectors of each lesson's trigger, examples and near misses (by point id, cached)."""
+        wanted: list[tuple[Lesson, list[str], list[str]]] = []
+        missing: dict[str, list[str]] = {}
+        for lesson in lessons:
+            positive = [_point_id(lesson.id, text) for text in lesson.trigger_texts()]
+            negative = [_point_id(lesson.id, "near-miss", text) for text in lesson.near_miss_texts()]
+            wanted.append((lesson, positive, negative))
+            for ids, collection in ((positive, self.lesson_collection(lesson.component)),
+                                    (negative, self.near_miss_collection(lesson.component))):
+                missing.setdefault(collection, []).extend(i for i in ids if i not in self._vectors)
+        for collection, ids in missing.items():
+            if ids:
+                for point in self.backend.retrieve(collection, ids, with_vectors=True):
+                    if point.vector is not None:
+                        self._vectors[point.id] = np.asarray(point.vector, dtype=np.float32)
+        if len(self._vectors) > 200_000:  # a cache, not a copy of the store
+            self._vectors.clear()
+        result: dict[str, LessonVectors] = {}
+        for lesson, positive, negative in wanted:
+            found = [self._vectors.get(i) for i in positive]
+            trigger = found[0] if found else None
+            examples = [v for v in found[1:] if v is not None]
+            near = [v for v in (self._vectors.get(i) for i in negative) if v is not None]
+            result[lesson.id] = LessonVectors(trigger, _stack(examples, self.embedder.dim), _stack(near, self.embedder.dim))
+        return result
+
     @_serialized
     def delete_lesson(self, lesson_id: str) -> bool:
         lesson = self.get_lesson(lesson_id)
         if lesson is None:
             return False
-        self.backend.delete(self.lesson_collection(lesson.component), {"lesson_id": lesson_id})
+        self._delete_points(lesson.component, lesson_id)
         return True
 
     @_serialized

@@ -69,7 +69,10 @@ class Runtime:
         return LLM(self.config.model, self.home / "models", script=script, progress=progress)
 
     def assistant(self, llm: LLM, *, user: str, memory_enabled: bool = True) -> Assistant:
-        memory = LessonMemory(self.store, RelevanceGate(self.config.memory.gate), project=self.config.project,
+        from agents.scope_judge import ScopeJudge
+
+        gate = RelevanceGate(self.config.memory.gate, scope_check=ScopeJudge(llm))  # the borderline check
+        memory = LessonMemory(self.store, gate, project=self.config.project,
                               enabled=memory_enabled)
         return Assistant(llm=llm, memory=memory, registry=self.workspace.tool_registry(self.home / "workspaces"),
                          traces=self.traces, user=user, top_k=self.config.retriever_top_k,

@@ -131,6 +131,9 @@ def run_scenario(
                 held=held,
             )
             outcomes.append(outcome)
+            if step.not_here and memory_enabled:  # scored first, then taught
+                assistant.learner.not_here([lesson.id for lesson in store.list_lessons()
+                                            if lesson.feedback_id in step.not_here], step.ask, actor="eval")
             if on_step:
                 on_step(outcome)
     store.close()

@@ -104,7 +104,8 @@ class BatchRunner:
 
     def _do(self, run_id: str, task: dict[str, Any]) -> str:
         self.queue.start_task(run_id, task["task_id"])
-        result = self._assistant().run_turn(task["request"], session_id=run_id)
+        metadata = {str(k): str(v) for k, v in (task.get("metadata") or {}).items()}
+        result = self._assistant().run_turn(task["request"], session_id=run_id, metadata=metadata)
         return self.queue.finish_task(run_id, task["task_id"], {
             "turn_id": result.turn_id,
             "request": result.request,

@@ -18,6 +18,7 @@ from agents.tracing import Span, SpanRecorder, span
 from agents.writer import WriterAgent
 from memory.consult import LessonMemory
 from memory.errors import AlhfError
+from memory.scoping import ScopingChange
 from workflows.governance.conflicts import AskFn
 from workflows.governance.roles import GovernanceSettings
 from workflows.governance.trust import author_records
@@ -101,6 +102,7 @@ class Assistant:
     def run_turn(
         self, request: str, *, human: HumanAgent | None = None, generate: bool = True, redo_after_correction: int = 1,
         session_id: str | None = None, on_learned: Callable[[Learned], None] | None = None,
+        metadata: dict[str, str] | None = None, on_scoped: Callable[[list[ScopingChange]], None] | None = None,
     ) -> TurnResult:
         """Answer `request`. A correction at a checkpoint is learned, then the turn is redone with it, at most
         `redo_after_correction` times; a correction in the last attempt is learned without a redo."""
@@ -119,19 +121,24 @@ class Assistant:
                 redo_allowed = attempt < redo_after_correction
                 with span("attempt", number=attempt + 1):
                     result = self.pipeline.attempt(turn_id, request, user=self.user, human=human, generate=generate,
-                                                   stop_on_correction=redo_allowed)
+                                                   stop_on_correction=redo_allowed, metadata=metadata)
                 checkpoints += result.checkpoints
-                if result.corrections:
+                if result.corrections or result.scoping:
                     self._record(result, mode, session_id, partial=True)  # the turn row comes before its feedback
+                for scoping in result.scoping:
+                    changes = self.learner.not_here(scoping.lesson_ids, scoping.request, actor=self.user,
+                                                    turn_id=turn_id)
+                    if on_scoped:
+                        on_scoped(changes)
                 for given in result.corrections:
                     routing = self.learner.learn(Correction(given.text, self.user, stage=given.stage), given.evidence)
                     learned.append(Learned(given.stage, given.text, routing))
                     if on_learned:
                         on_learned(learned[-1])
-                if result.quit or not result.corrections or not redo_allowed:
+                if result.quit or not (result.corrections or result.scoping) or not redo_allowed:
                     break
             root.set(turn_id=turn_id, attempts=attempt + 1, answer=result.answer[:500])
-        result.checkpoints, result.learned, result.corrections = checkpoints, learned, []
+        result.checkpoints, result.learned, result.corrections, result.scoping = checkpoints, learned, [], []
         result.spans = recorder.spans
         self._record(result, mode, session_id)
         return result

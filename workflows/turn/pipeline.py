@@ -36,10 +36,11 @@ class Pipeline:
         self.writer = writer
 
     def attempt(self, turn_id: str, request: str, *, user: str, human: HumanAgent | None, generate: bool,
-                stop_on_correction: bool) -> TurnResult:
-        """Run the stages; stop at a quit, or at a correction when `stop_on_correction` (a redo follows)."""
+                stop_on_correction: bool, metadata: dict[str, str] | None = None) -> TurnResult:
+        """Run the stages; stop at a quit, or at a correction when `stop_on_correction` (a redo follows).
+        `metadata` (a batch task's team, topic...) is compared with lessons' key:value tags by the gate."""
         started = time.perf_counter()
-        vector, consult = self._consult(request, user)
+        vector, consult = self._consult(request, user, metadata)
         with span("retrieve_context", agent="retriever") as step:
             retrieval = self.retriever.retrieve(request, vector, consult[Component.RETRIEVER])
             step.set(query=retrieval.query, documents=[{"id": h.document.id, "score": round(h.score, 4)}
@@ -59,16 +60,18 @@ class Pipeline:
             self._handoff(result, human, self.writer, result.answer, stop_on_correction)
         return _finish(result, started)
 
-    def _consult(self, request: str, user: str) -> tuple[Any, dict[Component, Any]]:
+    def _consult(self, request: str, user: str, metadata: dict[str, str] | None) -> tuple[Any, dict[Component, Any]]:
         with span("embed_request"):
             vector = self.memory.store.embedder.embed([request])[0]
         consult = {}
         with span("retrieve_lessons"):
             for component in Component:
                 with span("consult", component=component.value) as step:
-                    consult[component] = self.memory.consult(component, vector, user=user)
+                    consult[component] = self.memory.consult(component, vector, user=user, request=request,
+                                                             metadata=metadata)
                     step.set(decisions=[{"lesson_id": d.lesson_id, "score": d.score, "passed": d.passed,
-                                         "reason": d.reason} for d in consult[component].decisions])
+                                         "reason": d.reason, "signals": d.signals, "second_stage": d.second_stage}
+                                        for d in consult[component].decisions])
         return vector, consult
 
     def _handoff(self, result: TurnResult, human: HumanAgent | None, agent: Any, content: str,

@@ -1,0 +1,201 @@
+"""Replays scenario files through the router and the relevance gate only, as `alhf eval --answers off`
+scores them (lessons retrieved per component, gated; `relevant` steps scored; `not_here` taught
+after the step), but with the router's lessons cached on disk, so one slow local-model routing
+serves every gate variant. Used by bench/gate_fit.py (fitting) and for the held-out figures.
+
+    python bench/gate_replay.py scenarios/heldout --provider fake             # learned gate
+    python bench/gate_replay.py scenarios/heldout --provider fake --gate threshold
+    python bench/gate_replay.py scenarios/heldout --provider local --gguf PATH  # routes once, then cached
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from agents.fake_model import test_model_reply  # noqa: E402
+from agents.llm import LLM  # noqa: E402
+from agents.router import FeedbackRouterAgent, TurnEvidence  # noqa: E402
+from agents.scope_judge import ScopeJudge  # noqa: E402
+from agents.settings import ModelSettings  # noqa: E402
+from memory.embedding import MiniLMEmbedder  # noqa: E402
+from memory.gate import GateSettings, RelevanceGate  # noqa: E402
+from memory.records import Component, Lesson  # noqa: E402
+from memory.scoping import add_negative_example, screen_near_misses  # noqa: E402
+from memory.store import MemoryStore  # noqa: E402
+
+try:  # the layout after the workflows refactor, then before it
+    from workflows.evaluation.scenarios import Scenario, load_scenarios  # type: ignore  # noqa: E402
+except ImportError:
+    from workflows.scenarios import Scenario, load_scenarios  # noqa: E402
+
+CACHE = Path(__file__).parent / "results" / "gate-lessons"
+
+
+@dataclass
+class Candidate:
+    """One (request, lesson) pair the gate saw at a scored step."""
+
+    scenario: str
+    step: str
+    component: str
+    feedback_id: str
+    signals: dict[str, float]
+    label: bool
+    passed: bool
+    borderline: bool
+
+
+@dataclass
+class Replay:
+    candidates: list[Candidate] = field(default_factory=list)
+    steps: list[dict] = field(default_factory=list)  # per scored step: required, applied, checked
+    routed: list[bool] = field(default_factory=list)
+    gate_ms: list[float] = field(default_factory=list)  # per turn: all three components' search + gate
+
+    def metrics(self) -> dict:
+        required = sum(len(s["required"]) for s in self.steps)
+        hit = sum(len(set(s["required"]) & set(s["applied"])) for s in self.steps)
+        injected = sum(bool(set(s["applied"]) - set(s["required"])) for s in self.steps)
+        checked = sum(s["checked"] for s in self.steps)
+        ms = sorted(self.gate_ms)
+        return {
+            "routing_accuracy": round(sum(self.routed) / len(self.routed), 4) if self.routed else None,
+            "lesson_recall": round(hit / required, 4) if required else None,
+            "false_injection_rate": round(injected / len(self.steps), 4) if self.steps else None,
+            "borderline_turn_share": round(checked / len(self.steps), 4) if self.steps else None,
+            "gate_ms_p95": round(ms[int(0.95 * (len(ms) - 1))], 2) if ms else None,
+            "counts": {"required": required, "recalled": hit, "steps": len(self.steps), "injected": injected,
+                       "borderline_turns": checked, "feedback": len(self.routed)},
+        }
+
+
+def build_llm(provider: str, gguf: Path | None) -> LLM:
+    settings = ModelSettings(provider=provider, gguf_path=gguf) if provider == "local" else ModelSettings(provider=provider)
+    return LLM(settings, Path(tempfile.gettempdir()), script=test_model_reply if provider == "fake" else None)
+
+
+def cache_path(provider: str, scenario: Scenario, step) -> Path:
+    feedback = step.feedback
+    key = hashlib.sha1(json.dumps([provider, scenario.name, step.ask, feedback.text]).encode()).hexdigest()[:16]
+    return CACHE / provider / f"{scenario.name}-{feedback.id}-{key}.json"
+
+
+def fully_cached(provider: str, scenario: Scenario) -> bool:
+    return all(cache_path(provider, scenario, step).is_file() for step in scenario.steps
+               if step.feedback is not None and not step.feedback.quarantine)
+
+
+def route_cached(router: FeedbackRouterAgent, provider: str, scenario: Scenario, step) -> tuple[list[Lesson], bool]:
+    feedback = step.feedback
+    path = cache_path(provider, scenario, step)
+    if path.is_file():
+        data = json.loads(path.read_text())
+        lessons = [Lesson.model_validate(item) for item in data["lessons"]]
+    else:
+        routing = router.route(feedback.text, TurnEvidence(request=step.ask), author="eval", feedback_id=feedback.id)
+        lessons = routing.lessons
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps({"lessons": [lesson.model_dump(mode="json") for lesson in lessons]}, indent=1))
+    routed = sorted(lesson.component.value for lesson in lessons)
+    expected = sorted(c.value for c in feedback.component or [])
+    return lessons, routed == expected
+
+
+def replay(scenarios: list[Scenario], *, provider: str, gguf: Path | None, embedder, settings: GateSettings,
+           second_stage: bool = False, screen: bool = True, judge: str | None = None) -> Replay:
+    """`judge`: the provider of the borderline check (default: the router's)."""
+    llm = build_llm(provider, gguf)
+    judge_llm = build_llm(judge, gguf) if judge and judge != provider else llm
+    result = Replay()
+    for scenario in scenarios:
+        workspace = scenario.workspace()
+        with tempfile.TemporaryDirectory() as tmp:
+            tools = workspace.tool_registry(Path(tmp)).names()
+        router = FeedbackRouterAgent(llm, [d.id for d in workspace.corpus], tools)
+        gate = RelevanceGate(settings, scope_check=ScopeJudge(judge_llm) if second_stage else None)
+        store = MemoryStore.open(":memory:", embedder=embedder)
+        for step in scenario.steps:
+            vector = embedder.embed([step.ask])[0]
+            applied: set[str] = set()
+            before = gate.borderline_checks
+            started = time.perf_counter()
+            for component in Component:
+                hits = store.search_lessons(component, vector, limit=settings.candidates)
+                vectors = store.lesson_vectors([h.lesson for h in hits]) if hits else None  # signals in both modes
+                decisions = gate.decide(component, hits, user="eval", request=step.ask, request_vector=vector,
+                                        vectors=vectors)
+                for d in decisions:
+                    fid = d.feedback_id or d.lesson_id
+                    applied |= {fid} if d.passed else set()
+                    if step.relevant is not None:
+                        p = d.signals.get("probability", 0.5)
+                        result.candidates.append(Candidate(
+                            scenario.name, step.id, component.value, fid, d.signals, fid in step.relevant, d.passed,
+                            gate.weights is not None and abs(p - settings.decision_probability) < settings.borderline))
+            result.gate_ms.append((time.perf_counter() - started) * 1000)
+            if step.relevant is not None:
+                checked = gate.borderline_checks > before or any(
+                    c.borderline for c in result.candidates if c.scenario == scenario.name and c.step == step.id)
+                result.steps.append({"scenario": scenario.name, "step": step.id, "required": list(step.relevant),
+                                     "applied": sorted(applied), "checked": checked})
+            if step.feedback is not None and not step.feedback.quarantine:
+                lessons, ok = route_cached(router, provider, scenario, step)
+                if screen:
+                    lessons = [screen_near_misses(lesson, embedder) for lesson in lessons]
+                result.routed.append(ok)
+                store.add_lessons(lessons)
+            for feedback_id in getattr(step, "not_here", []) or []:
+                for lesson in store.list_lessons():
+                    if lesson.feedback_id == feedback_id:
+                        add_negative_example(store, lesson.id, step.ask)
+        store.close()
+    return result
+
+
+def load(folders: list[str]) -> list[Scenario]:
+    return [scenario for folder in folders for _, scenario in load_scenarios(Path(folder))]
+
+
+def embedder() -> MiniLMEmbedder:
+    home = Path(os.environ.get("ALHF_HOME") or Path.home() / ".local/share/alhf")
+    return MiniLMEmbedder(home / "models" / "minilm")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("folders", nargs="+")
+    parser.add_argument("--provider", default="fake", choices=["fake", "local"])
+    parser.add_argument("--gguf", type=Path)
+    parser.add_argument("--gate", default="learned", choices=["learned", "threshold"])
+    parser.add_argument("--weights", type=Path, help="a weights file other than memory/gate_weights.json")
+    parser.add_argument("--second-stage", action="store_true", help="run the model's yes/no check in the band")
+    parser.add_argument("--judge", choices=["fake", "local"], help="who answers the borderline check (default: --provider)")
+    parser.add_argument("--no-screen", action="store_true", help="keep every near miss the router wrote")
+    parser.add_argument("--no-near-miss-rule", action="store_true", help="let the fitted model alone weigh near misses")
+    parser.add_argument("--steps", action="store_true", help="print every scored step")
+    args = parser.parse_args()
+    settings = GateSettings(mode=args.gate, weights_path=args.weights, near_miss_rule=not args.no_near_miss_rule)
+    result = replay(load(args.folders), provider=args.provider, gguf=args.gguf, embedder=embedder(),
+                    settings=settings, second_stage=args.second_stage, screen=not args.no_screen, judge=args.judge)
+    if args.steps:
+        for s in result.steps:
+            mark = "ok" if set(s["applied"]) == set(s["required"]) else "XX"
+            print(f"{mark} {s['scenario']}:{s['step']} required={s['required']} applied={s['applied']}")
+        for c in result.candidates:
+            print(f"   {c.scenario}:{c.step} {c.component} {c.feedback_id} label={c.label} passed={c.passed} {c.signals}")
+    print(json.dumps(result.metrics(), indent=1))
+
+
+if __name__ == "__main__":
+    main()

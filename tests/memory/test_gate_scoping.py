@@ -1,0 +1,161 @@
+"""The learned gate: near misses, "not here" feedback, fitted weights, and the borderline check."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from memory.consult import LessonMemory
+from memory.embedding import HashingEmbedder
+from memory.gate import GateSettings, RelevanceGate
+from memory.gate_model import GateWeightsError, load_weights
+from memory.records import Component, Lesson
+from memory.scoping import ScopingError, add_negative_example, add_positive_example
+from memory.store import LessonHit, MemoryStore
+
+WEEK_LESSON = dict(
+    component=Component.WRITER, text="Use EXTRACT(WEEK FROM col), never WEEKOFYEAR().",
+    trigger="Requests to write SQL queries that extract week numbers or other date parts",
+    trigger_examples=["How do I get the week of the year from a date column in SQL?",
+                      "Group last month's orders by week number."],
+)
+
+
+def _memory(embedder, *lessons: Lesson, **gate) -> LessonMemory:
+    store = MemoryStore.open(":memory:", embedder=embedder)
+    store.add_lessons(lessons)
+    return LessonMemory(store, RelevanceGate(GateSettings(**gate)))
+
+
+def _consult(memory: LessonMemory, request: str):
+    vector = memory.store.embedder.embed([request])[0]
+    return memory.consult(Component.WRITER, vector, user="ana", request=request)
+
+
+def test_a_near_miss_probe_is_rejected_while_related_requests_pass(minilm):
+    probe = "What should a new analyst do in their first week?"
+    with_near_miss = _memory(minilm, Lesson(id="wk", negative_examples=["What does a new analyst do in the first week?"],
+                                            **WEEK_LESSON))
+    rejected = _consult(with_near_miss, probe)
+    assert rejected.applied == [] and "near-miss" in rejected.decisions[0].reason
+    assert rejected.decisions[0].signals["near_miss"] > rejected.decisions[0].signals["similarity"]
+    related = _consult(with_near_miss, "Show me how to group signups by the week they happened, in SQL.")
+    assert [lesson.id for lesson in related.applied] == ["wk"]
+    assert related.decisions[0].reason.endswith("-> applied")
+
+
+def test_not_here_turns_a_false_injection_into_a_rejection_of_similar_requests(minilm):
+    memory = _memory(minilm, Lesson(id="wk", **WEEK_LESSON))
+    wrong = "Write SQL that lists the analysts who joined in their first week of the year."
+    assert [lesson.id for lesson in _consult(memory, wrong).applied] == ["wk"]  # the false injection
+
+    change = add_negative_example(memory.store, "wk", wrong)
+    assert (change.version_before, change.version_after, change.action) == (1, 2, "not_here")
+    stored = memory.store.get_lesson("wk")
+    assert stored.version == 2 and stored.negative_examples == [wrong]
+
+    similar = _consult(memory, "Write SQL listing the analysts who joined in the first week of the year.")
+    assert similar.applied == [] and "near miss" in similar.decisions[0].reason
+    still = _consult(memory, "Write a query that counts orders per week number of order_date.")
+    assert [lesson.id for lesson in still.applied] == ["wk"]
+
+
+def test_should_have_applied_adds_an_example_and_scoping_errors_are_one_line():
+    store = MemoryStore.open(":memory:", embedder=HashingEmbedder())
+    store.add_lesson(Lesson(id="r1", component=Component.RETRIEVER, text="Use v3.", trigger="refund questions",
+                            negative_examples=["refund the delivery fee"]))
+    change = add_positive_example(store, "r1", "refund the delivery fee")
+    lesson = store.get_lesson("r1")
+    assert lesson.trigger_examples == ["refund the delivery fee"] and lesson.negative_examples == []
+    assert change.version_after == 2
+    assert add_positive_example(store, "r1", "refund the delivery fee").version_after == 2  # nothing new
+    with pytest.raises(ScopingError, match="No lesson 'nope'"):
+        add_negative_example(store, "nope", "x")
+    with pytest.raises(ScopingError, match="empty"):
+        add_negative_example(store, "r1", "  ")
+
+
+def test_near_misses_are_stored_apart_returned_as_vectors_and_deleted_with_the_lesson():
+    store = MemoryStore.open(":memory:", embedder=HashingEmbedder(dim=64))
+    lesson = Lesson(id="n1", component=Component.WRITER, text="t", trigger="sql week numbers",
+                    trigger_examples=["week of year in sql"], negative_examples=["first week of a new analyst"])
+    store.add_lesson(lesson)
+    vector = store.embedder.embed(["first week of a new analyst"])[0]
+    hits = store.search_lessons(Component.WRITER, vector)
+    assert [h.matched_text for h in hits] != ["first week of a new analyst"]  # never a trigger match
+    store._vectors.clear()  # a fresh process: vectors come back from the store by point id
+    vectors = store.lesson_vectors([lesson])["n1"]
+    assert vectors.examples.shape == (1, 64) and vectors.near_misses.shape == (1, 64)
+    assert float(vectors.near_misses[0] @ vector) == pytest.approx(1.0, abs=1e-5)
+    store.delete_lesson("n1")
+    store._vectors.clear()
+    assert store.lesson_vectors([lesson])["n1"].near_misses.shape == (0, 64)
+
+
+def test_packaged_weights_load_and_say_what_they_were_fitted_on(tmp_path: Path):
+    weights = load_weights()
+    assert weights.pairs > 0 and any("tuning" in source for source in weights.fitted_on)
+    assert not any("heldout" in source for source in weights.fitted_on)
+    assert "gate_fit.py" in weights.produced_by
+    assert GateSettings().mode == "learned" and RelevanceGate(GateSettings()).weights == weights
+    assert GateSettings(thresholds={Component.WRITER: 0.4}).mode == "threshold"  # old configs keep their rule
+    broken = tmp_path / "w.json"
+    broken.write_text(json.dumps({"weights": [1.0]}))
+    with pytest.raises(GateWeightsError, match="malformed"):
+        load_weights(broken)
+
+
+def _score_for(gate: RelevanceGate, probability: float) -> float:
+    """The similarity that gives a writer lesson without stored vectors this probability."""
+    w = gate.weights
+    slope = sum(weight for name, weight in zip(w.signals, w.weights) if name in ("trigger", "example"))
+    return (np.log(probability / (1 - probability)) - w.intercepts[Component.WRITER]) / slope
+
+
+def test_the_borderline_check_runs_only_inside_the_band_and_decides_there():
+    asked: list[str] = []
+
+    def check(request: str, lesson: Lesson) -> bool:
+        asked.append(lesson.id)
+        return False
+
+    gate = RelevanceGate(GateSettings(borderline=0.1), scope_check=check)
+    hits = [LessonHit(Lesson(id=lesson_id, component=Component.WRITER, text="t", trigger="x"),
+                      float(_score_for(gate, p)), "x")
+            for lesson_id, p in (("sure", 0.97), ("band", 0.53), ("never", 0.03))]
+    decisions = {d.lesson_id: d for d in gate.decide(Component.WRITER, hits, user="ana", request="a request")}
+    assert asked == ["band"] and gate.borderline_checks == 1
+    assert decisions["sure"].passed and decisions["sure"].second_stage is None
+    assert not decisions["band"].passed and decisions["band"].second_stage == "does not apply"
+    assert "borderline check" in decisions["band"].reason
+    assert not decisions["never"].passed and decisions["never"].second_stage is None
+    gate.decide(Component.WRITER, hits, user="ana")  # no request text: no check
+    assert gate.borderline_checks == 1
+
+
+def test_the_router_writes_near_misses_and_drops_ones_that_repeat_an_example(tmp_path: Path):
+    from agents.fake_model import cue_near_misses
+    from agents.llm import LLM
+    from agents.router import FeedbackRouterAgent, TurnEvidence
+    from agents.settings import ModelSettings
+    from tests.helpers import routing_script
+
+    route = {"components": ["writer"], "lesson": "Use EXTRACT.", "applies_to": "SQL week questions",
+             "examples": ["Weekly signups in SQL?"], "near_misses": ["First week of a new analyst?", "Weekly signups in SQL?"]}
+    llm = LLM(ModelSettings(provider="fake"), tmp_path, script=routing_script(route))
+    routing = FeedbackRouterAgent(llm, [], []).route("Use EXTRACT.", TurnEvidence(request="Week of year in SQL?"), author="ana")
+    assert routing.lessons[0].negative_examples == ["First week of a new analyst?"]
+    assert cue_near_misses("Use EXTRACT(WEEK FROM d). Not for onboarding questions.") == ["onboarding questions"]
+    assert cue_near_misses("Use EXTRACT(WEEK FROM d).") == []
+
+
+def test_router_near_misses_that_fit_the_lesson_as_well_as_its_examples_are_screened_out(minilm):
+    from memory.scoping import screen_near_misses
+
+    lesson = Lesson(component=Component.RETRIEVER, text="Use the 2025 expense policy.", trigger="Questions about business trip expenses",
+                    trigger_examples=["How much can I claim for lunch on a business trip?", "Can I expense a taxi on a business trip?"],
+                    negative_examples=["What business trip expenses can I claim for a hotel?", "What time does the canteen open?"])
+    assert screen_near_misses(lesson, minilm).negative_examples == ["What time does the canteen open?"]
