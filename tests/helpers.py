@@ -47,6 +47,7 @@ def make_assistant(
     enabled: bool = True,
     store: MemoryStore | None = None,
     governance: GovernanceSettings | None = None,
+    gate: GateSettings | None = None,
     traces: TraceStore | None = None,
     **options: Any,
 ) -> Assistant:
@@ -54,7 +55,7 @@ def make_assistant(
     store = store or MemoryStore.open(":memory:", embedder=embedder)
     workspace = load_workspace(None)
     store.replace_corpus(workspace.corpus)
-    gate = RelevanceGate(GateSettings(thresholds={c: threshold for c in Component}))
+    gate = RelevanceGate(gate or GateSettings(thresholds={c: threshold for c in Component}))
     llm = LLM(ModelSettings(provider="fake"), tmp / "models", script=script)
     return Assistant(llm=llm, memory=LessonMemory(store, gate, enabled=enabled),
                      registry=workspace.tool_registry(tmp / "ws"), user="ana", governance=governance,

@@ -50,7 +50,8 @@ class ChatSession:
         self._working.stop()
         self.console.print(Panel(Text(content), title=_STAGE_TITLES.get(stage, stage), title_align="left"))
         try:
-            return self.read("[bold]checkpoint[/] (Enter accepts, type a correction, /quit quits)> ")
+            return self.read("[bold]checkpoint[/] (Enter accepts, type a correction, /not-here [lesson id] says an "
+                             "applied lesson does not belong here, /quit quits)> ")
         except EOFError:
             return "/quit"
         finally:
@@ -91,6 +92,14 @@ class ChatSession:
         self.console.print("[dim]Redoing the turn with what was learned...[/]")
         self._working.update("[dim]redoing the turn with the new lesson ...[/]")
 
+    def _show_scoped(self, changes: list[Any]) -> None:
+        if not changes:
+            self.console.print("[yellow]Not here:[/] no applied lesson matched; nothing changed.")
+        for change in changes:
+            self.console.print(f"[green]Not here[/] -> lesson {change.lesson_id} will not apply to requests like this "
+                               f"one (version {change.version_after})")
+        self.console.print("[dim]Redoing the turn without it...[/]")
+
     def _show_result(self, result: TurnResult) -> None:
         if self.human.human_input_mode == "NEVER":
             self.console.print(Panel(Text(result.answer or "(no answer)"), title="answer", title_align="left"))
@@ -115,7 +124,8 @@ class ChatSession:
             self._working.start()
             try:
                 result = self.assistant.run_turn(request, human=self.human, redo_after_correction=self.redo,
-                                                 session_id=self.session_id, on_learned=self._show_learned)
+                                                 session_id=self.session_id, on_learned=self._show_learned,
+                                                 on_scoped=self._show_scoped)
             finally:
                 self._working.stop()
             self._show_result(result)

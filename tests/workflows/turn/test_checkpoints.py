@@ -73,3 +73,28 @@ def test_agents_keep_answering_past_autogens_auto_reply_limit(tmp_path: Path):
     limit = assistant.writer.max_consecutive_auto_reply()
     answers = [assistant.run_turn(f"How long does shipping take, case {i}?").answer for i in range(limit + 2)]
     assert all(answers), "a turn came back empty after AutoGen's consecutive auto-reply limit"
+
+
+SQL_WEEK_ROUTE = {"components": ["writer"], "lesson": "Use EXTRACT(WEEK FROM col), never WEEKOFYEAR().",
+                  "applies_to": "Requests to write SQL queries that extract week numbers or other date parts",
+                  "examples": ["How do I get the week of the year from a date column in SQL?"], "near_misses": []}
+
+
+def test_not_here_at_a_checkpoint_stops_the_lesson_for_similar_requests(tmp_path: Path, minilm):
+    from memory.gate import GateSettings
+
+    assistant = make_assistant(tmp_path, script=routing_script(SQL_WEEK_ROUTE), embedder=minilm, gate=GateSettings())
+    first = assistant.run_turn("How do I get the week number from a date column in SQL?")
+    [lesson] = assistant.learn("Use EXTRACT(WEEK FROM col), never WEEKOFYEAR().", first).lessons
+    wrong = "Write SQL that lists the analysts who joined in their first week of the year."
+    human = ScriptedHuman(["/not-here"])
+    scoped = []
+    result = assistant.run_turn(wrong, human=HumanAgent("TERMINATE", human), on_scoped=scoped.append)
+    assert [c.lesson_id for c in scoped[0]] == [lesson.id]
+    assert [c.kind for c in result.checkpoints if c.stage == "writer"][0] is CheckpointKind.NOT_HERE
+    assert lesson.id not in [l.id for l in result.applied]  # the redo no longer applies it
+    similar = assistant.run_turn("Write SQL listing the analysts who joined in the first week of the year.")
+    assert lesson.id not in [l.id for l in similar.applied]
+    related = assistant.run_turn("Group last month's signups by week number in SQL.")
+    assert lesson.id in [l.id for l in related.applied]
+    assert assistant.memory.store.get_lesson(lesson.id).negative_examples == [wrong]
