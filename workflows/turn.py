@@ -14,6 +14,7 @@ from typing import Any, Callable
 
 import structlog
 
+from agents.answer_check import AnswerCheck
 from agents.human import Checkpoint, CheckpointKind, HumanAgent
 from agents.llm import LLM
 from agents.retriever import Retrieval, RetrieverAgent
@@ -60,6 +61,7 @@ class TurnResult:
     quit: bool = False
     duration_ms: float = 0.0
     spans: list[Span] = field(default_factory=list)
+    answer_check: AnswerCheck | None = None  # the post-write check of the answer shown
 
     @property
     def decisions(self) -> list[GateDecision]:
@@ -206,7 +208,9 @@ class Assistant:
             return self._finish(result, started)
         if generate:
             with span("write", agent="writer"):
-                result.answer = self.writer.write(request, retrieval, result.plan, consult[Component.WRITER].applied)
+                written = self.writer.compose(request, retrieval, result.plan, consult[Component.WRITER].applied,
+                                              checked_lessons=result.applied)
+                result.answer, result.answer_check = written.text, written.check
             handoff(self.writer, result.answer)
         return self._finish(result, started)
 
