@@ -116,6 +116,8 @@ class ToolPlannerAgent(ModelAgent):
             arguments = call.get("arguments") if isinstance(call.get("arguments"), dict) else {}
             if name in avoid:  # a lesson forbade it; the model's choice does not override that
                 continue
+            if any(c == {"tool": name, "arguments": arguments} for c in plan.calls):
+                continue  # a repair that repeats a call which already ran adds nothing
             with span("tool_call", tool=name, arguments=arguments, attempt=attempt) as step:
                 result = self.registry.checked_call(name, arguments, allowed)
                 step.set(ok=result.ok, output=result.output[:500], attempt=attempt)

@@ -7,6 +7,7 @@ once with the reason when the check fails.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from memory.records import Lesson
@@ -20,7 +21,7 @@ from agents.tool_planner import ToolPlan
 from agents.tools import ToolResult
 from agents.tracing import span
 
-__all__ = ["WriterAgent", "WrittenAnswer"]
+__all__ = ["WriterAgent", "WrittenAnswer", "answering_results", "tool_section"]
 
 SYSTEM = """You are the Writer of a team of agents. Answer the user's request briefly and accurately from \
 what you are given. When a TOOL RESULT is marked as answering the request, it is the answer: state its \
@@ -39,13 +40,26 @@ class WrittenAnswer:
         return self.rejected_draft is not None
 
 
+# a request for a figure or a listing from data; a tool run for any other request is context, not the answer
+_DATA_REQUEST = re.compile(
+    r"\b(how (many|much)|total|count|number of|sum|average|avg|mean|revenue|sales|amount|per (day|week|month|year|region)"
+    r"|list|which|top \d+|most|least|largest|smallest|min|max|figures?|compute|calculate)\b", re.I)
+
+
+def answering_results(request: str, plan: ToolPlan) -> list[ToolResult]:
+    """The tool results that answer `request`: successful, and the request asks for data (a calculator
+    result always does)."""
+    asks = _DATA_REQUEST.search(request) is not None
+    return [r for r in plan.answering_results() if asks or r.tool == "calculator"]
+
+
 def _is_empty(result: ToolResult) -> bool:
     return result.tool == "sql" and all(cell in {"None", ""} for row in result.rows for cell in row)
 
 
-def tool_section(plan: ToolPlan) -> str:
+def tool_section(request: str, plan: ToolPlan) -> str:
     """The tool results as the writer reads them: plainly marked when they answer the request."""
-    answering = plan.answering_results()
+    answering = answering_results(request, plan)
     if answering:
         blocks = []
         for r in answering:
@@ -55,6 +69,10 @@ def tool_section(plan: ToolPlan) -> str:
             blocks.append(f"{r.tool}: {call}\n{outcome}")
         return ("TOOL RESULT - THIS ANSWERS THE REQUEST. It was computed from the database for this very request; "
                 "answer with these figures, over anything the context documents say:\n" + "\n\n".join(blocks))
+    other = [r for r in plan.results if r.ok]
+    if other:
+        return "TOOL RESULTS (use them only if they help with the request):\n" + "\n".join(
+            f"- {r.tool}({r.arguments}): {r.output}" for r in other)
     failed = [r for r in plan.results if not r.ok]
     if failed:
         return ("TOOL ERROR - the data could not be computed (" + "; ".join(f"{r.tool}: {r.output}" for r in failed)
@@ -74,9 +92,9 @@ class WriterAgent(ModelAgent):
         parts = [f"CONTEXT DOCUMENTS:\n{docs or '(none)'}"]
         if lessons:
             parts.append(guidance_block(lessons))
-        parts.append(tool_section(plan))  # last before the request: small models weigh what they read last
+        parts.append(tool_section(request, plan))  # last before the request: small models weigh what they read last
         parts.append(f"REQUEST: {request}")
-        if plan.answering_results():
+        if answering_results(request, plan):
             parts.append("Answer from the TOOL RESULT above.")
         return "\n\n".join(parts)
 
@@ -115,6 +133,6 @@ class WriterAgent(ModelAgent):
 
     def _check(self, request: str, answer: str, plan: ToolPlan, lessons: list[Lesson], *, attempt: int) -> AnswerCheck:
         with span("answer_check", agent=self.name, attempt=attempt) as step:
-            check = self.checker.check(request, answer, plan.answering_results(), lessons)
+            check = self.checker.check(request, answer, answering_results(request, plan), lessons)
             step.set(**check.attributes())
         return check

@@ -132,3 +132,10 @@ def test_a_turn_records_the_check_in_its_trace(tmp_path: Path):
     names = [s["name"] for s in spans]
     assert names.count("answer_check") == 2 and "regenerate" in names
     assert "WEEKOFYEAR" in next(s for s in spans if s["name"] == "answer_check")["attributes"]["reason"]
+
+
+def test_a_tool_result_is_not_forced_on_a_request_for_no_data(tmp_path: Path):
+    writer, prompts = _writer(tmp_path, {"writer": ["Express shipping takes 1 business day."]})
+    stray = ToolResult("sql", {"query": "SELECT COUNT(*) FROM orders"}, True, "COUNT(*)\n6")
+    written = writer.compose("How long does express shipping take?", Retrieval("x"), ToolPlan(results=[stray]), [])
+    assert "THIS ANSWERS" not in prompts["writer"][0] and not written.regenerated
