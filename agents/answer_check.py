@@ -50,10 +50,11 @@ _REQUIRE = re.compile(rf"\b(?i:use|using|write|prefer|always say)\s+(?i:the\s+)?
 
 @dataclass
 class Finding:
-    rule: str  # tool_figures | forbidden_term | required_term | model_verdict
+    rule: str  # tool_figures | forbidden_term | required_term | preferred_tool | model_verdict
     passed: bool
     reason: str
     lesson_id: str | None = None
+    fixable: bool = True  # False: rewriting the answer cannot fix it (e.g. the preferred tool gave no result)
 
 
 @dataclass
@@ -73,10 +74,16 @@ class AnswerCheck:
     def reason(self) -> str:
         return "; ".join(f.reason for f in self.findings if not f.passed)
 
+    @property
+    def writer_can_fix(self) -> bool:
+        """A failed finding a new draft could fix (a missing tool result is the planner's, not the writer's)."""
+        return any(not f.passed and f.fixable for f in self.findings)
+
     def attributes(self) -> dict[str, Any]:
         """What a trace span records."""
         return {"verdict": self.verdict, "reason": self.reason, "unchecked": self.unchecked,
-                "findings": [{"rule": f.rule, "passed": f.passed, "lesson_id": f.lesson_id, "reason": f.reason}
+                "findings": [{"rule": f.rule, "passed": f.passed, "lesson_id": f.lesson_id, "reason": f.reason,
+                              "fixable": f.fixable}
                              for f in self.findings]}
 
 
@@ -141,7 +148,14 @@ class AnswerChecker(ModelAgent):
                 "the answer does not state the tool result's figures "
                 f"({', '.join(f'{v:g}' for v in missing)}); use the tool result, not the documents")))
         for lesson in lessons:
-            covered = bool(figures) and lesson.component is Component.TOOL_PLANNER
+            covered = False
+            preferred = set(lesson.action.prefer_tools) if lesson.component is Component.TOOL_PLANNER else set()
+            if preferred:  # a tool lesson is followed when its tool's result reached the writer
+                covered = True
+                used = any(r.tool in preferred for r in results)
+                outcome.findings.append(Finding("preferred_tool", used, "" if used else (
+                    f"no result of {', '.join(sorted(preferred))} reached the answer, as the guidance "
+                    f'"{lesson.text}" asks'), lesson.id, fixable=False))
             required, forbidden = lesson_terms(lesson.text)
             for term in forbidden:
                 covered = True
@@ -156,15 +170,17 @@ class AnswerChecker(ModelAgent):
                         f'the answer does not use {term}, as the guidance "{lesson.text}" says'), lesson.id))
             if covered:
                 continue
-            verdict = self._model_verdict(request, answer, lesson) if self.model_verdicts else None
+            verdict = self._model_verdict(request, answer, results, lesson) if self.model_verdicts else None
             if verdict is None:
                 outcome.unchecked.append(lesson.id)
             else:
                 outcome.findings.append(verdict)
         return outcome
 
-    def _model_verdict(self, request: str, answer: str, lesson: Lesson) -> Finding | None:
-        prompt = f'GUIDANCE: "{lesson.text}"\nREQUEST: {request}\nANSWER: {answer[:1500]}'
+    def _model_verdict(self, request: str, answer: str, results: list[ToolResult], lesson: Lesson) -> Finding | None:
+        tools = "; ".join(f"{r.tool}({json.dumps(r.arguments)[:300]}) -> {r.output[:200]}" for r in results) or "none"
+        prompt = (f'GUIDANCE: "{lesson.text}"\nREQUEST: {request}\nTOOLS THAT PRODUCED THE DATA: {tools}\n'
+                  f"ANSWER: {answer[:1500]}")
         data = parse_json_object(self.complete([{"role": "user", "content": prompt}])) or {}
         follows = data.get("follows")
         if not isinstance(follows, bool):

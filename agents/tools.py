@@ -158,7 +158,8 @@ def sql_tool(database: Path, max_rows: int = 50) -> Tool:
         return ArgumentCheck({**arguments, "query": checked.statement}, note)
 
     description = (f"run one read-only SQLite SELECT (SQLite dialect: dates are TEXT 'YYYY-MM-DD'; "
-                   f"year and month with strftime('%Y', col) and strftime('%m', col)). Schema: {schema()}")
+                   f"year and month with strftime('%Y', col) and strftime('%m', col); a quarter is three months, "
+                   f"e.g. Q1: strftime('%m', col) BETWEEN '01' AND '03'). Schema: {schema()}")
     return Tool("sql", description, {"query": "a SQLite SELECT"}, run, check)
 
 

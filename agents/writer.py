@@ -113,7 +113,7 @@ class WriterAgent(ModelAgent):
         checked = lessons if checked_lessons is None else checked_lessons
         answer = self.write(request, retrieval, plan, lessons)
         check = self._check(request, answer, plan, checked, attempt=1)
-        if check.passed or not regenerate:
+        if not (regenerate and check.writer_can_fix):
             return WrittenAnswer(answer, check)
         with span("regenerate", agent=self.name, reason=check.reason[:500]):
             content = (f"{self.prompt(request, retrieval, plan, lessons)}\n\nYOUR PREVIOUS ANSWER:\n{answer}\n\n"

@@ -14,7 +14,7 @@ from agents.tool_planner import ToolPlan
 from agents.tools import ToolResult
 from agents.tracing import SpanRecorder
 from agents.writer import WriterAgent
-from memory.records import Component, Document, Lesson
+from memory.records import Component, Document, Lesson, LessonAction
 from memory.store import DocumentHit
 from workflows.traces import TraceStore
 from tests.helpers import make_assistant
@@ -139,3 +139,13 @@ def test_a_tool_result_is_not_forced_on_a_request_for_no_data(tmp_path: Path):
     stray = ToolResult("sql", {"query": "SELECT COUNT(*) FROM orders"}, True, "COUNT(*)\n6")
     written = writer.compose("How long does express shipping take?", Retrieval("x"), ToolPlan(results=[stray]), [])
     assert "THIS ANSWERS" not in prompts["writer"][0] and not written.regenerated
+
+
+def test_a_tool_lesson_is_followed_when_its_tool_result_reached_the_answer(tmp_path: Path):
+    lesson = Lesson(component=Component.TOOL_PLANNER, trigger="order figures", text="Count orders with SQL.",
+                    action=LessonAction(prefer_tools=["sql"]))
+    checker = AnswerChecker(LLM(ModelSettings(provider="fake"), tmp_path), model_verdicts=True)  # no verdict asked
+    empty = ToolResult("sql", {"query": "SELECT SUM(amount) FROM orders WHERE 0"}, True, "SUM(amount)\nNone")
+    assert checker.check("Revenue in March?", "None: no orders.", [empty], [lesson]).verdict == "pass"
+    missing = checker.check("Revenue in March?", "About 1.2M.", [], [lesson])
+    assert missing.verdict == "fail" and not missing.writer_can_fix  # the planner's failure: no regeneration
