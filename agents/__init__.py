@@ -4,6 +4,7 @@
 from memory.lazy import lazy_exports
 
 _EXPORTS = {
+    "AnswerCheck": "agents.answer_check", "AnswerChecker": "agents.answer_check", "WrittenAnswer": "agents.writer",
     "CallbackInput": "agents.human", "Checkpoint": "agents.human", "CheckpointKind": "agents.human",
     "HumanAgent": "agents.human", "ScriptedHuman": "agents.human", "LLM": "agents.llm",
     "Retrieval": "agents.retriever", "RetrieverAgent": "agents.retriever", "FeedbackRouterAgent": "agents.router",

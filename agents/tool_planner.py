@@ -30,6 +30,8 @@ class ToolPlan:
     results: list[ToolResult] = field(default_factory=list)
     offered: list[str] = field(default_factory=list)
     raw: str = ""
+    repair_reason: str = ""  # why a second planning attempt ran; empty when none did
+    failed: list[ToolResult] = field(default_factory=list)  # first-attempt failures a repair replaced
 
     def summary(self) -> str:
         if not self.results:
@@ -37,6 +39,10 @@ class ToolPlan:
         return "Tool results:\n" + "\n".join(
             f"- {r.tool}({r.arguments}) -> {'ok' if r.ok else 'error'}: {r.output}" for r in self.results
         )
+
+    def answering_results(self) -> list[ToolResult]:
+        """Tool results that answer the request: the call succeeded (an empty SQL result answers "none")."""
+        return [r for r in self.results if r.ok and r.output.strip()]
 
 
 class ToolPlannerAgent(ModelAgent):
@@ -47,9 +53,14 @@ class ToolPlannerAgent(ModelAgent):
         llm.attach(self)
         self.registry = registry
 
-    def plan(self, request: str, retrieval: Retrieval, lessons: list[Lesson], *, generate: bool = True) -> ToolPlan:
+    def plan(
+        self, request: str, retrieval: Retrieval, lessons: list[Lesson], *, generate: bool = True, repair: bool = True,
+    ) -> ToolPlan:
+        """Choose and run tools. When a call fails, or a lesson's preferred tool was not called, the model
+        sees why and plans once more (`repair`); both attempts are traced."""
         avoid = {tool for lesson in lessons for tool in lesson.action.avoid_tools}
-        prefer = [t for lesson in lessons for t in lesson.action.prefer_tools if t in self.registry.tools and t not in avoid]
+        prefer = list(dict.fromkeys(t for lesson in lessons for t in lesson.action.prefer_tools
+                                    if t in self.registry.tools and t not in avoid))
         offered = [name for name in self.registry.names() if name not in avoid]
         plan = ToolPlan(offered=offered)
         if not generate or not offered:
@@ -61,15 +72,42 @@ class ToolPlannerAgent(ModelAgent):
             retrieval.summary(),
         ]
         if prefer:
-            lines.append("PREFERRED TOOLS for this kind of request: " + ", ".join(dict.fromkeys(prefer)))
+            lines.append("PREFERRED TOOLS for this kind of request: " + ", ".join(prefer))
         if hints:
             lines.append("ARGUMENT HINTS: " + "; ".join(f"{k}: {v}" for k, v in hints.items()))
         if lessons:
             lines.append(guidance_block(lessons))
+        # values a WHERE filter may use: what the request and the lessons mention (the schema is added by the tool)
+        allowed = "\n".join([request, *(lesson.text for lesson in lessons), *hints.values()])
+        prompt = "\n\n".join(lines)
+        plan.raw = self._generate(prompt)
+        self._run_calls(plan, plan.raw, avoid, allowed, attempt=1)
+        reason = self._repair_reason(plan, prefer)
+        if not (repair and reason):
+            return plan
+        with span("repair", agent=self.name, reason=reason[:500]):
+            plan.repair_reason = reason
+            retry = (f"{prompt}\n\nYOUR PREVIOUS TOOL CALLS: {plan.raw}\nTHEY NEED A FIX: {reason}\n"
+                     "Reply with corrected JSON tool calls only.")
+            raw = self._generate(retry)
+            first_calls, first_results = plan.calls, plan.results
+            plan.failed = [r for r in first_results if not r.ok]
+            plan.calls = [c for c, r in zip(first_calls, first_results) if r.ok]
+            plan.results = [r for r in first_results if r.ok]
+            plan.raw = raw
+            self._run_calls(plan, raw, avoid, allowed, attempt=2)
+            if not plan.results:  # the repair ran nothing: the writer must still see that the data failed
+                plan.calls, plan.results = first_calls, first_results
+        return plan
+
+    def _generate(self, prompt: str) -> str:
         with span("generate", agent=self.name) as step:
-            plan.raw = self.complete([{"role": "user", "content": "\n\n".join(lines)}])
-            step.set(reply=plan.raw[:500])
-        data = parse_json_object(plan.raw) or {}
+            raw = self.complete([{"role": "user", "content": prompt}])
+            step.set(reply=raw[:500])
+        return raw
+
+    def _run_calls(self, plan: ToolPlan, raw: str, avoid: set[str], allowed: str, *, attempt: int) -> None:
+        data = parse_json_object(raw) or {}
         calls = data.get("tool_calls") or []
         for call in calls[:3] if isinstance(calls, list) else []:
             if not isinstance(call, dict):
@@ -78,9 +116,24 @@ class ToolPlannerAgent(ModelAgent):
             arguments = call.get("arguments") if isinstance(call.get("arguments"), dict) else {}
             if name in avoid:  # a lesson forbade it; the model's choice does not override that
                 continue
-            plan.calls.append({"tool": name, "arguments": arguments})
-            with span("tool_call", tool=name, arguments=arguments) as step:
-                result = self.registry.call(name, arguments)
-                step.set(ok=result.ok, output=result.output[:500])
+            if any(c == {"tool": name, "arguments": arguments} for c in plan.calls):
+                continue  # a repair that repeats a call which already ran adds nothing
+            with span("tool_call", tool=name, arguments=arguments, attempt=attempt) as step:
+                result = self.registry.checked_call(name, arguments, allowed)
+                step.set(ok=result.ok, output=result.output[:500], attempt=attempt)
+                if result.note:
+                    step.set(arguments=result.arguments, note=result.note)
+            plan.calls.append({"tool": name, "arguments": result.arguments})
             plan.results.append(result)
-        return plan
+
+    @staticmethod
+    def _repair_reason(plan: ToolPlan, prefer: list[str]) -> str:
+        """Why the first attempt needs another: the failed calls' errors, or a preferred tool not called."""
+        errors = [f"{r.tool} failed: {r.output}" for r in plan.results if not r.ok]
+        if errors:
+            return " ".join(errors)
+        called = {c["tool"] for c in plan.calls}
+        if prefer and not called & set(prefer):
+            return (f"the team guidance says to use {', '.join(prefer)} for this kind of request, "
+                    "and no such tool was called")
+        return ""

@@ -1,7 +1,8 @@
 """The tool registry the ToolPlanner chooses from: read-only SQL, a calculator, document lookup,
 and any Python function a user registers.
 
-Tools never write: the SQL tool opens SQLite read-only and accepts one SELECT/WITH statement.
+Tools never write: the SQL tool opens SQLite read-only (and `query_only`) and accepts one SELECT/WITH
+statement. Its errors name the dialect and show the failing statement, so the planner can repair it.
 """
 
 from __future__ import annotations
@@ -16,7 +17,14 @@ from typing import Any, Callable
 
 from memory.records import Document
 
-__all__ = ["Tool", "ToolResult", "ToolRegistry", "sql_tool", "calculator_tool", "document_lookup_tool"]
+from agents.sql_checks import drop_invented_filters, sqlite_hints
+
+__all__ = ["Tool", "ToolResult", "ToolRegistry", "ArgumentCheck", "SqlError", "sql_tool", "calculator_tool",
+           "document_lookup_tool"]
+
+
+class SqlError(ValueError):
+    """SQLite rejected a statement; the message names the dialect, the statement and a fix where known."""
 
 
 @dataclass
@@ -25,6 +33,19 @@ class ToolResult:
     arguments: dict[str, Any]
     ok: bool
     output: str
+    note: str = ""  # what a check changed before the call, e.g. an invented filter dropped
+
+    @property
+    def rows(self) -> list[list[str]]:
+        """Data rows of a tabular output (`a | b` lines after a header line); [] when there are none."""
+        lines = [line for line in self.output.splitlines() if line.strip()]
+        return [[cell.strip() for cell in line.split(" | ")] for line in lines[1:]] if self.ok else []
+
+
+@dataclass
+class ArgumentCheck:
+    arguments: dict[str, Any]
+    note: str = ""  # empty: nothing changed
 
 
 @dataclass
@@ -33,6 +54,8 @@ class Tool:
     description: str
     parameters: dict[str, str]  # argument name -> description
     run: Callable[..., str]
+    # checks the model's arguments against what the request and lessons say, before the call
+    check_arguments: Callable[[dict[str, Any], str], ArgumentCheck] | None = None
 
     def signature(self) -> str:
         args = ", ".join(f"{name}: {desc}" for name, desc in self.parameters.items())
@@ -67,9 +90,27 @@ class ToolRegistry:
         except Exception as exc:  # a tool failure is a result the writer and the trace must see
             return ToolResult(name, arguments, False, f"{type(exc).__name__}: {exc}")
 
+    def checked_call(self, name: str, arguments: dict[str, Any], allowed_text: str) -> ToolResult:
+        """`call`, after the tool's argument check (if any) against `allowed_text` (request and lessons)."""
+        tool = self.tools.get(name)
+        note = ""
+        if tool is not None and tool.check_arguments is not None:
+            checked = tool.check_arguments(arguments, allowed_text)
+            arguments, note = checked.arguments, checked.note
+        result = self.call(name, arguments)
+        result.note = note
+        return result
+
 
 def sql_tool(database: Path, max_rows: int = 50) -> Tool:
     """Read-only SQL over one SQLite file."""
+
+    def ddl() -> str:
+        conn = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+        try:
+            return " ".join(sql for (sql,) in conn.execute("SELECT sql FROM sqlite_master WHERE sql IS NOT NULL"))
+        finally:
+            conn.close()
 
     def schema() -> str:
         """Each table's DDL and two sample rows: small models write better SQL when they see real values."""
@@ -87,18 +128,39 @@ def sql_tool(database: Path, max_rows: int = 50) -> Tool:
     def run(query: str) -> str:
         statement = query.strip().rstrip(";").strip()
         if ";" in statement or not statement.lower().startswith(("select", "with")):
-            raise ValueError("only one read-only SELECT statement is allowed")
+            raise SqlError(f"only one read-only SELECT statement is allowed. Statement: {statement}")
         conn = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
         try:
+            conn.execute("PRAGMA query_only = ON")
             cursor = conn.execute(statement)
             columns = [d[0] for d in cursor.description or []]
             rows = cursor.fetchmany(max_rows)
+        except sqlite3.Error as exc:
+            hints = " ".join(f"{hint}." for hint in sqlite_hints(statement))
+            raise SqlError(f"SQLite rejected the statement ({exc}). Statement: {statement}"
+                           + (f" Fix: {hints}" if hints else " This database is SQLite: write SQLite syntax.")) from None
         finally:
             conn.close()
         lines = [" | ".join(columns)] + [" | ".join(str(v) for v in row) for row in rows]
         return "\n".join(lines)
 
-    return Tool("sql", f"run one read-only SQLite SELECT. Schema: {schema()}", {"query": "a SQLite SELECT"}, run)
+    known = ddl()
+
+    def check(arguments: dict[str, Any], allowed_text: str) -> ArgumentCheck:
+        """Drop WHERE filters on values that neither the request, the lessons nor the schema mention."""
+        query = arguments.get("query")
+        if not isinstance(query, str):
+            return ArgumentCheck(arguments)
+        checked = drop_invented_filters(query, f"{allowed_text}\n{known}")
+        if not checked.changed:
+            return ArgumentCheck(arguments)
+        note = "dropped filters the request does not mention: " + "; ".join(checked.dropped)
+        return ArgumentCheck({**arguments, "query": checked.statement}, note)
+
+    description = (f"run one read-only SQLite SELECT (SQLite dialect: dates are TEXT 'YYYY-MM-DD'; "
+                   f"year and month with strftime('%Y', col) and strftime('%m', col); a quarter is three months, "
+                   f"e.g. Q1: strftime('%m', col) BETWEEN '01' AND '03'). Schema: {schema()}")
+    return Tool("sql", description, {"query": "a SQLite SELECT"}, run, check)
 
 
 _OPS: dict[type, Callable[..., Any]] = {

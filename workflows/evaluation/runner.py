@@ -36,15 +36,20 @@ class StepOutcome:
     lessons: list[dict[str, Any]] = field(default_factory=list)
     reinforced: bool = False  # the feedback repeated a lesson already stored
     held: str = ""  # why the feedback's lessons wait for approval
+    lesson_verdicts: dict[str, bool] = field(default_factory=dict)  # feedback id -> the real model's post-write verdict
 
     @property
     def adherence(self) -> bool | None:
-        """Did the answer follow the required lessons it applied? None when no required lesson was applied or
-        the answer was not checked (fake model, --answers off, no expect/forbid)."""
+        """Did the answer follow the required lessons it applied? The step's expect/forbid decide; without them,
+        the real model's verdict per applied lesson (the post-write check). None when no required lesson was
+        applied or nothing judged the answer (fake model, --answers off)."""
         applied_required = set(self.step.relevant or []) & set(self.applied)
-        if not applied_required or self.answer_checks not in ("passed", "failed"):
+        if not applied_required:
             return None
-        return self.answer_checks == "passed"
+        if self.answer_checks in ("passed", "failed"):
+            return self.answer_checks == "passed"
+        verdicts = [self.lesson_verdicts[f] for f in applied_required if f in self.lesson_verdicts]
+        return all(verdicts) if verdicts else None
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -82,6 +87,17 @@ def _check_answer(step: Step, answer: str, real_model: bool, generate: bool) -> 
         re.search(p, answer, re.IGNORECASE) for p in step.forbid
     )
     return "passed" if ok else "failed"
+
+
+def _model_verdicts(turn: Any, applied: dict[str, Any]) -> dict[str, bool]:
+    """Feedback id -> whether the post-write check found the answer followed that lesson (its findings)."""
+    verdicts: dict[str, bool] = {}
+    for finding in (turn.answer_check.findings if turn.answer_check else []):
+        lesson = applied.get(finding.lesson_id or "")
+        if lesson is not None:
+            key = lesson.feedback_id or lesson.id
+            verdicts[key] = verdicts.get(key, True) and finding.passed
+    return verdicts
 
 
 def run_scenario(
@@ -126,6 +142,7 @@ def run_scenario(
                 routed=routed,
                 answer=turn.answer,
                 answer_checks=_check_answer(step, turn.answer, not llm.is_fake, generate),
+                lesson_verdicts=_model_verdicts(turn, by_id) if not llm.is_fake else {},
                 lessons=lessons,
                 reinforced=reinforced,
                 held=held,

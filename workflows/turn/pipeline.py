@@ -56,7 +56,9 @@ class Pipeline:
             return _finish(result, started)
         if generate:
             with span("write", agent="writer"):
-                result.answer = self.writer.write(request, retrieval, result.plan, consult[Component.WRITER].applied)
+                written = self.writer.compose(request, retrieval, result.plan, consult[Component.WRITER].applied,
+                                              checked_lessons=result.applied)  # checked, regenerated once on failure
+                result.answer, result.answer_check = written.text, written.check
             self._handoff(result, human, self.writer, result.answer, stop_on_correction)
         return _finish(result, started)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from agents.answer_check import AnswerCheck
 from agents.human import Checkpoint
 from agents.retriever import Retrieval
 from agents.router import Routing, TurnEvidence
@@ -57,6 +58,7 @@ class TurnResult:
     quit: bool = False
     duration_ms: float = 0.0
     spans: list[Span] = field(default_factory=list)
+    answer_check: AnswerCheck | None = None  # the post-write check of the answer shown
 
     @property
     def decisions(self) -> list[GateDecision]:

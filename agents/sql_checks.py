@@ -1,0 +1,160 @@
+"""Checks on the SQL the ToolPlanner writes: SQLite dialect hints for a failed statement, and
+invented WHERE filters (a literal the request never mentioned) dropped before the statement runs.
+
+    >>> sqlite_hints("SELECT EXTRACT(YEAR FROM order_date) FROM orders")
+    ["SQLite has no EXTRACT; use strftime('%Y', col) for the year, strftime('%m', col) for the month"]
+    >>> drop_invented_filters("SELECT SUM(amount) FROM orders WHERE region = 'EU'", "total revenue").statement
+    'SELECT SUM(amount) FROM orders'
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+__all__ = ["sqlite_hints", "FilterCheck", "drop_invented_filters", "tokenize"]
+
+# (pattern in the failing statement, the fix in SQLite terms); small models write MySQL/PostgreSQL dates
+_DIALECT_HINTS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"\bEXTRACT\s*\(", re.I),
+     "SQLite has no EXTRACT; use strftime('%Y', col) for the year, strftime('%m', col) for the month"),
+    (re.compile(r"\b(YEAR|MONTH|DAY)\s*\(", re.I),
+     "SQLite has no YEAR()/MONTH()/DAY(); use strftime('%Y', col), strftime('%m', col), strftime('%d', col)"),
+    (re.compile(r"\b(WEEKOFYEAR|WEEK)\s*\(", re.I), "SQLite has no WEEK()/WEEKOFYEAR(); use strftime('%W', col)"),
+    (re.compile(r"\bQUARTER\s*\(", re.I),
+     "SQLite has no QUARTER(); use (CAST(strftime('%m', col) AS INTEGER) + 2) / 3, or a date range"),
+    (re.compile(r"\bDATE_FORMAT\s*\(", re.I), "SQLite has no DATE_FORMAT; use strftime('%Y-%m', col)"),
+    (re.compile(r"\bDATE_TRUNC\s*\(", re.I), "SQLite has no date_trunc; use date(col, 'start of month')"),
+    (re.compile(r"\b(NOW|CURDATE|GETDATE)\s*\(", re.I), "SQLite has no NOW(); use date('now')"),
+    (re.compile(r"\bINTERVAL\b", re.I), "SQLite has no INTERVAL; use date(col, '+1 month')"),
+    (re.compile(r"\bILIKE\b", re.I), "SQLite has no ILIKE; LIKE is already case-insensitive for ASCII"),
+    (re.compile(r"^\s*SELECT\s+TOP\s+\d+", re.I), "SQLite has no TOP n; put LIMIT n at the end"),
+    (re.compile(r"::\s*\w+"), "SQLite has no :: casts; use CAST(x AS type)"),
+]
+
+
+def sqlite_hints(statement: str) -> list[str]:
+    """How to say in SQLite what a failed statement said in another dialect."""
+    return [hint for pattern, hint in _DIALECT_HINTS if pattern.search(statement)]
+
+
+_TOKEN = re.compile(
+    r"""(?P<string>'(?:[^']|'')*')|(?P<ident>"(?:[^"]|"")*"|`[^`]*`|\[[^\]]*\])|(?P<number>\d+(?:\.\d+)?)"""
+    r"""|(?P<word>[A-Za-z_][\w.]*)|(?P<op><>|!=|<=|>=|\|\||[=<>(),;*+\-/%])|(?P<space>\s+)|(?P<other>.)""",
+    re.S,
+)
+
+
+def tokenize(statement: str) -> list[tuple[str, str]]:
+    """(kind, text) pairs; kinds: string, ident, number, word, op, space, other. Lossless: joined, they
+    give the statement back."""
+    return [(m.lastgroup or "other", m.group()) for m in _TOKEN.finditer(statement)]
+
+
+@dataclass
+class FilterCheck:
+    statement: str
+    dropped: list[str] = field(default_factory=list)  # the conditions removed, as written
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.dropped)
+
+
+_CLAUSE_END = {"group", "order", "limit", "having", "window", "union", "intersect", "except"}
+_COLUMN = re.compile(r'^(?:[A-Za-z_][\w]*\.)?(?:[A-Za-z_]\w*|"[^"]+")$')
+
+
+def _literal_text(kind: str, text: str) -> str:
+    return text[1:-1].replace("''", "'") if kind == "string" else text
+
+
+def _mentioned(literal: str, allowed: str) -> bool:
+    """Whether the request (or lesson, or schema) names this value: as a phrase, or as the start of a
+    word ('EU' in 'Europe', 'speaker' in 'speakers') so that paraphrases are not dropped."""
+    value = literal.strip().lower()
+    if not value:
+        return True
+    if re.fullmatch(r"-?\d+(\.\d+)?", value):
+        return re.search(rf"(?<![\d.]){re.escape(value)}(?![\d])", allowed) is not None
+    if re.search(r"\d{4}-\d{2}", value):
+        return True  # dates: requests say "March 2024", never '2024-03-01'; a range is not an invention
+    words = re.findall(r"[a-z0-9]+", value)
+    if len(words) > 1:
+        return value in allowed
+    return re.search(rf"\b{re.escape(value)}", allowed) is not None or (
+        len(value) >= 4 and any(value.startswith(w) for w in re.findall(r"[a-z0-9]{4,}", allowed)))
+
+
+def _simple_equality(tokens: list[tuple[str, str]]) -> tuple[str, str, str] | None:
+    """`col = 'literal'` or `col = number` (either side): (column, literal kind, literal text), else None."""
+    solid = [t for t in tokens if t[0] != "space"]
+    if len(solid) == 4 and solid[2] == ("op", "-") and solid[3][0] == "number":  # col = -5
+        solid = [solid[0], solid[1], ("number", "-" + solid[3][1])]
+    if len(solid) != 3 or solid[1] != ("op", "="):
+        return None
+    left, right = solid[0], solid[2]
+    if right[0] in {"string", "number"} and left[0] in {"word", "ident"} and _COLUMN.match(left[1]):
+        return left[1], right[0], right[1]
+    if left[0] in {"string", "number"} and right[0] in {"word", "ident"} and _COLUMN.match(right[1]):
+        return right[1], left[0], left[1]
+    return None
+
+
+def drop_invented_filters(statement: str, allowed_text: str) -> FilterCheck:
+    """Remove `col = literal` conditions of the top-level WHERE whose literal `allowed_text` (request,
+    lesson texts, schema DDL) never mentions. Only plain AND-conjunctions are touched: a WHERE with OR,
+    a subquery, or a single-statement shape this reader does not know is returned unchanged."""
+    tokens = tokenize(statement)
+    lowered = [(kind, text.lower()) for kind, text in tokens]
+    if sum(1 for kind, text in lowered if kind == "word" and text == "select") != 1:
+        return FilterCheck(statement)  # subqueries, CTEs, unions: leave them alone
+    depth, where, end = 0, None, len(tokens)
+    for index, (kind, text) in enumerate(lowered):
+        if kind == "op" and text in "()":
+            depth += 1 if text == "(" else -1
+        elif depth == 0 and kind == "word":
+            if text == "where" and where is None:
+                where = index
+            elif where is not None and text in _CLAUSE_END:
+                end = index
+                break
+        elif depth == 0 and kind == "op" and text == ";" and where is not None:
+            end = index
+            break
+    if where is None:
+        return FilterCheck(statement)
+    body = tokens[where + 1:end]
+    words = [text.lower() for kind, text in body if kind == "word"]
+    if "or" in words:
+        return FilterCheck(statement)
+    conjuncts: list[list[tuple[str, str]]] = [[]]
+    depth, in_between = 0, False
+    for kind, text in body:
+        low = text.lower()
+        if kind == "op" and text in "()":
+            depth += 1 if text == "(" else -1
+        if depth == 0 and kind == "word" and low == "between":
+            in_between = True
+        if depth == 0 and kind == "word" and low == "and":
+            if in_between:  # the AND of `x BETWEEN a AND b` belongs to the condition
+                in_between = False
+            else:
+                conjuncts.append([])
+                continue
+        conjuncts[-1].append((kind, text))
+    allowed = allowed_text.lower()
+    kept, dropped = [], []
+    for conjunct in conjuncts:
+        equality = _simple_equality(conjunct)
+        if equality is not None and not _mentioned(_literal_text(equality[1], equality[2]), allowed):
+            dropped.append("".join(text for _, text in conjunct).strip())
+        else:
+            kept.append("".join(text for _, text in conjunct).strip())
+    if not dropped:
+        return FilterCheck(statement)
+    head = "".join(text for _, text in tokens[:where]).rstrip()
+    tail = "".join(text for _, text in tokens[end:]).strip()
+    where_clause = f" WHERE {' AND '.join(kept)}" if kept else ""
+    rebuilt = head + where_clause + (f" {tail}" if tail else "")
+    return FilterCheck(rebuilt, dropped)

@@ -1,0 +1,151 @@
+"""The writer uses tool results, and its answer is checked against the applied lessons before it is shown."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from agents.answer_check import AnswerChecker, figures_in, verdict_reply
+from agents.human import HumanAgent, ScriptedHuman
+from agents.llm import LLM
+from agents.retriever import Retrieval
+from agents.settings import ModelSettings
+from agents.tool_planner import ToolPlan
+from agents.tools import ToolResult
+from agents.tracing import SpanRecorder
+from agents.writer import WriterAgent
+from memory.records import Component, Document, Lesson, LessonAction
+from memory.store import DocumentHit
+from workflows.traces import TraceStore
+from tests.helpers import make_assistant
+
+WEEKS = "Write a query that counts orders per week number of order_date."
+DIALECT = Lesson(component=Component.WRITER, trigger="SQL date parts",
+                 text="We use PostgreSQL. Use EXTRACT(WEEK FROM col), never WEEKOFYEAR().")
+REVENUE = "What was our total order revenue in Q1 2024?"
+WIKI = Retrieval(REVENUE, [DocumentHit(Document(id="wiki-revenue", title="Sales wiki",
+                                                text="The last summary mentioned about 1.2M in Q1."), 0.8)])
+SUM_RESULT = ToolResult("sql", {"query": "SELECT SUM(amount) FROM orders WHERE order_date < '2024-04-01'"},
+                        True, "SUM(amount)\n400.0")
+
+
+def _writer(tmp_path: Path, replies: dict[str, list[str]], *, model_verdicts: bool | None = None,
+            ) -> tuple[WriterAgent, dict[str, list[str]]]:
+    """A writer whose model answers each role from `replies` in order; prompts are collected per role."""
+    prompts: dict[str, list[str]] = {}
+
+    def script(messages: list[dict[str, Any]], role: str) -> str:
+        seen = prompts.setdefault(role, [])
+        seen.append(str(messages[-1]["content"]))
+        answers = replies[role]
+        return answers[min(len(seen), len(answers)) - 1]
+
+    llm = LLM(ModelSettings(provider="fake"), tmp_path / "models", script=script)
+    return WriterAgent(llm, model_verdicts=model_verdicts), prompts
+
+
+def test_an_answer_that_ignores_a_lesson_is_rejected_and_regenerated(tmp_path: Path):
+    writer, prompts = _writer(tmp_path, {"writer": [
+        "SELECT WEEKOFYEAR(order_date), COUNT(*) FROM orders GROUP BY 1",
+        "SELECT EXTRACT(WEEK FROM order_date) AS week, COUNT(*) FROM orders GROUP BY week"]})
+    recorder = SpanRecorder()
+    with recorder.active():
+        written = writer.compose(WEEKS, Retrieval(WEEKS), ToolPlan(), [DIALECT])
+    assert written.text.startswith("SELECT EXTRACT(WEEK") and written.rejected_draft.startswith("SELECT WEEKOFYEAR")
+    assert written.check.verdict == "pass"
+    assert "WEEKOFYEAR" in prompts["writer"][1] and "IT WAS REJECTED" in prompts["writer"][1]
+    checks = [s.attributes for s in recorder.spans if s.name == "answer_check"]
+    assert [(c["attempt"], c["verdict"]) for c in checks] == [(1, "fail"), (2, "pass")]
+    assert "WEEKOFYEAR" in checks[0]["reason"] and "EXTRACT" in checks[0]["reason"]
+
+
+def test_an_answer_that_follows_the_lesson_is_not_regenerated(tmp_path: Path):
+    writer, prompts = _writer(tmp_path, {"writer": ["SELECT EXTRACT(WEEK FROM order_date), COUNT(*) FROM orders"]})
+    written = writer.compose(WEEKS, Retrieval(WEEKS), ToolPlan(), [DIALECT])
+    assert not written.regenerated and len(prompts["writer"]) == 1
+
+
+def test_the_writer_is_told_the_tool_result_answers_and_reads_it_last(tmp_path: Path):
+    writer, _ = _writer(tmp_path, {"writer": ["x"]})
+    prompt = writer.prompt(REVENUE, WIKI, ToolPlan(results=[SUM_RESULT]), [DIALECT])
+    assert "TOOL RESULT - THIS ANSWERS THE REQUEST" in prompt
+    assert prompt.index("1.2M") < prompt.index("TEAM GUIDANCE") < prompt.index("400.0") < prompt.index("REQUEST:")
+    assert '- "We use PostgreSQL.' in prompt  # the writer lesson stays in the quoted guidance block
+
+
+def test_an_answer_quoting_the_documents_over_the_tool_result_is_regenerated(tmp_path: Path):
+    writer, prompts = _writer(tmp_path, {"writer": ["Revenue in Q1 was about 1.2M, per the sales wiki.",
+                                                    "Total order revenue in Q1 2024 was 400.0."]})
+    written = writer.compose(REVENUE, WIKI, ToolPlan(results=[SUM_RESULT]), [])
+    assert written.text == "Total order revenue in Q1 2024 was 400.0."
+    assert "does not state the tool result's figures (400)" in prompts["writer"][1]
+
+
+def test_an_empty_sql_result_is_an_answer_of_none(tmp_path: Path):
+    writer, _ = _writer(tmp_path, {"writer": ["x"]})
+    empty = ToolResult("sql", {"query": "SELECT SUM(amount) FROM orders WHERE 0"}, True, "SUM(amount)\nNone")
+    assert "matched no data" in writer.prompt(REVENUE, WIKI, ToolPlan(results=[empty]), [])
+
+
+def test_a_failed_tool_is_named_to_the_writer(tmp_path: Path):
+    writer, _ = _writer(tmp_path, {"writer": ["x"]})
+    failed = ToolResult("sql", {"query": "SELECT nope"}, False, "SqlError: SQLite rejected the statement")
+    prompt = writer.prompt(REVENUE, WIKI, ToolPlan(results=[failed]), [])
+    assert "TOOL ERROR" in prompt and "THIS ANSWERS" not in prompt
+
+
+def test_a_lesson_no_rule_covers_gets_the_scripted_model_verdict(tmp_path: Path):
+    tone = Lesson(component=Component.WRITER, trigger="customer replies", text="Answer customers in a warm tone.")
+    writer, prompts = _writer(tmp_path, {"writer": ["No.", "Happy to help: yes, within 30 days."],
+                                         "answer_check": [verdict_reply(False, "curt"), verdict_reply(True)]},
+                              model_verdicts=True)
+    written = writer.compose("Can I get a refund?", Retrieval("x"), ToolPlan(), [tone])
+    assert written.text.startswith("Happy") and "warm tone" in prompts["answer_check"][0]
+    assert "curt" in prompts["writer"][1]
+
+
+def test_the_fake_model_gives_no_verdict_it_lists_the_lesson_unchecked(tmp_path: Path):
+    tone = Lesson(component=Component.WRITER, trigger="customer replies", text="Answer customers in a warm tone.")
+    llm = LLM(ModelSettings(provider="fake"), tmp_path / "models")
+    check = AnswerChecker(llm).check("Can I get a refund?", "No.", [], [tone])
+    assert check.verdict == "nothing checked" and check.unchecked == [tone.id]
+
+
+def test_figures_match_across_formats():
+    checker = AnswerChecker(LLM(ModelSettings(provider="fake"), Path("/nonexistent")))
+    result = ToolResult("sql", {}, True, "COUNT(*) | SUM(amount)\n3 | 1400.5")
+    assert checker.check("q", "Three orders, 1,400.50 in total.", [result], []).passed
+    assert not checker.check("q", "3 orders, about 1.2M.", [result], []).passed
+    assert figures_in("no digits here") == []
+
+
+def test_a_turn_records_the_check_in_its_trace(tmp_path: Path):
+    def script(messages: list[dict[str, Any]], role: str) -> str:
+        return "Use WEEKOFYEAR(order_date)." if role == "writer" else '{"tool_calls": []}'
+
+    assistant = make_assistant(tmp_path, script=script, threshold=0.0)
+    assistant.memory.store.add_lessons([DIALECT])
+    assistant.traces = TraceStore(tmp_path / "alhf.db")
+    result = assistant.run_turn(WEEKS, human=HumanAgent("NEVER", ScriptedHuman()))
+    assert result.answer_check is not None and result.answer_check.verdict == "fail"  # the fake never improves
+    spans = assistant.traces.spans(result.turn_id)
+    names = [s["name"] for s in spans]
+    assert names.count("answer_check") == 2 and "regenerate" in names
+    assert "WEEKOFYEAR" in next(s for s in spans if s["name"] == "answer_check")["attributes"]["reason"]
+
+
+def test_a_tool_result_is_not_forced_on_a_request_for_no_data(tmp_path: Path):
+    writer, prompts = _writer(tmp_path, {"writer": ["Express shipping takes 1 business day."]})
+    stray = ToolResult("sql", {"query": "SELECT COUNT(*) FROM orders"}, True, "COUNT(*)\n6")
+    written = writer.compose("How long does express shipping take?", Retrieval("x"), ToolPlan(results=[stray]), [])
+    assert "THIS ANSWERS" not in prompts["writer"][0] and not written.regenerated
+
+
+def test_a_tool_lesson_is_followed_when_its_tool_result_reached_the_answer(tmp_path: Path):
+    lesson = Lesson(component=Component.TOOL_PLANNER, trigger="order figures", text="Count orders with SQL.",
+                    action=LessonAction(prefer_tools=["sql"]))
+    checker = AnswerChecker(LLM(ModelSettings(provider="fake"), tmp_path), model_verdicts=True)  # no verdict asked
+    empty = ToolResult("sql", {"query": "SELECT SUM(amount) FROM orders WHERE 0"}, True, "SUM(amount)\nNone")
+    assert checker.check("Revenue in March?", "None: no orders.", [empty], [lesson]).verdict == "pass"
+    missing = checker.check("Revenue in March?", "About 1.2M.", [], [lesson])
+    assert missing.verdict == "fail" and not missing.writer_can_fix  # the planner's failure: no regeneration
