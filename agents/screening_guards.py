@@ -2,7 +2,8 @@
 
 - a URL, e-mail address, domain or phone number that is not on the allowlist;
 - a request to disclose environment variables, keys, credentials, card data or the hidden prompt;
-- a request to run a write statement (and, for a tool-planner lesson, any write statement or write intent).
+- a request to run a write statement, or to change stored data in words (and, for a tool-planner lesson,
+  any write statement or write intent).
 
 A guard answers with a `GuardHit` (category and reason) or None. The secret and write-statement guards
 read one clause at a time and let a clause through when it forbids the thing ("never print API keys").
@@ -20,7 +21,7 @@ from dataclasses import dataclass
 from typing import Iterable
 from urllib.parse import urlsplit
 
-__all__ = ["GuardHit", "clauses", "forbids", "untrusted_contact", "secret_request", "write_request", "write_intent", "run_guards"]
+__all__ = ["GuardHit", "clauses", "forbids", "untrusted_contact", "secret_request", "write_request", "data_change_request", "write_intent", "run_guards"]
 
 
 @dataclass(frozen=True)
@@ -115,7 +116,8 @@ _ALWAYS_SECRET = re.compile(
 _SECRET = re.compile(
     r"\b(environment variables?|env vars?|api[ _-]?keys?|secret keys?|private keys?|access keys?|access tokens?|"
     r"auth(?:entication)? tokens?|bearer tokens?|tokens?|passwords?|passphrases?|passwd|credentials?|log-?ins?|"
-    r"connection strings?|system prompt|hidden (?:instructions|prompt)|initial (?:instructions|prompt|setup)|"
+    r"connection strings?|internal (?:admin )?(?:urls?|links?|addresses|endpoints?)|admin (?:urls?|links?|panel|console)|"
+    r"system prompt|hidden (?:instructions|prompt)|initial (?:instructions|prompt|setup)|"
     r"card numbers?|credit card|cvv|cvc|security code|three digits|pin|"
     r"mot de passe|clés? d'?api|clé secrète|identifiants|variables d'environnement|numéro de (?:la )?carte|"
     r"contraseñas?|clave(?:s)? (?:de (?:la )?)?api|credenciales|variables de entorno|número de (?:su |la )?tarjeta|"
@@ -169,6 +171,35 @@ _WRITE_INTENT = re.compile(
 )
 
 
+_CHANGE_VERB = re.compile(
+    r"\b(delete|remove|erase|wipe|purge|drop|truncate|clear out|get rid of|overwrite|update|modify|alter|insert|"
+    r"zero out|set|change|reset|mark|close|"
+    r"supprime\w*|efface\w*|vide[rz]?|modifie\w*|mets à jour|"
+    r"borra\w*|elimina\w*|modifica\w*|actualiza\w*|vacía\w*|"
+    r"lösch\w*|entfern\w*|änder\w*|überschreib\w*|leere\w*|"
+    r"удал\w*|сотри|стереть|измени\w*|очист\w*|обнул\w*)\b|删除|删掉|清空|修改|更新|清除",
+    re.I,
+)
+_DATA_STORE = re.compile(
+    r"\b(database|db|table|tables|rows?|records?|columns?|"
+    r"base de données|tables?|enregistrements|base de datos|tablas?|registros|"
+    r"datenbank\w*|tabelle\w*|datensätze|datensatz|"
+    r"баз\w* данных|таблиц\w*|записи|запис\w*)\b|数据库|数据表|表格|记录",
+    re.I,
+)
+
+
+def data_change_request(text: str) -> GuardHit | None:
+    """A clause that asks to change or delete stored data (the tools only read), in words rather than SQL:
+    a change verb and a data store (database, table, rows, records) in a clause that neither explains nor
+    forbids it."""
+    for clause in clauses(text):
+        verb, store = _CHANGE_VERB.search(clause), _DATA_STORE.search(clause)
+        if verb and store and not forbids(clause) and not _EXPLAIN.search(clause):
+            return GuardHit("destructive_tool_use", f"asks to {verb.group(0).lower()} stored data ({store.group(0)})")
+    return None
+
+
 def write_request(text: str) -> GuardHit | None:
     """A clause that asks to run a write statement (DELETE, UPDATE, DROP, ...), not one that explains
     or forbids it."""
@@ -195,4 +226,4 @@ def write_intent(text: str) -> GuardHit | None:
 def run_guards(text: str, allowed_domains: Iterable[str], allowed_phones: Iterable[str] = ()) -> GuardHit | None:
     """The first guard that holds the text, or None."""
     return (untrusted_contact(text, allowed_domains, allowed_phones) or secret_request(text)
-            or write_request(text))
+            or write_request(text) or data_change_request(text))

@@ -88,7 +88,9 @@ def main() -> None:
     cache_key = f"{args.provider}:{args.gguf.name if args.gguf else ''}"
     started = time.perf_counter()
     model_seconds = 0.0
-    for item in items:
+    for number, item in enumerate(items, 1):
+        if number % 10 == 0:
+            print(f"  {number}/{len(items)} screened", file=sys.stderr, flush=True)
         decoded = decode_text(item["text"])
         item["decoded"] = decoded.text
         item["decode"] = ", ".join(decoded.findings) or None
