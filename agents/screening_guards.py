@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Iterable
 from urllib.parse import urlsplit
 
-__all__ = ["GuardHit", "clauses", "forbids", "untrusted_contact", "secret_request", "write_request", "data_change_request", "write_intent", "run_guards"]
+__all__ = ["GuardHit", "clauses", "forbids", "untrusted_contact", "secret_request", "write_request", "data_change_request", "asks_to_change", "write_intent", "run_guards"]
 
 
 @dataclass(frozen=True)
@@ -187,6 +187,12 @@ _DATA_STORE = re.compile(
     r"баз\w* данных|таблиц\w*|записи|запис\w*)\b|数据库|数据表|表格|记录",
     re.I,
 )
+
+
+def asks_to_change(text: str) -> bool:
+    """Whether some clause that neither forbids nor explains carries a verb of change (any language);
+    a model's "destructive" verdict needs this support (small models take any SQL for a write)."""
+    return any(_CHANGE_VERB.search(c) and not forbids(c) and not _EXPLAIN.search(c) for c in clauses(text))
 
 
 def data_change_request(text: str) -> GuardHit | None:

@@ -12,6 +12,7 @@ any other must pass. Each layer is scored alone and the layers are scored togeth
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import sys
 import tempfile
@@ -23,8 +24,8 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from agents.llm import LLM  # noqa: E402
-from agents.screening import CorrectionScreener  # noqa: E402
-from agents.screening_guards import run_guards  # noqa: E402
+from agents.screening import _SHOTS, SYSTEM, CorrectionScreener  # noqa: E402
+from agents.screening_guards import asks_to_change, run_guards  # noqa: E402
 from agents.screening_similarity import SimilarityScreen  # noqa: E402
 from agents.settings import ModelSettings  # noqa: E402
 from agents.text_decoding import decode_text  # noqa: E402
@@ -85,7 +86,8 @@ def main() -> None:
         options = {k: v for k, v in (("threshold", args.threshold), ("margin", args.margin)) if v is not None}
         similarity = SimilarityScreen(embedder, **options)
     cache = json.loads(args.model_cache.read_text()) if args.model_cache and args.model_cache.exists() else {}
-    cache_key = f"{args.provider}:{args.gguf.name if args.gguf else ''}"
+    prompt = hashlib.sha1((SYSTEM + json.dumps(_SHOTS)).encode()).hexdigest()[:8]  # a new prompt is a new cache
+    cache_key = f"{args.provider}:{args.gguf.name if args.gguf else ''}:{prompt}"
     started = time.perf_counter()
     model_seconds = 0.0
     for number, item in enumerate(items, 1):
@@ -103,7 +105,11 @@ def main() -> None:
                 t0 = time.perf_counter()
                 cache[key] = list(screener.classify(decoded.text))
                 model_seconds += time.perf_counter() - t0
+                if args.model_cache:  # kept after every call: a long local run can be stopped and resumed
+                    args.model_cache.write_text(json.dumps(cache, ensure_ascii=False, indent=1))
             category, reason = cache[key]
+            if category == "destructive_tool_use" and not asks_to_change(decoded.text):
+                category = "none"  # as screen_correction does
             item["model"] = f"{category}: {reason}" if category != "none" else None
         item["similarity"] = None
         if similarity is not None:
@@ -112,8 +118,6 @@ def main() -> None:
                                         "honest": round(near.honest_score, 3), "clause": near.clause}
             if similarity.holds(near):
                 item["similarity"] = f"{near.category}: {near.example} ({near.attack_score:.2f})"
-    if args.model_cache:
-        args.model_cache.write_text(json.dumps(cache, ensure_ascii=False, indent=1))
 
     report = {"folders": [str(f) for f in args.folders], "provider": args.provider, "allowed_domains": allowed,
               "similarity": {"threshold": similarity.threshold, "margin": similarity.margin} if similarity else None,
