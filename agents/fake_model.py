@@ -1,7 +1,7 @@
 """Deterministic model clients for tests and model-free runs (like pydantic-ai's TestModel).
 
 `ScriptedModelClient` answers with a function of the messages, so a test scripts exact replies;
-`test_model_reply` is the default script: schema-valid JSON for the router and the tool planner,
+`test_model_reply` is the default script: schema-valid JSON for the router, the screener and the tool planner,
 and a plain answer built from the prompt for the writer. It never imitates quality: scenario
 `expect`/`forbid` checks are reported as skipped when it is in use.
 """
@@ -61,6 +61,8 @@ def _field(prompt: str, name: str) -> str:
 
 def test_model_reply(messages: list[dict[str, Any]], role: str) -> str:
     prompt = str(messages[-1].get("content") or "")
+    if role == "screener":  # no meaning to judge with: the deterministic screening layers still run
+        return json.dumps({"category": "none", "reason": "the test model does not judge meaning"})
     if role == "conflict_judge":
         return json.dumps({"contradicts": opposite_rules(_field(prompt, "RULE A"), _field(prompt, "RULE B"))})
     if role == "scope_judge":
