@@ -11,7 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from memory.records import LessonStatus, parse_component
-from workflows.cli.support import actor, ConfigOption, JsonOption, UserOption, console, fail, guarded, load, open_runtime
+from workflows.cli.support import actor, ConfigOption, JsonOption, UserOption, console, fail, guarded, load, load_llm, open_runtime
 
 memory_app = typer.Typer(help="Look inside the lesson memories, approve, forget, export, import.",
                          no_args_is_help=True)
@@ -23,13 +23,21 @@ __all__ = ["memory_app", "LessonAdminSession"]
 class LessonAdminSession:
     """Opens the store and the database for one command, closes them after."""
 
-    def __init__(self, config_path: Optional[Path], user: Optional[str] = None) -> None:
+    def __init__(self, config_path: Optional[Path], user: Optional[str] = None, *, screen_with_model: bool = False) -> None:
+        """`screen_with_model`: lessons this command stores are screened by the model too (import, edit)."""
         from workflows.governance.lessons import LessonAdmin
+        from workflows.governance.screening import Screens
 
         config = load(config_path)
         who = actor(config, user)
         self.runtime = open_runtime(config)
-        self.admin = LessonAdmin(self.runtime.store, self.runtime.traces.connection, config.governance, who)
+        try:
+            llm = load_llm(self.runtime) if screen_with_model else None
+        except BaseException:
+            self.runtime.close()
+            raise
+        self.admin = LessonAdmin(self.runtime.store, self.runtime.traces.connection, config.governance, who,
+                                 Screens(config.governance, llm, self.runtime.embedder))
 
     def __enter__(self) -> Any:
         return self.admin
@@ -110,7 +118,7 @@ def memory_edit(
             when = datetime.strptime(expires, "%Y-%m-%d").replace(tzinfo=timezone.utc)
         except ValueError:
             fail(f"--expires takes a date like 2027-01-31, got {expires!r}.")
-    with LessonAdminSession(config_path, user) as admin:
+    with LessonAdminSession(config_path, user, screen_with_model=True) as admin:
         lesson = guarded(lambda: admin.edit(lesson_id, text=text, trigger=trigger, expires_at=when))
     console.print(f"{lesson.id} is now version {lesson.version}, {lesson.status.value}"
                   + (f": {escape(lesson.hold_reason)}" if lesson.status is LessonStatus.PENDING else ""))
@@ -181,7 +189,7 @@ def memory_export(path: Path, config_path: Optional[Path] = ConfigOption) -> Non
 def memory_import(path: Path, user: Optional[str] = UserOption, config_path: Optional[Path] = ConfigOption) -> None:
     """Load lessons from a JSONL export (approvers only; same ids are replaced). Each lesson goes through the
     same admission as a correction: one that looks like an attack is held, quarantined."""
-    with LessonAdminSession(config_path, user) as admin:
+    with LessonAdminSession(config_path, user, screen_with_model=True) as admin:
         lessons = guarded(lambda: admin.import_(path))
     held = [lesson for lesson in lessons if lesson.hold_reason and lesson.status is LessonStatus.PENDING]
     console.print(f"imported {len(lessons)} lesson(s) from {path}: {len(lessons) - len(held)} as exported, "

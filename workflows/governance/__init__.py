@@ -6,7 +6,7 @@ from memory.lazy import lazy_exports
 _EXPORTS = {
     "GovernanceSettings": "workflows.governance.roles", "RoleSettings": "workflows.governance.roles",
     "Admission": "workflows.governance.roles", "admit": "workflows.governance.roles",
-    "adversarial_reason": "workflows.governance.roles", "Conflict": "workflows.governance.conflicts",
+    "Screens": "workflows.governance.screening", "Conflict": "workflows.governance.conflicts",
     "find_conflict": "workflows.governance.conflicts", "resolve": "workflows.governance.conflicts",
     "AuthorRecord": "workflows.governance.trust", "author_records": "workflows.governance.trust",
     "LessonAdmin": "workflows.governance.lessons", "record_memory_change": "workflows.governance.audit",

@@ -12,13 +12,16 @@ from memory.store import MemoryStore
 from workflows.governance.audit import lesson_history, record_memory_change
 from workflows.governance.permissions import PermissionDenied, require_approver, require_lesson_owner_or_approver
 from workflows.governance.roles import GovernanceSettings, admit
+from workflows.governance.screening import Screens, quarantine_reason
 
 __all__ = ["LessonAdmin"]
 
 
 class LessonAdmin:
-    def __init__(self, store: MemoryStore, conn: Any, governance: GovernanceSettings, actor: str) -> None:
+    def __init__(self, store: MemoryStore, conn: Any, governance: GovernanceSettings, actor: str,
+                 screens: Screens | None = None) -> None:
         self.store, self.conn, self.governance, self.actor = store, conn, governance, actor
+        self.screens = screens or Screens(governance, None, store.embedder)  # deterministic (+ similarity) layers
 
     def _audit(self, action: str, lesson_id: str, **detail: Any) -> None:
         record_memory_change(self.conn, self.actor, action, lesson_id, **detail)
@@ -35,8 +38,9 @@ class LessonAdmin:
     def _admit(self, lesson: Lesson) -> Lesson:
         """An edited or imported lesson goes through the same admission as a correction: quarantined or held
         lessons come back pending with the reason."""
-        admission = admit(self.governance, self.actor, f"{lesson.text}\n{lesson.trigger}", [lesson.component],
-                          lesson.tags)
+        screening = self.screens.lesson(lesson)
+        admission = admit(self.governance, self.actor, quarantine_reason(screening) if screening.held else None,
+                          [lesson.component], lesson.tags)
         if admission.decision == "record_only":
             raise PermissionDenied(admission.reason)
         if admission.decision == "hold" and lesson.status is LessonStatus.ACTIVE:

@@ -1,9 +1,9 @@
-"""Who may teach what: roles, approval, and quarantine of adversarial corrections.
+"""Who may teach what: roles, approval, and quarantine of corrections that screening held.
 
 Feedback is evidence, not gospel. Before a correction's lessons are stored, `admit` decides:
+- a correction that screening held (workflows/governance/screening.py) is quarantined (held for
+  approval with the reason), whoever sent it;
 - a viewer's correction is recorded but not learned;
-- a correction that tries to override the agent's rules, leak secrets or the system prompt, or
-  trigger destructive tool use is quarantined (held for approval with the reason), whoever sent it;
 - lessons from a role that needs approval, or touching a sensitive scope or tag, are held;
 - everything else is learned (status active).
 Held lessons are stored with status `pending` and are never retrieved by the gate until approved.
@@ -11,7 +11,6 @@ Held lessons are stored with status `pending` and are never retrieved by the gat
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Literal
 
@@ -19,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from memory.records import Component, LessonType
 
-__all__ = ["RoleSettings", "GovernanceSettings", "Admission", "adversarial_reason", "admit"]
+__all__ = ["RoleSettings", "GovernanceSettings", "Admission", "admit"]
 
 
 class RoleSettings(BaseModel):
@@ -53,8 +52,11 @@ class GovernanceSettings(BaseModel):
                                       "as someone else with --user or $ALHF_USER")
     trust_user_env: bool = Field(False, description="take --user/$ALHF_USER as the identity without checking the OS "
                                  "user (only for single-person machines and CI)")
-    allowed_domains: list[str] = Field(default_factory=list, description="domains a lesson may name in a URL or "
-                                       "e-mail address (a lesson introducing any other is quarantined)")
+    allowed_domains: list[str] = Field(default_factory=list, description="domains (and their subdomains) a lesson "
+                                       "may link to or name in an e-mail address; anything else is quarantined")
+    allowed_phones: list[str] = Field(default_factory=list, description="phone numbers a lesson may give")
+    screen_similarity: Literal["auto", "on", "off"] = Field("auto", description="MiniLM nearest-neighbour screen "
+                                                            "of corrections: auto = only when the model is the fake one")
     max_correction_chars: int = Field(4000, ge=100, le=1_000_000, description="longer corrections are refused")
     max_request_chars: int = Field(20000, ge=100, le=1_000_000, description="longer requests are refused")
     sensitive_tags: list[str] = Field(default_factory=lambda: ["finance", "compliance", "legal", "security"])
@@ -80,29 +82,6 @@ class GovernanceSettings(BaseModel):
         return self.roles.get(self.role_of(person), RoleSettings(needs_approval=True, trust=0.5))
 
 
-# Patterns of corrections that attack the assistant rather than correct it. Each names its reason.
-_ATTACKS: list[tuple[str, re.Pattern[str]]] = [
-    ("tries to override the agent's rules", re.compile(
-        r"\b(ignore|disregard|forget|bypass|override)\b[^.]{0,40}\b(rules?|instructions?|polic(y|ies)|guidelines?|"
-        r"guardrails?|system prompt)\b|\byou are no longer\b|\bno longer follow\b", re.I)),
-    ("tries to leak secrets or internal data", re.compile(
-        r"\b(password|passwd|secret|api[ _-]?key|token|credentials?|private key)s?\b|"
-        r"\b(internal|admin)\b[^.]{0,20}\b(url|link|address|endpoint|credentials?)\b|"
-        r"\b(reveal|print|show|repeat|include)\b[^.]{0,30}\b(system prompt|your instructions)\b", re.I)),
-    ("asks for destructive tool use", re.compile(
-        r"\b(drop|truncate)\s+(table|database)\b|\bdelete\s+from\b|\brm\s+-rf\b|\bupdate\s+\w+\s+set\b|"
-        r"\b(delete|wipe|erase)\b[^.]{0,20}\b(all|every|the)\b[^.]{0,20}\b(data|records|rows|orders|customers|tables?)\b",
-        re.I)),
-]
-
-
-def adversarial_reason(text: str) -> str | None:
-    """Why a correction looks like an attack, or None. Forceful wording alone ("IMPORTANT: always
-    ...") is not an attack."""
-    reasons = [reason for reason, pattern in _ATTACKS if pattern.search(text)]
-    return "; ".join(reasons) or None
-
-
 @dataclass
 class Admission:
     decision: Literal["learn", "hold", "record_only"]
@@ -110,11 +89,12 @@ class Admission:
     quarantined: bool = False
 
 
-def admit(settings: GovernanceSettings, author: str, correction: str, components: list[Component],
+def admit(settings: GovernanceSettings, author: str, quarantine: str | None, components: list[Component],
           tags: list[str] | None = None) -> Admission:
-    attack = adversarial_reason(correction)
-    if attack:
-        return Admission("hold", f"quarantined: {attack}", quarantined=True)
+    """What happens to a correction's lessons. `quarantine`: why screening held it (None: it passed); a
+    quarantined correction is held whoever sent it, an admin too, before any role is looked at."""
+    if quarantine:
+        return Admission("hold", quarantine, quarantined=True)
     role_name = settings.role_of(author)
     role = settings.role(author)
     if not role.may_teach:

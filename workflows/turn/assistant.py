@@ -21,6 +21,7 @@ from memory.errors import AlhfError
 from memory.scoping import ScopingChange
 from workflows.governance.conflicts import AskFn
 from workflows.governance.roles import GovernanceSettings
+from workflows.governance.screening import Screens
 from workflows.governance.trust import author_records
 from workflows.traces.store import TraceStore
 from workflows.turn.learning import Correction, Learner
@@ -61,7 +62,8 @@ class Assistant:
         self.writer = WriterAgent(llm)
         self.router = FeedbackRouterAgent(llm, [d.id for d in store.list_documents()], registry.names())
         self.pipeline = Pipeline(memory, self.retriever, self.tool_planner, self.writer)
-        self.learner = Learner(self.router, memory, self._governance, traces=traces, after_learning=self.refresh_trust)
+        self.learner = Learner(self.router, memory, self._governance, traces=traces, after_learning=self.refresh_trust,
+                               screens=Screens(self._governance, llm, store.embedder))
 
     @property
     def governance(self) -> GovernanceSettings:
@@ -73,7 +75,7 @@ class Assistant:
         """Swap governance, the conflict prompt or the acting user for a block (tests, evaluation), then restore."""
         saved = (self._governance, self.learner.ask_conflict, self.user)
         if governance is not None:
-            self._governance = self.learner.governance = governance
+            self._governance = self.learner.governance = self.learner.screens.governance = governance
         if ask_conflict is not None:
             self.learner.ask_conflict = ask_conflict
         if user is not None:
@@ -81,7 +83,7 @@ class Assistant:
         try:
             yield self
         finally:
-            self._governance = self.learner.governance = saved[0]
+            self._governance = self.learner.governance = self.learner.screens.governance = saved[0]
             self.learner.ask_conflict, self.user = saved[1], saved[2]
 
     @property

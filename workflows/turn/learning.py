@@ -22,6 +22,7 @@ from memory.scoping import ScopingChange, add_negative_example, add_positive_exa
 from workflows.governance.audit import record_memory_change
 from workflows.governance.conflicts import AskFn, find_conflict, resolve
 from workflows.governance.roles import GovernanceSettings, admit
+from workflows.governance.screening import Screening, Screens, quarantine_reason
 from workflows.traces.store import TraceStore
 
 __all__ = ["Correction", "Learner", "what_happened"]
@@ -43,12 +44,14 @@ class Learner:
     """Turns corrections into stored lessons in the blamed components' memories."""
 
     def __init__(self, router: FeedbackRouterAgent, memory: LessonMemory, governance: GovernanceSettings, *,
-                 traces: TraceStore | None = None, after_learning: Callable[[], None] | None = None) -> None:
+                 traces: TraceStore | None = None, after_learning: Callable[[], None] | None = None,
+                 screens: Screens | None = None) -> None:
         self.router = router
         self.memory = memory
         self.governance = governance
         self.traces = traces
         self.after_learning = after_learning  # e.g. recompute authors' trust from the new evidence
+        self.screens = screens  # the poisoning defence (None: nothing is screened; tests of other parts only)
         self.ask_conflict: AskFn | None = None  # an interactive session sets this to ask the person
 
     def learn(self, correction: Correction, evidence: TurnEvidence) -> Routing:
@@ -64,8 +67,9 @@ class Learner:
         with span("learn", correction=correction.text[:500], stage=correction.stage) as step:
             routing = self.router.route(correction.text.strip(), replace(evidence),
                                         author=correction.author, feedback_id=correction.feedback_id)
+            screening = self._screen(correction, routing)
             self._tag_sensitive(routing, correction.text)
-            self._admit(routing, correction)
+            self._admit(routing, correction, screening)
             if correction.feedback_id:
                 _stable_ids(routing, correction.feedback_id)
             routing.lessons = [screen_near_misses(lesson, self.memory.store.embedder) for lesson in routing.lessons]
@@ -76,7 +80,8 @@ class Learner:
                 self._audit(correction.author, "supersede", old.id, by=replacement, author=correction.author)
             self._record_feedback(correction, evidence, routing)
             step.set(components=[c.value for c in routing.components], lessons=[lesson.id for lesson in routing.lessons],
-                     reinforced=routing.reinforced)
+                     reinforced=routing.reinforced, screening=screening.layer if screening and screening.held else None,
+                     category=screening.category if screening else None)
         log.info("learned", turn_id=evidence.turn_id, components=[c.value for c in routing.components],
                  lessons=[lesson.id for lesson in routing.lessons], reinforced=routing.reinforced,
                  fallback=routing.fallback, held=routing.held or None, recorded_only=routing.recorded_only or None)
@@ -109,8 +114,20 @@ class Learner:
             lesson.tags = sorted(set(lesson.tags) | {t for t in self.governance.sensitive_tags
                                                       if re.search(rf"\b{re.escape(t)}\b", text)})
 
-    def _admit(self, routing: Routing, correction: Correction) -> None:
-        admission = admit(self.governance, correction.author, correction.text, routing.components,
+    def _screen(self, correction: Correction, routing: Routing) -> Screening | None:
+        """The correction, then each routed lesson (the router may paraphrase): the first that is held."""
+        if self.screens is None:
+            return None
+        verdict = self.screens.correction(correction.text)
+        for lesson in routing.lessons if not verdict.held else []:
+            verdict = self.screens.lesson(lesson)
+            if verdict.held:
+                break
+        return verdict
+
+    def _admit(self, routing: Routing, correction: Correction, screening: Screening | None) -> None:
+        held = quarantine_reason(screening) if screening is not None and screening.held else None
+        admission = admit(self.governance, correction.author, held, routing.components,
                           [tag for lesson in routing.lessons for tag in lesson.tags])
         if admission.decision == "record_only":
             routing.recorded_only, routing.lessons = admission.reason, []

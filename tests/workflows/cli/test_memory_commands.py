@@ -60,8 +60,8 @@ def test_role_limited_to_some_tags_and_memory_search(tmp_path: Path):
 
     settings = GovernanceSettings(roles={"analyst": RoleSettings(may_teach_tags=["sales"])},
                                   people={"ann": "analyst"}, sensitive_tags=[])
-    assert admit(settings, "ann", "Use the sales table.", [Component.TOOL_PLANNER], ["sales"]).decision == "learn"
-    held = admit(settings, "ann", "Use the HR table.", [Component.TOOL_PLANNER], ["hr"])
+    assert admit(settings, "ann", None, [Component.TOOL_PLANNER], ["sales"]).decision == "learn"
+    held = admit(settings, "ann", None, [Component.TOOL_PLANNER], ["hr"])
     assert held.decision == "hold" and "may not teach hr" in held.reason
 
     governed_cli(tmp_path, "memory", "list")

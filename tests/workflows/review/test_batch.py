@@ -15,7 +15,9 @@ from workflows.review.batch import read_tasks
 
 def _done(home: Path) -> int:
     try:
-        conn = sqlite3.connect(f"file:{home / 'alhf.db'}?mode=ro", uri=True, timeout=5)  # never creates it
+        if not (home / "alhf.db").exists():  # connecting would create an empty file, which alhf refuses
+            return 0
+        conn = sqlite3.connect(home / "alhf.db", timeout=5)  # read-write: it recovers a killed writer's WAL
         return conn.execute("SELECT COUNT(*) FROM tasks WHERE status = 'done'").fetchone()[0]
     except sqlite3.Error:
         return 0

@@ -1,0 +1,43 @@
+"""The poisoning defence as governance applies it: every correction, and every lesson that enters memory
+(routed, imported or edited), is screened with the project's allowlists before it may be learned.
+
+Layers (agents/screening*.py): decoding (hidden or encoded text), deterministic guards (links and contacts
+off the allowlist, requests for secrets, write statements), the model's schema-constrained verdict, and, on
+the fake model only, a MiniLM nearest-neighbour screen."""
+
+from __future__ import annotations
+
+from agents.llm import LLM
+from agents.screening import CorrectionScreener, Screening, screen_correction, screen_lesson
+from agents.screening_similarity import SimilarityScreen
+from memory.embedding import Embedder
+from memory.records import Lesson
+from workflows.governance.roles import GovernanceSettings
+
+__all__ = ["Screens", "Screening", "quarantine_reason"]
+
+
+class Screens:
+    """The screening layers configured for one assistant."""
+
+    def __init__(self, governance: GovernanceSettings, llm: LLM | None, embedder: Embedder | None) -> None:
+        self.governance = governance
+        self.screener = CorrectionScreener(llm) if llm is not None else None
+        use_similarity = governance.screen_similarity == "on" or (
+            governance.screen_similarity == "auto" and (llm is None or llm.is_fake))
+        # the thresholds are calibrated on MiniLM: on the hashing test embedder the screen would mean nothing
+        self.similarity = (SimilarityScreen(embedder) if use_similarity and embedder is not None
+                           and getattr(embedder, "name", "") == "minilm" else None)
+
+    def correction(self, text: str) -> Screening:
+        return screen_correction(text, screener=self.screener, allowed_domains=self.governance.allowed_domains,
+                                 allowed_phones=self.governance.allowed_phones, similarity=self.similarity)
+
+    def lesson(self, lesson: Lesson) -> Screening:
+        return screen_lesson(lesson, allowed_domains=self.governance.allowed_domains,
+                             allowed_phones=self.governance.allowed_phones, screener=self.screener,
+                             similarity=self.similarity)
+
+
+def quarantine_reason(screening: Screening) -> str:
+    return f"quarantined ({screening.category.replace('_', ' ')}, {screening.layer}): {screening.reason}"
