@@ -16,7 +16,7 @@ import re
 import shutil
 from importlib import resources
 from pathlib import Path
-from typing import Protocol, Sequence
+from typing import Any, Protocol, Sequence
 
 import numpy as np
 
@@ -108,6 +108,14 @@ class MiniLMEmbedder:
     dim = 384
 
     def __init__(self, model_folder: Path, threads: int = 1) -> None:
+        """Nothing is loaded until the first `embed` (or `load`): commands that only list pay nothing."""
+        self._folder, self._threads = model_folder, threads
+        self._model: Any = None
+
+    def load(self) -> "MiniLMEmbedder":
+        if self._model is not None:
+            return self
+        model_folder, threads = self._folder, self._threads
         os.environ.setdefault("HF_HUB_OFFLINE", "1")  # the model is local; never ask a hub
         try:
             from fastembed import TextEmbedding
@@ -122,6 +130,7 @@ class MiniLMEmbedder:
             raise EmbeddingModelError(
                 f"Could not load the embedding model from {folder} ({exc}); delete that folder and retry."
             ) from exc
+        return self
 
     def embed(self, texts: Sequence[str]) -> list[np.ndarray]:
-        return [np.asarray(v, dtype=np.float32) for v in self._model.embed(list(texts))]
+        return [np.asarray(v, dtype=np.float32) for v in self.load()._model.embed(list(texts))]

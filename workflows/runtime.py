@@ -7,8 +7,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
-from agents.fake_model import ModelScript
-from agents.llm import LLM
 from memory.consult import LessonMemory
 from memory.embedding import Embedder
 from memory.errors import StoreEngineError
@@ -18,11 +16,13 @@ from memory.store import MemoryStore
 from workflows.config import AppConfig, data_dir, db_path
 from workflows.storage.integrity import DamagedDataError, check_store_folder, check_writable
 from workflows.traces.store import TraceStore
-from workflows.turn.assistant import Assistant
 from workflows.workspace import Workspace, load_workspace
 
 if TYPE_CHECKING:
+    from agents.fake_model import ModelScript
+    from agents.llm import LLM
     from workflows.review.queue import ReviewQueue
+    from workflows.turn.assistant import Assistant
 
 __all__ = ["Runtime"]
 
@@ -65,11 +65,14 @@ class Runtime:
                 raise
         return runtime
 
-    def llm(self, *, script: ModelScript | None = None, progress: Callable[[int, int], None] | None = None) -> LLM:
+    def llm(self, *, script: "ModelScript | None" = None, progress: Callable[[int, int], None] | None = None) -> "LLM":
+        from agents.llm import LLM  # AutoGen: imported only by commands that use a model
+
         return LLM(self.config.model, self.home / "models", script=script, progress=progress)
 
-    def assistant(self, llm: LLM, *, user: str, memory_enabled: bool = True) -> Assistant:
+    def assistant(self, llm: "LLM", *, user: str, memory_enabled: bool = True) -> "Assistant":
         from agents.scope_judge import ScopeJudge
+        from workflows.turn.assistant import Assistant  # AutoGen: imported only by commands that answer
 
         gate = RelevanceGate(self.config.memory.gate, scope_check=ScopeJudge(llm))  # the borderline check
         memory = LessonMemory(self.store, gate, project=self.config.project,

@@ -101,6 +101,8 @@ def setup(config_path: Optional[Path] = ConfigOption) -> None:
     runtime = open_runtime(config)
     try:
         llm = load_llm(runtime)
+        if hasattr(runtime.embedder, "load"):
+            guarded(runtime.embedder.load)  # place and check the embedding model now, not at the first question
         console.print(f"ready: model {llm.description}, embedder {runtime.embedder.name}, data in {runtime.home}")
     finally:
         runtime.close()

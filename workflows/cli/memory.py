@@ -26,18 +26,20 @@ class LessonAdminSession:
     def __init__(self, config_path: Optional[Path], user: Optional[str] = None, *, screen_with_model: bool = False) -> None:
         """`screen_with_model`: lessons this command stores are screened by the model too (import, edit)."""
         from workflows.governance.lessons import LessonAdmin
-        from workflows.governance.screening import Screens
 
         config = load(config_path)
         who = actor(config, user)
         self.runtime = open_runtime(config)
-        try:
-            llm = load_llm(self.runtime) if screen_with_model else None
-        except BaseException:
-            self.runtime.close()
-            raise
-        self.admin = LessonAdmin(self.runtime.store, self.runtime.traces.connection, config.governance, who,
-                                 Screens(config.governance, llm, self.runtime.embedder))
+        screens = None  # listing and approving need no screening (nor AutoGen, which it imports)
+        if screen_with_model:
+            from workflows.governance.screening import Screens
+
+            try:
+                screens = Screens(config.governance, load_llm(self.runtime), self.runtime.embedder)
+            except BaseException:
+                self.runtime.close()
+                raise
+        self.admin = LessonAdmin(self.runtime.store, self.runtime.traces.connection, config.governance, who, screens)
 
     def __enter__(self) -> Any:
         return self.admin

@@ -4,7 +4,7 @@ every change written to the memory audit log."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from memory.errors import AlhfError
 from memory.records import Lesson, LessonStatus
@@ -12,16 +12,18 @@ from memory.store import MemoryStore
 from workflows.governance.audit import lesson_history, record_memory_change
 from workflows.governance.permissions import PermissionDenied, require_approver, require_lesson_owner_or_approver
 from workflows.governance.roles import GovernanceSettings, admit
-from workflows.governance.screening import Screens, quarantine_reason
+
+if TYPE_CHECKING:
+    from workflows.governance.screening import Screens
 
 __all__ = ["LessonAdmin"]
 
 
 class LessonAdmin:
     def __init__(self, store: MemoryStore, conn: Any, governance: GovernanceSettings, actor: str,
-                 screens: Screens | None = None) -> None:
+                 screens: "Screens | None" = None) -> None:
         self.store, self.conn, self.governance, self.actor = store, conn, governance, actor
-        self.screens = screens or Screens(governance, None, store.embedder)  # deterministic (+ similarity) layers
+        self._screens = screens
 
     def _audit(self, action: str, lesson_id: str, **detail: Any) -> None:
         record_memory_change(self.conn, self.actor, action, lesson_id, **detail)
@@ -38,7 +40,11 @@ class LessonAdmin:
     def _admit(self, lesson: Lesson) -> Lesson:
         """An edited or imported lesson goes through the same admission as a correction: quarantined or held
         lessons come back pending with the reason."""
-        screening = self.screens.lesson(lesson)
+        from workflows.governance.screening import Screens, quarantine_reason  # AutoGen: not for listing commands
+
+        if self._screens is None:
+            self._screens = Screens(self.governance, None, self.store.embedder)  # deterministic + similarity
+        screening = self._screens.lesson(lesson)
         admission = admit(self.governance, self.actor, quarantine_reason(screening) if screening.held else None,
                           [lesson.component], lesson.tags)
         if admission.decision == "record_only":
