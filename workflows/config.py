@@ -74,7 +74,9 @@ def load_config(path: Path | None = None) -> AppConfig:
     if not path.is_file():
         raise ConfigError(f"Config file {path} does not exist: pass an existing file to --config.")
     try:
-        raw = yaml.safe_load(path.read_text()) or {}
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path} is not UTF-8 text: pass a YAML file like config.yaml in the repo.") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f" line {mark.line + 1}" if mark else ""

@@ -85,6 +85,8 @@ def load_workspace(path: Path | None) -> Workspace:
     if not path.is_file():
         raise AlhfError(f"Workspace file {path} does not exist: fix `workspace:` in config.yaml.")
     try:
-        return Workspace.model_validate(yaml.safe_load(path.read_text()) or {})
+        return Workspace.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
+    except UnicodeDecodeError:
+        raise AlhfError(f"{path} is not UTF-8 text: a workspace is a YAML file.") from None
     except (yaml.YAMLError, ValidationError) as exc:
         raise AlhfError(f"{path} is not a valid workspace file: {str(exc).splitlines()[0]}") from None

@@ -64,7 +64,9 @@ class Scenario(BaseModel):
 
 def load_scenario(path: Path) -> Scenario:
     try:
-        raw = yaml.safe_load(path.read_text())
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise ScenarioError(f"{path}: not UTF-8 text; a scenario is a YAML file (see shared/SCENARIOS.md).") from None
     except yaml.YAMLError as exc:
         raise ScenarioError(f"{path}: not valid YAML ({getattr(exc, 'problem', exc)}); fix the syntax.") from None
     if not isinstance(raw, dict):
