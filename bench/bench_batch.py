@@ -57,14 +57,10 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # see bench/README.md, memor
 
 import argparse
 import contextlib
-import gc
 import json
 import logging
-import platform
 import random
 import shutil
-import sqlite3
-import subprocess
 import tempfile
 import time
 import warnings
@@ -79,97 +75,18 @@ if str(ROOT) not in sys.path:
 import numpy as np  # noqa: E402
 
 from agents.settings import ModelSettings  # noqa: E402
+from bench.batch_workload import LESSON_TEXTS, make_requests  # noqa: E402
+from bench.common import log, machine, summary, versions  # noqa: E402
+from bench.queue_bench import bench_queue  # noqa: E402
 from memory.records import Component, Lesson, LessonAction  # noqa: E402
-from workflows.review.batch import BatchRunner  # noqa: E402
 from workflows.config import HOME_ENV, AppConfig, load_config  # noqa: E402
-from workflows.review.export import export_training  # noqa: E402
+from workflows.review.batch import BatchRunner  # noqa: E402
 from workflows.review.queue import ReviewQueue  # noqa: E402
-from workflows.review.templates import Assessment  # noqa: E402
 from workflows.runtime import Runtime  # noqa: E402
 
 # ---------------------------------------------------------------------------------------------
 # Varied requests on the demo shop's topics
 # ---------------------------------------------------------------------------------------------
-
-PRODUCTS = ["speaker", "charger", "headphones", "tablet", "smartwatch", "keyboard", "webcam", "router",
-            "power bank", "earbuds", "monitor", "drone"]
-REGIONS = ["EU", "US", "APAC", "the UK", "Canada", "Germany", "Japan", "Brazil"]
-PERIODS = ["last week", "in Q1", "in April 2024", "this month", "last quarter", "in 2023", "since January",
-           "over the past 30 days", "in February", "yesterday"]
-PEOPLE = ["a customer", "my manager", "a reseller", "a new client", "our finance team", "a student",
-          "an angry customer", "a partner shop"]
-TEMPLATES = [
-    "How many days do I have to return a {product} bought {period}?",
-    "Can {person} get a refund for a {product} ordered from {region}?",
-    "What is the refund policy for {product} orders {period}?",
-    "Are refunds for a broken {product} paid back as store credit or to the card?",
-    "How long does standard shipping of a {product} to {region} take?",
-    "If I order a {product} at 4 pm, when does it ship to {region}?",
-    "Is express shipping available for a {product} to {region}?",
-    "Does the warranty cover a {product} that {person} dropped?",
-    "How long is the warranty on a {product} bought {period}?",
-    "What was the total revenue from {product} sales in {region} {period}?",
-    "Compute the average order amount in {region} {period}.",
-    "How many orders of {product} did we get from {region} {period}?",
-    "Sum the order amounts for {product} {period}, grouped by region.",
-    "How many support tickets about refunds are still open {period}?",
-    "List the open tickets about shipping of {product} orders.",
-    "When can {person} reach the support desk about a {product}?",
-    "What are the support hours for {region} on weekends?",
-    "Is the support line open on public holidays in {region}?",
-    "Write a SQL query for the ISO week number of {product} orders {period}.",
-    "How do I truncate order dates to the month in PostgreSQL for {region} sales?",
-    "Which MySQL function gives the calendar week of an order placed {period}?",
-    "Group {product} orders by week {period} in SQL.",
-    "Draft a short, friendly reply to {person} asking about a late {product}.",
-    "Summarize our refund and warranty rules for {person} in two bullet points.",
-    "Explain to {person} why the {product} from {region} has not shipped yet.",
-    "What does the sales wiki say about revenue {period}?",
-]
-
-LESSON_TEXTS = {
-    Component.RETRIEVER: [
-        ("Cite the current 2024 refund policy, never the superseded 2021 one.",
-         LessonAction(prefer_documents=["refunds-2024"], avoid_documents=["refunds-2021"])),
-        ("For shipping questions use the shipping times document.", LessonAction(prefer_documents=["shipping"])),
-        ("For date functions use the PostgreSQL document, not the MySQL one.",
-         LessonAction(prefer_documents=["pg-dates"], avoid_documents=["mysql-dates"])),
-        ("Warranty questions need the warranty terms document.", LessonAction(expand_query=["warranty terms"])),
-        ("Support questions need the support hours document.", LessonAction(prefer_documents=["support-hours"])),
-    ],
-    Component.TOOL_PLANNER: [
-        ("Compute revenue from the orders table with SQL instead of quoting the wiki.",
-         LessonAction(prefer_tools=["sql"], tool_argument_hints={"query": "SELECT SUM(amount) FROM orders"})),
-        ("Count tickets with a SQL query on the tickets table.", LessonAction(prefer_tools=["sql"])),
-        ("Use the calculator for averages of the tool results.", LessonAction(prefer_tools=["calculator"])),
-        ("Filter orders by region with a WHERE clause.",
-         LessonAction(tool_argument_hints={"query": "use WHERE region = ..."})),
-    ],
-    Component.WRITER: [
-        ("Answer in two short bullet points.", LessonAction()),
-        ("Use a friendly, apologetic tone with upset customers.", LessonAction()),
-        ("Give figures with their currency and the period they cover.", LessonAction()),
-        ("Write SQL for PostgreSQL, never MySQL functions like WEEKOFYEAR().", LessonAction()),
-    ],
-}
-
-
-def make_requests(n: int, seed: int) -> list[str]:
-    """n distinct requests from the templates (there are about 4,900 distinct ones)."""
-    rng = random.Random(seed)
-    out: list[str] = []
-    seen: set[str] = set()
-    for _ in range(200 * n + 1000):
-        if len(out) >= n:
-            break
-        text = rng.choice(TEMPLATES).format(product=rng.choice(PRODUCTS), region=rng.choice(REGIONS),
-                                            period=rng.choice(PERIODS), person=rng.choice(PEOPLE))
-        if text not in seen:
-            seen.add(text)
-            out.append(text)
-    if len(out) < n:
-        raise SystemExit(f"only {len(out)} distinct requests could be made, {n} asked")
-    return out
 
 
 def write_tasks(path: Path, requests: list[str]) -> Path:
@@ -212,24 +129,6 @@ class CachedEmbedder:
 # ---------------------------------------------------------------------------------------------
 # Measuring
 # ---------------------------------------------------------------------------------------------
-
-
-def pct(samples: Sequence[float], q: float) -> float:
-    return float(np.percentile(np.asarray(samples), q))
-
-
-def summary(samples_ms: Sequence[float]) -> dict[str, float]:
-    return {"n": len(samples_ms), "p50_ms": round(pct(samples_ms, 50), 3), "p95_ms": round(pct(samples_ms, 95), 3),
-            "mean_ms": round(float(np.mean(samples_ms)), 3), "max_ms": round(float(np.max(samples_ms)), 3)}
-
-
-def timed(fn, count: int) -> tuple[list[float], object]:
-    samples, last = [], None
-    for i in range(count):
-        t0 = time.perf_counter()
-        last = fn(i)
-        samples.append((time.perf_counter() - t0) * 1000)
-    return samples, last
 
 
 def busy_cpu_s() -> float | None:
@@ -336,133 +235,9 @@ def aggregate(rounds: list[dict]) -> dict:
     }
 
 
-def review_item(rng: random.Random, request: str, i: int) -> dict:
-    docs = rng.sample(["refunds-2024", "refunds-2021", "shipping", "warranty", "wiki-revenue", "support-hours",
-                       "pg-dates", "mysql-dates"], 3)
-    calls = [{"tool": "sql", "arguments": {"query": f"SELECT SUM(amount) FROM orders WHERE region = 'EU' -- {i}"},
-              "ok": True, "output": json.dumps([{"sum": round(rng.uniform(1e3, 1e5), 2)}])}
-             for _ in range(rng.randrange(3))]
-    components = ["retriever", "tool_planner", "writer"]
-    lessons = [{"id": f"les{rng.randrange(10**6):06d}", "component": rng.choice(components),
-                "text": "Cite the current 2024 refund policy, never the superseded 2021 one."}
-               for _ in range(rng.randrange(4))]
-    answer = (f"Per the documents ({', '.join(docs)}): the answer to '{request}' is as follows. Refunds are "
-              "accepted within 30 days of delivery for unused items; shipping within the EU takes 2-4 working "
-              f"days; figures are in EUR for the period asked. [item {i}]")
-    return {"turn_id": f"turn{i:08d}", "request": request, "answer": answer, "documents": docs,
-            "tool_calls": calls, "lessons_applied": lessons, "template": "standard"}
-
-
-def query_plan(conn: sqlite3.Connection, sql: str, args: tuple) -> list[str]:
-    return [row[-1] for row in conn.execute("EXPLAIN QUERY PLAN " + sql, args).fetchall()]
-
-
-def bench_queue(n_items: int, n_decide: int, folder: Path, seed: int) -> dict:
-    rng = random.Random(seed)
-    queue = ReviewQueue(folder / "alhf.db")
-    out: dict = {"items": n_items}
-    try:
-        run_id = queue.create_run(str(folder / "tasks.jsonl"), "standard")
-        requests = make_requests(min(n_items, 2000), seed)  # items repeat requests, as reruns do
-        tasks = [(i + 1, f"task-{i:06d}", requests[i % len(requests)], {"topic": "bench"}) for i in range(n_items)]
-        t0 = time.perf_counter()
-        queue.add_tasks(run_id, tasks)
-        out["add_tasks_s"] = round(time.perf_counter() - t0, 3)
-        samples, _ = timed(lambda i: queue.finish_task(run_id, tasks[i][1], review_item(rng, tasks[i][2], i)),
-                           n_items)
-        out["insert_total_s"] = round(sum(samples) / 1000, 2)
-        out["finish_task"] = summary(samples)
-        log(f"  {n_items:,} items inserted in {out['insert_total_s']:.1f} s "
-            f"(finish_task p50 {out['finish_task']['p50_ms']:.2f} ms)")
-        ids = [r[0] for r in queue.conn.execute("SELECT id FROM review_items").fetchall()]
-
-        samples, got = timed(lambda i: queue.items(status="pending", limit=50), 200)
-        assert len(got) == 50
-        out["items_pending_50"] = summary(samples)
-        samples, _ = timed(lambda i: queue.item(rng.choice(ids)), 1000)
-        out["item"] = summary(samples)
-        samples, _ = timed(lambda i: queue.stats(), 20)
-        out["stats_no_decisions"] = summary(samples)
-
-        chosen = rng.sample(ids, n_decide)
-        n_correct = n_decide // 4
-        approve = Assessment(thumbs="up", scores={"correctness": 5, "completeness": 4, "groundedness": 5, "tone": 5})
-        correct = Assessment(thumbs="down", scores={"correctness": 2, "completeness": 3, "groundedness": 2, "tone": 4},
-                             error_class="wrong_document")
-        samples, _ = timed(lambda i: queue.decide(chosen[i], "approve", reviewer="bench", assessment=approve),
-                           n_decide - n_correct)
-        out["decide_approve"] = summary(samples)
-        samples, _ = timed(lambda i: queue.decide(chosen[n_decide - n_correct + i], "correct", reviewer="bench",
-                                                  assessment=correct,
-                                                  correction=f"Use the 2024 refund policy, not the 2021 one ({i})."),
-                           n_correct)
-        out["decide_correct"] = summary(samples)
-        log(f"  decided {n_decide:,} items ({n_correct:,} corrections)")
-
-        samples, got = timed(lambda i: queue.items(status="pending", limit=50), 200)
-        out["items_pending_50_after_decisions"] = summary(samples)
-        samples, got = timed(lambda i: queue.stats(), 20)
-        out["stats"] = summary(samples)
-        out["stats_result"] = got
-        gc.collect()
-        gc.disable()  # diagnostic: the same calls without the cyclic GC's pauses
-        try:
-            samples, _ = timed(lambda i: queue.stats(), 20)
-            out["diag_stats_gc_off"] = summary(samples)
-        finally:
-            gc.enable()
-        samples, got = timed(lambda i: queue.queued_corrections(), 50)
-        out["queued_corrections"] = summary(samples) | {"entries": len(got)}  # type: ignore[arg-type]
-
-        for fmt in ("chat", "alpaca"):
-            target = folder / f"export-{fmt}.jsonl"
-            samples, count = timed(lambda i: export_training(queue, target, fmt=fmt), 3)  # type: ignore[arg-type]
-            out[f"export_{fmt}"] = summary(samples) | {"records": count, "bytes": target.stat().st_size}
-        # where the export's time goes: it reads every decision, then every item of the queue
-        samples, _ = timed(lambda i: queue.decisions(), 3)
-        out["diag_decisions_all"] = summary(samples)
-        samples, _ = timed(lambda i: queue.items(limit=10**9), 3)
-        out["diag_items_all"] = summary(samples)
-        out["query_plans"] = {
-            "items(status=pending, limit=50)": query_plan(
-                queue.conn, "SELECT * FROM review_items WHERE status = ? ORDER BY created_at, id LIMIT ?",
-                ("pending", 50)),
-            "stats latest decisions": query_plan(
-                queue.conn, "SELECT d.* FROM decisions d JOIN review_items i ON i.id = d.item_id "
-                "WHERE d.id = (SELECT MAX(id) FROM decisions WHERE item_id = d.item_id)", ()),
-        }
-        out["db_mb"] = round(sum(p.stat().st_size for p in folder.glob("alhf.db*")) / 1e6, 1)
-    finally:
-        queue.close()
-    return out
-
-
 # ---------------------------------------------------------------------------------------------
 # Main
 # ---------------------------------------------------------------------------------------------
-
-
-def log(msg: str) -> None:
-    print(msg, file=sys.stderr, flush=True)
-
-
-def machine() -> dict:
-    cpu = platform.processor()
-    with contextlib.suppress(Exception):
-        for line in subprocess.run(["lscpu"], capture_output=True, text=True, check=True).stdout.splitlines():
-            if line.startswith("Model name"):
-                cpu = line.split(":", 1)[1].strip()
-    return {"cpu": cpu, "nproc": os.cpu_count(), "python": platform.python_version(),
-            "sqlite": sqlite3.sqlite_version, "platform": platform.platform()}
-
-
-def versions() -> dict:
-    from importlib.metadata import version
-    out = {}
-    for name in ("qdrant-client", "fastembed", "onnxruntime", "autogen", "numpy"):
-        with contextlib.suppress(Exception):
-            out[name] = version(name)
-    return out
 
 
 def print_tables(result: dict) -> None:

@@ -49,7 +49,6 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import numpy as np  # noqa: E402
-
 from bench_data import cached_vectors, lesson_texts, query_texts  # noqa: E402
 
 TOP_K = 5

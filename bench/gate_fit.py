@@ -25,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from gate_replay import Candidate, embedder, fully_cached, load, replay  # noqa: E402
+
 from memory.gate import GateSettings  # noqa: E402
 from memory.gate_model import SIGNALS, GateWeights  # noqa: E402
 from memory.records import Component  # noqa: E402
