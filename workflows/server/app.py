@@ -2,8 +2,8 @@
 close everything after the last request finished), sessions, error pages, the routes of api and pages.
 
     >>> from workflows.config import AppConfig
-    >>> sorted(r.path for r in create_app(AppConfig()).routes if r.path.startswith("/api/items"))[:2]
-    ['/api/items', '/api/items/{item_id}']
+    >>> sorted(p for p in create_app(AppConfig()).openapi()["paths"] if p.startswith("/api/items"))
+    ['/api/items', '/api/items/{item_id}', '/api/items/{item_id}/decision']
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ def create_app(config: AppConfig, *, runtime: Any = None, announce: tuple[str, i
                 if runtime is None:
                     owned.close()
 
-    app = FastAPI(title="alhf review server", lifespan=lifespan, version="1",
+    app = FastAPI(title="alhf review server", lifespan=lifespan, version="1", docs_url=None, openapi_url=None,
                   description="Review queue, lessons and memory of an alhf data directory. Sign in at /login "
                               "(session cookie + X-CSRF-Token header on writes) or send `Authorization: Bearer "
                               "TOKEN` (`alhf users token NAME`).")
@@ -64,6 +64,7 @@ def create_app(config: AppConfig, *, runtime: Any = None, announce: tuple[str, i
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(api.router)
     app.include_router(pages.router)
+    _add_docs(app)
 
     @app.get("/health", tags=["health"])
     def health() -> dict[str, Any]:
@@ -71,7 +72,8 @@ def create_app(config: AppConfig, *, runtime: Any = None, announce: tuple[str, i
         return {"status": "ok", "owns_store": hasattr(app.state, "alhf")}
 
     def _wants_json(request: Request) -> bool:
-        return request.url.path.startswith("/api/") or "application/json" in request.headers.get("accept", "")
+        path = request.url.path
+        return path.startswith("/api/") or path.endswith(".json") or "application/json" in request.headers.get("accept", "")
 
     def _error(request: Request, status: int, message: str) -> Response:
         if _wants_json(request):
@@ -101,3 +103,28 @@ def create_app(config: AppConfig, *, runtime: Any = None, announce: tuple[str, i
         return _error(request, 400, str(exc))
 
     return app
+
+
+def _add_docs(app: FastAPI) -> None:
+    """/docs and /openapi.json behind sign-in too; Swagger UI served from the swagger-ui-bundle package (no CDN)."""
+    from fastapi import Depends
+    from fastapi.openapi.docs import get_swagger_ui_html
+
+    from workflows.server.auth import current_account
+
+    try:
+        import swagger_ui_bundle
+
+        app.mount("/vendor/swagger", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="swagger")
+        assets = {"swagger_js_url": "/vendor/swagger/swagger-ui-bundle.js",
+                  "swagger_css_url": "/vendor/swagger/swagger-ui.css"}
+    except ImportError:  # FastAPI's default: the assets come from a CDN
+        assets = {}
+
+    @app.get("/openapi.json", include_in_schema=False, dependencies=[Depends(current_account)])
+    def openapi() -> dict[str, Any]:
+        return app.openapi()
+
+    @app.get("/docs", include_in_schema=False, dependencies=[Depends(current_account)])
+    def docs() -> Response:
+        return get_swagger_ui_html(openapi_url="/openapi.json", title="alhf review server API", **assets)
