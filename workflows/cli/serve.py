@@ -68,10 +68,32 @@ def serve(
         console.print(f"alhf serving {home} at http://{shown}:{port}  (API docs: /docs; Ctrl-C stops)")
         server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="on",
                                                timeout_graceful_shutdown=30))
-        server.run()
+        _run_until_stopped(server)
     finally:
         runtime.close()
     console.print("alhf server stopped; the memory and the database are closed")
+
+
+class _Stopped(Exception):
+    pass
+
+
+def _run_until_stopped(server) -> None:  # noqa: ANN001 - uvicorn.Server
+    """Run until Ctrl-C or SIGTERM. uvicorn finishes the requests in flight and the app's shutdown, then
+    re-raises the signal it caught: here that ends the wait instead of killing the process, so the
+    runtime is closed and the exit status is 0."""
+    import signal
+
+    def stopped(signum: int, frame: object) -> None:
+        raise _Stopped
+
+    previous = signal.signal(signal.SIGTERM, stopped)
+    try:
+        server.run()
+    except (_Stopped, KeyboardInterrupt):
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _check_port(host: str, port: int) -> None:
