@@ -3,9 +3,12 @@
 // Queue page: j/k move the cursor, Enter opens the item.
 (function () {
   "use strict";
+  // Keys go to text fields while one has focus; a radio button or checkbox keeps the shortcuts.
   function typing(event) {
     var t = event.target;
-    return t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.tagName === "SELECT" || t.isContentEditable);
+    if (!t) { return false; }
+    if (t.tagName === "INPUT") { return ["radio", "checkbox", "button", "submit"].indexOf(t.type) < 0; }
+    return t.tagName === "TEXTAREA" || t.tagName === "SELECT" || t.isContentEditable;
   }
   function follow(id) { var link = document.getElementById(id); if (link) { window.location.href = link.href; } }
   function submitWith(verdict) {
@@ -34,6 +37,9 @@
     }
     if (event.target === reason && event.key === "Enter") { event.preventDefault(); submitWith("reject"); return; }
     if (event.key === "Escape" && typing(event)) { event.target.blur(); return; }
+    // Enter on a score or a select must not submit the form as "approve" (the browser's implicit submission)
+    if (event.key === "Enter" && event.target.form && event.target.tagName !== "TEXTAREA"
+        && event.target.tagName !== "BUTTON") { event.preventDefault(); return; }
     if (typing(event) || event.ctrlKey || event.metaKey || event.altKey) { return; }
     var form = document.getElementById("decision-form");
     switch (event.key) {
