@@ -8,10 +8,12 @@ close everything after the last request finished), sessions, error pages, the ro
 
 from __future__ import annotations
 
+import asyncio
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, AsyncIterator
 
+import structlog
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -45,9 +47,11 @@ def create_app(config: AppConfig, *, runtime: Any = None, announce: tuple[str, i
         app.state.alhf = ServerState(owned)
         if announce:
             write_server_file(home, *announce)
+        inbox = asyncio.create_task(_learn_inbox_forever(app.state.alhf, config.server.inbox_poll_seconds))
         try:
             yield
         finally:  # uvicorn gets here after the requests in flight have finished
+            inbox.cancel()
             with app.state.alhf.lock:
                 if announce:
                     remove_server_file(home)
@@ -103,6 +107,24 @@ def create_app(config: AppConfig, *, runtime: Any = None, announce: tuple[str, i
         return _error(request, 400, str(exc))
 
     return app
+
+
+async def _learn_inbox_forever(state: Any, seconds: float) -> None:
+    """Corrections queued in the inbox by other processes are learned by the owner: here, every `seconds`."""
+    from starlette.concurrency import run_in_threadpool
+
+    log = structlog.get_logger("alhf.server")
+    while True:
+        await asyncio.sleep(seconds)
+        try:
+            learned = await run_in_threadpool(state.learn_inbox)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - a failing pass is retried at the next one, never kills the server
+            log.warning("learning the inbox failed", error=str(exc))
+            continue
+        if learned:
+            log.info("learned queued corrections", count=learned)
 
 
 def _add_docs(app: FastAPI) -> None:

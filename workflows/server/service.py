@@ -120,6 +120,16 @@ class ServerState:
                                if outcome.error else what_happened(outcome.routing))
         return {"decision_id": decision_id, "item_id": item_id, "verdict": verdict, "learned": learned}
 
+    def learn_inbox(self) -> int:
+        """Learn corrections queued by other processes (`alhf review correct` while the server runs);
+        returns how many were processed."""
+        from workflows.review.inbox import learn_queued_corrections
+
+        with self.lock:
+            if not self.queue.queued_corrections():
+                return 0
+            return len(learn_queued_corrections(self.queue, self._assistant("reviewer")))
+
     # -- lessons -----------------------------------------------------------------------------------
 
     def _admin(self, account: Account) -> LessonAdmin:

@@ -17,4 +17,6 @@ class ServerSettings(BaseModel):
     session_hours: float = Field(12.0, gt=0, le=24 * 30, description="how long a sign-in lasts")
     eval_report: Path | None = Field(None, description="folder written by `alhf eval --report`; unset: "
                                      "./eval-report, else ./docs/eval-report")
+    inbox_poll_seconds: float = Field(5.0, ge=0.2, le=3600, description="how often the server learns corrections "
+                                      "queued by other processes (`alhf review correct` while it runs)")
     page_size: int = Field(50, ge=5, le=500, description="items per page of the review queue")

@@ -211,3 +211,28 @@ def test_the_openapi_page_is_served_without_a_cdn(client: TestClient):
     assert client.get("/vendor/swagger/swagger-ui-bundle.js").status_code == 200
     schema = client.get("/openapi.json").json()
     assert "/api/items/{item_id}/decision" in schema["paths"]
+
+
+def test_corrections_queued_by_other_processes_are_learned_by_the_server(seeded: dict):
+    """`alhf review correct` while the server owns the store queues the correction; the server learns it."""
+    import time
+
+    from workflows.config import load_config
+    from workflows.review.queue import ReviewQueue
+    from workflows.review.templates import Assessment
+    from workflows.server.app import create_app
+
+    config_file = seeded["config"]
+    config_file.write_text(config_file.read_text() + "server: {inbox_poll_seconds: 0.2}\n")
+    with TestClient(create_app(load_config(config_file))) as client:
+        other = ReviewQueue(seeded["home"] / "alhf.db")  # as a second process would write it
+        item = other.items(status="pending")[0].id
+        other.decide(item, "correct", reviewer="rita", assessment=Assessment(),
+                     correction="Express shipping takes 2 business days, not 5.")
+        deadline = time.monotonic() + 20
+        while other.decisions(item)[0]["learn_status"] != "learned" and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert other.decisions(item)[0]["learn_status"] == "learned"
+        sign_in(client, "rita")
+        assert client.get("/api/lessons", params={"author": "rita"}).json()[0]["status"] == "active"
+        other.close()
