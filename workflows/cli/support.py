@@ -84,9 +84,27 @@ def model_progress() -> tuple[Progress, Callable[[int, int], None]]:
 
 
 def open_runtime(config: AppConfig):  # noqa: ANN202 - Runtime is imported lazily to keep --help fast
+    from memory.errors import StoreLockedError
     from workflows.runtime import Runtime
 
-    return guarded(lambda: Runtime.open(config))
+    try:
+        return Runtime.open(config)
+    except StoreLockedError as exc:
+        fail(_owner_hint(config) or str(exc))
+    except AlhfError as exc:
+        fail(str(exc))
+
+
+def _owner_hint(config: AppConfig) -> str:
+    """When `alhf serve` is the process that holds the store, say so and where to go instead."""
+    from workflows.config import data_dir
+    from workflows.server.owner import running_server
+
+    server = running_server(data_dir(config))
+    if server is None:
+        return ""
+    return (f"`alhf serve` owns the memory of {data_dir(config)} (pid {server['pid']}): use its review app at "
+            f"{server['url']} or its API ({server['url']}/docs); `alhf review correct` queues corrections it learns.")
 
 
 def open_queue(config: AppConfig):  # noqa: ANN201 - ReviewQueue, imported lazily

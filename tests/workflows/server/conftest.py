@@ -25,15 +25,22 @@ REQUESTS = ["How long does express shipping take?", "What was our total revenue 
             "Can a customer get a refund three weeks after buying?", "Which carrier do we use for Canada?"]
 
 
-def seed(home_config: Path, tmp: Path, requests: list[str] = REQUESTS) -> None:
+TAUGHT = "Express shipping takes 2 business days; never promise next-day delivery."
+
+
+def seed(home_config: Path, tmp: Path, requests: list[str] = REQUESTS, *, teach: bool = False) -> None:
     """Answer `requests` in a batch run (fake model) and add the accounts, as `alhf batch run` and
-    `alhf users add` would."""
+    `alhf users add` would. `teach`: ana corrects a turn on the first request first, so the batch's
+    answer to it applies her lesson."""
     config = load_config(home_config)
     tasks = tmp / "tasks.jsonl"
     tasks.write_text("".join(json.dumps({"id": f"q{n}", "request": r}) + "\n" for n, r in enumerate(requests, 1)))
     runtime = Runtime.open(config)
     try:
         llm = runtime.llm()
+        if teach:
+            assistant = runtime.assistant(llm, user="ana")
+            assistant.learn(TAUGHT, assistant.run_turn(requests[0]), author="ana")
         BatchRunner(runtime.review_queue(), lambda: runtime.assistant(llm, user="batch"), template="standard").run(tasks)
         accounts = Accounts(runtime.review_queue().conn, config.governance)
         for name, role in ACCOUNTS.items():
@@ -45,6 +52,12 @@ def seed(home_config: Path, tmp: Path, requests: list[str] = REQUESTS) -> None:
 @pytest.fixture
 def seeded(fake_cli: dict) -> dict:
     seed(fake_cli["config"], fake_cli["tmp"])
+    return fake_cli
+
+
+@pytest.fixture
+def taught(fake_cli: dict) -> dict:
+    seed(fake_cli["config"], fake_cli["tmp"], teach=True)
     return fake_cli
 
 

@@ -236,3 +236,20 @@ def test_corrections_queued_by_other_processes_are_learned_by_the_server(seeded:
         sign_in(client, "rita")
         assert client.get("/api/lessons", params={"author": "rita"}).json()[0]["status"] == "active"
         other.close()
+
+
+def test_the_item_page_shows_the_lessons_applied_with_gate_score_and_author(taught: dict):
+    from workflows.config import load_config
+    from workflows.server.app import create_app
+
+    with TestClient(create_app(load_config(taught["config"]))) as client:
+        sign_in(client, "rita")
+        shipping = next(i for i in client.get("/api/items").json()["items"] if "express" in i["request"])
+        detail = client.get(f"/api/items/{shipping['id']}").json()
+        [applied] = detail["applied"]
+        assert applied["author"] == "ana" and applied["score"] >= applied["threshold"]
+        html = client.get(f"/items/{shipping['id']}").text
+        assert applied["id"] in html and f"{applied['score']:.2f} &ge; {applied['threshold']:.2f}" in html
+        assert "<td>ana</td>" in html
+        turns = client.get(f"/api/lessons/{applied['id']}").json()["turns"]
+        assert shipping["turn_id"] in [t["id"] for t in turns]  # the memory browser: the turns it shaped

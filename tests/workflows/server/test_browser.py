@@ -38,7 +38,7 @@ def server_url(fake_cli: dict) -> Iterator[str]:
 
     config_file = fake_cli["config"]
     config_file.write_text(config_file.read_text() + f"server: {{eval_report: {REPO / 'docs' / 'eval-report'}}}\n")
-    seed(config_file, fake_cli["tmp"])
+    seed(config_file, fake_cli["tmp"], teach=True)  # ana taught one lesson: the first item applies it
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -102,6 +102,8 @@ def test_review_with_the_keyboard_then_approve_as_approver_and_be_refused_as_vie
     page.keyboard.press("Enter")
     page.wait_for_url("**/items/*")
     first = page.url
+    assert "ana" in page.inner_text("#lessons-applied")  # the lesson, its gate score and author
+    page.screenshot(path=str(SHOTS / "03-item-with-lesson-applied.png"), full_page=True)
     page.keyboard.press("a")  # approve: on to the next pending item
     page.wait_for_url(lambda url: url != first and "/items/" in url)
     assert "Approved item" in page.locator("#flash").inner_text()
@@ -117,13 +119,13 @@ def test_review_with_the_keyboard_then_approve_as_approver_and_be_refused_as_vie
     page.select_option("select[name=error_class]", "wrong_facts")
     page.keyboard.press("c")  # correct: type it, Ctrl+Enter sends; the page then says what the learner did
     page.keyboard.type("Express shipping takes 2 business days, not 5.")
-    page.screenshot(path=str(SHOTS / "03-item-correcting.png"), full_page=True)
+    page.screenshot(path=str(SHOTS / "04-item-correcting.png"), full_page=True)
     page.keyboard.press("Control+Enter")
     page.wait_for_selector("#flash")
     flash = page.locator("#flash").inner_text()
     assert page.url == third and "What the learner did" in flash and "learned into" in flash
     assert page.locator("#item-status").inner_text() == "corrected"
-    page.screenshot(path=str(SHOTS / "04-correction-learned.png"), full_page=True)
+    page.screenshot(path=str(SHOTS / "05-correction-learned.png"), full_page=True)
     page.goto(server_url + "/queue?status=")
     assert "3 / 4 decided" in page.inner_text(".progress-wrap")
     _sign_out(page)
@@ -146,17 +148,17 @@ def test_review_with_the_keyboard_then_approve_as_approver_and_be_refused_as_vie
     page.goto(server_url + "/lessons/held")
     lesson = page.locator("article.lesson")
     assert lesson.count() == 1 and "cory" in lesson.inner_text()
-    page.screenshot(path=str(SHOTS / "05-held-lessons.png"), full_page=True)
+    page.screenshot(path=str(SHOTS / "06-held-lessons.png"), full_page=True)
     lesson.locator("button.approve-lesson").click()
     page.wait_for_selector("#flash")
     assert "approved: it is applied from now on" in page.locator("#flash").inner_text()
     assert page.locator("article.lesson").count() == 0
     page.goto(server_url + "/memory")
-    assert page.locator("table tbody tr").count() == 2
-    page.screenshot(path=str(SHOTS / "06-memory.png"), full_page=True)
+    assert page.locator("table tbody tr").count() == 3  # ana's, rita's and cory's
+    page.screenshot(path=str(SHOTS / "07-memory.png"), full_page=True)
     page.goto(server_url + "/report/")
     assert page.locator(".report img").count() >= 1
-    page.screenshot(path=str(SHOTS / "07-eval-report.png"))
+    page.screenshot(path=str(SHOTS / "08-eval-report.png"))
     _sign_out(page)
 
     # a viewer reads, but cannot decide nor approve
@@ -178,4 +180,4 @@ def test_review_with_the_keyboard_then_approve_as_approver_and_be_refused_as_vie
     page.wait_for_url(viewed)
     response = page.goto(server_url + "/lessons/held")
     assert response.status == 403 and "only admin may" in page.inner_text("main")
-    page.screenshot(path=str(SHOTS / "08-viewer-refused.png"))
+    page.screenshot(path=str(SHOTS / "09-viewer-refused.png"))

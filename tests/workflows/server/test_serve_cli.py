@@ -106,3 +106,32 @@ def test_users_add_hashes_the_password_and_refuses_bad_input(fake_cli: dict):
     assert PASSWORD.encode() not in db and b"$argon2id$" in db
     token = said(cli("users", "token", "ana", config=config)).strip()
     assert token.startswith("alhf_") and token.encode() not in (fake_cli["home"] / "alhf.db").read_bytes()
+
+
+def test_while_serving_other_commands_name_the_server_and_corrections_reach_it(fake_cli: dict):
+    from tests.workflows.server.conftest import seed
+    from workflows.review.queue import ReviewQueue
+
+    config = fake_cli["config"]
+    config.write_text(config.read_text() + "server: {inbox_poll_seconds: 0.5}\n")
+    seed(config, fake_cli["tmp"])
+    server = start_server(config, free_port())
+    try:
+        info = wait_for_server_file(fake_cli["home"], server)
+        listed = cli("memory", "list", config=config)
+        assert listed.exit_code == 2 and f"`alhf serve` owns the memory" in said(listed) and info["url"] in said(listed)
+        queue = ReviewQueue(fake_cli["home"] / "alhf.db")
+        item = queue.items(status="pending")[0].id
+        corrected = cli("review", "correct", item, "Express shipping takes 2 business days, not 5.", config=config)
+        assert corrected.exit_code == 0 and f"`alhf serve` ({info['url']}) owns the memory" in said(corrected)
+        deadline = time.monotonic() + 30
+        while queue.decisions(item)[0]["learn_status"] != "learned" and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert queue.decisions(item)[0]["learn_status"] == "learned" and queue.decisions(item)[0]["lesson_ids"]
+        queue.close()
+        server.send_signal(signal.SIGTERM)
+        server.communicate(timeout=60)
+    finally:
+        if server.poll() is None:
+            server.kill()
+    assert server.returncode == 0
