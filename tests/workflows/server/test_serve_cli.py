@@ -135,3 +135,29 @@ def test_while_serving_other_commands_name_the_server_and_corrections_reach_it(f
         if server.poll() is None:
             server.kill()
     assert server.returncode == 0
+
+
+def test_memory_list_goes_through_the_running_server_with_a_token(fake_cli: dict, monkeypatch):
+    from tests.workflows.server.conftest import seed
+
+    config = fake_cli["config"]
+    seed(config, fake_cli["tmp"], teach=True)
+    token = said(cli("users", "token", "rita", config=config)).strip()
+    server = start_server(config, free_port())
+    try:
+        info = wait_for_server_file(fake_cli["home"], server)
+        no_token = cli("memory", "list", config=config)
+        assert no_token.exit_code == 2 and "set ALHF_TOKEN" in said(no_token) and info["url"] in said(no_token)
+        monkeypatch.setenv("ALHF_TOKEN", "wrong")
+        refused = cli("memory", "list", config=config)
+        assert refused.exit_code == 2 and "refused: Unknown API token" in said(refused)
+        monkeypatch.setenv("ALHF_TOKEN", token)
+        listed = cli("memory", "list", "--json", "--author", "ana", config=config)
+        assert listed.exit_code == 0, listed.output
+        [lesson] = json.loads(listed.output)
+        assert lesson["author"] == "ana" and lesson["status"] == "active"
+        server.send_signal(signal.SIGTERM)
+        server.communicate(timeout=60)
+    finally:
+        if server.poll() is None:
+            server.kill()
