@@ -30,8 +30,15 @@ class QueueFilters:
             raise AlhfError(f"Unknown status {self.status!r}: use one of {', '.join(STATUSES)}.")
 
     def query(self) -> str:
-        return "&".join(f"{k}={v}" for k, v in (("status", self.status), ("run", self.run),
-                                                ("template", self.template)) if v)
+        """The filters as a URL query string (without '?').
+
+            >>> QueueFilters("pending", None, "a b").query()
+            'status=pending&template=a+b'
+        """
+        from urllib.parse import urlencode
+
+        return urlencode([(k, v) for k, v in (("status", self.status), ("run", self.run),
+                                              ("template", self.template)) if v])
 
 
 class ServerState:
