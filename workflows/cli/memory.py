@@ -81,7 +81,8 @@ def memory_list(
         with LessonAdminSession(config_path) as admin:
             lessons = [lesson for lesson in admin.store.list_lessons(comp)
                        if (author is None or lesson.author == author)
-                       and (status is None or lesson.status.value == status) and (scope is None or lesson.scope == scope)]
+                       and (status is None or lesson.status.value == status)
+                       and (scope is None or lesson.scope == scope)]
     if as_json:
         console.print_json(json.dumps([lesson.model_dump(mode="json") for lesson in lessons]))
     else:

@@ -77,7 +77,8 @@ def create_app(config: AppConfig, *, runtime: Any = None, announce: tuple[str, i
 
     def _wants_json(request: Request) -> bool:
         path = request.url.path
-        return path.startswith("/api/") or path.endswith(".json") or "application/json" in request.headers.get("accept", "")
+        accepts = request.headers.get("accept", "")
+        return path.startswith("/api/") or path.endswith(".json") or "application/json" in accepts
 
     def _error(request: Request, status: int, message: str) -> Response:
         if _wants_json(request):

@@ -39,8 +39,8 @@ class ServerClient:
 
     def get(self, path: str, **params: Any) -> Any:
         query = urllib.parse.urlencode({k: v for k, v in params.items() if v is not None})
-        request = urllib.request.Request(f"{self.url}{path}" + (f"?{query}" if query else ""),
-                                         headers={"Authorization": f"Bearer {self.token}", "Accept": "application/json"})
+        headers = {"Authorization": f"Bearer {self.token}", "Accept": "application/json"}
+        request = urllib.request.Request(f"{self.url}{path}" + (f"?{query}" if query else ""), headers=headers)
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:
                 return json.loads(response.read())
@@ -51,4 +51,5 @@ class ServerClient:
                 message = exc.reason
             raise AlhfError(f"The server at {self.url} refused: {message}") from None
         except urllib.error.URLError as exc:
-            raise AlhfError(f"Cannot reach the server at {self.url} ({exc.reason}): is `alhf serve` still running?") from None
+            raise AlhfError(f"Cannot reach the server at {self.url} ({exc.reason}): is `alhf serve` still "
+                            "running?") from None

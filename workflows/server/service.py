@@ -75,7 +75,8 @@ class ServerState:
         everything = sum(counts.values())
         decided = everything - counts.get("pending", 0)
         return {"items": items, "total": total, "counts": {s: counts.get(s, 0) for s in STATUSES},
-                "all": everything, "decided": decided, "progress": round(100 * decided / everything) if everything else 0,
+                "all": everything, "decided": decided,
+                "progress": round(100 * decided / everything) if everything else 0,
                 "runs": runs, "templates": sorted(self.config.review.templates), "page": max(page, 1),
                 "pages": max(1, -(-total // size)), "filters": filters}
 
@@ -164,7 +165,8 @@ class ServerState:
         try:
             wanted = Component(component) if component else None
         except ValueError:
-            raise AlhfError(f"Unknown component {component!r}: use one of {', '.join(c.value for c in Component)}.") from None
+            known = ", ".join(c.value for c in Component)
+            raise AlhfError(f"Unknown component {component!r}: use one of {known}.") from None
         with self.lock:
             lessons = self.runtime.store.list_lessons(wanted)
         words = (search or "").lower().split()

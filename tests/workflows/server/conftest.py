@@ -41,7 +41,8 @@ def seed(home_config: Path, tmp: Path, requests: list[str] = REQUESTS, *, teach:
         if teach:
             assistant = runtime.assistant(llm, user="ana")
             assistant.learn(TAUGHT, assistant.run_turn(requests[0]), author="ana")
-        BatchRunner(runtime.review_queue(), lambda: runtime.assistant(llm, user="batch"), template="standard").run(tasks)
+        runner = BatchRunner(runtime.review_queue(), lambda: runtime.assistant(llm, user="batch"), template="standard")
+        runner.run(tasks)
         accounts = Accounts(runtime.review_queue().conn, config.governance)
         for name, role in ACCOUNTS.items():
             accounts.add(name, role, PASSWORD)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from tests.workflows.server.conftest import PASSWORD, api_headers, csrf_of, sign_in
+from tests.workflows.server.conftest import api_headers, csrf_of, sign_in
 
 OPEN_PATHS = {"/health", "/login"}
 

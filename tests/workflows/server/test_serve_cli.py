@@ -119,7 +119,7 @@ def test_while_serving_other_commands_name_the_server_and_corrections_reach_it(f
     try:
         info = wait_for_server_file(fake_cli["home"], server)
         listed = cli("memory", "list", config=config)
-        assert listed.exit_code == 2 and f"`alhf serve` owns the memory" in said(listed) and info["url"] in said(listed)
+        assert listed.exit_code == 2 and "`alhf serve` owns the memory" in said(listed) and info["url"] in said(listed)
         queue = ReviewQueue(fake_cli["home"] / "alhf.db")
         item = queue.items(status="pending")[0].id
         corrected = cli("review", "correct", item, "Express shipping takes 2 business days, not 5.", config=config)
