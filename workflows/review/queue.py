@@ -173,6 +173,14 @@ class ReviewQueue:
         rows = self.conn.execute(f"SELECT status, COUNT(*) FROM review_items{where} GROUP BY status", args)
         return {status: count for status, count in rows.fetchall()}
 
+    def decisions_per_reviewer(self, *, run_id: str | None = None, template: str | None = None) -> dict[str, int]:
+        """How many items each reviewer had the last word on (among the items the filters keep)."""
+        where, args = self._filter(None, run_id, template)
+        rows = self.conn.execute(f"SELECT d.reviewer, COUNT(*) FROM latest_decisions d JOIN "
+                                 f"(SELECT id FROM review_items{where}) i ON i.id = d.item_id "
+                                 "GROUP BY d.reviewer ORDER BY COUNT(*) DESC, d.reviewer", args)
+        return {reviewer: count for reviewer, count in rows.fetchall()}
+
     def runs(self) -> list[dict[str, Any]]:
         """Every batch run, newest first."""
         return [dict(r) for r in self.conn.execute("SELECT * FROM runs ORDER BY created_at DESC").fetchall()]

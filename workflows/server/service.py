@@ -72,12 +72,13 @@ class ServerState:
             items = self.queue.items(status=filters.status, run_id=filters.run, template=filters.template,
                                      limit=size, offset=(max(page, 1) - 1) * size)
             runs = self.queue.runs()
+            per_reviewer = self.queue.decisions_per_reviewer(run_id=filters.run, template=filters.template)
         everything = sum(counts.values())
         decided = everything - counts.get("pending", 0)
         return {"items": items, "total": total, "counts": {s: counts.get(s, 0) for s in STATUSES},
                 "all": everything, "decided": decided,
                 "progress": round(100 * decided / everything) if everything else 0,
-                "runs": runs, "templates": sorted(self.config.review.templates), "page": max(page, 1),
+                "per_reviewer": per_reviewer, "runs": runs, "templates": sorted(self.config.review.templates), "page": max(page, 1),
                 "pages": max(1, -(-total // size)), "filters": filters}
 
     def item_page(self, item_id: str, filters: QueueFilters) -> dict[str, Any]:

@@ -101,6 +101,8 @@ def test_approving_in_the_form_records_the_assessment_and_moves_to_the_next_pend
     assert decision["reviewer"] == "rita" and decision["assessment"]["scores"] == {"correctness": 5}
     assert decision["assessment"]["thumbs"] == "up"
     assert "Approved item" in client.get(f"/items/{second}").text  # the flash
+    assert client.get("/api/items").json()["per_reviewer"] == {"rita": 1}
+    assert "Decided by: <b>rita</b> 1" in client.get("/queue").text
 
 
 def test_a_correction_is_learned_at_once_and_the_page_says_what_the_learner_did(client: TestClient):
