@@ -3,6 +3,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install.sh --test
+if [ "${CI:-}" = "true" ]; then  # CI runs the browser tests too; locally they skip until chromium is there
+  bash scripts/install-browser.sh
+fi
 export HF_HUB_OFFLINE=1
 set +e
 .venv/bin/python -m pytest "$@"

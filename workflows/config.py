@@ -14,6 +14,7 @@ from memory.errors import AlhfError
 from memory.settings import MemorySettings
 from workflows.governance.roles import GovernanceSettings
 from workflows.review.templates import ReviewSettings
+from workflows.server.settings import ServerSettings
 
 __all__ = ["AppConfig", "SessionSettings", "load_config", "data_dir", "db_path", "ConfigError"]
 
@@ -53,6 +54,7 @@ class AppConfig(BaseModel):
     review: ReviewSettings = Field(default_factory=ReviewSettings)
     tracing: TracingSettings = Field(default_factory=TracingSettings)
     governance: GovernanceSettings = Field(default_factory=GovernanceSettings)
+    server: ServerSettings = Field(default_factory=ServerSettings)
 
 
 def _describe(error: ValidationError, source: Path) -> str:

@@ -20,6 +20,7 @@ from workflows.cli.data import backup, restore  # noqa: E402
 from workflows.cli.evaluate import evaluate  # noqa: E402
 from workflows.cli.memory import memory_app  # noqa: E402
 from workflows.cli.review import review_app  # noqa: E402
+from workflows.cli.serve import serve, users_app  # noqa: E402
 from workflows.cli.traces import handoffs_app, judge, trace_app  # noqa: E402
 
 __all__ = ["app"]
@@ -46,6 +47,8 @@ app.command("eval")(evaluate)
 app.command()(setup)
 app.add_typer(batch_app, name="batch")
 app.add_typer(review_app, name="review")
+app.command()(serve)
+app.add_typer(users_app, name="users")
 app.command("export")(export)
 app.add_typer(memory_app, name="memory")
 app.add_typer(audit_app, name="audit")

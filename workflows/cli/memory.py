@@ -48,6 +48,19 @@ class LessonAdminSession:
         self.runtime.close()
 
 
+def _from_server(config_path: Optional[Path], **filters: Optional[str]) -> Optional[list[Any]]:
+    """The lessons as the running server lists them, or None when no server owns the data dir."""
+    from memory.records import Lesson
+    from workflows.config import data_dir
+    from workflows.server.client import ServerClient
+
+    config = load(config_path)
+    client = guarded(lambda: ServerClient.for_data_dir(data_dir(config)))
+    if client is None:
+        return None
+    return [Lesson.model_validate(row) for row in guarded(lambda: client.get("/api/lessons", **filters))]
+
+
 def _table(lessons: list[Any], title: str) -> None:
     table = Table(title=title, title_justify="left")
     for column in ("id", "component", "status", "lesson", "applies to", "author", "created"):
@@ -69,12 +82,17 @@ def memory_list(
     as_json: bool = typer.Option(False, "--json", help="Print a JSON array."),
     config_path: Optional[Path] = ConfigOption,
 ) -> None:
-    """List stored lessons."""
+    """List stored lessons (through `alhf serve` when it runs: set $ALHF_TOKEN)."""
     comp = guarded(lambda: parse_component(component)) if component else None
-    with LessonAdminSession(config_path) as admin:
-        lessons = [lesson for lesson in admin.store.list_lessons(comp)
-                   if (author is None or lesson.author == author) and (status is None or lesson.status.value == status)
-                   and (scope is None or lesson.scope == scope)]
+    served = _from_server(config_path, component=component, author=author, status=status)
+    if served is not None:
+        lessons = [lesson for lesson in served if scope is None or lesson.scope == scope]
+    else:
+        with LessonAdminSession(config_path) as admin:
+            lessons = [lesson for lesson in admin.store.list_lessons(comp)
+                       if (author is None or lesson.author == author)
+                       and (status is None or lesson.status.value == status)
+                       and (scope is None or lesson.scope == scope)]
     if as_json:
         console.print_json(json.dumps([lesson.model_dump(mode="json") for lesson in lessons]))
     else:

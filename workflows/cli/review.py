@@ -107,7 +107,15 @@ def _learn_now(config: AppConfig) -> None:
 
     outcomes = guarded(lambda: learn_if_store_free(config, load_llm))
     if outcomes is None:
-        console.print("queued: another alhf process holds the memory; it learns the correction before its next task")
+        from workflows.config import data_dir
+        from workflows.server.owner import running_server
+
+        server = running_server(data_dir(config))
+        if server is not None:
+            console.print(f"queued: `alhf serve` ({server['url']}) owns the memory and learns it within "
+                          f"{config.server.inbox_poll_seconds:g} s; `alhf review show ITEM` tells when")
+        else:
+            console.print("queued: another alhf process holds the memory; it learns the correction before its next task")
         return
     if not outcomes:
         console.print("no correction was waiting to be learned")

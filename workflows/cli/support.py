@@ -84,12 +84,30 @@ def model_progress() -> tuple[Progress, Callable[[int, int], None]]:
 
 
 def open_runtime(config: AppConfig):  # noqa: ANN202 - Runtime is imported lazily to keep --help fast
+    from memory.errors import StoreLockedError
     from workflows.runtime import Runtime
 
-    runtime = guarded(lambda: Runtime.open(config))
+    try:
+        runtime = Runtime.open(config)
+    except StoreLockedError as exc:
+        fail(_owner_hint(config) or str(exc))
+    except AlhfError as exc:
+        fail(str(exc))
     if getattr(runtime.store, "notice", ""):  # e.g. an old local-mode memory: how to migrate it
         err.print(f"[yellow]note:[/] {escape(runtime.store.notice)}")
     return runtime
+
+
+def _owner_hint(config: AppConfig) -> str:
+    """When `alhf serve` is the process that holds the store, say so and where to go instead."""
+    from workflows.config import data_dir
+    from workflows.server.owner import running_server
+
+    server = running_server(data_dir(config))
+    if server is None:
+        return ""
+    return (f"`alhf serve` owns the memory of {data_dir(config)} (pid {server['pid']}): use its review app at "
+            f"{server['url']} or its API ({server['url']}/docs); `alhf review correct` queues corrections it learns.")
 
 
 def open_queue(config: AppConfig):  # noqa: ANN201 - ReviewQueue, imported lazily

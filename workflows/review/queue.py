@@ -152,22 +152,52 @@ class ReviewQueue:
 
     # -- items ---------------------------------------------------------------------------------
 
-    def items(self, *, status: str | None = None, run_id: str | None = None, limit: int = 100) -> list[ReviewItem]:
-        where, args = [], []
-        if status:
-            where.append("status = ?")
-            args.append(status)
-        if run_id:
-            where.append("run_id = ?")
-            args.append(run_id)
-        sql = "SELECT * FROM review_items" + (f" WHERE {' AND '.join(where)}" if where else "")
-        rows = self.conn.execute(sql + " ORDER BY created_at, id LIMIT ?", (*args, limit)).fetchall()
+    @staticmethod
+    def _filter(status: str | None, run_id: str | None, template: str | None) -> tuple[str, list[str]]:
+        pairs = [(c, v) for c, v in (("status = ?", status), ("run_id = ?", run_id), ("template = ?", template)) if v]
+        return (" WHERE " + " AND ".join(c for c, _ in pairs) if pairs else ""), [v for _, v in pairs]
+
+    def items(self, *, status: str | None = None, run_id: str | None = None, template: str | None = None,
+              limit: int = 100, offset: int = 0) -> list[ReviewItem]:
+        where, args = self._filter(status, run_id, template)
+        rows = self.conn.execute(f"SELECT * FROM review_items{where} ORDER BY created_at, id LIMIT ? OFFSET ?",
+                                 (*args, limit, offset)).fetchall()
         return [ReviewItem.of(r) for r in rows]
 
-    def count_items(self, *, status: str | None = None, run_id: str | None = None) -> int:
-        where = [c for c, v in (("status = ?", status), ("run_id = ?", run_id)) if v]
-        sql = "SELECT COUNT(*) FROM review_items" + (f" WHERE {' AND '.join(where)}" if where else "")
-        return int(self.conn.execute(sql, [v for v in (status, run_id) if v]).fetchone()[0])
+    def count_items(self, *, status: str | None = None, run_id: str | None = None, template: str | None = None) -> int:
+        where, args = self._filter(status, run_id, template)
+        return int(self.conn.execute(f"SELECT COUNT(*) FROM review_items{where}", args).fetchone()[0])
+
+    def counts_by_status(self, *, run_id: str | None = None, template: str | None = None) -> dict[str, int]:
+        where, args = self._filter(None, run_id, template)
+        rows = self.conn.execute(f"SELECT status, COUNT(*) FROM review_items{where} GROUP BY status", args)
+        return {status: count for status, count in rows.fetchall()}
+
+    def decisions_per_reviewer(self, *, run_id: str | None = None, template: str | None = None) -> dict[str, int]:
+        """How many items each reviewer had the last word on (among the items the filters keep)."""
+        where, args = self._filter(None, run_id, template)
+        rows = self.conn.execute(f"SELECT d.reviewer, COUNT(*) FROM latest_decisions d JOIN "
+                                 f"(SELECT id FROM review_items{where}) i ON i.id = d.item_id "
+                                 "GROUP BY d.reviewer ORDER BY COUNT(*) DESC, d.reviewer", args)
+        return {reviewer: count for reviewer, count in rows.fetchall()}
+
+    def runs(self) -> list[dict[str, Any]]:
+        """Every batch run, newest first."""
+        return [dict(r) for r in self.conn.execute("SELECT * FROM runs ORDER BY created_at DESC").fetchall()]
+
+    def neighbours(self, item_id: str, *, status: str | None = None, run_id: str | None = None,
+                   template: str | None = None) -> tuple[str | None, str | None]:
+        """The ids before and after `item_id` in queue order among the items the filters keep."""
+        item = self.item(item_id)
+        where, args = self._filter(status, run_id, template)
+        joiner = " AND " if where else " WHERE "
+        before = self.conn.execute(
+            f"SELECT id FROM review_items{where}{joiner}(created_at, id) < (?, ?) ORDER BY created_at DESC, id DESC "
+            "LIMIT 1", (*args, item.created_at, item.id)).fetchone()
+        after = self.conn.execute(
+            f"SELECT id FROM review_items{where}{joiner}(created_at, id) > (?, ?) ORDER BY created_at, id LIMIT 1",
+            (*args, item.created_at, item.id)).fetchone()
+        return (before[0] if before else None), (after[0] if after else None)
 
     def item(self, item_id: str) -> ReviewItem:
         row = self.conn.execute("SELECT * FROM review_items WHERE id = ?", (item_id,)).fetchone()

@@ -6,7 +6,7 @@ keys are enforced. Opening it applies pending migrations (workflows/storage/migr
 
     >>> conn = open_database(":memory:")
     >>> applied_migrations(conn)[-1]
-    'm006_turn_applied_index'
+    'm008_review_queue_order'
 """
 
 from __future__ import annotations

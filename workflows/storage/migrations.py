@@ -159,3 +159,18 @@ def m006_turn_applied_index(conn: sqlite3.Connection) -> None:
     for turn_id, applied in conn.execute("SELECT id, applied_lessons FROM turns").fetchall():
         conn.executemany("INSERT OR IGNORE INTO turn_lessons VALUES (?, ?)",
                          [(turn_id, lesson_id) for lesson_id in json.loads(applied or "[]")])
+
+
+@migration
+def m007_accounts(conn: sqlite3.Connection) -> None:
+    """Local accounts of the review server (`alhf users add`): a password hash (argon2) and the governance
+    role; an API token is kept only as its SHA-256."""
+    _run(conn, "CREATE TABLE accounts (name TEXT PRIMARY KEY, role TEXT NOT NULL, password_hash TEXT NOT NULL, "
+               "token_sha256 TEXT UNIQUE, created_at TEXT NOT NULL, last_login TEXT)")
+
+
+@migration
+def m008_review_queue_order(conn: sqlite3.Connection) -> None:
+    """The review app walks the queue in (created_at, id) order with any filter: next/previous by index."""
+    _run(conn, "CREATE INDEX review_items_order ON review_items(created_at, id)",
+         "CREATE INDEX review_items_run_order ON review_items(run_id, created_at, id)")

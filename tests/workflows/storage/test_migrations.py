@@ -34,6 +34,7 @@ def test_blank_database_migrates_to_the_exact_schema(tmp_path: Path):
         "judgements": ["turn_id", "model", "scores", "created_at"],
         "memory_audit": ["id", "at", "actor", "action", "lesson_id", "detail"],
         "turn_lessons": ["turn_id", "lesson_id"],
+        "accounts": ["name", "role", "password_hash", "token_sha256", "created_at", "last_login"],
     }
     views = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='view'")]
     assert views == ["latest_decisions"]
@@ -41,7 +42,8 @@ def test_blank_database_migrates_to_the_exact_schema(tmp_path: Path):
     names = [r[0] for r in conn.execute("SELECT name FROM _migrations ORDER BY name")]
     assert names == [fn.__name__ for fn in MIGRATIONS] == ["m001_initial", "m002_review_queue",
                                                           "m003_spans_and_handoffs", "m004_memory_audit",
-                                                          "m005_latest_decisions", "m006_turn_applied_index"]
+                                                          "m005_latest_decisions", "m006_turn_applied_index",
+                                                          "m007_accounts", "m008_review_queue_order"]
     assert TraceStore(db).applied_migrations() == names  # reopening applies nothing twice
 
 

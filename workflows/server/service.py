@@ -1,0 +1,206 @@
+"""What the review app and the JSON API do, once: the server's state (the runtime it owns, its model, one
+lock) and the actions, each checking the signed-in account's governance role first."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+from memory.errors import AlhfError
+from memory.records import Component, Lesson, LessonStatus
+from workflows.governance.lessons import LessonAdmin
+from workflows.governance.permissions import require_approver, require_reviewer
+from workflows.review.queue import ReviewQueue
+from workflows.review.templates import Assessment
+from workflows.runtime import Runtime
+from workflows.server.accounts import Account, Accounts
+
+__all__ = ["ServerState", "QueueFilters", "span_tree"]
+
+STATUSES = ("pending", "approved", "corrected", "rejected")
+
+
+class QueueFilters:
+    """The queue's filters as given in a URL (empty strings are 'any')."""
+
+    def __init__(self, status: str | None = None, run: str | None = None, template: str | None = None) -> None:
+        self.status, self.run, self.template = status or None, run or None, template or None
+        if self.status is not None and self.status not in STATUSES:
+            raise AlhfError(f"Unknown status {self.status!r}: use one of {', '.join(STATUSES)}.")
+
+    def query(self) -> str:
+        """The filters as a URL query string (without '?').
+
+            >>> QueueFilters("pending", None, "a b").query()
+            'status=pending&template=a+b'
+        """
+        from urllib.parse import urlencode
+
+        return urlencode([(k, v) for k, v in (("status", self.status), ("run", self.run),
+                                              ("template", self.template)) if v])
+
+
+class ServerState:
+    """Everything the server owns. One lock serializes work on the store and the database, so a write in
+    flight when the server is asked to stop finishes before the runtime closes."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime, self.config = runtime, runtime.config
+        self.lock = threading.RLock()
+        self.queue: ReviewQueue = runtime.review_queue()
+        self.accounts = Accounts(self.queue.conn, self.config.governance)
+        self._llm: Any = None
+
+    def sign_in_as(self, account: Account) -> Account:
+        """The account's role is its governance role for everything it does through the server."""
+        self.config.governance.people[account.name] = account.role
+        return account
+
+    def _assistant(self, user: str) -> Any:
+        if self._llm is None:
+            self._llm = self.runtime.llm()
+        return self.runtime.assistant(self._llm, user=user)
+
+    # -- the queue ---------------------------------------------------------------------------------
+
+    def queue_page(self, filters: QueueFilters, page: int = 1) -> dict[str, Any]:
+        size = self.config.server.page_size
+        with self.lock:
+            counts = self.queue.counts_by_status(run_id=filters.run, template=filters.template)
+            total = self.queue.count_items(status=filters.status, run_id=filters.run, template=filters.template)
+            items = self.queue.items(status=filters.status, run_id=filters.run, template=filters.template,
+                                     limit=size, offset=(max(page, 1) - 1) * size)
+            runs = self.queue.runs()
+            per_reviewer = self.queue.decisions_per_reviewer(run_id=filters.run, template=filters.template)
+        everything = sum(counts.values())
+        decided = everything - counts.get("pending", 0)
+        return {"items": items, "total": total, "counts": {s: counts.get(s, 0) for s in STATUSES},
+                "all": everything, "decided": decided,
+                "progress": round(100 * decided / everything) if everything else 0,
+                "per_reviewer": per_reviewer, "runs": runs, "templates": sorted(self.config.review.templates), "page": max(page, 1),
+                "pages": max(1, -(-total // size)), "filters": filters}
+
+    def item_page(self, item_id: str, filters: QueueFilters) -> dict[str, Any]:
+        with self.lock:
+            item = self.queue.item(item_id)
+            previous, following = self.queue.neighbours(item_id, status=filters.status, run_id=filters.run,
+                                                        template=filters.template)
+            decisions = self.queue.decisions(item_id)
+            turn = self.runtime.traces.turn(item.turn_id) or {}
+            spans = self.runtime.traces.spans(item.turn_id)
+            documents = []
+            for doc_id in item.documents:
+                doc = self.runtime.store.get_document(doc_id)
+                documents.append({"id": doc_id, "title": doc.title if doc else doc_id, "text": doc.text if doc else ""})
+        _, template = self.config.review.template(item.template)
+        gate = {d["lesson_id"]: d for d in turn.get("gate_decisions", [])}
+        applied = [{**lesson, "score": gate.get(lesson["id"], {}).get("score"),
+                    "threshold": gate.get(lesson["id"], {}).get("threshold"),
+                    "author": gate.get(lesson["id"], {}).get("author", ""),
+                    "version": gate.get(lesson["id"], {}).get("version")} for lesson in item.lessons_applied]
+        return {"item": item, "previous": previous, "next": following, "decisions": decisions, "documents": documents,
+                "applied": applied, "consulted": list(gate.values()), "template": template,
+                "spans": span_tree(spans), "filters": filters}
+
+    def decide(self, account: Account, item_id: str, verdict: str, *, thumbs: str | None = None,
+               scores: dict[str, int] | None = None, error_class: str | None = None, correction: str | None = None,
+               reason: str | None = None, note: str = "") -> dict[str, Any]:
+        """Record a decision; a correction is learned at once (this process owns the store). Returns the
+        decision id and, for a correction, what learning did (one line per outcome)."""
+        from workflows.review.inbox import learn_queued_corrections
+        from workflows.turn.learning import what_happened
+
+        require_reviewer(self.config.governance, account.name)
+        with self.lock:
+            item = self.queue.item(item_id)
+            _, template = self.config.review.template(item.template)
+            assessment = Assessment(thumbs=thumbs or None, scores=scores or {}, error_class=error_class or None,
+                                    note=note).check(template)
+            decision_id = self.queue.decide(item_id, verdict, reviewer=account.name, assessment=assessment,
+                                            correction=correction, reason=reason,
+                                            max_correction_chars=self.config.governance.max_correction_chars)
+            learned: list[str] = []
+            if verdict == "correct":
+                for outcome in learn_queued_corrections(self.queue, self._assistant(account.name)):
+                    if outcome.entry.decision_id != decision_id:
+                        continue
+                    learned = ([f"failed to learn: {outcome.error} (a dead letter: `alhf review inbox`)"]
+                               if outcome.error else what_happened(outcome.routing))
+        return {"decision_id": decision_id, "item_id": item_id, "verdict": verdict, "learned": learned}
+
+    def learn_inbox(self) -> int:
+        """Learn corrections queued by other processes (`alhf review correct` while the server runs);
+        returns how many were processed."""
+        from workflows.review.inbox import learn_queued_corrections
+
+        with self.lock:
+            if not self.queue.queued_corrections():
+                return 0
+            return len(learn_queued_corrections(self.queue, self._assistant("reviewer")))
+
+    # -- lessons -----------------------------------------------------------------------------------
+
+    def _admin(self, account: Account) -> LessonAdmin:
+        return LessonAdmin(self.runtime.store, self.queue.conn, self.config.governance, account.name)
+
+    def held_lessons(self, account: Account) -> list[Lesson]:
+        require_approver(self.config.governance, account.name, "see and decide on held lessons")
+        with self.lock:
+            return self._admin(account).pending()
+
+    def approve_lesson(self, account: Account, lesson_id: str) -> Lesson:
+        with self.lock:
+            return self._admin(account).approve(lesson_id)
+
+    def reject_lesson(self, account: Account, lesson_id: str, reason: str) -> Lesson:
+        with self.lock:
+            return self._admin(account).reject(lesson_id, reason)
+
+    def forget_lesson(self, account: Account, lesson_id: str) -> None:
+        with self.lock:
+            self._admin(account).forget(lesson_id)
+
+    def lessons(self, *, component: str | None = None, status: str | None = None, author: str | None = None,
+                search: str | None = None) -> list[Lesson]:
+        try:
+            wanted = Component(component) if component else None
+        except ValueError:
+            known = ", ".join(c.value for c in Component)
+            raise AlhfError(f"Unknown component {component!r}: use one of {known}.") from None
+        with self.lock:
+            lessons = self.runtime.store.list_lessons(wanted)
+        words = (search or "").lower().split()
+        return [lesson for lesson in lessons
+                if (not status or lesson.status.value == status) and (not author or lesson.author == author)
+                and all(w in f"{lesson.text} {lesson.trigger}".lower() for w in words)]
+
+    def lesson_page(self, account: Account, lesson_id: str) -> dict[str, Any]:
+        with self.lock:
+            admin = self._admin(account)
+            lesson = admin.get(lesson_id)
+            return {"lesson": lesson, "history": admin.history(lesson_id),
+                    "turns": self.runtime.traces.turns_applying(lesson_id),
+                    "may_decide": lesson.status is LessonStatus.PENDING}
+
+    # -- the evaluation report ---------------------------------------------------------------------
+
+    def eval_report_dir(self) -> Path | None:
+        configured = self.config.server.eval_report
+        candidates = [configured] if configured else [Path("eval-report"), Path("docs/eval-report")]
+        return next((c.resolve() for c in candidates if c is not None and (c / "report.md").is_file()), None)
+
+
+def span_tree(spans: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Spans as a list of roots, each with its `children`, in start order.
+
+        >>> tree = span_tree([{"id": "a", "parent_id": None}, {"id": "b", "parent_id": "a"}])
+        >>> [(s["id"], [c["id"] for c in s["children"]]) for s in tree]
+        [('a', ['b'])]
+    """
+    nodes = {s["id"]: {**s, "children": []} for s in spans}
+    roots = []
+    for span in nodes.values():
+        parent = nodes.get(span.get("parent_id") or "")
+        (parent["children"] if parent else roots).append(span)
+    return roots
