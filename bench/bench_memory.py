@@ -391,19 +391,24 @@ def bench_turns(args: argparse.Namespace, tmp: Path, fill_root: Path, embedder: 
         out: dict = {"backend": backend, "default": backend == DEFAULT_BACKEND,
                      "lessons_per_component": args.turn_lessons, **times,
                      "workspace": workspace.name, "tools": registry.names()}
-        for label, enabled in (("memory_off", False), ("memory_on", True)):
-            memory = LessonMemory(store, RelevanceGate(gate), enabled=enabled)
-            assistant = Assistant(llm=llm, memory=memory, registry=registry, traces=None, user="bench")
-            for request in requests[:5]:
+        # Memory off and on alternate request by request, so both see the same machine load.
+        assistants = {label: Assistant(llm=llm, memory=LessonMemory(store, RelevanceGate(gate), enabled=enabled),
+                                       registry=registry, traces=None, user="bench")
+                      for label, enabled in (("memory_off", False), ("memory_on", True))}
+        samples: dict[str, list[float]] = {label: [] for label in assistants}
+        applied = dict.fromkeys(assistants, 0)
+        for request in requests[:5]:
+            for assistant in assistants.values():
                 assistant.run_turn(request)
-            samples, applied = [], 0
-            for _ in range(args.repeats):
-                for request in requests:
+        for _ in range(args.repeats):
+            for request in requests:
+                for label, assistant in assistants.items():
                     t0 = time.perf_counter()
                     result = assistant.run_turn(request)
-                    samples.append((time.perf_counter() - t0) * 1000)
-                    applied += len(result.applied)
-            out[label] = summary(samples) | {"avg_applied_per_turn": round(applied / len(samples), 2)}
+                    samples[label].append((time.perf_counter() - t0) * 1000)
+                    applied[label] += len(result.applied)
+        for label in assistants:
+            out[label] = summary(samples[label]) | {"avg_applied_per_turn": round(applied[label] / len(samples[label]), 2)}
             log(f"  turn {label}: p50 {out[label]['p50_ms']:.1f} ms  p95 {out[label]['p95_ms']:.1f} ms")
         out["overhead_p50_ratio"] = round(out["memory_on"]["p50_ms"] / out["memory_off"]["p50_ms"], 2)
         return out
