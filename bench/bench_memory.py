@@ -87,26 +87,47 @@ if str(ROOT) not in sys.path:
 
 import numpy as np  # noqa: E402
 
-from bench.common import log, machine, summary, versions  # noqa: E402
-from bench.memory_fill import PoolNoiseEmbedder, grow_and_open  # noqa: E402
-from bench.memory_workload import make_requests  # noqa: E402
 from memory.consult import LessonMemory  # noqa: E402
 from memory.embedding import MiniLMEmbedder  # noqa: E402
 from memory.gate import GateSettings, RelevanceGate  # noqa: E402
 from memory.records import Component, Lesson  # noqa: E402
 from memory.store import MemoryStore  # noqa: E402
 
+from bench.common import log, machine, summary, versions  # noqa: E402
+from bench.memory_table import print_table  # noqa: E402
+from bench_fill import PoolNoiseEmbedder, fill_store, make_requests  # noqa: E402  (bench/ is sys.path[0])
+
 DEFAULT_BACKEND = "edge"  # memory.backend's default in memory/settings.py
 
-# ---------------------------------------------------------------------------------------------
-# Synthetic but varied texts on the demo shop's topics
-# ---------------------------------------------------------------------------------------------
 
+def grow_and_open(fill_dir: Path, disk_dir: Path, embedder: MiniLMEmbedder, fill: PoolNoiseEmbedder, have: int,
+                  want: int, pool_texts: list[str], seed: int, backend: str) -> tuple[MemoryStore, dict]:
+    """Grow the fill store (tmpfs) from `have` to `want` lessons per component, copy it to `disk_dir`,
+    and open the copy. Returns the open disk store and the fill / copy / open times.
 
-# ---------------------------------------------------------------------------------------------
-# The fill embedder
-# ---------------------------------------------------------------------------------------------
-
+    Edge: the fill is a bulk import, so its automatic index builds are held back and `optimize()`
+    runs once at the end (what `alhf memory import` / `migrate` do); its time is `optimize_s`."""
+    fill_store_ = MemoryStore.open(fill_dir, embedder=embedder, backend=backend)
+    optimize_s = 0.0
+    try:
+        if backend == "edge":
+            fill_store_.backend.optimize_every = 10**9
+        fill_s = fill_store(fill_store_, fill, have, want, pool_texts, seed)
+        t0 = time.perf_counter()
+        fill_store_.optimize()
+        optimize_s = time.perf_counter() - t0
+    finally:
+        fill_store_.close()
+    t0 = time.perf_counter()
+    if disk_dir.exists():
+        shutil.rmtree(disk_dir)
+    shutil.copytree(fill_dir, disk_dir, ignore=shutil.ignore_patterns(".lock"))
+    copy_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    store = MemoryStore.open(disk_dir, embedder=embedder, backend=backend)
+    open_s = time.perf_counter() - t0
+    return store, {"fill_s": round(fill_s, 1), "optimize_s": round(optimize_s, 1), "copy_s": round(copy_s, 1),
+                   "open_store_s": round(open_s, 3)}
 
 # ---------------------------------------------------------------------------------------------
 # Measuring
@@ -183,7 +204,7 @@ def bench_turns(args: argparse.Namespace, tmp: Path, fill_root: Path, embedder: 
                 fill: PoolNoiseEmbedder, pool_texts: list[str], gate: GateSettings, backend: str) -> dict:
     from agents.llm import LLM
     from agents.settings import ModelSettings
-    from workflows.turn.assistant import Assistant
+    from workflows.turn import Assistant
     from workflows.workspace import load_workspace
 
     workspace = load_workspace(None)
@@ -197,19 +218,24 @@ def bench_turns(args: argparse.Namespace, tmp: Path, fill_root: Path, embedder: 
         out: dict = {"backend": backend, "default": backend == DEFAULT_BACKEND,
                      "lessons_per_component": args.turn_lessons, **times,
                      "workspace": workspace.name, "tools": registry.names()}
-        for label, enabled in (("memory_off", False), ("memory_on", True)):
-            memory = LessonMemory(store, RelevanceGate(gate), enabled=enabled)
-            assistant = Assistant(llm=llm, memory=memory, registry=registry, traces=None, user="bench")
-            for request in requests[:5]:
+        # Memory off and on alternate request by request, so both see the same machine load.
+        assistants = {label: Assistant(llm=llm, memory=LessonMemory(store, RelevanceGate(gate), enabled=enabled),
+                                       registry=registry, traces=None, user="bench")
+                      for label, enabled in (("memory_off", False), ("memory_on", True))}
+        samples: dict[str, list[float]] = {label: [] for label in assistants}
+        applied = dict.fromkeys(assistants, 0)
+        for request in requests[:5]:
+            for assistant in assistants.values():
                 assistant.run_turn(request)
-            samples, applied = [], 0
-            for _ in range(args.repeats):
-                for request in requests:
+        for _ in range(args.repeats):
+            for request in requests:
+                for label, assistant in assistants.items():
                     t0 = time.perf_counter()
                     result = assistant.run_turn(request)
-                    samples.append((time.perf_counter() - t0) * 1000)
-                    applied += len(result.applied)
-            out[label] = summary(samples) | {"avg_applied_per_turn": round(applied / len(samples), 2)}
+                    samples[label].append((time.perf_counter() - t0) * 1000)
+                    applied[label] += len(result.applied)
+        for label in assistants:
+            out[label] = summary(samples[label]) | {"avg_applied_per_turn": round(applied[label] / len(samples[label]), 2)}
             log(f"  turn {label}: p50 {out[label]['p50_ms']:.1f} ms  p95 {out[label]['p95_ms']:.1f} ms")
         out["overhead_p50_ratio"] = round(out["memory_on"]["p50_ms"] / out["memory_off"]["p50_ms"], 2)
         return out
@@ -227,35 +253,6 @@ def gate_settings() -> GateSettings:
         from workflows.config import load_config
         return load_config(ROOT / "config.yaml").memory.gate
     return GateSettings()
-
-
-def print_table(result: dict) -> None:
-    rows = [("measure", "lessons/comp", "points/coll", "n", "p50 ms", "p95 ms")]
-    for entry in result["consult"]:
-        rows.append((f"[{entry['backend']}] consult turn (embed + 3 consults)", f"{entry['lessons_per_component']:,}",
-                     f"{entry['points_per_collection']:,}", str(entry["turn"]["n"]),
-                     f"{entry['turn']['p50_ms']:.2f}", f"{entry['turn']['p95_ms']:.2f}"))
-        rows.append(("  of which: MiniLM embed", "", "", "", f"{entry['embed']['p50_ms']:.2f}",
-                     f"{entry['embed']['p95_ms']:.2f}"))
-        for name, s in entry["consult"].items():
-            rows.append((f"  of which: consult {name}", "", "", "", f"{s['p50_ms']:.2f}", f"{s['p95_ms']:.2f}"))
-        for key, label in (("filtered", "diag: qdrant query, filtered"), ("no_filter", "diag: qdrant query, no filter")):
-            q = entry["qdrant_query"][key]
-            rows.append((label, "", "", str(q["n"]), f"{q['p50_ms']:.2f}", f"{q['p95_ms']:.2f}"))
-        for key, label in (("learn_one", "learn 1 lesson (add_lesson)"), ("forget_one", "forget 1 lesson (delete_lesson)")):
-            rows.append((label, f"{entry['lessons_per_component']:,}", "", str(entry[key]["n"]),
-                         f"{entry[key]['p50_ms']:.2f}", f"{entry[key]['p95_ms']:.2f}"))
-        rows.append(("open store", f"{entry['lessons_per_component']:,}", "", "1",
-                     f"{entry['open_store_s'] * 1000:.0f}", ""))
-    for turn in result.get("turns", []):
-        for label in ("memory_off", "memory_on"):
-            rows.append((f"[{turn['backend']}] full turn, fake model, {label.replace('_', ' ')}", f"{turn['lessons_per_component']:,}",
-                         "", str(turn[label]["n"]), f"{turn[label]['p50_ms']:.2f}", f"{turn[label]['p95_ms']:.2f}"))
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    for j, row in enumerate(rows):
-        print("  ".join(cell.ljust(widths[i]) if i == 0 else cell.rjust(widths[i]) for i, cell in enumerate(row)))
-        if j == 0:
-            print("  ".join("-" * w for w in widths))
 
 
 def size_plan(args: argparse.Namespace) -> list[tuple[str, int, int]]:

@@ -35,7 +35,7 @@ def compare_table(result: dict) -> None:
     for r in rows:
         n = r["lessons_per_component"]
         vs_ours = f"{r['search_p50_ms'] / ours[n]['search_p50_ms']:.1f}x" if n in ours else ""
-        vs_floor = f"{r['search_p50_ms'] / floor[n]['search_p50_ms']:.1f}x" if n in floor else ""
+        vs_floor = f"{r['search_p50_ms'] / floor[n]['search_p50_ms']:.2f}x" if n in floor else ""
         print(f"| {r['system']} | {n:,} | {r['search_p50_ms']:.2f} | {r['search_p95_ms']:.2f} | {vs_ours} | {vs_floor} | "
               f"{r['open_s']:.2f} | {r['rss_mb']:.0f} | {r['disk_mb']:.1f} | {r['build_s']:.0f} |")
     print(f"\nMiniLM embed of one request (the same for every system): p50 {result['embed']['p50_ms']} ms, "

@@ -124,7 +124,8 @@ class EdgeBackend:
     def create_collection(self, collection: str, dim: int, indexed_fields: tuple[str, ...] = ()) -> None:
         with _engine("create the collection", self.folder):
             if self._shard is None:
-                config = qe.EdgeConfig(vectors={"": _vector_params(dim)})
+                # Payloads Cached too: Cold, each never-read point's payload cost ~0.6 ms (12 ms a search at 100k).
+                config = qe.EdgeConfig(vectors={"": _vector_params(dim)}, payload_memory=qe.Memory.Cached)
                 self._shard = qe.EdgeShard.create(str(self.folder / _SHARD), config)
                 self._shard.update(qe.UpdateOperation.create_field_index(COLLECTION_FIELD, qe.KeywordIndexParams(is_tenant=True)))
             if self._dims and dim not in self._dims.values():

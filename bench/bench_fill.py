@@ -1,27 +1,31 @@
-"""The synthetic workload of bench/bench_memory.py: request templates and lesson texts on the demo shop's
-topics (kept as they were when the recorded figures were measured)."""
+"""Fill data for bench_memory.py: request texts on the demo shop's topics, router-shaped synthetic
+lessons, and the embedder stand-in that gives them noisy copies of real MiniLM vectors (see
+bench_memory.py's docstring for why)."""
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import random
+import time
+from typing import Iterator, Sequence
 
-from memory.records import Component, LessonAction
+import numpy as np
+
+from memory.records import Component, Lesson, LessonAction
+from memory.store import MemoryStore
+
+# ---------------------------------------------------------------------------------------------
+# Synthetic but varied texts on the demo shop's topics
+# ---------------------------------------------------------------------------------------------
 
 PRODUCTS = ["speaker", "charger", "headphones", "tablet", "smartwatch", "keyboard", "webcam", "router",
             "power bank", "earbuds", "monitor", "drone"]
-
-
 REGIONS = ["EU", "US", "APAC", "the UK", "Canada", "Germany", "Japan", "Brazil"]
-
-
 PERIODS = ["last week", "in Q1", "in April 2024", "this month", "last quarter", "in 2023", "since January",
            "over the past 30 days", "in February", "yesterday"]
-
-
 PEOPLE = ["a customer", "my manager", "a reseller", "a new client", "our finance team", "a student",
           "an angry customer", "a partner shop"]
-
-
 TEMPLATES = [
     "How many days do I have to return a {product} bought {period}?",
     "Can {person} get a refund for a {product} ordered from {region}?",
@@ -50,7 +54,6 @@ TEMPLATES = [
     "Give me the figures for {product} returns in {region} as a table.",
 ]
 
-
 LESSON_TEXTS = {
     Component.RETRIEVER: [
         "Cite the current 2024 refund policy, never the superseded 2021 one.",
@@ -71,8 +74,6 @@ LESSON_TEXTS = {
         "Write SQL for PostgreSQL, never MySQL functions like WEEKOFYEAR().",
     ],
 }
-
-
 ACTIONS = {
     Component.RETRIEVER: [
         LessonAction(prefer_documents=["refunds-2024"], avoid_documents=["refunds-2021"]),
@@ -103,3 +104,75 @@ def make_requests(n: int, seed: int) -> list[str]:
             seen.add(text)
             out.append(text)
     return out
+
+
+# ---------------------------------------------------------------------------------------------
+# The fill embedder
+# ---------------------------------------------------------------------------------------------
+
+
+class PoolNoiseEmbedder:
+    """Returns a noisy copy of a real MiniLM pool vector for each registered text (fill only)."""
+
+    name = "minilm"
+    dim = 384
+
+    def __init__(self, pool_vectors: np.ndarray, sigma: float = 0.03) -> None:
+        self.pool = pool_vectors
+        self.sigma = sigma
+        self.base_of: dict[str, int] = {}
+
+    def register(self, text: str, base: int) -> None:
+        self.base_of[text] = base
+
+    def embed(self, texts: Sequence[str]) -> list[np.ndarray]:
+        out = []
+        for text in texts:
+            seed = int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "little")
+            noise = np.random.default_rng(seed).normal(0.0, self.sigma, self.dim).astype(np.float32)
+            vec = self.pool[self.base_of[text]] + noise
+            out.append(vec / np.linalg.norm(vec))
+        return out
+
+
+def make_lessons(component: Component, start: int, stop: int, pool_texts: list[str],
+                 fill: PoolNoiseEmbedder, seed: int) -> list[Lesson]:
+    """Lessons start..stop-1 of a component, each on one pool request (registered with `fill`)."""
+    lessons = []
+    texts, actions = LESSON_TEXTS[component], ACTIONS[component]
+    for i in range(start, stop):
+        rng = random.Random(f"{seed}/{component.value}/{i}")
+        base = rng.randrange(len(pool_texts))
+        request = pool_texts[base]
+        kind = rng.randrange(len(texts))
+        trigger = f"Requests like: {request} (case {component.value}-{i})"
+        example = f"{request} [{i}]"
+        fill.register(trigger, base)
+        fill.register(example, base)
+        lessons.append(Lesson(
+            id=f"{component.value[:3]}{i:08d}", component=component, text=texts[kind], trigger=trigger,
+            trigger_examples=[example], action=actions[kind] if rng.random() < 0.5 else LessonAction(),
+            author="bench", source_request=request,
+        ))
+    return lessons
+
+
+@contextlib.contextmanager
+def filling(store: MemoryStore, fill: PoolNoiseEmbedder) -> Iterator[None]:
+    """Swap in the pool embedder while filling."""
+    real = store.embedder
+    store.embedder = fill
+    try:
+        yield
+    finally:
+        store.embedder = real
+
+
+def fill_store(store: MemoryStore, fill: PoolNoiseEmbedder, have: int, want: int, pool_texts: list[str],
+               seed: int, batch: int = 500) -> float:
+    started = time.perf_counter()
+    with filling(store, fill):
+        for component in Component:
+            for lo in range(have, want, batch):
+                store.add_lessons(make_lessons(component, lo, min(lo + batch, want), pool_texts, fill, seed))
+    return time.perf_counter() - started
