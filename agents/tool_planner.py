@@ -87,9 +87,10 @@ class ToolPlannerAgent(ModelAgent):
             return plan
         with span("repair", agent=self.name, reason=reason[:500]):
             plan.repair_reason = reason
-            retry = (f"{prompt}\n\nYOUR PREVIOUS TOOL CALLS: {plan.raw}\nTHEY NEED A FIX: {reason}\n"
-                     "Reply with corrected JSON tool calls only.")
-            raw = self._generate(retry)
+            # a chat turn, not one long prompt: a small model copies a previous call it is shown inside the prompt
+            raw = self._generate(prompt, previous=plan.raw, feedback=(
+                f"That did not work: {reason}\nWrite new tool calls that fix this; do not repeat a statement that "
+                "failed. Reply with JSON only."))
             first_calls, first_results = plan.calls, plan.results
             plan.failed = [r for r in first_results if not r.ok]
             plan.calls = [c for c, r in zip(first_calls, first_results) if r.ok]
@@ -100,9 +101,12 @@ class ToolPlannerAgent(ModelAgent):
                 plan.calls, plan.results = first_calls, first_results
         return plan
 
-    def _generate(self, prompt: str) -> str:
+    def _generate(self, prompt: str, *, previous: str = "", feedback: str = "") -> str:
+        messages = [{"role": "user", "content": prompt}]
+        if feedback:
+            messages += [{"role": "assistant", "content": previous}, {"role": "user", "content": feedback}]
         with span("generate", agent=self.name) as step:
-            raw = self.complete([{"role": "user", "content": prompt}])
+            raw = self.complete(messages)
             step.set(reply=raw[:500])
         return raw
 
