@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,7 +17,7 @@ from agents.retriever import Retrieval
 from agents.tools import ToolRegistry, ToolResult
 from agents.tracing import span
 
-__all__ = ["ToolPlannerAgent", "ToolPlan"]
+__all__ = ["ToolPlannerAgent", "ToolPlan", "salvage_truncated_calls"]
 
 SYSTEM = """You are the ToolPlanner of a team of agents. Decide which tools, if any, must run to answer \
 the request, and with which arguments. Use a tool only when the request needs data the documents do not \
@@ -43,6 +44,23 @@ class ToolPlan:
     def answering_results(self) -> list[ToolResult]:
         """Tool results that answer the request: the call succeeded (an empty SQL result answers "none")."""
         return [r for r in self.results if r.ok and r.output.strip()]
+
+
+# a reply cut off inside the query string (a small model that never closes it, then runs out of tokens)
+_TRUNCATED_CALL = re.compile(r'"tool"\s*:\s*"(?P<tool>\w+)"\s*,\s*"arguments"\s*:\s*\{\s*"query"\s*:\s*"'
+                             r'(?P<query>[^"]*?)\s*(?:"|\}\s*\}\s*\]|$)', re.S)
+
+
+def salvage_truncated_calls(raw: str) -> list[dict[str, Any]]:
+    """Tool calls with a `query` argument read from a reply that is not valid JSON; [] when none.
+
+        >>> salvage_truncated_calls('{"tool_calls": [{"tool": "sql", "arguments": {"query": "SELECT 1}}]}....')
+        [{'tool': 'sql', 'arguments': {'query': 'SELECT 1'}}]
+    """
+    if parse_json_object(raw) is not None:
+        return []
+    return [{"tool": m["tool"], "arguments": {"query": m["query"].rstrip(". ")}}
+            for m in _TRUNCATED_CALL.finditer(raw) if m["query"].strip()]
 
 
 class ToolPlannerAgent(ModelAgent):
@@ -87,9 +105,10 @@ class ToolPlannerAgent(ModelAgent):
             return plan
         with span("repair", agent=self.name, reason=reason[:500]):
             plan.repair_reason = reason
-            retry = (f"{prompt}\n\nYOUR PREVIOUS TOOL CALLS: {plan.raw}\nTHEY NEED A FIX: {reason}\n"
-                     "Reply with corrected JSON tool calls only.")
-            raw = self._generate(retry)
+            # a chat turn, not one long prompt: a small model copies a previous call it is shown inside the prompt
+            raw = self._generate(prompt, previous=plan.raw, feedback=(
+                f"That did not work: {reason}\nWrite new tool calls that fix this; do not repeat a statement that "
+                "failed. Reply with JSON only."))
             first_calls, first_results = plan.calls, plan.results
             plan.failed = [r for r in first_results if not r.ok]
             plan.calls = [c for c, r in zip(first_calls, first_results) if r.ok]
@@ -100,15 +119,18 @@ class ToolPlannerAgent(ModelAgent):
                 plan.calls, plan.results = first_calls, first_results
         return plan
 
-    def _generate(self, prompt: str) -> str:
+    def _generate(self, prompt: str, *, previous: str = "", feedback: str = "") -> str:
+        messages = [{"role": "user", "content": prompt}]
+        if feedback:
+            messages += [{"role": "assistant", "content": previous}, {"role": "user", "content": feedback}]
         with span("generate", agent=self.name) as step:
-            raw = self.complete([{"role": "user", "content": prompt}])
+            raw = self.complete(messages)
             step.set(reply=raw[:500])
         return raw
 
     def _run_calls(self, plan: ToolPlan, raw: str, avoid: set[str], allowed: str, *, attempt: int) -> None:
         data = parse_json_object(raw) or {}
-        calls = data.get("tool_calls") or []
+        calls = data.get("tool_calls") or salvage_truncated_calls(raw)
         for call in calls[:3] if isinstance(calls, list) else []:
             if not isinstance(call, dict):
                 continue

@@ -50,6 +50,7 @@ def main() -> None:
         plan = planner.plan(REQUEST, retrieval, [LESSON], repair=repair)
         runs.append({
             "repair": repair, "seconds": round(time.perf_counter() - started, 1), "repair_reason": plan.repair_reason,
+            "repair_reply": plan.raw if plan.repair_reason else None,
             "failed_first": [{"query": r.arguments.get("query"), "error": r.output} for r in plan.failed],
             "final": [{"query": r.arguments.get("query"), "ok": r.ok, "output": r.output} for r in plan.results],
         })

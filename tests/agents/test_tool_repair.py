@@ -131,3 +131,12 @@ def test_the_sql_tool_stays_read_only_after_a_rewrite(tmp_path: Path):
     for statement in ("DELETE FROM orders WHERE region = 'EU'", "WITH x AS (SELECT 1) DELETE FROM orders"):
         assert not registry.checked_call("sql", {"query": statement}, "delete the orders").ok
     assert registry.call("sql", {"query": "SELECT COUNT(*) FROM orders"}).output.endswith("6")
+
+
+def test_a_repair_reply_cut_off_inside_its_query_still_runs(tmp_path: Path):
+    # shaped like the real model's repair reply in bench/results/repair_probe_v2.json: the string is never closed
+    cut = ('{"tool_calls": [{"tool": "sql", "arguments": {"query": "SELECT COUNT(*) FROM orders WHERE '
+           "strftime('%Y', order_date) = '2024' AND strftime('%m', order_date) BETWEEN '01' AND '03'}}]}......")
+    planner, _ = _planner(tmp_path, [_sql(EXTRACT), cut])
+    plan = planner.plan(Q1, Retrieval(Q1), [_sql_lesson()])
+    assert [r.ok for r in plan.results] == [True] and plan.results[0].output.splitlines()[-1] == "3"
