@@ -129,7 +129,8 @@ class RelevanceGate:
             applied += int(passed)
             decisions.append(
                 GateDecision(
-                    lesson_id=lesson.id, component=component, score=round(signals["similarity"], 4),
+                    lesson_id=lesson.id, component=component,
+                    score=round(signals["probability"] if self.weights else signals["similarity"], 4),
                     threshold=self.settings.decision_probability if self.weights else self.settings.threshold(component),
                     passed=passed, reason=reason, matched_text=hit.matched_text, lesson_text=lesson.text,
                     feedback_id=lesson.feedback_id, author=lesson.author, version=lesson.version,
