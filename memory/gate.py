@@ -43,7 +43,9 @@ class GateSettings(BaseModel):
     )
     weights_path: Path | None = Field(None, description="learned mode: a weights file; unset = memory/gate_weights.json")
     decision_probability: float = Field(0.5, gt=0.0, lt=1.0, description="learned mode: apply at or above this")
-    borderline: float = Field(0.08, ge=0.0, lt=0.5, description="probabilities within this of the cut go to the second-stage check")
+    borderline: float = Field(0.1, ge=0.0, lt=0.5, description="probabilities within this of the cut go to the second-stage check")
+    second_stage: Literal["off", "model"] = Field(
+        "off", description="model: borderline candidates are settled by the model's yes/no check (lost on the tuning set)")
     near_miss_rule: bool = Field(True, description="learned mode: reject a request nearer a near miss than any example")
     candidates: int = Field(5, ge=1, le=100, description="lessons retrieved per component before gating")
     max_applied: int = Field(3, ge=1, le=20, description="most lessons one component applies in a turn")
@@ -129,7 +131,8 @@ class RelevanceGate:
             applied += int(passed)
             decisions.append(
                 GateDecision(
-                    lesson_id=lesson.id, component=component, score=round(signals["similarity"], 4),
+                    lesson_id=lesson.id, component=component,
+                    score=round(signals["probability"] if self.weights else signals["similarity"], 4),
                     threshold=self.settings.decision_probability if self.weights else self.settings.threshold(component),
                     passed=passed, reason=reason, matched_text=hit.matched_text, lesson_text=lesson.text,
                     feedback_id=lesson.feedback_id, author=lesson.author, version=lesson.version,
