@@ -19,13 +19,7 @@ from memory.store import MemoryStore
 # Synthetic but varied texts on the demo shop's topics
 # ---------------------------------------------------------------------------------------------
 
-PRODUCTS = ["speaker", "charger", "headphones", "tablet", "smartwatch", "keyboard", "webcam", "router",
-            "power bank", "earbuds", "monitor", "drone"]
-REGIONS = ["EU", "US", "APAC", "the UK", "Canada", "Germany", "Japan", "Brazil"]
-PERIODS = ["last week", "in Q1", "in April 2024", "this month", "last quarter", "in 2023", "since January",
-           "over the past 30 days", "in February", "yesterday"]
-PEOPLE = ["a customer", "my manager", "a reseller", "a new client", "our finance team", "a student",
-          "an angry customer", "a partner shop"]
+from bench.batch_workload import PEOPLE, PERIODS, PRODUCTS, REGIONS  # noqa: E402  (the same word lists)
 TEMPLATES = [
     "How many days do I have to return a {product} bought {period}?",
     "Can {person} get a refund for a {product} ordered from {region}?",
