@@ -74,7 +74,9 @@ class Runtime:
         from agents.scope_judge import ScopeJudge
         from workflows.turn.assistant import Assistant  # AutoGen: imported only by commands that answer
 
-        gate = RelevanceGate(self.config.memory.gate, scope_check=ScopeJudge(llm))  # the borderline check
+        settings = self.config.memory.gate
+        judge = ScopeJudge(llm) if settings.second_stage == "model" else None  # the borderline check, when asked for
+        gate = RelevanceGate(settings, scope_check=judge)
         memory = LessonMemory(self.store, gate, project=self.config.project,
                               enabled=memory_enabled)
         return Assistant(llm=llm, memory=memory, registry=self.workspace.tool_registry(self.home / "workspaces"),

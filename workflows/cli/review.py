@@ -258,6 +258,39 @@ def review_stats(run: Optional[str] = typer.Option(None, "--run"), as_json: bool
     console.print(table)
 
 
+@review_app.command("not-here")
+def review_not_here(
+    item_id: str,
+    lesson: Optional[str] = typer.Option(None, "--lesson", help="The lesson (default: every lesson the item applied)."),
+    should_apply: bool = typer.Option(False, "--should-apply", help="The opposite: LESSON should have applied here."),
+    reviewer: Optional[str] = ReviewerOption,
+    config_path: Optional[Path] = ConfigOption,
+) -> None:
+    """Scoping feedback: the item's lesson(s) should not have applied to its request (the lesson gains it as
+    a near miss and stops applying to requests like it), or, with --should-apply, LESSON should have."""
+    from workflows.cli.memory import LessonAdminSession
+
+    config = load(config_path)
+    who = _reviewer(config, reviewer)
+    queue = open_queue(config)
+    try:
+        item = guarded(lambda: queue.item(item_id))
+    finally:
+        queue.close()
+    ids = [lesson] if lesson else [applied["id"] for applied in item.lessons_applied]
+    if should_apply and not lesson:
+        fail("--should-apply needs --lesson ID: the lesson that should have applied.")
+    if not ids:
+        fail(f"Item {item_id} applied no lesson: name one with --lesson ID.")
+    with LessonAdminSession(config_path, who) as admin:
+        for lesson_id in ids:
+            guarded(lambda: admin.get(lesson_id))
+            change = guarded(lambda: admin.scope(lesson_id, item.request, applies=should_apply, turn_id=item.turn_id))
+            verb = "now applies to requests like this one" if should_apply else "no longer applies to requests like this one"
+            same = change.version_after == change.version_before
+            console.print(f"lesson {lesson_id} {verb}" + (" (already said)" if same else f" (version {change.version_after})"))
+
+
 @review_app.command("learn")
 def review_learn(config_path: Optional[Path] = ConfigOption) -> None:
     """Learn corrections still waiting in the inbox (when no batch run was there to learn them)."""

@@ -10,7 +10,9 @@ from memory.errors import AlhfError
 from memory.records import Lesson, LessonStatus
 from memory.store import MemoryStore
 from workflows.governance.audit import lesson_history, record_memory_change
-from workflows.governance.permissions import PermissionDenied, require_approver, require_lesson_owner_or_approver
+from workflows.governance.permissions import (
+    PermissionDenied, require_approver, require_lesson_owner_or_approver, require_reviewer,
+)
 from workflows.governance.roles import GovernanceSettings, admit
 
 if TYPE_CHECKING:
@@ -147,6 +149,17 @@ class LessonAdmin:
             self._audit("import", lesson.id, source=str(path), status=lesson.status.value,
                         held_because=lesson.hold_reason or None)
         return lessons
+
+    def scope(self, lesson_id: str, request: str, *, applies: bool, turn_id: str | None = None) -> Any:
+        """A reviewer says a lesson should not have applied to `request` (`applies=False`: it gains the request
+        as a near miss) or should have (`applies=True`: an example). Versioned and audited."""
+        from memory.scoping import add_negative_example, add_positive_example
+
+        require_reviewer(self.governance, self.actor)
+        change = (add_positive_example if applies else add_negative_example)(self.store, lesson_id, request)
+        if change.version_after != change.version_before:
+            self._audit(change.action, lesson_id, request=request, version=change.version_after, turn_id=turn_id)
+        return change
 
     def history(self, lesson_id: str) -> list[dict[str, Any]]:
         return lesson_history(self.conn, lesson_id)

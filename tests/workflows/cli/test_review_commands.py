@@ -62,3 +62,19 @@ def test_a_review_correction_is_blamed_once(fake_cli):
                             config=config).stdout)
     assert report["agents"]["retriever"]["corrections_received"] == 1
     assert report["agents"]["retriever"]["human"] == 0.5
+
+
+def test_review_not_here_teaches_the_lesson_its_near_miss(fake_cli):
+    config = fake_cli["config"]
+    tasks = write_tasks(fake_cli["tmp"] / "tasks.jsonl", 2)
+    assert cli("batch", "run", str(tasks), config=config).exit_code == 0
+    first, second = (i["id"] for i in items(config))
+    assert cli("review", "correct", first, "Always give shipping times in business days.", config=config).exit_code == 0
+    [lesson] = json.loads(cli("memory", "list", "--json", config=config).output)
+    result = cli("review", "not-here", second, "--lesson", lesson["id"], config=config)
+    assert result.exit_code == 0 and "no longer applies to requests like this one (version 2)" in said(result)
+    shown = json.loads(cli("memory", "show", lesson["id"], config=config).output)
+    request = next(i["request"] for i in items(config) if i["id"] == second)
+    assert shown["negative_examples"] == [request] and shown["history"][-1]["action"] == "not_here"
+    again = cli("review", "not-here", second, "--lesson", lesson["id"], config=config)
+    assert "(already said)" in said(again)
