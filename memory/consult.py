@@ -50,7 +50,9 @@ class LessonMemory:
         hits = self.store.search_lessons(
             component, vector, limit=self.gate.settings.candidates, project=self.project
         )
-        vectors = self.store.lesson_vectors([hit.lesson for hit in hits]) if hits and self.gate.weights else None
+        # stored vectors give the learned mode its signals, and either mode the near misses to compare against
+        wanted = hits and (self.gate.weights or any(hit.lesson.negative_examples for hit in hits))
+        vectors = self.store.lesson_vectors([hit.lesson for hit in hits]) if wanted else None
         decisions = self.gate.decide(component, hits, user=user, trust=self.trust, request=request,
                                      request_vector=vector, vectors=vectors, metadata=metadata)
         by_id = {hit.lesson.id: hit.lesson for hit in hits}

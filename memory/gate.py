@@ -36,7 +36,7 @@ class GateSettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    mode: Literal["learned", "threshold"] = Field("learned", description="learned: fitted signals; threshold: cosine >= threshold")
+    mode: Literal["learned", "threshold"] = Field("threshold", description="threshold: cosine >= a per-component threshold, vetoed by near misses and tags (the default: measured better with the local model); learned: fitted signals")
     thresholds: dict[Component, float] = Field(
         default_factory=lambda: {Component.RETRIEVER: 0.54, Component.TOOL_PLANNER: 0.3, Component.WRITER: 0.4},
         description="threshold mode only: best similarity a lesson needs, per component",
@@ -46,7 +46,7 @@ class GateSettings(BaseModel):
     borderline: float = Field(0.1, ge=0.0, lt=0.5, description="probabilities within this of the cut go to the second-stage check")
     second_stage: Literal["off", "model"] = Field(
         "off", description="model: borderline candidates are settled by the model's yes/no check (lost on the tuning set)")
-    near_miss_rule: bool = Field(True, description="learned mode: reject a request nearer a near miss than any example")
+    near_miss_rule: bool = Field(True, description="reject a request nearer a near miss than any example")
     candidates: int = Field(5, ge=1, le=100, description="lessons retrieved per component before gating")
     max_applied: int = Field(3, ge=1, le=20, description="most lessons one component applies in a turn")
     trust_floor: float = Field(0.3, ge=0.0, le=1.0, description="lessons by authors trusted less are not applied")
@@ -120,10 +120,7 @@ class RelevanceGate:
             elif author_trust < self.settings.trust_floor:
                 passed, reason = False, f"author {lesson.author} trust {author_trust:.2f} < floor {self.settings.trust_floor:.2f}"
             elif self.weights is None:
-                threshold = self.settings.threshold(component)
-                passed = signals["similarity"] >= threshold
-                sign = ">=" if passed else "<"
-                reason = f"similarity {signals['similarity']:.2f} {sign} {threshold:.2f}" + (f", scope {lesson.scope}" if passed else "")
+                passed, reason = self._threshold(component, lesson, signals, metadata)
             else:
                 passed, reason, second_stage = self._learned(component, lesson, signals, request, metadata)
             if passed and applied >= self.settings.max_applied:
@@ -150,6 +147,22 @@ class RelevanceGate:
         if self.weights is not None:
             signals["probability"] = round(self.weights.probability(self.weights.logit(hit.lesson.component, signals)), 4)
         return signals
+
+    def _threshold(self, component: Component, lesson: Lesson, signals: dict[str, float],
+                   metadata: dict[str, str] | None) -> tuple[bool, str]:
+        """The per-component similarity threshold, and two vetoes that need no fitting: the request's metadata
+        contradicts a key:value tag, or the request is nearer a near miss (router-written, or taught by "not
+        here") than the lesson's description and every example."""
+        _, conflict = tag_conflict(lesson, metadata)
+        if conflict:
+            return False, conflict
+        threshold = self.settings.threshold(component)
+        near = f", near-miss {signals['near_miss']:.2f}" if signals["near_miss"] else ""
+        if near and self.settings.near_miss_rule and signals["near_miss"] > signals["similarity"]:
+            return False, f"similarity {signals['similarity']:.2f}{near}: nearer a near miss than any example -> rejected"
+        passed = signals["similarity"] >= threshold
+        return passed, (f"similarity {signals['similarity']:.2f} {'>=' if passed else '<'} {threshold:.2f}{near}"
+                        + (f", scope {lesson.scope}" if passed else ""))
 
     def _learned(self, component: Component, lesson: Lesson, signals: dict[str, float], request: str,
                  metadata: dict[str, str] | None) -> tuple[bool, str, str | None]:

@@ -27,7 +27,7 @@ WEEK_LESSON = dict(
 def _memory(embedder, *lessons: Lesson, **gate) -> LessonMemory:
     store = MemoryStore.open(":memory:", embedder=embedder)
     store.add_lessons(lessons)
-    return LessonMemory(store, RelevanceGate(GateSettings(**gate)))
+    return LessonMemory(store, RelevanceGate(GateSettings(**{"mode": "learned", **gate})))
 
 
 def _consult(memory: LessonMemory, request: str):
@@ -100,7 +100,8 @@ def test_packaged_weights_load_and_say_what_they_were_fitted_on(tmp_path: Path):
     assert weights.pairs > 0 and any("tuning" in source for source in weights.fitted_on)
     assert not any("heldout" in source for source in weights.fitted_on)
     assert "gate_fit.py" in weights.produced_by
-    assert GateSettings().mode == "learned" and RelevanceGate(GateSettings()).weights == weights
+    assert RelevanceGate(GateSettings(mode="learned")).weights == weights
+    assert GateSettings().mode == "threshold"  # the default: measured better with the local model
     assert GateSettings(thresholds={Component.WRITER: 0.4}).mode == "threshold"  # old configs keep their rule
     broken = tmp_path / "w.json"
     broken.write_text(json.dumps({"weights": [1.0]}))
@@ -122,7 +123,7 @@ def test_the_borderline_check_runs_only_inside_the_band_and_decides_there():
         asked.append(lesson.id)
         return False
 
-    gate = RelevanceGate(GateSettings(borderline=0.1), scope_check=check)
+    gate = RelevanceGate(GateSettings(mode="learned", borderline=0.1), scope_check=check)
     hits = [LessonHit(Lesson(id=lesson_id, component=Component.WRITER, text="t", trigger="x"),
                       float(_score_for(gate, p)), "x")
             for lesson_id, p in (("sure", 0.97), ("band", 0.53), ("never", 0.03))]
