@@ -44,7 +44,8 @@ def chat(
         console.print(
             f"[bold]alhf chat[/] - workspace [bold]{runtime.workspace.name}[/], mode {chosen}, model {llm.description}, "
             f"user {who}, {lessons} lesson(s) in memory ({runtime.home}).\n"
-            "Ask a question. At a checkpoint: Enter accepts, text corrects, /quit quits."
+            "Ask a question. At a checkpoint: Enter accepts, text corrects, /not-here says an applied lesson does "
+            "not belong, /quit quits."
         )
         session = ChatSession(assistant, chosen, console, lambda prompt: console.input(prompt),  # type: ignore[arg-type]
                               redo_after_correction=config.session.redo_after_correction)

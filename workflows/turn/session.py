@@ -50,7 +50,7 @@ class ChatSession:
         self._working.stop()
         self.console.print(Panel(Text(content), title=_STAGE_TITLES.get(stage, stage), title_align="left"))
         try:
-            return self.read("[bold]checkpoint[/] (Enter accepts, type a correction, /not-here [lesson id] says an "
+            return self.read("[bold]checkpoint[/] (Enter accepts, type a correction, /not-here \\[LESSON_ID] says an "
                              "applied lesson does not belong here, /quit quits)> ")
         except EOFError:
             return "/quit"
