@@ -22,7 +22,7 @@ PEOPLE = ["a customer", "my manager", "a reseller", "a new client", "our finance
           "an angry customer", "a partner shop"]
 
 
-TEMPLATES = [
+SHOP_TEMPLATES = [  # the requests every benchmark asks about the demo shop
     "How many days do I have to return a {product} bought {period}?",
     "Can {person} get a refund for a {product} ordered from {region}?",
     "What is the refund policy for {product} orders {period}?",
@@ -39,6 +39,10 @@ TEMPLATES = [
     "How many support tickets about refunds are still open {period}?",
     "List the open tickets about shipping of {product} orders.",
     "When can {person} reach the support desk about a {product}?",
+]
+
+
+TEMPLATES = SHOP_TEMPLATES + [
     "What are the support hours for {region} on weekends?",
     "Is the support line open on public holidays in {region}?",
     "Write a SQL query for the ISO week number of {product} orders {period}.",

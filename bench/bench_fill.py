@@ -19,24 +19,8 @@ from memory.store import MemoryStore
 # Synthetic but varied texts on the demo shop's topics
 # ---------------------------------------------------------------------------------------------
 
-from bench.batch_workload import PEOPLE, PERIODS, PRODUCTS, REGIONS  # noqa: E402  (the same word lists)
-TEMPLATES = [
-    "How many days do I have to return a {product} bought {period}?",
-    "Can {person} get a refund for a {product} ordered from {region}?",
-    "What is the refund policy for {product} orders {period}?",
-    "Are refunds for a broken {product} paid back as store credit or to the card?",
-    "How long does standard shipping of a {product} to {region} take?",
-    "If I order a {product} at 4 pm, when does it ship to {region}?",
-    "Is express shipping available for a {product} to {region}?",
-    "Does the warranty cover a {product} that {person} dropped?",
-    "How long is the warranty on a {product} bought {period}?",
-    "What was the total revenue from {product} sales in {region} {period}?",
-    "Compute the average order amount in {region} {period}.",
-    "How many orders of {product} did we get from {region} {period}?",
-    "Sum the order amounts for {product} {period}, grouped by region.",
-    "How many support tickets about refunds are still open {period}?",
-    "List the open tickets about shipping of {product} orders.",
-    "When can {person} reach the support desk about a {product}?",
+from bench.batch_workload import PEOPLE, PERIODS, PRODUCTS, REGIONS, SHOP_TEMPLATES  # noqa: E402  (the same word lists)
+TEMPLATES = SHOP_TEMPLATES + [
     "Are urgent tickets from {region} answered on weekends?",
     "Write a SQL query for the ISO week number of {product} orders {period}.",
     "How do I truncate order dates to the month in PostgreSQL for {region} sales?",
