@@ -1,6 +1,6 @@
 """The review app in a real headless browser (Playwright driving Debian's chromium): sign in, review three
 items with the keyboard, correct one, approve a held lesson as an approver, be refused as a viewer.
-Screenshots go to docs/screenshots/ (the README shows them). Skipped where chromium is missing:
+Screenshots go to a temporary folder, or to $ALHF_SCREENSHOTS (docs/screenshots for the README's). Skipped where chromium is missing:
 `bash scripts/install-browser.sh` installs it (CI does)."""
 
 from __future__ import annotations
@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import shutil
 import socket
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -23,7 +24,10 @@ pytest.importorskip("playwright", reason="the browser tests need playwright: pip
 CHROMIUM = os.environ.get("ALHF_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).is_file(),
                                 reason="no chromium: run `bash scripts/install-browser.sh` (CI does)")
-SHOTS = REPO / "docs" / "screenshots"
+# The README's screenshots are refreshed on purpose: ALHF_SCREENSHOTS=docs/screenshots bash scripts/test.sh -k browser.
+# Otherwise they go to a temporary folder, so a test run leaves the work tree clean.
+SHOTS = Path(os.environ["ALHF_SCREENSHOTS"]).resolve() if os.environ.get("ALHF_SCREENSHOTS") else \
+    Path(tempfile.mkdtemp(prefix="alhf-screenshots-"))
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
