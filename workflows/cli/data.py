@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Optional
+from typing import Any, Iterator, Optional
 
 import typer
 from rich.markup import escape
@@ -59,23 +60,18 @@ def restore(
     console.print(f"restored {escape(chosen.name)}; what it replaced is kept in {kept}")
 
 
-class _holding_the_store:  # noqa: N801 - used as a context manager
-    """Take the lesson store's lock for a block, so no other process writes while files are copied."""
+@contextmanager
+def _holding_the_store(config: Any) -> Iterator[None]:
+    """Hold the lesson store's lock for a block, so no other process writes while files are copied."""
+    from memory.settings import build_embedder, open_store
+    from workflows.config import data_dir
 
-    def __init__(self, config) -> None:  # noqa: ANN001
-        self.config = config
-
-    def __enter__(self) -> None:
-        from memory.settings import build_embedder, open_store
-        from workflows.config import data_dir
-
-        if self.config.memory.qdrant_url:
-            self.store = None
-            return
-        home = data_dir(self.config)
-        embedder = guarded(lambda: build_embedder(self.config.memory, home))
-        self.store = guarded(lambda: open_store(self.config.memory, home / "qdrant", embedder))
-
-    def __exit__(self, *exc: object) -> None:
-        if self.store is not None:
-            self.store.close()
+    if config.memory.qdrant_url:  # a server's memory: nothing in the data dir to guard
+        yield
+        return
+    home = data_dir(config)
+    store = guarded(lambda: open_store(config.memory, home / "qdrant", build_embedder(config.memory, home)))
+    try:
+        yield
+    finally:
+        store.close()

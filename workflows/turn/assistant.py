@@ -54,28 +54,32 @@ class Assistant:
         self.user = user
         self.tracing = tracing
         self.span_sink = span_sink  # e.g. an OTLP exporter
-        self._governance = governance or GovernanceSettings()
-        self.refresh_trust()
+        governance = governance or GovernanceSettings()
         store = memory.store
         self.retriever = RetrieverAgent(store, store.embedder, top_k=top_k)
         self.tool_planner = ToolPlannerAgent(llm, registry)
         self.writer = WriterAgent(llm)
         self.router = FeedbackRouterAgent(llm, [d.id for d in store.list_documents()], registry.names())
         self.pipeline = Pipeline(memory, self.retriever, self.tool_planner, self.writer)
-        self.learner = Learner(self.router, memory, self._governance, traces=traces, after_learning=self.refresh_trust,
-                               screens=Screens(self._governance, llm, store.embedder))
+        self.learner = Learner(self.router, memory, governance, traces=traces, after_learning=self.refresh_trust,
+                               screens=Screens(governance, llm, store.embedder))
+        self.refresh_trust()
 
     @property
     def governance(self) -> GovernanceSettings:
-        return self._governance
+        """The learner's governance, which its screens share (one place to read it, one to swap it)."""
+        return self.learner.governance
+
+    def _set_governance(self, governance: GovernanceSettings) -> None:
+        self.learner.governance = self.learner.screens.governance = governance
 
     @contextmanager
     def override(self, *, governance: GovernanceSettings | None = None, ask_conflict: AskFn | None = None,
                  user: str | None = None) -> Iterator["Assistant"]:
         """Swap governance, the conflict prompt or the acting user for a block (tests, evaluation), then restore."""
-        saved = (self._governance, self.learner.ask_conflict, self.user)
+        saved = (self.governance, self.learner.ask_conflict, self.user)
         if governance is not None:
-            self._governance = self.learner.governance = self.learner.screens.governance = governance
+            self._set_governance(governance)
         if ask_conflict is not None:
             self.learner.ask_conflict = ask_conflict
         if user is not None:
@@ -83,7 +87,7 @@ class Assistant:
         try:
             yield self
         finally:
-            self._governance = self.learner.governance = self.learner.screens.governance = saved[0]
+            self._set_governance(saved[0])
             self.learner.ask_conflict, self.user = saved[1], saved[2]
 
     @property
@@ -110,8 +114,8 @@ class Assistant:
         `redo_after_correction` times; a correction in the last attempt is learned without a redo."""
         if not request.strip():
             raise AlhfError("The request is empty: type a question.")
-        if len(request) > self._governance.max_request_chars:
-            raise AlhfError(f"The request is {len(request)} characters; the limit is {self._governance.max_request_chars} "
+        if len(request) > self.governance.max_request_chars:
+            raise AlhfError(f"The request is {len(request)} characters; the limit is {self.governance.max_request_chars} "
                             "(governance.max_request_chars).")
         mode = human.human_input_mode if human else "NEVER"
         turn_id = uuid.uuid4().hex[:12]  # one id for all attempts, so feedback given mid-turn finds its turn
