@@ -8,17 +8,32 @@ from typing import TYPE_CHECKING, Any
 
 from memory.errors import AlhfError
 from memory.records import Lesson, LessonStatus
+from memory.scoping import ScopingChange, add_negative_example, add_positive_example
 from memory.store import MemoryStore
 from workflows.governance.audit import lesson_history, record_memory_change
 from workflows.governance.permissions import (
-    PermissionDenied, require_approver, require_lesson_owner_or_approver, require_reviewer,
+    PermissionDenied,
+    require_approver,
+    require_lesson_owner_or_approver,
+    require_reviewer,
 )
 from workflows.governance.roles import GovernanceSettings, admit
 
 if TYPE_CHECKING:
     from workflows.governance.screening import Screens
 
-__all__ = ["LessonAdmin"]
+__all__ = ["LessonAdmin", "scope_lesson"]
+
+
+def scope_lesson(store: MemoryStore, conn: Any, actor: str, lesson_id: str, request: str, *, applies: bool,
+                 turn_id: str | None = None) -> ScopingChange:
+    """Scoping feedback on one lesson (`applies=False`: "not here", the request becomes a near miss; True:
+    "should have applied", an example), audited when it changed the lesson (`conn` None: not audited)."""
+    change = (add_positive_example if applies else add_negative_example)(store, lesson_id, request)
+    if conn is not None and change.version_after != change.version_before:
+        record_memory_change(conn, actor, change.action, lesson_id, request=request, version=change.version_after,
+                             turn_id=turn_id)
+    return change
 
 
 class LessonAdmin:
@@ -42,7 +57,10 @@ class LessonAdmin:
     def _admit(self, lesson: Lesson) -> Lesson:
         """An edited or imported lesson goes through the same admission as a correction: quarantined or held
         lessons come back pending with the reason."""
-        from workflows.governance.screening import Screens, quarantine_reason  # AutoGen: not for listing commands
+        from workflows.governance.screening import (  # AutoGen: not for listing commands
+            Screens,
+            quarantine_reason,
+        )
 
         if self._screens is None:
             self._screens = Screens(self.governance, None, self.store.embedder)  # deterministic + similarity
@@ -150,16 +168,11 @@ class LessonAdmin:
                         held_because=lesson.hold_reason or None)
         return lessons
 
-    def scope(self, lesson_id: str, request: str, *, applies: bool, turn_id: str | None = None) -> Any:
+    def scope(self, lesson_id: str, request: str, *, applies: bool, turn_id: str | None = None) -> ScopingChange:
         """A reviewer says a lesson should not have applied to `request` (`applies=False`: it gains the request
         as a near miss) or should have (`applies=True`: an example). Versioned and audited."""
-        from memory.scoping import add_negative_example, add_positive_example
-
         require_reviewer(self.governance, self.actor)
-        change = (add_positive_example if applies else add_negative_example)(self.store, lesson_id, request)
-        if change.version_after != change.version_before:
-            self._audit(change.action, lesson_id, request=request, version=change.version_after, turn_id=turn_id)
-        return change
+        return scope_lesson(self.store, self.conn, self.actor, lesson_id, request, applies=applies, turn_id=turn_id)
 
     def history(self, lesson_id: str) -> list[dict[str, Any]]:
         return lesson_history(self.conn, lesson_id)

@@ -18,9 +18,10 @@ from memory.consult import LessonMemory
 from memory.errors import AlhfError
 from memory.records import Lesson, LessonStatus
 from memory.repeats import find_repeat, neighbours, reinforce
-from memory.scoping import ScopingChange, add_negative_example, add_positive_example, screen_near_misses
+from memory.scoping import ScopingChange, screen_near_misses
 from workflows.governance.audit import record_memory_change
 from workflows.governance.conflicts import AskFn, find_conflict, resolve
+from workflows.governance.lessons import scope_lesson
 from workflows.governance.roles import GovernanceSettings, admit
 from workflows.governance.screening import Screening, Screens, quarantine_reason
 from workflows.traces.store import TraceStore
@@ -93,18 +94,9 @@ class Learner:
                  ) -> list[ScopingChange]:
         """A person says these lessons should not have applied to `request`: each gains it as a near miss
         (version +1, audited), so the gate rejects requests like it from now on."""
-        return [self._scope(add_negative_example, lesson_id, request, actor, turn_id) for lesson_id in lesson_ids]
-
-    def should_apply(self, lesson_id: str, request: str, *, actor: str, turn_id: str | None = None) -> ScopingChange:
-        """A person says this lesson should have applied to `request`: it gains it as an example."""
-        return self._scope(add_positive_example, lesson_id, request, actor, turn_id)
-
-    def _scope(self, change: Callable[..., ScopingChange], lesson_id: str, request: str, actor: str,
-               turn_id: str | None) -> ScopingChange:
-        done = change(self.memory.store, lesson_id, request)
-        if done.version_after != done.version_before:
-            self._audit(actor, done.action, lesson_id, request=request, version=done.version_after, turn_id=turn_id)
-        return done
+        conn = self.traces.connection if self.traces is not None else None
+        return [scope_lesson(self.memory.store, conn, actor, lesson_id, request, applies=False, turn_id=turn_id)
+                for lesson_id in lesson_ids]
 
     def _tag_sensitive(self, routing: Routing, said: str) -> None:
         """Tag lessons that touch a sensitive scope, so approval can be required; judged on what the person
