@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from collections import deque
 from typing import Any, Callable
 
@@ -94,9 +95,12 @@ class ScriptedModelClient(TextClientMixin):
     def __init__(self, config: dict[str, Any], **kwargs: Any) -> None:
         self._script: ModelScript = kwargs.get("script") or test_model_reply
         self._role = str(config.get("agent_role", ""))
+        self._delay_s = float(kwargs.get("delay_s") or 0.0)  # a model server's latency, simulated
         self.calls: deque[list[dict[str, Any]]] = deque(maxlen=1000)  # recent prompts, for tests to inspect
 
     def create(self, params: dict[str, Any]) -> ChatResponse:
         messages = list(params["messages"])
         self.calls.append(messages)
+        if self._delay_s:
+            time.sleep(self._delay_s)
         return ChatResponse.of_text(self._script(messages, self._role), "test-model")

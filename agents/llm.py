@@ -101,4 +101,4 @@ class LLM:
                 prompt_cache=s.prompt_cache,
             )
         elif s.provider == "fake":
-            agent.register_model_client(ScriptedModelClient, script=self.script)
+            agent.register_model_client(ScriptedModelClient, script=self.script, delay_s=s.fake_delay_ms / 1000)

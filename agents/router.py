@@ -142,6 +142,12 @@ class TurnEvidence:
     turn_id: str | None = None
     stage: str | None = None  # the checkpoint where the person gave the correction
 
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> "TurnEvidence":
+        """The evidence as another process sent it (`dataclasses.asdict` of one)."""
+        return cls(data["request"], data.get("answer", ""), [(d[0], d[1]) for d in data.get("documents", [])],
+                   list(data.get("tools_run", [])), data.get("turn_id"), data.get("stage"))
+
 
 @dataclass
 class Routing:
@@ -154,6 +160,26 @@ class Routing:
     quarantined: bool = False  # held because the correction looks like an attack
     recorded_only: str = ""  # why nothing was learned (e.g. the author is a viewer)
     conflicts: list[str] = field(default_factory=list)  # how conflicts with active lessons were resolved
+
+    def as_json(self) -> dict[str, Any]:
+        """The routing as JSON, for a process that learned through another (`alhf serve`)."""
+        return {"components": [c.value for c in self.components],
+                "lessons": [lesson.model_dump(mode="json") for lesson in self.lessons], "raw": self.raw,
+                "fallback": self.fallback, "reinforced": self.reinforced, "held": self.held,
+                "quarantined": self.quarantined, "recorded_only": self.recorded_only, "conflicts": self.conflicts}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> "Routing":
+        """The inverse of `as_json`.
+
+            >>> r = Routing([Component.WRITER], [], held="approval")
+            >>> Routing.from_json(r.as_json()) == r
+            True
+        """
+        return cls([Component(c) for c in data["components"]], [Lesson.model_validate(x) for x in data["lessons"]],
+                   data.get("raw", ""), data.get("fallback", False), list(data.get("reinforced", [])),
+                   data.get("held", ""), data.get("quarantined", False), data.get("recorded_only", ""),
+                   list(data.get("conflicts", [])))
 
 
 def _strings(value: Any) -> list[str]:

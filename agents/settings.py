@@ -29,6 +29,8 @@ class ModelSettings(BaseModel):
         "per_role", description="reuse what the local model already read: per_role keeps one model context per "
         "agent role, so each role's fixed prompt prefix stays evaluated; ram keeps one context and a RAM cache of "
         "prompt states; off re-reads every prompt (bench/bench_llm.py measures them)")
+    fake_delay_ms: int = Field(0, ge=0, le=60_000, description="fake provider only: each call waits this long, "
+                               "standing in for a model server's latency (benchmarks, scale-out simulations)")
     model: str = Field("gpt-4o-mini", description="model name for the openai provider")
     base_url: str | None = None
     api_key_env: str = "OPENAI_API_KEY"

@@ -142,6 +142,13 @@ class MemoryStore:
         """Build search indexes now (Qdrant Edge; a no-op on qdrant-client). Worth it after bulk imports."""
         self.backend.optimize()
 
+    @_serialized
+    def answer_read(self, operation: str, args: dict[str, Any]) -> Any:
+        """One read of the backend for a process that reads this store remotely (memory/remote.py)."""
+        from memory.remote import answer_read
+
+        return answer_read(self.backend, operation, args)
+
     # -- collections ---------------------------------------------------------------------------
 
     def lesson_collection(self, component: Component) -> str:

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from agents.fake_model import ModelScript
     from agents.llm import LLM
     from workflows.review.queue import ReviewQueue
+    from workflows.server.client import ServerClient
     from workflows.turn.assistant import Assistant
 
 __all__ = ["Runtime"]
@@ -36,25 +37,36 @@ class Runtime:
     traces: TraceStore
     workspace: Workspace
     exporter: Any = None  # OtlpExporter when tracing.otlp_endpoint is set
+    server: "ServerClient | None" = None  # set when `alhf serve` owns the memory: reads and learning go through it
     _queue: Any = None
 
     @classmethod
     def open(cls, config: AppConfig) -> "Runtime":
-        """Open the persistent store and database; the model is loaded separately (it is slow)."""
+        """Open the persistent store and database; the model is loaded separately (it is slow). While
+        `alhf serve` owns the data dir, the store is the server's, read through its API ($ALHF_TOKEN)."""
+        from workflows.server.client import ServerClient
+
         home = data_dir(config)
         check_writable(home)
         embedder = build_embedder(config.memory, home)
-        store = _open_checked_store(config, home, embedder)
+        server = ServerClient.for_data_dir(home)
+        if server is not None:
+            from workflows.server.served import served_store
+
+            store = served_store(server, embedder)
+        else:
+            store = _open_checked_store(config, home, embedder)
         try:
-            if not config.memory.qdrant_url:
-                check_store_folder(home / "qdrant")  # we hold its lock: nobody writes it while we read
             workspace = load_workspace(config.workspace)
-            store.replace_corpus(workspace.corpus)
+            if server is None:
+                if not config.memory.qdrant_url:
+                    check_store_folder(home / "qdrant")  # we hold its lock: nobody writes it while we read
+                store.replace_corpus(workspace.corpus)
             traces = TraceStore(db_path(config))
         except Exception:
             store.close()
             raise
-        runtime = cls(config, home, embedder, store, traces, workspace)
+        runtime = cls(config, home, embedder, store, traces, workspace, server=server)
         if config.tracing.otlp_endpoint:
             from workflows.traces.otlp import OtlpExporter
 
@@ -79,10 +91,15 @@ class Runtime:
         gate = RelevanceGate(settings, scope_check=judge)
         memory = LessonMemory(self.store, gate, project=self.config.project,
                               enabled=memory_enabled)
-        return Assistant(llm=llm, memory=memory, registry=self.workspace.tool_registry(self.home / "workspaces"),
-                         traces=self.traces, user=user, top_k=self.config.retriever_top_k,
-                         tracing=self.config.tracing.enabled, governance=self.config.governance,
-                         span_sink=self.exporter.export if self.exporter is not None else None)
+        assistant = Assistant(llm=llm, memory=memory, registry=self.workspace.tool_registry(self.home / "workspaces"),
+                              traces=self.traces, user=user, top_k=self.config.retriever_top_k,
+                              tracing=self.config.tracing.enabled, governance=self.config.governance,
+                              span_sink=self.exporter.export if self.exporter is not None else None)
+        if self.server is not None:
+            from workflows.server.served import ServedLearner
+
+            assistant.learner = ServedLearner(assistant.learner, self.server)
+        return assistant
 
     def review_queue(self) -> "ReviewQueue":
         """The review queue in this runtime's database (the same connection: closed with the runtime)."""

@@ -47,7 +47,8 @@ def batch_run(
     queue = open_queue(config)
     try:
         llm = load_llm(runtime)
-        runner = BatchRunner(queue, lambda: runtime.assistant(llm, user=who), template=template_name)
+        runner = BatchRunner(queue, lambda: runtime.assistant(llm, user=who), template=template_name,
+                             learns_inbox=runtime.server is None)
         with Progress(TextColumn("[bold]batch[/]"), BarColumn(), MofNCompleteColumn(),
                       TextColumn("{task.fields[rate]}"), TimeRemainingColumn(), console=err) as bar:
             task = bar.add_task("batch", total=None, rate="")

@@ -58,6 +58,8 @@ def _learn_reviewers_corrections(runtime: Any, assistant: Any) -> None:
     """This process owns the store now: learn what reviewers queued while another process held it."""
     from workflows.review.inbox import learn_queued_corrections
 
+    if runtime.server is not None:  # `alhf serve` owns the store and learns reviewers' corrections itself
+        return
     queue = runtime.review_queue()
     if queue.queued_corrections():
         with err.status("learning reviewers' queued corrections..."):

@@ -48,17 +48,32 @@ class LessonAdminSession:
         self.runtime.close()
 
 
-def _from_server(config_path: Optional[Path], **filters: Optional[str]) -> Optional[list[Any]]:
-    """The lessons as the running server lists them, or None when no server owns the data dir."""
-    from memory.records import Lesson
+def _server(config_path: Optional[Path]) -> Any:
+    """A client of the `alhf serve` that owns the data dir, or None when none runs."""
     from workflows.config import data_dir
     from workflows.server.client import ServerClient
 
     config = load(config_path)
-    client = guarded(lambda: ServerClient.for_data_dir(data_dir(config)))
+    return guarded(lambda: ServerClient.for_data_dir(data_dir(config)))
+
+
+def _from_server(config_path: Optional[Path], **filters: Optional[str]) -> Optional[list[Any]]:
+    """The lessons as the running server lists them, or None when no server owns the data dir."""
+    from memory.records import Lesson
+
+    client = _server(config_path)
     if client is None:
         return None
     return [Lesson.model_validate(row) for row in guarded(lambda: client.get("/api/lessons", **filters))]
+
+
+def _through_server(config_path: Optional[Path], user: Optional[str], path: str, body: Any = None) -> Any:
+    """POST an action on a lesson to the running server as the token's account; None when no server runs."""
+    client = _server(config_path)
+    if client is None:
+        return None
+    actor(load(config_path), user)  # --user must be the token's account
+    return guarded(lambda: client.post(path, body or {}))
 
 
 def _table(lessons: list[Any], title: str) -> None:
@@ -166,6 +181,10 @@ def memory_pending(as_json: bool = JsonOption, config_path: Optional[Path] = Con
 @memory_app.command("approve")
 def memory_approve(lesson_id: str, user: Optional[str] = UserOption, config_path: Optional[Path] = ConfigOption) -> None:
     """Make a held lesson active (approvers only)."""
+    served = _through_server(config_path, user, f"/api/lessons/{lesson_id}/approve")
+    if served is not None:
+        console.print(f"{lesson_id} approved: now applied where relevant (version {served['version']})")
+        return
     with LessonAdminSession(config_path, user) as admin:
         lesson = guarded(lambda: admin.approve(lesson_id))
     console.print(f"{lesson.id} approved: now applied where relevant (version {lesson.version})")
@@ -175,6 +194,9 @@ def memory_approve(lesson_id: str, user: Optional[str] = UserOption, config_path
 def memory_reject(lesson_id: str, reason: str = typer.Option(..., "--reason"), user: Optional[str] = UserOption,
                   config_path: Optional[Path] = ConfigOption) -> None:
     """Reject a held lesson (kept, never applied)."""
+    if _through_server(config_path, user, f"/api/lessons/{lesson_id}/reject", {"reason": reason}) is not None:
+        console.print(f"{lesson_id} rejected")
+        return
     with LessonAdminSession(config_path, user) as admin:
         guarded(lambda: admin.reject(lesson_id, reason))
     console.print(f"{lesson_id} rejected")
@@ -191,6 +213,9 @@ def memory_forget(
     """Stop applying a lesson (soft: kept and audited; --hard: purged), or all of one author's."""
     if (lesson_id is None) == (author is None):
         fail("Give a lesson id or --author NAME (one of the two).")
+    if lesson_id and not hard and _through_server(config_path, user, f"/api/lessons/{lesson_id}/forget") is not None:
+        console.print(f"forgot 1 lesson(s): {lesson_id}")
+        return
     with LessonAdminSession(config_path, user) as admin:
         ids = guarded(lambda: admin.forget_author(author, hard=hard)) if author else \
             [guarded(lambda: admin.forget(lesson_id, hard=hard)) or lesson_id]

@@ -64,10 +64,20 @@ def load(path: Optional[Path], provider: Optional[Provider] = None) -> AppConfig
 
 
 def actor(config: AppConfig, requested: Optional[str] = None) -> str:
-    """The person this command acts as (the OS account; someone else only for roles allowed to)."""
+    """The person this command acts as: the OS account (someone else only for roles allowed to), or while
+    `alhf serve` owns the data dir and $ALHF_TOKEN is set, the token's account."""
+    from workflows.config import data_dir
     from workflows.governance.identity import resolve_actor
+    from workflows.server.client import ServerClient
 
-    return guarded(lambda: resolve_actor(config.governance, requested))
+    server = guarded(lambda: ServerClient.for_data_dir(data_dir(config), required=False))
+    if server is None:
+        return guarded(lambda: resolve_actor(config.governance, requested))
+    name = guarded(lambda: server.get("/api/me"))["name"]  # the server knows who holds the token
+    if requested and requested != name:
+        fail(f"Through `alhf serve` you act as the account of $ALHF_TOKEN ({name}), not {requested}: use {requested}'s "
+             "token to act as them.")
+    return name
 
 
 def model_progress() -> tuple[Progress, Callable[[int, int], None]]:

@@ -89,10 +89,14 @@ class BatchSummary:
 class BatchRunner:
     """Runs a tasks file into the review queue with `workers` threads, one Assistant per thread."""
 
-    def __init__(self, queue: ReviewQueue, make_assistant: Callable[[], Assistant], *, template: str) -> None:
+    def __init__(self, queue: ReviewQueue, make_assistant: Callable[[], Assistant], *, template: str,
+                 learns_inbox: bool = True) -> None:
+        """`learns_inbox=False` when another process (`alhf serve`) owns the store and learns reviewers'
+        corrections itself."""
         self.queue = queue
         self.make_assistant = make_assistant
         self.template = template
+        self.learns_inbox = learns_inbox
         self._local = threading.local()
         self._learner = make_assistant()
         self.dead_letters = 0  # reviewer corrections that failed to learn this run (see `alhf review inbox`)
@@ -168,6 +172,8 @@ class BatchRunner:
         return summary
 
     def _learn_inbox(self) -> int:
+        if not self.learns_inbox:
+            return 0
         outcomes = learn_queued_corrections(self.queue, self._learner)
         self.dead_letters += sum(1 for o in outcomes if o.error)
         return sum(1 for o in outcomes if not o.error)

@@ -22,8 +22,12 @@ log = structlog.get_logger("alhf.inbox")
 def learn_if_store_free(config: AppConfig, load_llm: Callable[[Any], Any]) -> list[InboxOutcome] | None:
     """Learn the inbox now if no other process owns the lesson store; None if one does (that owner learns
     the corrections before its next task). `load_llm(runtime)` builds the model only when needed."""
+    from workflows.config import data_dir
     from workflows.runtime import Runtime
+    from workflows.server.owner import running_server
 
+    if running_server(data_dir(config)) is not None:  # `alhf serve` owns the store: it learns its inbox itself
+        return None
     try:
         runtime = Runtime.open(config)
     except StoreLockedError:

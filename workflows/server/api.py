@@ -7,9 +7,11 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any, Literal, Optional
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Body, Depends, Request
 from pydantic import BaseModel, Field
 
+from agents.router import TurnEvidence
+from memory.remote import READ_OPERATIONS
 from workflows.server.accounts import Account
 from workflows.server.auth import check_csrf, current_account
 from workflows.server.service import QueueFilters, ServerState
@@ -132,3 +134,54 @@ def forget_lesson(lesson_id: str, request: Request, account: Account = Depends(w
     """Forget a lesson (soft, audited): its author, or an approver."""
     _state(request).forget_lesson(account, lesson_id)
     return {"forgotten": lesson_id}
+
+
+# -- for commands that run while the server owns the memory (chat, ask, batch workers, memory) ---------
+
+
+class EvidenceIn(BaseModel):
+    request: str
+    answer: str = ""
+    documents: list[tuple[str, str]] = Field(default_factory=list, description="(id, title) of documents used")
+    tools_run: list[str] = Field(default_factory=list)
+    turn_id: Optional[str] = None
+    stage: Optional[str] = None
+
+
+class LearnIn(BaseModel):
+    correction: str
+    evidence: EvidenceIn
+    stage: Optional[str] = Field(None, description="the checkpoint it was given at (retriever, tool_planner)")
+    feedback_id: Optional[str] = None
+
+
+class NotHereIn(BaseModel):
+    lesson_ids: list[str]
+    request: str
+    turn_id: Optional[str] = None
+
+
+@router.post("/store/{operation}")
+def read_store(operation: Literal[READ_OPERATIONS], request: Request,  # type: ignore[valid-type]
+               args: dict[str, Any] = Body(default_factory=dict),
+               account: Account = Depends(current_account)) -> Any:
+    """One read of the lesson memory (query, scroll, retrieve, count, collections, collection_dim), as
+    memory/remote.py sends it: how `alhf chat`, `ask` and batch workers read lessons while the server runs."""
+    return _state(request).read_store(operation, args)
+
+
+@router.post("/learn")
+def learn(body: LearnIn, request: Request, account: Account = Depends(writer)) -> dict[str, Any]:
+    """Learn a correction of a recorded turn, taught by the signed-in account: the routing, and one line per
+    outcome (learned, held, quarantined and why, or recorded only)."""
+    evidence = TurnEvidence.from_json(body.evidence.model_dump())
+    return _state(request).learn(account, body.correction, evidence, stage=body.stage, feedback_id=body.feedback_id)
+
+
+@router.post("/not-here")
+def not_here(body: NotHereIn, request: Request, account: Account = Depends(writer)) -> list[dict[str, Any]]:
+    """The signed-in account says these lessons should not have applied to this request: each gains it as
+    a near miss (version +1, audited)."""
+    changes = _state(request).not_here(account, body.lesson_ids, body.request, body.turn_id)
+    return [{"lesson_id": c.lesson_id, "side": c.side, "request": c.request, "version_before": c.version_before,
+             "version_after": c.version_after, "lesson": c.lesson.model_dump(mode="json")} for c in changes]

@@ -25,13 +25,15 @@ class ServerClient:
         self.url, self.token, self.timeout = url.rstrip("/"), token, timeout
 
     @classmethod
-    def for_data_dir(cls, home: Path) -> "ServerClient | None":
+    def for_data_dir(cls, home: Path, *, required: bool = True) -> "ServerClient | None":
         """A client of the server that owns `home`, or None when none runs. A running server without
-        $ALHF_TOKEN is an error that says how to get one."""
+        $ALHF_TOKEN is an error that says how to get one (`required`), else None."""
         server = running_server(home)
         if server is None:
             return None
         token = os.environ.get(TOKEN_ENV, "").strip()
+        if not token and not required:
+            return None
         if not token:
             raise AlhfError(f"`alhf serve` owns the memory of {home} ({server['url']}): set {TOKEN_ENV} to your API "
                             f"token (`alhf users token NAME`) and this command goes through it.")
@@ -39,14 +41,28 @@ class ServerClient:
 
     def get(self, path: str, **params: Any) -> Any:
         query = urllib.parse.urlencode({k: v for k, v in params.items() if v is not None})
-        headers = {"Authorization": f"Bearer {self.token}", "Accept": "application/json"}
-        request = urllib.request.Request(f"{self.url}{path}" + (f"?{query}" if query else ""), headers=headers)
+        return self._send(urllib.request.Request(f"{self.url}{path}" + (f"?{query}" if query else "")))
+
+    def post(self, path: str, body: Any, *, timeout: float | None = None) -> Any:
+        """POST `body` as JSON; `timeout` for calls that wait on the server's model (learning)."""
+        return self._send(urllib.request.Request(f"{self.url}{path}", data=json.dumps(body).encode("utf-8"),
+                                                 headers={"Content-Type": "application/json"}, method="POST"),
+                          timeout)
+
+    def read_store(self, operation: str, args: dict[str, Any]) -> Any:
+        """One read of the server's lesson memory (the `call` of memory.remote.RemoteBackend)."""
+        return self.post(f"/api/store/{operation}", args)
+
+    def _send(self, request: urllib.request.Request, timeout: float | None = None) -> Any:
+        request.add_header("Authorization", f"Bearer {self.token}")
+        request.add_header("Accept", "application/json")
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+            with urllib.request.urlopen(request, timeout=timeout or self.timeout) as response:
                 return json.loads(response.read())
         except urllib.error.HTTPError as exc:
             try:
-                message = json.loads(exc.read()).get("error") or exc.reason
+                body = json.loads(exc.read())
+                message = body.get("error") or body.get("detail") or exc.reason
             except ValueError:
                 message = exc.reason
             raise AlhfError(f"The server at {self.url} refused: {message}") from None

@@ -139,6 +139,29 @@ class ServerState:
                 return 0
             return len(learn_queued_corrections(self.queue, self._assistant("reviewer")))
 
+    # -- commands running while the server owns the memory (workflows/server/served.py) ------------
+
+    def read_store(self, operation: str, args: dict[str, Any]) -> Any:
+        """One read of the lesson memory. Only the store's own lock: reads go on while a correction is routed."""
+        return self.runtime.store.answer_read(operation, args)
+
+    def learn(self, account: Account, correction: str, evidence: Any, *, stage: str | None = None,
+              feedback_id: str | None = None) -> dict[str, Any]:
+        """Learn a correction of a turn another process answered, as the signed-in account (its governance
+        role decides: learned, held, quarantined or recorded only)."""
+        from workflows.turn.learning import Correction, what_happened
+
+        with self.lock:
+            learner = self._assistant(account.name).learner
+            routing = learner.learn(Correction(correction, account.name, stage, feedback_id), evidence)
+        return {"routing": routing.as_json(), "learned": what_happened(routing)}
+
+    def not_here(self, account: Account, lesson_ids: list[str], request: str, turn_id: str | None) -> list[Any]:
+        """The signed-in account says these lessons should not have applied to `request`."""
+        with self.lock:
+            return self._assistant(account.name).learner.not_here(lesson_ids, request, actor=account.name,
+                                                                  turn_id=turn_id)
+
     # -- lessons -----------------------------------------------------------------------------------
 
     def _admin(self, account: Account) -> LessonAdmin:
