@@ -14,8 +14,9 @@ from rich.text import Text
 
 from workflows.cli.support import (
     actor,
-    ConfigOption, JsonOption, console, err, fail, guarded, load, load_llm, open_queue,
+    ConfigOption, JsonOption, UserOption, console, err, fail, guarded, load, load_llm, open_queue,
 )
+from memory.records import parse_component
 from workflows.config import AppConfig
 from workflows.review.queue import ReviewItem, ReviewQueue
 from workflows.review.templates import Assessment
@@ -48,15 +49,22 @@ def _show(item: ReviewItem, queue: ReviewQueue) -> None:
 def review_list(
     status: Optional[str] = typer.Option(None, help="pending, approved, corrected or rejected."),
     run: Optional[str] = typer.Option(None, "--run", help="Only this batch run."),
+    component: Optional[str] = typer.Option(None, help="Only items that applied a lesson of this component "
+                                            "(retriever, tool_planner, writer) or were corrected into it."),
+    assigned_to: Optional[str] = typer.Option(None, "--assigned-to", help="Only items assigned to this reviewer "
+                                              "(`alhf review assign`)."),
     limit: int = typer.Option(50, min=1),
     as_json: bool = JsonOption,
     config_path: Optional[Path] = ConfigOption,
 ) -> None:
     """List review items, oldest first."""
+    if component:
+        guarded(lambda: parse_component(component))
     queue = open_queue(load(config_path))
     try:
-        items = queue.items(status=status, run_id=run, limit=limit)
-        total = queue.count_items(status=status, run_id=run)
+        where = {"status": status, "run_id": run, "component": component, "assignee": assigned_to}
+        items = queue.items(**where, limit=limit)
+        total = queue.count_items(**where)
         if total > len(items):  # on stderr, so --json output stays one valid document
             err.print(f"showing the first {len(items)} of {total} item(s): pass --limit {total} to see all")
         if as_json:
@@ -189,8 +197,35 @@ def review_reject(item_id: str, reason: str = typer.Option(..., "--reason", help
             reviewer=reviewer, config_path=config_path)
 
 
+@review_app.command("assign")
+def review_assign(
+    to: str = typer.Option(..., "--to", help="Reviewers to share the items among, comma-separated: rita,ana."),
+    run: Optional[str] = typer.Option(None, "--run", help="Only this batch run's items."),
+    template: Optional[str] = typer.Option(None, help="Only items with this review template."),
+    limit: Optional[int] = typer.Option(None, min=1, help="Assign at most this many items."),
+    user: Optional[str] = UserOption,
+    config_path: Optional[Path] = ConfigOption,
+) -> None:
+    """Share the pending items nobody is assigned yet among reviewers, round robin (approvers only). Each
+    reviewer then works through theirs with `alhf review next --mine` or the review app's "Assigned to"."""
+    from workflows.governance.permissions import require_approver
+
+    config = load(config_path)
+    who = actor(config, user)
+    guarded(lambda: require_approver(config.governance, who, "assign review work"))
+    queue = open_queue(config)
+    try:
+        shares = guarded(lambda: queue.assign(to.split(","), by=who, run_id=run, template=template, limit=limit))
+    finally:
+        queue.close()
+    given = sum(shares.values())
+    console.print(f"assigned {given} pending item(s): " + ", ".join(f"{name} {n}" for name, n in shares.items())
+                  if given else "no unassigned pending item matches: nothing assigned")
+
+
 @review_app.command("next")
 def review_next(run: Optional[str] = typer.Option(None, "--run", help="Only this batch run."),
+                mine: bool = typer.Option(False, "--mine", help="Only the items assigned to you."),
                 reviewer: Optional[str] = ReviewerOption, config_path: Optional[Path] = ConfigOption) -> None:
     """Review pending items one by one: approve, correct, reject, skip or quit at each."""
     config = load(config_path)
@@ -200,7 +235,8 @@ def review_next(run: Optional[str] = typer.Option(None, "--run", help="Only this
     corrected = 0
     try:
         while True:
-            pending = [i for i in queue.items(status="pending", run_id=run, limit=len(skipped) + 1) if i.id not in skipped]
+            pending = [i for i in queue.items(status="pending", run_id=run, assignee=who if mine else None,
+                                              limit=len(skipped) + 1) if i.id not in skipped]
             if not pending:
                 console.print("No pending item left." if not skipped else f"{len(skipped)} item(s) skipped.")
                 break

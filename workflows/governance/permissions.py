@@ -15,7 +15,8 @@ class PermissionDenied(AlhfError):
 
 
 def _who(settings: GovernanceSettings, actor: str) -> str:
-    return f"{actor} is a {settings.role_of(actor)}"
+    role = settings.role_of(actor)
+    return f"{actor} is {'an' if role[:1] in 'aeiou' else 'a'} {role}"
 
 
 def require_approver(settings: GovernanceSettings, actor: str, action: str) -> None:

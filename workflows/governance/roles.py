@@ -98,7 +98,7 @@ def admit(settings: GovernanceSettings, author: str, quarantine: str | None, com
     role_name = settings.role_of(author)
     role = settings.role(author)
     if not role.may_teach:
-        return Admission("record_only", f"{author} is a {role_name}: corrections are recorded, not learned")
+        return Admission("record_only", f"{author} is {'an' if role_name[:1] in 'aeiou' else 'a'} {role_name}: corrections are recorded, not learned")
     outside = [c.value for c in components if c not in role.may_teach]
     if outside:
         return Admission("hold", f"{role_name} may not teach {', '.join(outside)}: needs approval")

@@ -153,43 +153,85 @@ class ReviewQueue:
     # -- items ---------------------------------------------------------------------------------
 
     @staticmethod
-    def _filter(status: str | None, run_id: str | None, template: str | None) -> tuple[str, list[str]]:
-        pairs = [(c, v) for c, v in (("status = ?", status), ("run_id = ?", run_id), ("template = ?", template)) if v]
-        return (" WHERE " + " AND ".join(c for c, _ in pairs) if pairs else ""), [v for _, v in pairs]
+    def _filter(status: str | None, run_id: str | None, template: str | None, component: str | None = None,
+                assignee: str | None = None) -> tuple[str, list[str]]:
+        """SQL for the queue's filters. `component`: items that applied a lesson of that component or whose
+        correction was routed to it; `assignee`: items assigned to that reviewer."""
+        pairs = [(c, [v]) for c, v in (("status = ?", status), ("run_id = ?", run_id), ("template = ?", template),
+                                        ("id IN (SELECT item_id FROM assignments WHERE reviewer = ?)", assignee))
+                 if v]
+        if component:
+            pairs.append(("(lessons_applied LIKE ? OR id IN (SELECT item_id FROM latest_decisions WHERE components "
+                          "LIKE ?))", [f'%"component": "{component}"%', f'%"{component}"%']))
+        return (" WHERE " + " AND ".join(c for c, _ in pairs) if pairs else ""), [v for _, vs in pairs for v in vs]
 
     def items(self, *, status: str | None = None, run_id: str | None = None, template: str | None = None,
-              limit: int = 100, offset: int = 0) -> list[ReviewItem]:
-        where, args = self._filter(status, run_id, template)
+              component: str | None = None, assignee: str | None = None, limit: int = 100,
+              offset: int = 0) -> list[ReviewItem]:
+        where, args = self._filter(status, run_id, template, component, assignee)
         rows = self.conn.execute(f"SELECT * FROM review_items{where} ORDER BY created_at, id LIMIT ? OFFSET ?",
                                  (*args, limit, offset)).fetchall()
         return [ReviewItem.of(r) for r in rows]
 
-    def count_items(self, *, status: str | None = None, run_id: str | None = None, template: str | None = None) -> int:
-        where, args = self._filter(status, run_id, template)
+    def count_items(self, *, status: str | None = None, run_id: str | None = None, template: str | None = None,
+                    component: str | None = None, assignee: str | None = None) -> int:
+        where, args = self._filter(status, run_id, template, component, assignee)
         return int(self.conn.execute(f"SELECT COUNT(*) FROM review_items{where}", args).fetchone()[0])
 
-    def counts_by_status(self, *, run_id: str | None = None, template: str | None = None) -> dict[str, int]:
-        where, args = self._filter(None, run_id, template)
+    def counts_by_status(self, *, run_id: str | None = None, template: str | None = None, component: str | None = None,
+                         assignee: str | None = None) -> dict[str, int]:
+        where, args = self._filter(None, run_id, template, component, assignee)
         rows = self.conn.execute(f"SELECT status, COUNT(*) FROM review_items{where} GROUP BY status", args)
         return {status: count for status, count in rows.fetchall()}
 
-    def decisions_per_reviewer(self, *, run_id: str | None = None, template: str | None = None) -> dict[str, int]:
+    def decisions_per_reviewer(self, *, run_id: str | None = None, template: str | None = None,
+                               component: str | None = None, assignee: str | None = None) -> dict[str, int]:
         """How many items each reviewer had the last word on (among the items the filters keep)."""
-        where, args = self._filter(None, run_id, template)
+        where, args = self._filter(None, run_id, template, component, assignee)
         rows = self.conn.execute(f"SELECT d.reviewer, COUNT(*) FROM latest_decisions d JOIN "
                                  f"(SELECT id FROM review_items{where}) i ON i.id = d.item_id "
                                  "GROUP BY d.reviewer ORDER BY COUNT(*) DESC, d.reviewer", args)
         return {reviewer: count for reviewer, count in rows.fetchall()}
+
+    # -- assignment ------------------------------------------------------------------------------
+
+    def assign(self, reviewers: list[str], *, by: str, run_id: str | None = None, template: str | None = None,
+               limit: int | None = None) -> dict[str, int]:
+        """Share the pending items nobody is assigned yet (of a run, a template) among `reviewers`, round
+        robin in queue order; at most `limit` items. Returns how many each reviewer got."""
+        names = [r.strip() for r in reviewers if r.strip()]
+        if not names:
+            raise AlhfError("Name at least one reviewer to assign items to.")
+        where, args = self._filter("pending", run_id, template)
+        sql = (f"SELECT id FROM review_items{where} AND id NOT IN (SELECT item_id FROM assignments) "
+               "ORDER BY created_at, id" + (" LIMIT ?" if limit else ""))
+        ids = [r[0] for r in self.conn.execute(sql, (*args, limit) if limit else args).fetchall()]
+        now = utc_iso()
+        with transaction(self.conn):
+            self.conn.executemany("INSERT OR IGNORE INTO assignments VALUES (?, ?, ?, ?)",
+                                  [(item_id, names[n % len(names)], by, now) for n, item_id in enumerate(ids)])
+        return {name: len(ids[n::len(names)]) for n, name in enumerate(names)}
+
+    def assignment_progress(self, *, run_id: str | None = None, template: str | None = None) -> dict[str, dict[str, int]]:
+        """Per reviewer: items assigned and how many of them are decided (among the items the filters keep)."""
+        where, args = self._filter(None, run_id, template)
+        rows = self.conn.execute(
+            f"SELECT a.reviewer, COUNT(*), SUM(i.status != 'pending') FROM assignments a JOIN "
+            f"(SELECT id, status FROM review_items{where}) i ON i.id = a.item_id GROUP BY a.reviewer "
+            "ORDER BY a.reviewer", args)
+        return {reviewer: {"assigned": assigned, "decided": int(decided or 0)}
+                for reviewer, assigned, decided in rows.fetchall()}
 
     def runs(self) -> list[dict[str, Any]]:
         """Every batch run, newest first."""
         return [dict(r) for r in self.conn.execute("SELECT * FROM runs ORDER BY created_at DESC").fetchall()]
 
     def neighbours(self, item_id: str, *, status: str | None = None, run_id: str | None = None,
-                   template: str | None = None) -> tuple[str | None, str | None]:
+                   template: str | None = None, component: str | None = None,
+                   assignee: str | None = None) -> tuple[str | None, str | None]:
         """The ids before and after `item_id` in queue order among the items the filters keep."""
         item = self.item(item_id)
-        where, args = self._filter(status, run_id, template)
+        where, args = self._filter(status, run_id, template, component, assignee)
         joiner = " AND " if where else " WHERE "
         before = self.conn.execute(
             f"SELECT id FROM review_items{where}{joiner}(created_at, id) < (?, ?) ORDER BY created_at DESC, id DESC "

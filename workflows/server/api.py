@@ -55,25 +55,44 @@ def me(request: Request, account: Account = Depends(current_account)) -> dict[st
 
 @router.get("/items")
 def list_items(request: Request, status: Optional[str] = None, run: Optional[str] = None,
-               template: Optional[str] = None, page: int = 1,
-               account: Account = Depends(current_account)) -> dict[str, Any]:
-    """Review items, oldest first, one page at a time, with counts per status and the share decided."""
-    data = _state(request).queue_page(QueueFilters(status, run, template), page)
+               template: Optional[str] = None, component: Optional[str] = None, reviewer: Optional[str] = None,
+               page: int = 1, account: Account = Depends(current_account)) -> dict[str, Any]:
+    """Review items, oldest first, one page at a time, with counts per status, the share decided and each
+    reviewer's assigned and decided items. `reviewer`: items assigned to them; `component`: items that
+    applied a lesson of it or were corrected into it."""
+    filters = QueueFilters(status, run, template, component, reviewer)
+    data = _state(request).queue_page(filters, page)
     data["items"] = [asdict(i) for i in data["items"]]
-    data["filters"] = {"status": status, "run": run, "template": template}
+    data["filters"] = filters.as_dict()
     return data
 
 
 @router.get("/items/{item_id}")
 def get_item(item_id: str, request: Request, status: Optional[str] = None, run: Optional[str] = None,
-             template: Optional[str] = None, account: Account = Depends(current_account)) -> dict[str, Any]:
+             template: Optional[str] = None, component: Optional[str] = None, reviewer: Optional[str] = None,
+             account: Account = Depends(current_account)) -> dict[str, Any]:
     """One item: request, answer, documents, tool calls, lessons applied with gate scores and authors,
     every lesson consulted, decisions, the span tree, and its neighbours in the filtered queue."""
-    data = _state(request).item_page(item_id, QueueFilters(status, run, template))
+    filters = QueueFilters(status, run, template, component, reviewer)
+    data = _state(request).item_page(item_id, filters)
     data["item"] = asdict(data["item"])
     data["template"] = data["template"].model_dump()
-    data["filters"] = {"status": status, "run": run, "template": template}
+    data["filters"] = filters.as_dict()
     return data
+
+
+class AssignIn(BaseModel):
+    reviewers: list[str] = Field(..., description="the reviewers to share the items among, round robin")
+    run: Optional[str] = None
+    template: Optional[str] = None
+    limit: Optional[int] = Field(None, ge=1, description="assign at most this many items")
+
+
+@router.post("/assign")
+def assign(body: AssignIn, request: Request, account: Account = Depends(writer)) -> dict[str, int]:
+    """Share the pending items nobody is assigned yet (of a run, a template) among reviewers (approvers only);
+    returns how many each got. `GET /api/items?reviewer=NAME` lists a reviewer's items."""
+    return _state(request).assign(account, body.reviewers, run=body.run, template=body.template, limit=body.limit)
 
 
 @router.post("/items/{item_id}/decision")

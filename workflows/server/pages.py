@@ -101,15 +101,17 @@ def home(account: Account = Depends(current_account)) -> Response:
 
 @router.get("/queue", response_class=HTMLResponse)
 def queue_page(request: Request, status: Optional[str] = "pending", run: Optional[str] = None,
-               template: Optional[str] = None, page: int = 1, account: Account = Depends(current_account)) -> Response:
-    data = _state(request).queue_page(QueueFilters(status, run, template), page)
+               template: Optional[str] = None, component: Optional[str] = None, reviewer: Optional[str] = None,
+               page: int = 1, account: Account = Depends(current_account)) -> Response:
+    data = _state(request).queue_page(QueueFilters(status, run, template, component, reviewer), page)
     return render(request, "queue.html", account, statuses=STATUSES, **data)
 
 
 @router.get("/items/{item_id}", response_class=HTMLResponse)
 def item_page(request: Request, item_id: str, status: Optional[str] = None, run: Optional[str] = None,
-              template: Optional[str] = None, account: Account = Depends(current_account)) -> Response:
-    data = _state(request).item_page(item_id, QueueFilters(status, run, template))
+              template: Optional[str] = None, component: Optional[str] = None, reviewer: Optional[str] = None,
+              account: Account = Depends(current_account)) -> Response:
+    data = _state(request).item_page(item_id, QueueFilters(status, run, template, component, reviewer))
     return render(request, "item.html", account, **data)
 
 
@@ -119,7 +121,7 @@ async def decide(request: Request, item_id: str, account: Account = Depends(curr
     state = _state(request)
     verdict = form.get("verdict", "")
     scores = {k[len("score_"):]: int(v) for k, v in form.items() if k.startswith("score_") and v.strip().isdigit()}
-    filters = QueueFilters(form.get("status"), form.get("run"), form.get("template"))
+    filters = QueueFilters(*(form.get(name) for name in QueueFilters.FIELDS))
     query = ("?" + filters.query()) if filters.query() else ""
     try:
         outcome = await run_in_threadpool(
@@ -138,7 +140,7 @@ async def decide(request: Request, item_id: str, account: Account = Depends(curr
     if verdict == "correct":  # stay: the reviewer reads what the learner did, then moves on with j
         return RedirectResponse(f"/items/{quote(item_id)}{query}", status_code=303)
     with state.lock:
-        _, following = state.queue.neighbours(item_id, status="pending", run_id=filters.run, template=filters.template)
+        _, following = state.queue.neighbours(item_id, **{**filters.where(), "status": "pending"})
     target = f"/items/{quote(following)}{query}" if following else f"/queue{query}"
     return RedirectResponse(target, status_code=303)
 

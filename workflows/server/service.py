@@ -22,12 +22,28 @@ STATUSES = ("pending", "approved", "corrected", "rejected")
 
 
 class QueueFilters:
-    """The queue's filters as given in a URL (empty strings are 'any')."""
+    """The queue's filters as given in a URL (empty strings are 'any'): `reviewer` keeps the items assigned
+    to that reviewer, `component` those that applied or were corrected into that component's memory."""
 
-    def __init__(self, status: str | None = None, run: str | None = None, template: str | None = None) -> None:
+    FIELDS = ("status", "run", "template", "component", "reviewer")
+
+    def __init__(self, status: str | None = None, run: str | None = None, template: str | None = None,
+                 component: str | None = None, reviewer: str | None = None) -> None:
         self.status, self.run, self.template = status or None, run or None, template or None
+        self.component, self.reviewer = component or None, reviewer or None
         if self.status is not None and self.status not in STATUSES:
             raise AlhfError(f"Unknown status {self.status!r}: use one of {', '.join(STATUSES)}.")
+        if self.component is not None and self.component not in {c.value for c in Component}:
+            raise AlhfError(f"Unknown component {self.component!r}: use one of "
+                            f"{', '.join(c.value for c in Component)}.")
+
+    def where(self, *, status: bool = True) -> dict[str, str | None]:
+        """The filters as ReviewQueue keyword arguments (without the status for counts per status)."""
+        where = {"run_id": self.run, "template": self.template, "component": self.component, "assignee": self.reviewer}
+        return {"status": self.status, **where} if status else where
+
+    def as_dict(self) -> dict[str, str | None]:
+        return {name: getattr(self, name) for name in self.FIELDS}
 
     def query(self) -> str:
         """The filters as a URL query string (without '?').
@@ -37,8 +53,18 @@ class QueueFilters:
         """
         from urllib.parse import urlencode
 
-        return urlencode([(k, v) for k, v in (("status", self.status), ("run", self.run),
-                                              ("template", self.template)) if v])
+        return urlencode([(k, v) for k, v in self.as_dict().items() if v])
+
+    def query_with(self, **changes: str | None) -> str:
+        """The query string with some filters changed (status pills keep the other filters).
+
+            >>> QueueFilters("pending", "r1").query_with(status="")
+            'status=&run=r1'
+        """
+        from urllib.parse import urlencode
+
+        values = {**self.as_dict(), **changes}
+        return urlencode([(k, v or "") for k, v in values.items() if v or k in changes])
 
 
 class ServerState:
@@ -67,25 +93,25 @@ class ServerState:
     def queue_page(self, filters: QueueFilters, page: int = 1) -> dict[str, Any]:
         size = self.config.server.page_size
         with self.lock:
-            counts = self.queue.counts_by_status(run_id=filters.run, template=filters.template)
-            total = self.queue.count_items(status=filters.status, run_id=filters.run, template=filters.template)
-            items = self.queue.items(status=filters.status, run_id=filters.run, template=filters.template,
-                                     limit=size, offset=(max(page, 1) - 1) * size)
+            counts = self.queue.counts_by_status(**filters.where(status=False))
+            total = self.queue.count_items(**filters.where())
+            items = self.queue.items(**filters.where(), limit=size, offset=(max(page, 1) - 1) * size)
             runs = self.queue.runs()
-            per_reviewer = self.queue.decisions_per_reviewer(run_id=filters.run, template=filters.template)
+            per_reviewer = self.queue.decisions_per_reviewer(**filters.where(status=False))
+            assigned = self.queue.assignment_progress(run_id=filters.run, template=filters.template)
         everything = sum(counts.values())
         decided = everything - counts.get("pending", 0)
         return {"items": items, "total": total, "counts": {s: counts.get(s, 0) for s in STATUSES},
                 "all": everything, "decided": decided,
                 "progress": round(100 * decided / everything) if everything else 0,
-                "per_reviewer": per_reviewer, "runs": runs, "templates": sorted(self.config.review.templates), "page": max(page, 1),
+                "per_reviewer": per_reviewer, "assigned": assigned, "components": [c.value for c in Component],
+                "runs": runs, "templates": sorted(self.config.review.templates), "page": max(page, 1),
                 "pages": max(1, -(-total // size)), "filters": filters}
 
     def item_page(self, item_id: str, filters: QueueFilters) -> dict[str, Any]:
         with self.lock:
             item = self.queue.item(item_id)
-            previous, following = self.queue.neighbours(item_id, status=filters.status, run_id=filters.run,
-                                                        template=filters.template)
+            previous, following = self.queue.neighbours(item_id, **filters.where())
             decisions = self.queue.decisions(item_id)
             turn = self.runtime.traces.turn(item.turn_id) or {}
             spans = self.runtime.traces.spans(item.turn_id)
@@ -138,6 +164,13 @@ class ServerState:
             if not self.queue.queued_corrections():
                 return 0
             return len(learn_queued_corrections(self.queue, self._assistant("reviewer")))
+
+    def assign(self, account: Account, reviewers: list[str], *, run: str | None = None, template: str | None = None,
+               limit: int | None = None) -> dict[str, int]:
+        """Share unassigned pending items among reviewers (approvers only: they lead the review)."""
+        require_approver(self.config.governance, account.name, "assign review work")
+        with self.lock:
+            return self.queue.assign(reviewers, by=account.name, run_id=run, template=template, limit=limit)
 
     # -- commands running while the server owns the memory (workflows/server/served.py) ------------
 

@@ -174,3 +174,11 @@ def m008_review_queue_order(conn: sqlite3.Connection) -> None:
     """The review app walks the queue in (created_at, id) order with any filter: next/previous by index."""
     _run(conn, "CREATE INDEX review_items_order ON review_items(created_at, id)",
          "CREATE INDEX review_items_run_order ON review_items(run_id, created_at, id)")
+
+
+@migration
+def m009_review_assignments(conn: sqlite3.Connection) -> None:
+    """Who is to review which item (`alhf review assign`, the review app's filter and per-reviewer progress)."""
+    _run(conn, "CREATE TABLE assignments (item_id TEXT PRIMARY KEY REFERENCES review_items(id), "
+               "reviewer TEXT NOT NULL, assigned_by TEXT NOT NULL, assigned_at TEXT NOT NULL)",
+         "CREATE INDEX assignments_reviewer ON assignments(reviewer)")

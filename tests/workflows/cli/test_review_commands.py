@@ -78,3 +78,22 @@ def test_review_not_here_teaches_the_lesson_its_near_miss(fake_cli):
     assert shown["negative_examples"] == [request] and shown["history"][-1]["action"] == "not_here"
     again = cli("review", "not-here", second, "--lesson", lesson["id"], config=config)
     assert "(already said)" in said(again)
+
+
+def test_assigning_the_queue_and_working_through_ones_own_items(fake_cli):
+    config = fake_cli["config"]
+    tasks = write_tasks(fake_cli["tmp"] / "tasks.jsonl", 5, "What is the refund window, case {i}?")
+    assert cli("batch", "run", str(tasks), config=config).exit_code == 0
+    viewer = cli("review", "assign", "--to", "rita", "--user", "vic", config=config)
+    assert viewer.exit_code == 2 and "only admin may assign review work" in said(viewer)  # approvers only
+    shared = cli("review", "assign", "--to", "rita,bob", config=config)
+    assert shared.exit_code == 0 and "assigned 5 pending item(s): rita 3, bob 2" in said(shared)
+    assert "nothing assigned" in said(cli("review", "assign", "--to", "rita", config=config))
+    ritas = [i["id"] for i in items(config, "--assigned-to", "rita")]
+    assert len(ritas) == 3
+    result = cli("review", "next", "--mine", "--reviewer", "rita", config=config, input="a\nup\n4\n\n\n\n" * 3)
+    assert result.exit_code == 0, result.output
+    assert {i["id"] for i in items(config, "--status", "pending")}.isdisjoint(ritas)
+    assert len(items(config, "--status", "pending", "--assigned-to", "bob")) == 2
+    corrected = cli("review", "list", "--component", "retriever", config=config)
+    assert corrected.exit_code == 0 and "0 of 0" in said(corrected)

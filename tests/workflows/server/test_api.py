@@ -255,3 +255,35 @@ def test_the_item_page_shows_the_lessons_applied_with_gate_score_and_author(taug
         assert "<td>ana</td>" in html
         turns = client.get(f"/api/lessons/{applied['id']}").json()["turns"]
         assert shipping["turn_id"] in [t["id"] for t in turns]  # the memory browser: the turns it shaped
+
+
+def test_a_lead_assigns_the_queue_and_each_reviewer_sees_their_items_and_progress(client: TestClient):
+    sign_in(client, "rita")
+    refused = client.post("/api/assign", headers=api_headers(client), json={"reviewers": ["rita"]})
+    assert refused.status_code == 403  # a reviewer may not hand out work
+    sign_in(client, "ana")
+    shares = client.post("/api/assign", headers=api_headers(client), json={"reviewers": ["rita", "cory"]}).json()
+    assert shares == {"rita": 2, "cory": 2}
+    again = client.post("/api/assign", headers=api_headers(client), json={"reviewers": ["vic"]}).json()
+    assert again == {"vic": 0}  # nothing left unassigned
+    sign_in(client, "rita")
+    mine = client.get("/api/items", params={"reviewer": "rita"}).json()
+    assert mine["total"] == 2 and mine["assigned"] == {"cory": {"assigned": 2, "decided": 0},
+                                                       "rita": {"assigned": 2, "decided": 0}}
+    first = mine["items"][0]["id"]
+    walked = client.get(f"/api/items/{first}", params={"reviewer": "rita"}).json()
+    assert walked["next"] == mine["items"][1]["id"] and walked["previous"] is None  # next among rita's only
+    client.post(f"/api/items/{first}/decision", headers=api_headers(client), json={"verdict": "approve"})
+    page = client.get("/queue", params={"status": "", "reviewer": "rita"})
+    assert page.status_code == 200 and "1 / 2" in page.text and 'id="assigned"' in page.text
+
+
+def test_the_component_filter_keeps_items_that_applied_or_were_corrected_into_it(client: TestClient):
+    sign_in(client, "ana")
+    first = client.get("/api/items").json()["items"][0]["id"]
+    client.post(f"/api/items/{first}/decision", headers=api_headers(client),
+                json={"verdict": "correct", "correction": "Express shipping takes 2 business days, not 5."})
+    writer = client.get("/api/items", params={"component": "writer", "status": ""}).json()
+    assert [i["id"] for i in writer["items"]] == [first]
+    assert client.get("/api/items", params={"component": "retriever"}).json()["total"] == 0
+    assert client.get("/api/items", params={"component": "bogus"}).status_code == 400
