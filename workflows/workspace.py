@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sqlite3
+import threading
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -29,11 +31,12 @@ class DatabaseFixture(BaseModel):
     rows: dict[str, list[list[Any]]] = Field(default_factory=dict)
 
     def build(self, path: Path) -> Path:
-        """Create the SQLite file once per content (named by its hash), atomically."""
+        """Create the SQLite file once per content (named by its hash), atomically: each builder writes its
+        own partial file (batch threads and Ray workers may build at once) and the last rename wins."""
         if path.is_file():
             return path
         path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_suffix(".partial")
+        partial = path.with_suffix(f".{os.getpid()}-{threading.get_ident()}.partial")
         partial.unlink(missing_ok=True)
         conn = sqlite3.connect(partial)
         try:

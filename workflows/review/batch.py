@@ -8,11 +8,14 @@ Corrections that reviewers make meanwhile are learned before each new task start
 from __future__ import annotations
 
 import json
+import os
+import socket
 import threading
+from collections import Counter
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Protocol
 
 import structlog
 
@@ -20,8 +23,9 @@ from memory.errors import AlhfError
 from workflows.review.inbox import learn_queued_corrections
 from workflows.review.queue import ReviewQueue
 from workflows.turn.assistant import Assistant
+from workflows.turn.result import TurnResult
 
-__all__ = ["TaskLine", "read_tasks", "BatchSummary", "BatchRunner"]
+__all__ = ["TaskLine", "read_tasks", "BatchSummary", "BatchRunner", "BatchEngine", "ThreadEngine"]
 
 log = structlog.get_logger("alhf.batch")
 
@@ -86,30 +90,72 @@ class BatchSummary:
     problems: list[str] = field(default_factory=list)
 
 
-class BatchRunner:
-    """Runs a tasks file into the review queue with `workers` threads, one Assistant per thread."""
+class BatchEngine(Protocol):
+    """Where tasks are answered. `submit` returns a future of the TurnResult; `records_turns` says whether the
+    answering Assistant wrote the turn to the trace store itself (threads) or the driver must (Ray)."""
 
-    def __init__(self, queue: ReviewQueue, make_assistant: Callable[[], Assistant], *, template: str,
-                 learns_inbox: bool = True) -> None:
-        """`learns_inbox=False` when another process (`alhf serve`) owns the store and learns reviewers'
-        corrections itself."""
-        self.queue = queue
-        self.make_assistant = make_assistant
-        self.template = template
-        self.learns_inbox = learns_inbox
+    records_turns: bool
+    workers: int
+
+    def submit(self, request: str, *, run_id: str, metadata: dict[str, str]) -> "Future[TurnResult]": ...
+
+    def placement(self) -> dict[str, int]:
+        """Tasks answered per worker (host:pid), for the run's summary."""
+
+    def shutdown(self, *, wait: bool) -> None: ...
+
+
+class ThreadEngine:
+    """`workers` threads in this process, one Assistant per thread (the default engine)."""
+
+    records_turns = True
+
+    def __init__(self, make_assistant: Callable[[], Assistant], workers: int = 1) -> None:
+        self.make_assistant, self.workers = make_assistant, max(1, workers)
         self._local = threading.local()
-        self._learner = make_assistant()
-        self.dead_letters = 0  # reviewer corrections that failed to learn this run (see `alhf review inbox`)
+        self._pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="alhf-batch")
+        self._answered: Counter[str] = Counter()
 
     def _assistant(self) -> Assistant:
         if not hasattr(self._local, "assistant"):
             self._local.assistant = self.make_assistant()
         return self._local.assistant
 
-    def _do(self, run_id: str, task: dict[str, Any]) -> str:
-        self.queue.start_task(run_id, task["task_id"])
-        metadata = {str(k): str(v) for k, v in (task.get("metadata") or {}).items()}
-        result = self._assistant().run_turn(task["request"], session_id=run_id, metadata=metadata)
+    def _answer(self, request: str, run_id: str, metadata: dict[str, str]) -> TurnResult:
+        result = self._assistant().run_turn(request, session_id=run_id, metadata=metadata)
+        self._answered[f"{socket.gethostname()}:{os.getpid()}:{threading.current_thread().name}"] += 1
+        return result
+
+    def submit(self, request: str, *, run_id: str, metadata: dict[str, str]) -> "Future[TurnResult]":
+        return self._pool.submit(self._answer, request, run_id, metadata)
+
+    def placement(self) -> dict[str, int]:
+        return dict(self._answered)
+
+    def shutdown(self, *, wait: bool) -> None:
+        self._pool.shutdown(wait=wait, cancel_futures=True)
+
+
+class BatchRunner:
+    """Runs a tasks file into the review queue: the tasks are answered by an engine (threads here, or Ray
+    actors: workflows/review/ray_engine.py) and this process alone writes the queue."""
+
+    def __init__(self, queue: ReviewQueue, make_assistant: Callable[[], Assistant], *, template: str,
+                 learns_inbox: bool = True, record: Callable[[TurnResult, str], None] | None = None) -> None:
+        """`learns_inbox=False` when another process (`alhf serve`) owns the store and learns reviewers'
+        corrections itself. `record(result, run_id)` writes a turn answered elsewhere to the trace store."""
+        self.queue = queue
+        self.make_assistant = make_assistant
+        self.template = template
+        self.learns_inbox = learns_inbox
+        self.record = record
+        self._learner: Assistant | None = None  # made when a reviewer's correction is first learned
+        self.dead_letters = 0  # reviewer corrections that failed to learn this run (see `alhf review inbox`)
+        self.placement: dict[str, int] = {}  # tasks answered per worker, after a run
+
+    def _finish(self, run_id: str, task: dict[str, Any], result: TurnResult, engine: BatchEngine) -> str:
+        if not engine.records_turns and self.record is not None:
+            self.record(result, run_id)
         return self.queue.finish_task(run_id, task["task_id"], {
             "turn_id": result.turn_id,
             "request": result.request,
@@ -125,6 +171,7 @@ class BatchRunner:
     def run(
         self, tasks_path: Path, *, run_id: str | None = None, workers: int = 1, new_run: bool = False,
         on_start: Callable[[int, int], None] | None = None, on_task: Callable[[], None] | None = None,
+        engine: BatchEngine | None = None,
     ) -> BatchSummary:
         """Answer the tasks not answered yet: of run `run_id`, else of this file's latest run (a finished one
         only gets the file's new lines), else of a new run; `new_run` answers the whole file again."""
@@ -149,22 +196,25 @@ class BatchRunner:
             log.warning("skipped task line", problem=problem)
         if on_start:
             on_start(len(todo), summary.already_done)
-        pending: dict[Future[str], dict[str, Any]] = {}
-        pool = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="alhf-batch")
+        engine = engine or ThreadEngine(self.make_assistant, workers)
+        pending: dict[Future[TurnResult], dict[str, Any]] = {}
         try:
             for task in todo:
-                while len(pending) >= max(1, workers):
-                    self._collect(pending, summary, on_task)
+                while len(pending) >= engine.workers:
+                    self._collect(pending, summary, on_task, engine)
                 summary.learned += self._learn_inbox()  # before the task starts
-                pending[pool.submit(self._do, run_id, task)] = task
+                self.queue.start_task(run_id, task["task_id"])
+                metadata = {str(k): str(v) for k, v in (task.get("metadata") or {}).items()}
+                pending[engine.submit(task["request"], run_id=run_id, metadata=metadata)] = task
             while pending:
-                self._collect(pending, summary, on_task)
+                self._collect(pending, summary, on_task, engine)
         except KeyboardInterrupt:
             summary.interrupted = True
             for future in pending:
                 future.cancel()
         finally:
-            pool.shutdown(wait=not summary.interrupted, cancel_futures=True)
+            self.placement = engine.placement()
+            engine.shutdown(wait=not summary.interrupted)
         if not summary.interrupted:
             summary.learned += self._learn_inbox()
             if not self.queue.tasks_to_do(run_id):
@@ -172,20 +222,22 @@ class BatchRunner:
         return summary
 
     def _learn_inbox(self) -> int:
-        if not self.learns_inbox:
+        if not self.learns_inbox or not self.queue.queued_corrections():
             return 0
+        if self._learner is None:
+            self._learner = self.make_assistant()
         outcomes = learn_queued_corrections(self.queue, self._learner)
         self.dead_letters += sum(1 for o in outcomes if o.error)
         return sum(1 for o in outcomes if not o.error)
 
-    def _collect(self, pending: dict[Future[str], dict[str, Any]], summary: BatchSummary,
-                 on_task: Callable[[], None] | None) -> None:
+    def _collect(self, pending: dict[Future[TurnResult], dict[str, Any]], summary: BatchSummary,
+                 on_task: Callable[[], None] | None, engine: BatchEngine) -> None:
         """Wait for at least one running task and record how it ended."""
         finished, _ = wait(list(pending), return_when=FIRST_COMPLETED)
         for future in finished:
             task = pending.pop(future)
             try:
-                future.result()
+                self._finish(summary.run_id, task, future.result(), engine)
                 summary.done += 1
             except AlhfError as exc:
                 self.queue.fail_task(summary.run_id, task["task_id"], str(exc))
