@@ -3,8 +3,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install.sh --test
-if [ "${CI:-}" = "true" ]; then  # CI runs the browser tests too; locally they skip until chromium is there
+if [ "${CI:-}" = "true" ]; then  # CI runs the browser and Ray tests too; locally they skip until installed
   bash scripts/install-browser.sh
+  .venv/bin/python -m pip install -q -e '.[ray]'
 fi
 export HF_HUB_OFFLINE=1
 set +e

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from memory.consult import LessonMemory
 from memory.embedding import Embedder
-from memory.errors import StoreEngineError
+from memory.errors import AlhfError, StoreEngineError
 from memory.gate import RelevanceGate
 from memory.settings import build_embedder, open_store
 from memory.store import MemoryStore
@@ -34,7 +34,7 @@ class Runtime:
     home: Path
     embedder: Embedder
     store: MemoryStore
-    traces: TraceStore
+    traces: TraceStore | None  # None in a batch worker: the driver records its turns
     workspace: Workspace
     exporter: Any = None  # OtlpExporter when tracing.otlp_endpoint is set
     server: "ServerClient | None" = None  # set when `alhf serve` owns the memory: reads and learning go through it
@@ -77,6 +77,25 @@ class Runtime:
                 raise
         return runtime
 
+    @classmethod
+    def for_worker(cls, config: AppConfig, server: "ServerClient | None") -> "Runtime":
+        """What a batch worker on any machine needs (workflows/review/ray_engine.py): the embedder, the shared
+        lesson memory (the server's through its API, else memory.qdrant_url) and the workspace. No trace
+        store: the driver records the turns it gets back."""
+        home = data_dir(config)
+        home.mkdir(parents=True, exist_ok=True)
+        embedder = build_embedder(config.memory, home)
+        if server is not None:
+            from workflows.server.served import served_store
+
+            store = served_store(server, embedder)
+        elif config.memory.qdrant_url:
+            store = open_store(config.memory, home / "qdrant", embedder)
+        else:
+            raise AlhfError("A batch worker needs a shared memory: run `alhf serve` (and set ALHF_TOKEN) or set "
+                            "memory.qdrant_url to a Qdrant server.")
+        return cls(config, home, embedder, store, None, load_workspace(config.workspace), server=server)
+
     def llm(self, *, script: "ModelScript | None" = None, progress: Callable[[int, int], None] | None = None) -> "LLM":
         from agents.llm import LLM  # AutoGen: imported only by commands that use a model
 
@@ -115,7 +134,8 @@ class Runtime:
         if self.exporter is not None:
             self.exporter.close()
         self.store.close()
-        self.traces.close()
+        if self.traces is not None:
+            self.traces.close()
 
 
 def _open_checked_store(config: AppConfig, home: Path, embedder: Embedder) -> MemoryStore:

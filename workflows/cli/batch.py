@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from enum import Enum
 from pathlib import Path
-from typing import Optional
+from typing import Any, Callable, Optional
 
 import typer
 from rich.markup import escape
@@ -15,6 +16,34 @@ from workflows.cli.support import (
 )
 
 __all__ = ["batch_app", "export"]
+
+
+class Engine(str, Enum):
+    threads = "threads"
+    ray = "ray"
+
+
+def _recorder(runtime: Any, who: str) -> Callable[[Any, str], None]:
+    """How the driver writes a turn a Ray worker answered to the trace store."""
+    from workflows.turn.recording import record_turn
+
+    sink = runtime.exporter.export if runtime.exporter is not None else None
+    return lambda result, run_id: record_turn(result, traces=runtime.traces, mode="NEVER", user=who,
+                                              memory_enabled=True, session_id=run_id, span_sink=sink)
+
+
+def _ray_engine(runtime: Any, workers: int, who: str, address: Optional[str]) -> Any:
+    from workflows.governance.trust import author_records
+    from workflows.review.ray_engine import RayEngine
+
+    def trust() -> dict[str, float]:
+        records = author_records(runtime.store.list_lessons(), runtime.traces.connection, runtime.config.governance)
+        return {author: r.trust for author, r in records.items()}
+
+    with err.status(f"starting {workers} Ray worker(s) ({address or 'a local cluster'})..."):
+        server = runtime.server
+        return RayEngine(runtime.config, workers=workers, user=who, server_url=server.url if server else None,
+                         token=server.token if server else None, trust=trust, address=address)
 
 batch_app = typer.Typer(help="Unattended runs whose outputs wait in the review queue.", no_args_is_help=True)
 
@@ -28,6 +57,11 @@ def batch_run(
     new_run: bool = typer.Option(False, "--new-run", help="Answer the whole file again in a new run, even if an "
                                  "earlier run finished it."),
     template: Optional[str] = typer.Option(None, help="Review template for its outputs (review.templates)."),
+    engine: Engine = typer.Option(Engine.threads, "--engine", help="threads: --workers threads in this process. "
+                                  "ray: --workers Ray actors (a local Ray cluster, or --address), reading the "
+                                  "memory of `alhf serve` or memory.qdrant_url; this process writes the queue."),
+    address: Optional[str] = typer.Option(None, "--address", help="With --engine ray: the cluster to join (auto, "
+                                          "ray://HOST:10001); default: start a local one."),
     provider: Optional[Provider] = typer.Option(None, help="Override model.provider from config."),
     user: Optional[str] = UserOption,
     config_path: Optional[Path] = ConfigOption,
@@ -36,7 +70,12 @@ def batch_run(
 
     Killed at any point, run the same command again: only what is missing is done. Corrections made
     by reviewers while it runs are learned before the next task starts.
+
+    Many machines: `alhf serve` on one, then `ALHF_TOKEN=... alhf batch run tasks.jsonl --engine ray
+    --address auto --workers 32` (docs/scaling.md).
     """
+    from functools import cache
+
     from workflows.review.batch import BatchRunner, read_tasks
 
     config = load(config_path, provider)
@@ -45,10 +84,17 @@ def batch_run(
     who = actor(config, user)
     runtime = open_runtime(config)
     queue = open_queue(config)
+    if address and engine is not Engine.ray:
+        fail("--address is for --engine ray.")
     try:
-        llm = load_llm(runtime)
-        runner = BatchRunner(queue, lambda: runtime.assistant(llm, user=who), template=template_name,
-                             learns_inbox=runtime.server is None)
+        llm = cache(lambda: load_llm(runtime))  # the driver of a Ray run needs a model only to learn an inbox
+        runner = BatchRunner(queue, lambda: runtime.assistant(llm(), user=who), template=template_name,
+                             learns_inbox=runtime.server is None, record=_recorder(runtime, who))
+        if engine is Engine.ray:
+            chosen = guarded(lambda: _ray_engine(runtime, workers, who, address))
+        else:
+            llm()  # loaded before the progress bar starts, as its own step
+            chosen = None
         with Progress(TextColumn("[bold]batch[/]"), BarColumn(), MofNCompleteColumn(),
                       TextColumn("{task.fields[rate]}"), TimeRemainingColumn(), console=err) as bar:
             task = bar.add_task("batch", total=None, rate="")
@@ -62,7 +108,7 @@ def batch_run(
                 bar.update(task, rate=f"{speed:.2f} tasks/s" if speed else "")
 
             summary = guarded(lambda: runner.run(tasks, run_id=resume, workers=workers, new_run=new_run,
-                                                 on_start=started, on_task=advanced))
+                                                 on_start=started, on_task=advanced, engine=chosen))
     finally:
         queue.close()
         runtime.close()
@@ -77,6 +123,9 @@ def batch_run(
     console.print(f"run {summary.run_id} {state}: {summary.done} done, {summary.failed} failed, "
                   f"{summary.skipped} skipped (malformed), {summary.already_done} already done earlier, "
                   f"{summary.learned} reviewer correction(s) learned. Review with `alhf review next`.")
+    if engine is Engine.ray and runner.placement:
+        console.print(f"answered on {len(runner.placement)} Ray worker(s): "
+                      + ", ".join(f"{where} {n}" for where, n in sorted(runner.placement.items())))
     if runner.dead_letters:
         err.print(f"[yellow]{runner.dead_letters} reviewer correction(s) failed to learn[/]: see `alhf review inbox`")
     if summary.interrupted:
