@@ -73,7 +73,9 @@ def actor(config: AppConfig, requested: Optional[str] = None) -> str:
     server = guarded(lambda: ServerClient.for_data_dir(data_dir(config), required=False))
     if server is None:
         return guarded(lambda: resolve_actor(config.governance, requested))
-    name = guarded(lambda: server.get("/api/me"))["name"]  # the server knows who holds the token
+    me = guarded(lambda: server.get("/api/me"))  # the server knows who holds the token, and its role
+    name = me["name"]
+    config.governance.people[name] = me["role"]  # checks made here use the account's role, as the server's do
     if requested and requested != name:
         fail(f"Through `alhf serve` you act as the account of $ALHF_TOKEN ({name}), not {requested}: use {requested}'s "
              "token to act as them.")

@@ -161,3 +161,39 @@ def test_memory_list_goes_through_the_running_server_with_a_token(fake_cli: dict
     finally:
         if server.poll() is None:
             server.kill()
+
+
+def test_chat_ask_and_memory_go_through_the_server_as_the_tokens_account(fake_cli: dict, monkeypatch):
+    from tests.workflows.server.conftest import REQUESTS, seed
+
+    config = fake_cli["config"]
+    seed(config, fake_cli["tmp"])
+    token = said(cli("users", "token", "rita", config=config)).strip()
+    server = start_server(config, free_port())
+    try:
+        info = wait_for_server_file(fake_cli["home"], server)
+        without = cli("ask", REQUESTS[0], config=config)
+        assert without.exit_code == 2 and "set ALHF_TOKEN" in said(without) and info["url"] in said(without)
+        monkeypatch.setenv("ALHF_TOKEN", token)
+        taught = "Express shipping takes 2 business days; never promise next-day delivery."
+        chat = cli("chat", "--mode", "terminate", config=config, input=f"{REQUESTS[0]}\n{taught}\n\n/quit\n")
+        assert chat.exit_code == 0, chat.output
+        assert "user rita" in said(chat) and "Learned -> writer memory" in said(chat)
+        [lesson] = json.loads(cli("memory", "list", "--json", config=config).output)
+        assert lesson["author"] == "rita" and lesson["text"] == taught  # the server learned it, as rita
+        asked = cli("ask", REQUESTS[0], "--json", config=config)
+        answer, _ = json.JSONDecoder().raw_decode(asked.output[asked.output.index("{\n"):])  # after the log line
+        assert asked.exit_code == 0 and lesson["id"] in [d["lesson_id"] for d in answer["gate"] if d["passed"]]
+        other = cli("ask", REQUESTS[0], "--user", "ana", config=config)
+        assert other.exit_code == 2 and "account of $ALHF_TOKEN (rita), not ana" in said(other)
+        edit = cli("memory", "edit", lesson["id"], "--text", "x", config=config)
+        assert edit.exit_code == 2 and f"`alhf serve` ({info['url']}) owns this memory" in said(edit)
+        assert cli("memory", "forget", lesson["id"], config=config).exit_code == 0  # her own lesson, via the API
+        [gone] = json.loads(cli("memory", "list", "--json", config=config).output)
+        assert gone["status"] == "forgotten"
+        server.send_signal(signal.SIGTERM)
+        server.communicate(timeout=60)
+    finally:
+        if server.poll() is None:
+            server.kill()
+    assert server.returncode == 0
