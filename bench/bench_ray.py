@@ -8,7 +8,7 @@ standing in for a model server, on a local Ray cluster on this machine.
 Each run is a new `alhf batch run` process on a new tasks file in one data dir. Reported per run: the wall
 time of the command (start-up included: Python imports, the model, and for Ray the cluster and its actors),
 and the steady rate: items stored per second between the first and the last item. Ray's cluster is
-started by each run and stopped after it (`ray stop`)."""
+started by each run (in its own RAY_TMPDIR) and whatever it leaves is stopped after it."""
 
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import log, machine  # noqa: E402
+from workflows.review.ray_engine import stop_local_cluster  # noqa: E402
 
 REQUESTS = ["How long does express shipping take?", "What was our total revenue in Q1 2024?",
             "Can a customer get a refund three weeks after buying?", "Which carrier do we use for Canada?"]
@@ -69,7 +70,8 @@ def main() -> None:
     config = work / "config.yaml"
     config.write_text(f"model: {{provider: fake, fake_delay_ms: {args.delay_ms}}}\n"
                       f"memory: {{embedder: {args.embedder}}}\ngovernance: {{people: {{bench: admin}}}}\n")
-    env = {**os.environ, "ALHF_HOME": str(work / "home"), "HF_HUB_OFFLINE": "1"}
+    env = {**os.environ, "ALHF_HOME": str(work / "home"), "HF_HUB_OFFLINE": "1", "COLUMNS": "400",
+           "RAY_TMPDIR": tempfile.mkdtemp(prefix="alhfray", dir="/tmp")}
     added = _alhf("users", "add", "bench", "--role", "admin", "--password-stdin", "-c", str(config), env=env,
                   stdin="bench-password-123\n")
     assert added.returncode == 0, added.stderr
@@ -94,8 +96,7 @@ def main() -> None:
                              "-c", str(config), env=env)
                 wall = time.perf_counter() - t0
                 if engine == "ray":
-                    subprocess.run([sys.executable, "-m", "ray.scripts.scripts", "stop", "--force"],
-                                   capture_output=True)
+                    stop_local_cluster(env["RAY_TMPDIR"])  # anything the run left behind, and only that
                 if done.returncode != 0:
                     log(done.stdout[-2000:] + done.stderr[-2000:])
                 rate, stored = _steady_rate(work / "home" / "alhf.db", tasks)

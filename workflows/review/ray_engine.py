@@ -29,7 +29,7 @@ from memory.errors import AlhfError
 from workflows.config import AppConfig, data_dir
 from workflows.turn.result import TurnResult
 
-__all__ = ["RayEngine", "BatchWorker"]
+__all__ = ["RayEngine", "BatchWorker", "stop_local_cluster"]
 
 TRUST_REFRESH_S = 10.0  # the driver recomputes authors' trust (from the database) at most this often
 
@@ -138,3 +138,24 @@ class RayEngine:
             self.ray.kill(handle)
         if self._started_cluster:
             self.ray.shutdown()
+
+
+def stop_local_cluster(temp_dir: str) -> int:
+    """Kill the processes of the local Ray cluster started with RAY_TMPDIR=`temp_dir` (what a driver killed
+    with -9 leaves behind), and only those: unlike `ray stop`, other clusters on the machine live on.
+    Returns how many processes were killed."""
+    import signal
+    from pathlib import Path
+
+    marker = f"RAY_TMPDIR={temp_dir}".encode()
+    killed = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            if marker in (entry / "environ").read_bytes().split(b"\0"):
+                os.kill(int(entry.name), signal.SIGKILL)
+                killed += 1
+        except (OSError, ValueError):
+            continue
+    return killed

@@ -6,7 +6,7 @@ keys are enforced. Opening it applies pending migrations (workflows/storage/migr
 
     >>> conn = open_database(":memory:")
     >>> applied_migrations(conn)[-1]
-    'm008_review_queue_order'
+    'm009_review_assignments'
 """
 
 from __future__ import annotations

@@ -16,6 +16,7 @@ def test_blank_database_migrates_to_the_exact_schema(tmp_path: Path):
               for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")}
     assert tables == {
         "_migrations": ["name", "applied_at"],
+        "assignments": ["item_id", "reviewer", "assigned_by", "assigned_at"],
         "feedback": ["id", "turn_id", "created_at", "author", "stage", "text", "components", "lesson_ids",
                      "router_raw", "router_fallback"],
         "turns": ["id", "created_at", "session_id", "user", "mode", "request", "answer", "memory_enabled", "retrieval",
@@ -43,7 +44,8 @@ def test_blank_database_migrates_to_the_exact_schema(tmp_path: Path):
     assert names == [fn.__name__ for fn in MIGRATIONS] == ["m001_initial", "m002_review_queue",
                                                           "m003_spans_and_handoffs", "m004_memory_audit",
                                                           "m005_latest_decisions", "m006_turn_applied_index",
-                                                          "m007_accounts", "m008_review_queue_order"]
+                                                          "m007_accounts", "m008_review_queue_order",
+                                                          "m009_review_assignments"]
     assert TraceStore(db).applied_migrations() == names  # reopening applies nothing twice
 
 
