@@ -145,6 +145,20 @@ async def decide(request: Request, item_id: str, account: Account = Depends(curr
     return RedirectResponse(target, status_code=303)
 
 
+@router.post("/queue/assign")
+async def assign(request: Request, account: Account = Depends(current_account)) -> Response:
+    """An approver shares the unassigned pending items (of the filtered run and template) among reviewers."""
+    form = await _form(request)
+    filters = QueueFilters(*(form.get(name) for name in QueueFilters.FIELDS))
+    reviewers = form.get("reviewers", "").replace(" ", ",").split(",")
+    shares = await run_in_threadpool(_state(request).assign, account, reviewers, run=filters.run,
+                                     template=filters.template)
+    given = sum(shares.values())
+    request.session["flash"] = {"kind": "ok", "title": f"Assigned {given} pending item(s)",
+                                "lines": [f"{name}: {n}" for name, n in shares.items()]}
+    return RedirectResponse(f"/queue?{filters.query()}", status_code=303)
+
+
 # -- lessons: held ones for approvers, the memory browser ------------------------------------------
 
 @router.get("/lessons/held", response_class=HTMLResponse)

@@ -96,6 +96,18 @@ def test_review_with_the_keyboard_then_approve_as_approver_and_be_refused_as_vie
     SHOTS.mkdir(parents=True, exist_ok=True)
     page = _page(browser, server_url)
     assert "/login" in page.url  # nothing without signing in
+
+    # the lead shares the queue out: two items each, with each reviewer's progress on the queue page
+    _sign_in(page, "ana")
+    page.wait_for_url("**/queue")
+    page.fill("#assign-form input[name=reviewers]", "rita, cory")
+    page.click("#assign-form button[type=submit]")
+    page.wait_for_selector("#flash")
+    assert "Assigned 4 pending item(s)" in page.locator("#flash").inner_text()
+    assert [row.inner_text().split()[0] for row in page.locator("#assigned tbody tr").all()] == ["cory", "rita"]
+    page.screenshot(path=str(SHOTS / "10-queue-assigned.png"), full_page=True)
+    _sign_out(page)
+
     _sign_in(page, "rita", shot="01-sign-in.png")
     page.wait_for_url("**/queue")
     assert page.locator("table.items tbody tr").count() == 4
@@ -132,6 +144,9 @@ def test_review_with_the_keyboard_then_approve_as_approver_and_be_refused_as_vie
     page.screenshot(path=str(SHOTS / "05-correction-learned.png"), full_page=True)
     page.goto(server_url + "/queue?status=")
     assert "3 / 4 decided" in page.inner_text(".progress-wrap")
+    assert page.locator("#assign-form").count() == 0  # a reviewer does not hand out work
+    page.goto(server_url + "/queue?status=&reviewer=rita")  # her own items
+    assert page.locator("table.items tbody tr").count() == 2
     _sign_out(page)
 
     # a contributor's correction is held for approval ...
