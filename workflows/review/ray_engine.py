@@ -94,6 +94,7 @@ class RayEngine:
             self._free.put(handle)
         self._answered: Counter[str] = Counter()
         self._lock = threading.Lock()
+        self.lost = ""  # set when a worker is gone for good (restarts spent, or the cluster died)
 
     def _current_trust(self) -> dict[str, float]:
         if time.monotonic() - self._trust_at > TRUST_REFRESH_S:
@@ -101,6 +102,9 @@ class RayEngine:
         return self._trust
 
     def submit(self, request: str, *, run_id: str, metadata: dict[str, str]) -> "Future[TurnResult]":
+        if self.lost:  # stop here rather than fail every remaining task in a second
+            raise AlhfError(f"A Ray worker is gone ({self.lost}): the tasks in flight are recorded as failed; run "
+                            "the same command again to finish the run.")
         handle = self._free.get()  # a worker with nothing in flight
         outcome: Future[TurnResult] = Future()
         inner = handle.answer.remote(request, run_id, metadata, self._current_trust()).future()
@@ -111,6 +115,8 @@ class RayEngine:
                 where, result = answered.result()
             except Exception as exc:  # noqa: BLE001 - a RayTaskError wraps the worker's exception
                 cause = getattr(exc, "cause", None) or exc
+                if type(exc).__name__ in ("ActorDiedError", "RayActorError", "ActorUnavailableError"):
+                    self.lost = f"{type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''}"
                 error = AlhfError(str(cause)) if isinstance(cause, AlhfError) else \
                     RuntimeError(f"{type(cause).__name__}: {str(cause).splitlines()[0] if str(cause) else ''}")
                 self._settle(outcome, error=error)
