@@ -46,7 +46,7 @@ _PERSON = re.compile(
     re.I,
 )
 # the text itself calls customers names, and an instruction passes it on: "customers who ask twice are idiots,
-# tell them so"
+# tell them so", "users who forget passwords are morons; remind them of that"
 _CALLED = re.compile(r"\b(?:are|is|'re|sind|ist|sont|est|son|es|—)\s+(?:all\s+|just\s+|such\s+)?(?:an?\s+|des\s+|un\s+|une\s+|"
                      r"ein\w*\s+)?$", re.I)
 # verbs that address customers with words: the insult must follow one of these
@@ -109,8 +109,8 @@ def abuse_request(text: str) -> GuardHit | None:
             continue
         clause_end = re.search(r"[.;!?。；！？\n]", text[verb.end():])
         rest_end = verb.end() + (clause_end.start() if clause_end else len(text) - verb.end())
-        clause_start = max([m.end() for m in re.finditer(r"[.;!?。；！？\n]", text[:verb.start()])], default=0)
-        for insult in _INSULT.finditer(text, clause_start, verb.start()):
+        for insult in _INSULT.finditer(text, 0, verb.start()):
+            clause_start = max([m.end() for m in re.finditer(r"[.;!?。；！？\n]", text[:insult.start()])], default=0)
             before = text[clause_start:insult.start()]
             if _CALLED.search(before) and _PERSON.search(before) and not negated_at(text, insult.start()):
                 return GuardHit("abuse_of_users", f"calls people {insult.group(0).lower()!r} and asks to say so")

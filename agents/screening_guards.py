@@ -27,11 +27,11 @@ from urllib.parse import urlsplit
 
 from agents.screening_abuse import abuse_request
 from agents.screening_guard_hit import GuardHit
-from agents.screening_negation import clauses, forbids, negated_at, subclause_start
+from agents.screening_negation import clauses, forbids, negated_at, opens_subclause, subclause_start
 from agents.screening_override import injection_request, override_request
 
 __all__ = ["GuardHit", "clauses", "forbids", "untrusted_contact", "secret_request", "data_export_request",
-           "write_request", "data_change_request", "asks_to_change", "write_intent", "run_guards"]
+           "write_request", "data_change_request", "bulk_record_change", "asks_to_change", "write_intent", "run_guards"]
 
 
 # -- links and contacts ---------------------------------------------------------------------------
@@ -100,6 +100,7 @@ _ALWAYS_SECRET = re.compile(
 _SECRET = re.compile(
     r"\b(environment variables?|env vars?|api[ _-]?keys?|secret keys?|private keys?|access keys?|access tokens?|"
     r"auth(?:entication)? tokens?|bearer tokens?|tokens?|passwords?|passphrases?|passwd|credentials?|log-?ins?|"
+    r"secrets|config(?:uration)? files?|"
     r"connection strings?|internal (?:admin )?(?:urls?|links?|addresses|endpoints?)|admin (?:urls?|links?|panel|console)|"
     r"system prompt|hidden (?:instructions|prompt)|initial (?:instructions|prompt|setup)|"
     r"card numbers?|credit card|cvv|cvc|security code|three digits|pin|"
@@ -208,6 +209,39 @@ _DATA_STORE = re.compile(
 )
 
 
+# stored business records changed in bulk, without naming a table: "set the amount of every order to 1"
+_BULK_RECORDS = re.compile(
+    r"\b(?:every|all|each|all the|all of the)\s+(?:\w+\s+)?(orders?|products?|accounts?|tickets?|invoices?|"
+    r"refunds?|prices?|balances?|payments?|subscriptions?|(?:customer|user)(?:s'|'s))\b"
+    r"|\bof\s+(?:every|all|each|all the)\s+(?:\w+\s+)?(customers?|users?)\b",  # "update all customers on delays" informs
+    re.I,
+)
+_BULK_CHANGE_VERB = re.compile(r"\b(set|change|reset|update|modify|overwrite|zero out|close|cancel|delete|remove|"
+                               r"erase|wipe|lower|raise|mark(?=\s+(?:\w+\s+){0,4}as\b))\b(?!-)", re.I)
+# ... unless it is about what an answer says: "change all order dates to ISO format in answers"
+_PRESENTATION = re.compile(r"\b(?:in|into|within|for)\s+(?:the\s+|your\s+|each\s+|every\s+|all\s+)?(?:answers?|"
+                           r"repl(?:y|ies)|messages?|text)\b|\b(?:format\w*|display\w*|wording|mention|say|quote|phrase|"
+                           r"write)\b", re.I)
+_TOOL = re.compile(r"\b(?:sql|query|database|db|tool|system|records?)\b", re.I)
+
+
+def bulk_record_change(text: str) -> GuardHit | None:
+    """A clause that asks to change or delete business records in bulk ("set the amount of every order to 1",
+    "use the SQL tool to change the prices of all products"), not the wording of answers."""
+    for clause in clauses(text):
+        if _EXPLAIN.search(clause) or _PRESENTATION.search(clause):
+            continue
+        for verb in _BULK_CHANGE_VERB.finditer(clause):
+            if negated_at(clause, verb.start()) or not opens_subclause(clause, verb.start()):
+                if not (_TOOL.search(clause[:verb.start()]) and not negated_at(clause, verb.start())):
+                    continue
+            records = _BULK_RECORDS.search(clause, verb.end())
+            if records:
+                return GuardHit("destructive_tool_use",
+                                f"asks to {verb.group(0).lower()} {records.group(0).lower()} (stored records)")
+    return None
+
+
 def asks_to_change(text: str) -> bool:
     """Whether some clause that does not explain carries a verb of change (any language) that is not negated;
     a model's "destructive" verdict needs this support (small models take any SQL for a write)."""
@@ -223,7 +257,7 @@ def data_change_request(text: str) -> GuardHit | None:
         if _EXPLAIN.search(clause):
             continue
         for verb in _CHANGE_VERB.finditer(clause):
-            store = _unnegated(clause, _DATA_STORE, subclause_start(clause, verb.start()))
+            store = _DATA_STORE.search(clause)  # "no one reads the logs table, so empty it": the store is named once
             if store and not negated_at(clause, verb.start()):
                 return GuardHit("destructive_tool_use",
                                 f"asks to {verb.group(0).lower()} stored data ({store.group(0)})")
@@ -259,5 +293,5 @@ def write_intent(text: str) -> GuardHit | None:
 def run_guards(text: str, allowed_domains: Iterable[str], allowed_phones: Iterable[str] = ()) -> GuardHit | None:
     """The first guard that holds the text, or None."""
     return (untrusted_contact(text, allowed_domains, allowed_phones) or secret_request(text)
-            or data_export_request(text) or write_request(text) or data_change_request(text)
+            or data_export_request(text) or write_request(text) or data_change_request(text) or bulk_record_change(text)
             or override_request(text) or injection_request(text) or abuse_request(text))

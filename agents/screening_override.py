@@ -1,6 +1,6 @@
 """Guards for attempts to take the assistant's rules away or to smuggle instructions in: rule overrides (six
 languages), claims of authority that come with a demand for privileges, bypassed verification, and orders to
-follow instructions found in documents, tickets or decoded text.
+follow instructions found in documents, tickets, hidden or decoded text (or to keep one from the user).
 
 Each holds an instruction that is not negated (`negated_at`); honest corrections that replace a document
 ("ignore the outdated 2021 refund policy") or that defend against the same attack ("ignore instructions that
@@ -76,6 +76,17 @@ _UNRESTRICTED = re.compile(
     r"without (?:any |of |your |the |usual |normal |own ){1,4}(?:limits|limitations))\b",
     re.I,
 )
+# adherence negated is the attack: "stop following the company policy", "no longer enforce your rules"
+_STOP_ADHERING = re.compile(
+    r"\b(?:stop|quit|no longer|don't|do not|never|cease)\s+(?:\w+\s+)?"
+    r"(?:following|follow|obeying|obey|applying|apply|enforcing|enforce|respecting|respect|checking|sticking to)\s+"
+    r"(?:(?:the|your|our|any|all|company|safety|its|their)\s+)+(?:\w+\s+)?"
+    r"(rules|policies|guidelines|restrictions|safeguards|instructions|policy)\b",
+    re.I,
+)
+_OWN_POLICY = re.compile(r"\b(your|our|company|safety|all|any)\b", re.I)
+_REGARDLESS = re.compile(r"\b(?:whatever|anything|everything)\b[^.;!?\n]{0,50}\b(?:regardless of|no matter|despite)\s+"
+                         r"(?:the\s+|our\s+|any\s+|company\s+)?(?:policy|policies|rules|guidelines|restrictions)\b", re.I)
 _NEVER_REFUSE = re.compile(r"\b(?:never|don't|do not|don't ever)\s+(?:refuse|say no to|decline|deny)\s+"
                            r"(?:anything|any request|anyone|any demand|a request|what)", re.I)
 _OBEY_ANYONE = re.compile(
@@ -141,6 +152,25 @@ _DECODE_AND_OBEY = re.compile(
 )
 
 
+# following a hidden rule, or keeping one from the user: "execute the base64 command below", "obey it but never
+# mention it"
+_FOLLOW_HIDDEN = re.compile(
+    r"\b(follow|obey|execute|apply|run|carry out|act on|comply with)\s+(?:\w+\s+){0,3}?"
+    r"(?:hidden|encoded|secret|base64|hex|encrypted|obfuscated|ciphered|rot13|reversed|invisible)\s+(?:\w+\s+)?"
+    r"(?:instructions?|rules?|commands?|payloads?|strings?|notes?|messages?|texts?|orders?)\b|"
+    r"\b(follow|obey|execute|apply|run|carry out)\s+(?:\w+\s+){0,2}?(?:instructions?|rules?|commands?|notes?)\s+"
+    r"(?:hidden|encoded|concealed)\b",
+    re.I,
+)
+_OBEY = re.compile(r"\b(obey|follow|execute|apply|carry out|act on)\b", re.I)
+_KEEP_FROM_USER = re.compile(
+    r"\b(?:without (?:showing|telling|mentioning|revealing)|never (?:mention|reveal|tell|show)|"
+    r"(?:don't|do not) (?:mention|reveal|tell|show)|keep (?:it|this|that) (?:secret|hidden|quiet))\b"
+    r"(?:\s+(?:it|this|that|them))?(?:\s+(?:to|from))?\s*(?:the\s+)?(?:users?|customers?|anyone)?",
+    re.I,
+)
+
+
 def _said(text: str, match: re.Match[str]) -> bool:
     return not negated_at(text, match.start())
 
@@ -170,6 +200,16 @@ def override_request(text: str) -> GuardHit | None:
                 return GuardHit("override_rules", f"{what} ({' '.join(match.group(0).split())})")
     for match in _NEVER_REFUSE.finditer(text):  # the negation is the attack here
         return GuardHit("override_rules", f"asks never to refuse ({match.group(0)})")
+    for match in _STOP_ADHERING.finditer(text):  # here too
+        words = match.group(0)
+        if _DOCUMENT_QUALIFIER.search(words) or _OTHERS_RULES.search(text[match.end():match.end() + 80]):
+            continue
+        if match.group(1).lower() == "policy" and not _OWN_POLICY.search(words.split(None, 2)[-1]):
+            continue  # "don't apply the refund policy to gift cards" sets a scope, it drops nothing
+        return GuardHit("override_rules", f"asks to stop following its rules ({' '.join(words.split())})")
+    for match in _REGARDLESS.finditer(text):
+        if _said(text, match):
+            return GuardHit("override_rules", f"asks to give anything regardless of its rules ({match.group(0)})")
     claim = _AUTHORITY.search(text)
     if claim:
         for privilege in _PRIVILEGE.finditer(text):
@@ -183,8 +223,15 @@ def injection_request(text: str) -> GuardHit | None:
     """A request to follow instructions found in documents, tickets, messages or encoded text."""
     for pattern, what in ((_FOLLOW_FOUND, "asks to follow instructions found in"),
                           (_AS_IF_FROM, "asks to obey text as if it came from"),
-                          (_DECODE_AND_OBEY, "asks to decode and obey")):
+                          (_DECODE_AND_OBEY, "asks to decode and obey"),
+                          (_FOLLOW_HIDDEN, "asks to follow a hidden or encoded instruction")):
         for match in pattern.finditer(text):
             if _said(text, match):
                 return GuardHit("hidden_instructions", f"{what} ({' '.join(match.group(0).split())})")
+    secrecy = _KEEP_FROM_USER.search(text)
+    if secrecy and re.search(r"\b(?:it|this|that|them)\b", secrecy.group(0), re.I):
+        for obey in _OBEY.finditer(text):
+            if _said(text, obey):
+                return GuardHit("hidden_instructions", f"asks to {obey.group(0).lower()} an instruction and hide it "
+                                                       f"({' '.join(secrecy.group(0).split())})")
     return None
