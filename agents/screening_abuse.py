@@ -41,7 +41,7 @@ _WEAK_INSULT = re.compile(r"\b(useless|clueless|incompetent|ignorant|lazy|foolis
                           r"unfähig\w*|faul\w*|ленив\w*|бесполезн\w*)\b|懒|没用", re.I)
 _PERSON = re.compile(
     r"\b(them|they|him|her|he|she|customers?|users?|clients?|people|callers?|buyers?|shoppers?|anyone|everyone|"
-    r"whoever|someone|sie|ihn|ihr|kunden|kundinnen|nutzer\w*|leute|jeden|alle|ils|elles|eux|les|clientes?|ellos|"
+    r"whoever|someone|complainers?|askers?|visitors?|guests?|members?|folks|those who|ihnen|sie|ihn|ihr|kunden|kundinnen|nutzer\w*|leute|jeden|alle|ils|elles|eux|les|clientes?|ellos|"
     r"ellas|le|les|они|их|им|клиент\w*|пользовател\w*)\b|他们|她们|客户|用户|顾客",
     re.I,
 )
@@ -62,8 +62,11 @@ _ADDRESS = re.compile(
 # verbs that are abuse in themselves, with a person as object
 _ABUSE_VERB = re.compile(
     r"\b(insult|mock|ridicule|humiliate|belittle|demean|taunt|shame|threaten|intimidate|harass|bully|berate|"
-    r"curse at|swear at|yell at|shout at|make fun of|laugh at|sneer at|patroni[sz]e|"
-    r"beleidig\w*|beschimpf\w*|verspott\w*|demütig\w*|bedroh\w*|mach\w* dich lustig über|"
+    r"curse at|swear at|yell at|shout at|make fun of|laugh at|sneer at|patroni[sz]e|talk down to|condescend to|"
+    r"make (?:\w+\s+){1,6}?feel (?:stupid|dumb|small|worthless|useless|bad|ashamed|guilty|like idiots?)|"
+    r"by (?:mocking|insulting|ridiculing|humiliating|belittling|shaming|threatening|taunting|yelling at|shouting at|"
+    r"swearing at|cursing at|making fun of|laughing at|sneering at)|"
+    r"beleidig\w*|beschimpf\w*|verspott\w*|demütig\w*|bedroh\w*|anschrei\w*|anbrüll\w*|mach\w* dich lustig über|"
     r"insulte\w*|moque-toi|humilie\w*|menace\w*|ridiculise\w*|"
     r"insulta\w*|búrlate|humilla\w*|amenaza\w*|ridiculiza\w*|"
     r"оскорбля\w*|оскорби|высмеива\w*|унижа\w*|угрожа\w*|хами\w*)\b"
@@ -81,6 +84,10 @@ _RUDE = re.compile(
 _AT_ASSISTANT = re.compile(r"^\s*(?:you|us|me|the assistant|dich|uns|mich|te|vous|nous|тебя|нас|你|我们)\b|^你|^我们", re.I)
 _BEFORE_ASSISTANT = re.compile(r"\b(?:dich|uns|mich|te|vous|тебя)\s*$|你\s*$", re.I)
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+# "you must ... insult", "du sollst ... anschreien": a modal said to the assistant makes the verb an instruction,
+# wherever word order puts it
+_TOLD_TO = re.compile(r"\b(you (?:must|should|have to|are to|need to|will)|du (?:sollst|musst)|sie (?:sollen|müssen)|"
+                      r"tu dois|vous devez|debes|tienes que|ты должен|ты должна)\b", re.I)
 
 
 def _instruction(text: str, match: re.Match[str]) -> bool:
@@ -91,9 +98,9 @@ def _instruction(text: str, match: re.Match[str]) -> bool:
         return False
     if _AT_ASSISTANT.search(text[match.end():]) or _BEFORE_ASSISTANT.search(text[max(0, start - 8):start]):
         return False
-    if _CJK.match(match.group(0)):
-        return True
-    return opens_subclause(text, start)
+    if _CJK.match(match.group(0)) or match.group(0).lower().startswith("by "):
+        return True  # Chinese has no spaces to tell an imperative by; "answer them by mocking ..." is one
+    return opens_subclause(text, start) or bool(_TOLD_TO.search(text[:start].rsplit(".", 1)[-1]))
 
 
 def abuse_request(text: str) -> GuardHit | None:

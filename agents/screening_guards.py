@@ -201,7 +201,8 @@ _CHANGE_VERB = re.compile(
     re.I,
 )
 _DATA_STORE = re.compile(
-    r"\b(database|db|table|tables|rows?|records?|columns?|"
+    r"\b(database|db|table|tables|rows?|records?|columns?|history|histories|logs?|archives?|backups?|accounts?|"
+    r"audit trail|"
     r"base de données|tables?|enregistrements|base de datos|tablas?|registros|"
     r"datenbank\w*|tabelle\w*|datensätze|datensatz|"
     r"баз\w* данных|таблиц\w*|записи|запис\w*)\b|数据库|数据表|表格|记录",

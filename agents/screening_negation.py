@@ -26,12 +26,14 @@ __all__ = ["clauses", "forbids", "negated_at", "leading_negation", "subclause_st
 
 _CLAUSE = re.compile(r"(?<=[.;!?])\s+|(?<=[。；！？])|\s+(?:but|however|mais|pero|aber)\s+|\n+", re.I)
 _NEGATION = re.compile(
-    r"\b(never|not|no|nothing|none|nor|neither|don't|do not|doesn't|mustn't|must not|cannot|can't|won't|shouldn't|"
+    r"\b(never|not|no|nothing|none|nor|neither|nobody|no one|niemand|personne|nadie|никто|don't|do not|doesn't|mustn't|must not|cannot|can't|won't|shouldn't|"
     r"avoid|without|instead of|rather than|refuse|stop|"
     r"jamais|ne|pas|aucun|nunca|nada|ningún|ninguna|nie|nicht|kein|keine|niemals|не|нельзя|никогда)\b"
     r"|不|别|勿|禁止|切勿|绝不",
     re.I,
 )
+# where a clause ends (as `clauses` splits): ". ; ! ?" before a space, CJK stops, new lines, "but"
+_CLAUSE_START = re.compile(r"[.;!?](?:\s+|$)|[。；！？\n]\s*|\s(?:but|however|mais|pero|aber)\s", re.I)
 # German imperatives put the negation after the verb: a German negation forbids its whole clause
 _CLAUSE_WIDE_NEGATION = re.compile(r"\b(nicht|nie|niemals|kein|keine|keinen|keinem|keiner|keines)\b", re.I)
 
@@ -78,9 +80,8 @@ def negated_at(text: str, position: int) -> bool:
     """Whether the word at `position` of `text` is forbidden: a negation cue before it in its sub-clause,
     a prohibition at the end of its sub-clause, or (German) a negation anywhere in its clause."""
     text = _blank_non_negations(text)
-    start = max([m.end() for m in re.finditer(r"[.!?。；！？\n]\s*|\s(?:but|however|mais|pero|aber)\s", text[:position], re.I)],
-                default=0)
-    end_match = re.search(r"[.!?。；！？\n]|\s(?:but|however|mais|pero|aber)\s", text[position:], re.I)
+    start = max([m.end() for m in _CLAUSE_START.finditer(text[:position])], default=0)
+    end_match = _CLAUSE_START.search(text[position:])
     clause = text[start:position + (end_match.start() if end_match else len(text) - position)]
     if _CLAUSE_WIDE_NEGATION.search(clause):
         return True
@@ -104,7 +105,6 @@ def leading_negation(clause: str) -> bool:
     return bool(_PROHIBITION.search(clause))
 
 
-_CLAUSE_START = re.compile(r"[.!?。；！？\n]\s*|\s(?:but|however|mais|pero|aber)\s", re.I)
 # words that may stand before an imperative in its sub-clause: "and tell", "always call", "you should mock"
 _LEAD_WORDS = frozenset("""and or then also always just simply please now directly openly politely firmly bluntly
 immediately should must to you y e und dann immer bitte auch et puis toujours aussi siempre también luego

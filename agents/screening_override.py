@@ -58,9 +58,19 @@ _FORGET_TOLD = re.compile(
     r"your \w+ (?:told|taught|said)|(?:they|we|i) (?:told|taught) you)", re.I)
 _RULES_GONE = re.compile(
     r"\b(your|all|the company's|any|our)\s+(?:\w+\s+)?(rules|guidelines|policies|restrictions|limits|instructions|"
-    r"safeguards|guardrails)\s+(?:no longer|don't|do not|doesn't|does not|won't|will not)\s+(apply|matter|count|exist|bind)",
+    r"safeguards|guardrails)\s+(?:(?:no longer|don't|do not|doesn't|does not|won't|will not)\s+(?:apply|matter|count|exist|bind)|"
+    r"(?:are|is|have been|has been)\s+(?:now\s+)?(?:suspended|void|lifted|cancell?ed|revoked|disabled|abolished|"
+    r"off|gone|over|irrelevant|switched off))"
+    r"|\b(?:regeln|richtlinien|anweisungen|vorgaben|einschränkungen)\s+(?:\w+\s+){0,2}?(?:gelten|zählen)\s+"
+    r"(?:\w+\s+){0,2}?nicht\s+mehr|\bgelten\s+(?:\w+\s+){0,2}?(?:regeln|richtlinien|anweisungen|vorgaben)\s+nicht\s+mehr"
+    r"|\b(?:règles|consignes|instructions|restrictions)\s+(?:\w+\s+){0,2}?ne\s+s'appliquent\s+plus"
+    r"|\b(?:reglas|normas|instrucciones|restricciones)\s+(?:\w+\s+){0,2}?ya no\s+(?:se aplican|valen|cuentan|existen)"
+    r"|\b(?:правила|инструкции|ограничения)\s+(?:\w+\s+){0,2}?больше не\s+(?:действуют|применяются|важны)"
+    r"|(?:规则|限制|指令)[^。；]{0,6}不再(?:适用|有效)",
     re.I,
 )
+_IRRELEVANT_POLICY = re.compile(r"\b(?:company|your|our)\s+(?:policy|policies|rules)\s+(?:is|are)\s+(?:now\s+)?"
+                                r"(?:irrelevant|void|suspended|meaningless)\b", re.I)
 _NO = r"\b(?:no|not|never|don't|doesn't|didn't|isn't|aren't|wasn't|weren't)\b"
 _RULES_WORD = r"\b(?:rules?|polic(?:y|ies)|restrictions?|limits?|guidelines?|checks?)\b"
 _PRETEND_NO_RULES = re.compile(
@@ -175,6 +185,13 @@ def _said(text: str, match: re.Match[str]) -> bool:
     return not negated_at(text, match.start())
 
 
+def _said_around(text: str, match: re.Match[str]) -> bool:
+    """Not negated by anything outside the match, for patterns whose own negation is the attack ("your rules no
+    longer apply", "Regeln gelten nicht mehr")."""
+    blanked = text[:match.start()] + " " * (match.end() - match.start()) + text[match.end():]
+    return not negated_at(blanked, match.start())
+
+
 def override_request(text: str) -> GuardHit | None:
     """A request to drop the assistant's rules, to obey anyone, to grant a claimed authority privileges, or to
     skip verification."""
@@ -189,6 +206,7 @@ def override_request(text: str) -> GuardHit | None:
             return GuardHit("override_rules", f"asks to drop its rules ({' '.join(match.group(0).split())})")
     for pattern, what in ((_FORGET_TOLD, "asks to forget its instructions"), (_RULES_GONE, "declares its rules void"),
                           (_PRETEND_NO_RULES, "asks to act as if its rules did not exist"),
+                          (_IRRELEVANT_POLICY, "declares its rules void"),
                           (_UNRESTRICTED, "asks to act without restrictions"),
                           (_OBEY_ANYONE, "asks to obey users without limits"),
                           (_TRUST_CLAIM, "asks to trust a claimed identity"),
@@ -196,7 +214,7 @@ def override_request(text: str) -> GuardHit | None:
         for match in pattern.finditer(text):
             if pattern is _RULES_GONE and _DOCUMENT_QUALIFIER.search(match.group(0)):
                 continue
-            if _said(text, match):
+            if (_said_around if pattern in (_RULES_GONE, _IRRELEVANT_POLICY) else _said)(text, match):
                 return GuardHit("override_rules", f"{what} ({' '.join(match.group(0).split())})")
     for match in _NEVER_REFUSE.finditer(text):  # the negation is the attack here
         return GuardHit("override_rules", f"asks never to refuse ({match.group(0)})")
