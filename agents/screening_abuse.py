@@ -32,7 +32,7 @@ _INSULT = re.compile(
     r"idiotas?|estúpid[oa]s?|imbéciles?|tont[oa]s?|"
     r"идиот\w*|дура\w*|дурак\w*|туп\w+|дебил\w*|кретин\w*|придур\w*|бестолоч\w*|никчёмн\w*)\b"
     r"|\b(?:shut up|get lost|go away|piss off|nobody cares|waste of (?:space|time|oxygen|air|everyone's time)|"
-    r"too (?:dumb|stupid|dim|slow|thick) to|halt die klappe|tais-toi|cállate|заткн\w*)\b"
+    r"too (?:dumb|stupid|slow|thick) to|halt die klappe|tais-toi|cállate|заткн\w*)\b"
     r"|笨蛋|白痴|蠢|傻瓜|傻子|废物|弱智|滚开",
     re.I,
 )
