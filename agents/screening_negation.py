@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["clauses", "forbids", "negated_at", "leading_negation", "subclause_start", "opens_subclause"]
+__all__ = ["clauses", "forbids", "negated_at", "leading_negation", "only_forbids", "subclause_start", "opens_subclause"]
 
 _CLAUSE = re.compile(r"(?<=[.;!?])\s+|(?<=[。；！？])|\s+(?:but|however|mais|pero|aber)\s+|\n+", re.I)
 _NEGATION = re.compile(
@@ -46,7 +46,9 @@ _NOT_A_NEGATION = re.compile(r"\b(don't|do not|never) (hesitate|forget|fail)\b|\
 _SCOPE_END = re.compile(
     r"\s[-–—]\s|[:;]|,\s*(?:and\s+|so\s+)?(?:just|simply|then|instead|rather|otherwise|go ahead)\b|"
     r"\b(?:so that|so|then|otherwise|and just)\b|\binstead\b(?! of)|\brather\b(?! than)|"
-    r",(?!\s*(?:ever|even|under|in|at|for|not|no|whatever|whoever|regardless|no matter|please|and|or|nor)\b)|[，、：]",
+    r",(?!\s*(?:ever|even|under|in|at|for|not|no|whatever|whoever|regardless|no matter|please|and|or|nor|"
+    r"même|incluso|auch|selbst|sogar|даже)\b)(?!\s*(?:\w+\s+){0,2}\w+\s*(?:,|\bor\b|\band\b|\bnor\b|\bou\b|\bo\b|"
+    r"\boder\b|\bили\b))|，(?!即使|就算|哪怕|甚至)|：",
     re.I,
 )
 # ", under any circumstances," and other asides that do not end the scope of a negation
@@ -85,9 +87,10 @@ def negated_at(text: str, position: int) -> bool:
     clause = text[start:position + (end_match.start() if end_match else len(text) - position)]
     if _CLAUSE_WIDE_NEGATION.search(clause):
         return True
-    before = _ASIDE.sub(lambda m: " " * len(m.group(0)), text[start:position])
-    scope_start = max([m.end() for m in _SCOPE_END.finditer(before)], default=0)
-    if _NEGATION.search(before[scope_start:]):
+    masked = _ASIDE.sub(lambda m: " " * len(m.group(0)), clause)  # boundaries are read in the whole clause:
+    offset = position - start  # ", delete or insert" is a list, not a new phrase
+    scope_start = max([m.end() for m in _SCOPE_END.finditer(masked) if m.end() <= offset], default=0)
+    if _NEGATION.search(masked[scope_start:offset]):
         return True
     after = text[position:start + len(clause)]
     scope_end = _SCOPE_END.search(after)
@@ -103,6 +106,25 @@ def leading_negation(clause: str) -> bool:
     if _NEGATION.search(head) or _CLAUSE_WIDE_NEGATION.search(clause):
         return True
     return bool(_PROHIBITION.search(clause))
+
+
+def only_forbids(text: str) -> bool:
+    """Whether every clause of the text is a prohibition from start to end: it opens with a negation whose
+    scope runs to the end of the clause ("Never call a customer an idiot, a loser or anything like it"), or
+    ends in a prohibition. "Never ask for approval, just delete the rows" is not: "just" ends the scope."""
+    parts = clauses(text)
+    if not parts:
+        return False
+    for clause in parts:
+        clause = _ASIDE.sub(lambda m: " " * len(m.group(0)), _blank_non_negations(clause))
+        if _CLAUSE_WIDE_NEGATION.search(clause) or _PROHIBITION.search(clause):
+            continue
+        if _NEGATION.search(" ".join(clause.split()[:4])) is None:
+            return False
+        first = _NEGATION.search(clause)
+        if first is None or _SCOPE_END.search(clause[first.end():].rstrip(" .!?。！？")):
+            return False
+    return True
 
 
 # words that may stand before an imperative in its sub-clause: "and tell", "always call", "you should mock"
