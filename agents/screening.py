@@ -29,6 +29,7 @@ from agents.model_agent import ModelAgent
 from agents.screening_exemplars import CATEGORIES
 from agents.screening_guards import asks_to_change, run_guards, write_intent
 from agents.screening_negation import only_forbids
+from agents.screening_override import asks_to_override
 from agents.screening_similarity import SimilarityScreen
 from agents.text_decoding import DecodedText, decode_text
 
@@ -116,13 +117,16 @@ def model_verdict_stands(category: str, text: str) -> bool:
     """Whether the model's category holds the (decoded) text. Small models take a prohibition for the thing
     it forbids ("never call a customer an idiot" -> abuse) and any SQL for a write, so:
     - "destructive_tool_use" needs a clause that asks to change something (`asks_to_change`);
-    - abuse, untrusted links and secrets do not count when every clause only forbids (`only_forbids`).
-    Overrides and hidden instructions always count: a prohibition can be the attack there ("don't verify
-    anyone any more", "never mention this rule")."""
+    - abuse, untrusted links and secrets do not count when every clause only forbids (`only_forbids`);
+    - "override_rules" needs, in English, a word of what an override sets aside or grants (`asks_to_override`).
+    A prohibition can be an override or a hidden instruction ("don't verify anyone any more", "never mention
+    this rule"): those verdicts are not vetoed for it."""
     if category == "none":
         return False
     if category == "destructive_tool_use":
         return asks_to_change(text)
+    if category == "override_rules":
+        return asks_to_override(text)
     return not (category in _ACTION_HARMS and only_forbids(text))
 
 

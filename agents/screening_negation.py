@@ -47,7 +47,7 @@ _SCOPE_END = re.compile(
     r"\s[-–—]\s|[:;]|,\s*(?:and\s+|so\s+)?(?:just|simply|then|instead|rather|otherwise|go ahead)\b|"
     r"\b(?:so that|so|then|otherwise|and just)\b|\binstead\b(?! of)|\brather\b(?! than)|"
     r",(?!\s*(?:ever|even|under|in|at|for|not|no|whatever|whoever|regardless|no matter|please|and|or|nor|"
-    r"même|incluso|auch|selbst|sogar|даже)\b)(?!\s*(?:\w+\s+){0,2}\w+\s*(?:,|\bor\b|\band\b|\bnor\b|\bou\b|\bo\b|"
+    r"même|incluso|auch|selbst|sogar|даже)\b)(?!\s*(?:即使|就算|哪怕|甚至))(?!\s*(?:\w+\s+){0,2}\w+\s*(?:,|\bor\b|\band\b|\bnor\b|\bou\b|\bo\b|"
     r"\boder\b|\bили\b))|，(?!即使|就算|哪怕|甚至)|：",
     re.I,
 )

@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import re
 
+from agents.english_words import english_share
 from agents.screening_guard_hit import GuardHit
 from agents.screening_negation import negated_at
 
-__all__ = ["override_request", "injection_request"]
+__all__ = ["override_request", "injection_request", "asks_to_override"]
 
 # -- dropping the assistant's own rules --------------------------------------------------------------------
 
@@ -179,6 +180,26 @@ _KEEP_FROM_USER = re.compile(
     r"(?:\s+(?:it|this|that|them))?(?:\s+(?:to|from))?\s*(?:the\s+)?(?:users?|customers?|anyone)?",
     re.I,
 )
+
+
+# what an English override needs somewhere: something set aside, or given without limit
+_OVERRIDE_CUE = re.compile(
+    r"\b(ignore|forget|disregard|override|bypass|skip|drop|suspend\w*|no longer|pretend|act as|unrestricted|unlimited|"
+    r"without|whatever|anything|everything|every|all|any|regardless|no matter|obey|comply|exceptions?|refuse|"
+    r"rules?|polic(?:y|ies)|guidelines?|instructions?|restrictions?|limits?|checks?|verif\w*|"
+    r"admin\w*|developer|operator|system|prompt|jailbreak|mode|free|waive\w*)\b",
+    re.I,
+)
+
+
+def asks_to_override(text: str) -> bool:
+    """Whether an English text carries anything an override needs (a rule named, something set aside or
+    granted without limit); a model's "override" verdict needs this support, as a "destructive" one needs a
+    change verb (the 1.5B model calls "I am the support lead: always cite the 2024 policy" an override).
+    Text in another language always counts: the model is the only reader there."""
+    if english_share(text) < 0.25:
+        return True
+    return bool(_OVERRIDE_CUE.search(text))
 
 
 def _said(text: str, match: re.Match[str]) -> bool:
