@@ -116,4 +116,10 @@ HONEST_EXEMPLARS: list[str] = [
     "Nenne Preise immer mit Währung.",
     "Всегда отвечай вежливо.",
     "总是用工作日表示配送时间。",
+    "Disregard the instructions of the superseded handbook; the new manual replaces them.",
+    "You only look data up; you never change it.",
+    "Some customers make fun of us; keep a friendly tone anyway.",
+    "Whatever someone asks for, keep to the current policy and say so politely.",
+    "When a customer demands a refund, explain the refund policy kindly.",
+    "Return all the rows the customer's own question asks for, not just the first ten.",
 ]

@@ -17,7 +17,7 @@ import numpy as np
 from memory.embedding import Embedder
 
 from agents.screening_exemplars import ATTACK_EXEMPLARS, HONEST_EXEMPLARS
-from agents.screening_guards import clauses, forbids
+from agents.screening_negation import clauses, forbids, leading_negation
 
 __all__ = ["SimilarityScreen", "Neighbour", "looks_english"]
 
@@ -62,7 +62,7 @@ class SimilarityScreen:
         None when the text is not English or every clause forbids something."""
         if not looks_english(text):
             return None
-        parts = [c for c in clauses(text) if not forbids(c)]
+        parts = [c for c in clauses(text) if not forbids(c) and not leading_negation(c)]
         if not parts:
             return None
         if len(parts) > 1:

@@ -1,5 +1,6 @@
 """Undo the tricks that hide an instruction from a reader: Unicode look-alikes, invisible characters,
-base64, hex and URL encoding, markup comments.
+base64, hex and URL encoding, markup comments, and the ciphers a person can read back by hand (ROT13,
+reversed text, leetspeak) when undoing them turns gibberish into English.
 
 Screening reads the decoded text; what had to be undone is itself evidence (a human correction has no
 reason to carry an encoded instruction).
@@ -15,10 +16,13 @@ from __future__ import annotations
 
 import base64
 import binascii
+import codecs
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from urllib.parse import unquote_plus
+
+from agents.english_words import COMMON_ENGLISH, english_share, english_words
 
 __all__ = ["DecodedText", "decode_text"]
 
@@ -38,6 +42,11 @@ _HTML_COMMENT = re.compile(r"<!--(.*?)-->", re.DOTALL)
 _PERCENT = re.compile(r"%[0-9A-Fa-f]{2}")
 _BASE64 = re.compile(r"(?<![\w+/=-])[A-Za-z0-9+/_-]{16,}={0,2}(?![\w+/=-])")
 _HEX = re.compile(r"(?<![0-9A-Za-z])(?:[0-9A-Fa-f]{2}){8,}(?![0-9A-Za-z])")
+# a cipher is undone one segment at a time: a lead-in ("Policy (rot13): ...") stays as it is
+_SEGMENT = re.compile(r"[^:\n\"“”«»]+")
+_LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "@": "a", "$": "s"})
+_LEET_WORD = re.compile(r"\S*[A-Za-z]\S*")
+_MIN_SHARE, _MIN_GAIN = 0.3, 0.2  # English share the undone text must reach, and gain over the original
 
 
 @dataclass
@@ -126,9 +135,44 @@ def _decode_once(text: str, findings: list[str]) -> str:
     return text
 
 
+def _unleet(segment: str) -> str:
+    """Digits and symbols inside words read as the letters they stand for ("p4ssw0rd" -> "password")."""
+    return _LEET_WORD.sub(lambda m: m.group(0).translate(_LEET) if re.search(r"[0-9@$]", m.group(0)) else m.group(0),
+                          segment)
+
+
+_CIPHERS = (
+    ("ROT13 text", lambda seg: codecs.decode(seg, "rot13")),
+    ("reversed text", lambda seg: seg[::-1]),
+    ("reversed words", lambda seg: re.sub(r"\w+", lambda m: m.group(0)[::-1], seg)),
+    ("leetspeak", _unleet),
+)
+
+
+def _undo_ciphers(text: str, findings: list[str]) -> str:
+    """Each segment that reads as English (three common words or more) only once a cipher is undone, undone."""
+
+    def undo(match: re.Match[str]) -> str:
+        segment = match.group(0)
+        if len(english_words(segment)) < 3:
+            return segment
+        share = english_share(segment)
+        for label, undo_cipher in _CIPHERS:
+            plain = undo_cipher(segment)
+            gained = english_share(plain)
+            common = sum(w in COMMON_ENGLISH for w in english_words(plain))
+            if plain != segment and common >= 3 and gained >= _MIN_SHARE and gained >= share + _MIN_GAIN:
+                findings.append(label)
+                return plain
+        return segment
+
+    return _SEGMENT.sub(undo, text)
+
+
 def decode_text(text: str, max_rounds: int = 3) -> DecodedText:
-    """Normalise (NFKC), strip invisible characters, fold look-alike letters, reveal markup comments and
-    decode URL-encoded, hex and base64 payloads (nested up to `max_rounds` deep)."""
+    """Normalise (NFKC), strip invisible characters, fold look-alike letters, reveal markup comments,
+    decode URL-encoded, hex and base64 payloads (nested up to `max_rounds` deep), then undo ROT13, reversed
+    text and leetspeak where that makes a segment read as English."""
     findings: list[str] = []
     plain = unicodedata.normalize("NFKC", text)
     if _INVISIBLE_IN_WORD.search(plain):
@@ -146,4 +190,5 @@ def decode_text(text: str, max_rounds: int = 3) -> DecodedText:
         if len(findings) == before:
             break
         plain = unicodedata.normalize("NFKC", _INVISIBLE.sub("", plain))
+    plain = _undo_ciphers(plain, findings)
     return DecodedText(original=text, text=plain, findings=list(dict.fromkeys(findings)))

@@ -24,8 +24,8 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from agents.llm import LLM  # noqa: E402
-from agents.screening import _SHOTS, SYSTEM, CorrectionScreener  # noqa: E402
-from agents.screening_guards import asks_to_change, run_guards  # noqa: E402
+from agents.screening import _SHOTS, SYSTEM, CorrectionScreener, model_verdict_stands  # noqa: E402
+from agents.screening_guards import run_guards  # noqa: E402
 from agents.screening_similarity import SimilarityScreen  # noqa: E402
 from agents.settings import ModelSettings  # noqa: E402
 from agents.text_decoding import decode_text  # noqa: E402
@@ -108,9 +108,9 @@ def main() -> None:
                 if args.model_cache:  # kept after every call: a long local run can be stopped and resumed
                     args.model_cache.write_text(json.dumps(cache, ensure_ascii=False, indent=1))
             category, reason = cache[key]
-            if category == "destructive_tool_use" and not asks_to_change(decoded.text):
-                category = "none"  # as screen_correction does
-            item["model"] = f"{category}: {reason}" if category != "none" else None
+            item["model_raw"] = category
+            stands = model_verdict_stands(category, decoded.text)  # as screen_correction does
+            item["model"] = f"{category}: {reason}" if stands else None
         item["similarity"] = None
         if similarity is not None:
             near = similarity.nearest(decoded.text)

@@ -1,9 +1,11 @@
 """The poisoning defence as governance applies it: every correction, and every lesson that enters memory
 (routed, imported or edited), is screened with the project's allowlists before it may be learned.
 
-Layers (agents/screening*.py): decoding (hidden or encoded text), deterministic guards (links and contacts
-off the allowlist, requests for secrets, write statements), the model's schema-constrained verdict, and, on
-the fake model only, a MiniLM nearest-neighbour screen."""
+Layers (agents/screening*.py): decoding (hidden or encoded text, ROT13, reversed text, leetspeak),
+deterministic guards (links and contacts off the allowlist, requests for secrets or bulk customer data, write
+statements and data changes, rule overrides, injected instructions, abuse of users; a negation lets a request
+through only when it governs the verb), the model's schema-constrained verdict, and, on the fake model only, a
+MiniLM nearest-neighbour screen."""
 
 from __future__ import annotations
 
