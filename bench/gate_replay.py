@@ -28,6 +28,7 @@ from agents.llm import LLM  # noqa: E402
 from agents.router import FeedbackRouterAgent, TurnEvidence  # noqa: E402
 from agents.scope_judge import ScopeJudge  # noqa: E402
 from agents.settings import ModelSettings  # noqa: E402
+from memory.consult import LessonMemory  # noqa: E402
 from memory.embedding import MiniLMEmbedder  # noqa: E402
 from memory.gate import GateSettings, RelevanceGate  # noqa: E402
 from memory.records import Component, Lesson  # noqa: E402
@@ -125,17 +126,16 @@ def replay(scenarios: list[Scenario], *, provider: str, gguf: Path | None, embed
         router = FeedbackRouterAgent(llm, [d.id for d in workspace.corpus], tools)
         gate = RelevanceGate(settings, scope_check=ScopeJudge(judge_llm) if second_stage else None)
         store = MemoryStore.open(":memory:", embedder=embedder)
+        store.replace_corpus(workspace.corpus)  # as the eval does: the retriever's corpus, and the gate's grounding
+        memory = LessonMemory(store, gate)
         for step in scenario.steps:
             vector = embedder.embed([step.ask])[0]
             applied: set[str] = set()
             before = gate.borderline_checks
             started = time.perf_counter()
             for component in Component:
-                hits = store.search_lessons(component, vector, limit=settings.candidates)
-                vectors = store.lesson_vectors([h.lesson for h in hits]) if hits else None  # signals in both modes
-                decisions = gate.decide(component, hits, user="eval", request=step.ask, request_vector=vector,
-                                        vectors=vectors)
-                for d in decisions:
+                consultation = memory.consult(component, vector, user="eval", request=step.ask)
+                for d in consultation.decisions:
                     fid = d.feedback_id or d.lesson_id
                     applied |= {fid} if d.passed else set()
                     if step.relevant is not None:
@@ -183,9 +183,11 @@ def main() -> None:
     parser.add_argument("--judge", choices=["fake", "local"], help="who answers the borderline check (default: --provider)")
     parser.add_argument("--no-screen", action="store_true", help="keep every near miss the router wrote")
     parser.add_argument("--no-near-miss-rule", action="store_true", help="let the fitted model alone weigh near misses")
+    parser.add_argument("--no-grounding", action="store_true", help="no document grounding (the gate before it)")
     parser.add_argument("--steps", action="store_true", help="print every scored step")
     args = parser.parse_args()
-    settings = GateSettings(mode=args.gate, weights_path=args.weights, near_miss_rule=not args.no_near_miss_rule)
+    settings = GateSettings(mode=args.gate, weights_path=args.weights, near_miss_rule=not args.no_near_miss_rule,
+                            grounding=not args.no_grounding)
     result = replay(load(args.folders), provider=args.provider, gguf=args.gguf, embedder=embedder(),
                     settings=settings, second_stage=args.second_stage, screen=not args.no_screen, judge=args.judge)
     if args.steps:

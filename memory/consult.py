@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from memory.gate import RelevanceGate
+from memory.grounding import ground_lessons
 from memory.records import Component, GateDecision, Lesson
 from memory.store import MemoryStore
 
@@ -53,8 +54,12 @@ class LessonMemory:
         # stored vectors give the learned mode its signals, and either mode the near misses to compare against
         wanted = hits and (self.gate.weights or any(hit.lesson.negative_examples for hit in hits))
         vectors = self.store.lesson_vectors([hit.lesson for hit in hits]) if wanted else None
+        settings = self.gate.settings
+        # lessons that name documents are grounded on the request's corpus search (memory/grounding.py)
+        groundings = ground_lessons(self.store, [hit.lesson for hit in hits], vector, documents=settings.grounding_documents,
+                                    family_similarity=settings.grounding_family) if settings.grounding and hits else None
         decisions = self.gate.decide(component, hits, user=user, trust=self.trust, request=request,
-                                     request_vector=vector, vectors=vectors, metadata=metadata)
+                                     request_vector=vector, vectors=vectors, metadata=metadata, groundings=groundings)
         by_id = {hit.lesson.id: hit.lesson for hit in hits}
         applied = [by_id[d.lesson_id] for d in decisions if d.passed]
         return Consultation(component, decisions, applied)
