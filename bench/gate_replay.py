@@ -122,12 +122,15 @@ def replay(scenarios: list[Scenario], *, provider: str, gguf: Path | None, embed
     for scenario in scenarios:
         workspace = scenario.workspace()
         with tempfile.TemporaryDirectory() as tmp:
-            tools = workspace.tool_registry(Path(tmp)).names()
-        router = FeedbackRouterAgent(llm, [d.id for d in workspace.corpus], tools)
+            registry = workspace.tool_registry(Path(tmp))
+            data = {tool.name: tool.data_sources() for tool in registry.tools.values() if tool.data_sources is not None}
+        router = FeedbackRouterAgent(llm, [d.id for d in workspace.corpus], registry.names())
         gate = RelevanceGate(settings, scope_check=ScopeJudge(judge_llm) if second_stage else None)
         store = MemoryStore.open(":memory:", embedder=embedder)
         store.replace_corpus(workspace.corpus)  # as the eval does: the retriever's corpus, and the gate's grounding
         memory = LessonMemory(store, gate)
+        for tool, sources in data.items():  # as the Assistant does
+            memory.describe_data(tool, sources)
         for step in scenario.steps:
             vector = embedder.embed([step.ask])[0]
             applied: set[str] = set()

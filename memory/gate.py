@@ -48,10 +48,13 @@ class GateSettings(BaseModel):
     second_stage: Literal["off", "model"] = Field(
         "off", description="model: borderline candidates are settled by the model's yes/no check (lost on the tuning set)")
     near_miss_rule: bool = Field(True, description="reject a request nearer a near miss than any example")
-    grounding: bool = Field(True, description="a lesson that names documents (prefer/avoid) applies to the requests "
-                            "whose corpus search leads to them: rejected when other documents lead by more than "
-                            "grounding_margin; in threshold mode its documents' similarity counts as a positive one")
+    grounding: bool = Field(True, description="lessons about a source apply to requests that lead to it (memory/grounding.py): "
+                            "a lesson naming documents is rejected when other documents lead the request's corpus search "
+                            "by more than grounding_margin (in threshold mode its documents' similarity counts as a positive "
+                            "one); a lesson preferring a data tool is rejected when a document leads the tool's data by more "
+                            "than data_margin")
     grounding_margin: float = Field(0.05, ge=0.0, le=1.0, description="how far another document may lead a lesson's own")
+    data_margin: float = Field(0.1, ge=0.0, le=1.0, description="how far a document may lead a data lesson's tables")
     grounding_documents: int = Field(10, ge=1, le=100, description="corpus documents searched per request for grounding")
     grounding_family: float = Field(0.55, ge=0.0, le=1.0, description="documents at least this alike to a named one "
                                     "(its other versions) count as the lesson's too")
@@ -130,10 +133,8 @@ class RelevanceGate:
                 passed, reason = False, f"scope {lesson.scope} does not cover user {user}"
             elif author_trust < self.settings.trust_floor:
                 passed, reason = False, f"author {lesson.author} trust {author_trust:.2f} < floor {self.settings.trust_floor:.2f}"
-            elif self.settings.grounding and signals.get("document_margin", 0.0) < -self.settings.grounding_margin:
-                passed, reason = False, (f"document {signals['document']:.2f} trails the request's nearest other "
-                                         f"document by {-signals['document_margin']:.2f}: the request is about "
-                                         "other documents -> rejected")
+            elif self.settings.grounding and (veto := self._grounding_veto(signals)):
+                passed, reason = False, veto
             elif self.weights is None:
                 passed, reason = self._threshold(component, lesson, signals, metadata)
             else:
@@ -160,13 +161,23 @@ class RelevanceGate:
         signals = {name: round(value * factor, 4) if name in ("trigger", "example") else value for name, value in raw.items()}
         signals["similarity"] = max(signals["trigger"], signals["example"])
         if grounding is not None and self.settings.grounding:
-            signals["document"] = round(grounding.similarity * factor, 4)
-            signals["document_margin"] = grounding.margin
-            if self.weights is None:
+            signals[grounding.kind] = round(grounding.similarity * factor, 4)
+            signals[f"{grounding.kind}_margin"] = grounding.margin
+            if grounding.kind == "document" and self.weights is None:
                 signals["similarity"] = max(signals["similarity"], signals["document"])
         if self.weights is not None:
             signals["probability"] = round(self.weights.probability(self.weights.logit(hit.lesson.component, signals)), 4)
         return signals
+
+    def _grounding_veto(self, signals: dict[str, float]) -> str:
+        """Why the request is about another source than the lesson's ("" when it is not)."""
+        if signals.get("document_margin", 0.0) < -self.settings.grounding_margin:
+            return (f"document {signals['document']:.2f} trails the request's nearest other document by "
+                    f"{-signals['document_margin']:.2f}: the request is about other documents -> rejected")
+        if signals.get("data_margin", 0.0) < -self.settings.data_margin:
+            return (f"data {signals['data']:.2f} trails the request's nearest document by {-signals['data_margin']:.2f}: "
+                    "a document answers the request, not the tool's data -> rejected")
+        return ""
 
     def _threshold(self, component: Component, lesson: Lesson, signals: dict[str, float],
                    metadata: dict[str, str] | None) -> tuple[bool, str]:

@@ -109,6 +109,7 @@ class MemoryStore:
         self.notice: str | None = None  # a one-line hint for the user (e.g. "run alhf memory migrate")
         self._vectors: dict[str, np.ndarray] = {}  # point id -> vector; point ids are derived from lesson id + text
         self._document_vectors: dict[str, np.ndarray] = {}  # document id -> vector, until the corpus changes
+        self.corpus_version = 0  # bumped when this store replaces its corpus (for callers that cache searches)
         self._ensure_collections()
 
     @classmethod
@@ -312,6 +313,7 @@ class MemoryStore:
         if current == wanted:
             return
         self._document_vectors.clear()
+        self.corpus_version += 1
         self.backend.drop_collection(self.corpus_collection)
         self._ensure_collections()
         if not documents:

@@ -87,3 +87,75 @@ class _Unit:
 
     def embed(self, texts):
         return np.full((len(list(texts)), 4), 0.5, dtype=np.float32)
+
+
+SUPPORT_CORPUS = [
+    Document(id="ticket-notes", title="Support team notes",
+             text="The team closed roughly 40 tickets last month and most were about shipping delays."),
+    Document(id="support-hours", title="Support hours", text="The support desk answers Monday to Friday, 8:00 to 18:00 CET."),
+]
+TICKETS = ["Table tickets with columns id, opened, status, topic. Rows: 1 2024-04-01 closed refund; "
+           "2 2024-04-03 open shipping; 3 2024-04-07 closed warranty"]
+COUNT_LESSON = Lesson(id="count", component=Component.TOOL_PLANNER,
+                      text="Don't estimate from the team notes. Count tickets with a SQL query on the tickets table.",
+                      trigger="Requests like: How many support tickets are still open?",
+                      trigger_examples=["How many support tickets are still open?"],
+                      action=LessonAction(prefer_tools=["sql"]))
+
+
+def _tool_memory(embedder, *, describe: bool = True) -> LessonMemory:
+    store = MemoryStore.open(":memory:", embedder=embedder)
+    store.replace_corpus(SUPPORT_CORPUS)
+    store.add_lessons([COUNT_LESSON])
+    memory = LessonMemory(store, RelevanceGate(GateSettings(mode="threshold")))
+    if describe:
+        memory.describe_data("sql", TICKETS)
+    return memory
+
+
+def _tool_consult(memory: LessonMemory, request: str):
+    vector = memory.store.embedder.embed([request])[0]
+    return memory.consult(Component.TOOL_PLANNER, vector, user="ana", request=request)
+
+
+def test_a_data_lesson_applies_to_data_questions_and_not_to_questions_a_document_answers(minilm):
+    data_question = _tool_consult(_tool_memory(minilm), "How many tickets about refunds did we get?")
+    assert [lesson.id for lesson in data_question.applied] == ["count"]
+    assert data_question.decisions[0].signals["data_margin"] > -0.1
+    probe = "What are the support desk opening hours on Friday?"  # shares "support" and the request form
+    assert [lesson.id for lesson in _tool_consult(_tool_memory(minilm, describe=False), probe).applied] == ["count"]
+    decision = _tool_consult(_tool_memory(minilm), probe).decisions[0]
+    assert not decision.passed and "a document answers the request" in decision.reason
+    assert decision.signals["data_margin"] < -0.1
+
+
+def test_the_sql_tool_describes_its_tables_for_the_gate(tmp_path):
+    from workflows.workspace import DatabaseFixture
+    from agents.tools import sql_tool
+
+    fixture = DatabaseFixture.model_validate({"schema": "CREATE TABLE stock (sku TEXT PRIMARY KEY, item TEXT, pallets INTEGER);",
+                                              "rows": {"stock": [["S1", "screws", 120], ["S2", "bolts", 80]]}})
+    tool = sql_tool(fixture.build(tmp_path / "db.sqlite"))
+    assert tool.data_sources() == ["Table stock with columns sku, item, pallets. Rows: S1 screws 120; S2 bolts 80"]
+
+
+def test_the_assistant_describes_its_workspace_data_to_the_gate(tmp_path):
+    from tests.helpers import make_assistant
+
+    memory = make_assistant(tmp_path).memory
+    assert set(memory.data_sources) == {"sql"} and len(memory.data_sources["sql"]) >= 1
+
+
+def test_the_components_of_a_turn_share_one_corpus_search_until_the_corpus_changes(minilm, monkeypatch):
+    memory = _tool_memory(minilm)
+    memory.store.add_lessons([LESSON.model_copy(update={"component": Component.TOOL_PLANNER, "id": "exp-tool"})])
+    searches = []
+    original = memory.store.search_corpus
+    monkeypatch.setattr(memory.store, "search_corpus", lambda vector, limit: searches.append(limit) or original(vector, limit=limit))
+    vector = minilm.embed(["How many tickets are open?"])[0]
+    for _ in range(3):
+        memory.consult(Component.TOOL_PLANNER, vector, user="ana")
+    assert len(searches) == 1
+    memory.store.replace_corpus(SUPPORT_CORPUS[:1])
+    memory.consult(Component.TOOL_PLANNER, vector, user="ana")
+    assert len(searches) == 2
