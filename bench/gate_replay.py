@@ -186,11 +186,15 @@ def main() -> None:
     parser.add_argument("--judge", choices=["fake", "local"], help="who answers the borderline check (default: --provider)")
     parser.add_argument("--no-screen", action="store_true", help="keep every near miss the router wrote")
     parser.add_argument("--no-near-miss-rule", action="store_true", help="let the fitted model alone weigh near misses")
-    parser.add_argument("--no-grounding", action="store_true", help="no document grounding (the gate before it)")
+    parser.add_argument("--no-grounding", action="store_true", help="no document or data grounding (the gate before it)")
+    parser.add_argument("--grounding-margin", type=float, help="document veto margin (1.0: no document veto)")
+    parser.add_argument("--data-margin", type=float, help="data veto margin (1.0: no data veto)")
     parser.add_argument("--steps", action="store_true", help="print every scored step")
     args = parser.parse_args()
+    margins = {key: value for key, value in (("grounding_margin", args.grounding_margin), ("data_margin", args.data_margin))
+               if value is not None}
     settings = GateSettings(mode=args.gate, weights_path=args.weights, near_miss_rule=not args.no_near_miss_rule,
-                            grounding=not args.no_grounding)
+                            grounding=not args.no_grounding, **margins)
     result = replay(load(args.folders), provider=args.provider, gguf=args.gguf, embedder=embedder(),
                     settings=settings, second_stage=args.second_stage, screen=not args.no_screen, judge=args.judge)
     if args.steps:
