@@ -56,6 +56,8 @@ class Tool:
     run: Callable[..., str]
     # checks the model's arguments against what the request and lessons say, before the call
     check_arguments: Callable[[dict[str, Any], str], ArgumentCheck] | None = None
+    # one text per data source the tool reads (a table: its columns and sample rows), for the relevance gate
+    data_sources: Callable[[], list[str]] | None = None
 
     def signature(self) -> str:
         args = ", ".join(f"{name}: {desc}" for name, desc in self.parameters.items())
@@ -144,6 +146,21 @@ def sql_tool(database: Path, max_rows: int = 50) -> Tool:
         lines = [" | ".join(columns)] + [" | ".join(str(v) for v in row) for row in rows]
         return "\n".join(lines)
 
+    def tables(sample_rows: int = 5) -> list[str]:
+        """Each table in words (name, columns, a few rows): what a request answered by this tool is about."""
+        conn = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+        try:
+            names = [name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+            texts = []
+            for name in names:
+                cursor = conn.execute(f'SELECT * FROM "{name}" LIMIT {int(sample_rows)}')
+                columns = [d[0] for d in cursor.description or []]
+                rows = "; ".join(" ".join(str(v) for v in row) for row in cursor.fetchall())
+                texts.append(f"Table {name} with columns {', '.join(columns)}." + (f" Rows: {rows}" if rows else ""))
+        finally:
+            conn.close()
+        return texts
+
     known = ddl()
 
     def check(arguments: dict[str, Any], allowed_text: str) -> ArgumentCheck:
@@ -160,7 +177,7 @@ def sql_tool(database: Path, max_rows: int = 50) -> Tool:
     description = (f"run one read-only SQLite SELECT (SQLite dialect: dates are TEXT 'YYYY-MM-DD'; "
                    f"year and month with strftime('%Y', col) and strftime('%m', col); a quarter is three months, "
                    f"e.g. Q1: strftime('%m', col) BETWEEN '01' AND '03'). Schema: {schema()}")
-    return Tool("sql", description, {"query": "a SQLite SELECT"}, run, check)
+    return Tool("sql", description, {"query": "a SQLite SELECT"}, run, check, tables)
 
 
 _OPS: dict[type, Callable[..., Any]] = {

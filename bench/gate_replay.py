@@ -28,6 +28,7 @@ from agents.llm import LLM  # noqa: E402
 from agents.router import FeedbackRouterAgent, TurnEvidence  # noqa: E402
 from agents.scope_judge import ScopeJudge  # noqa: E402
 from agents.settings import ModelSettings  # noqa: E402
+from memory.consult import LessonMemory  # noqa: E402
 from memory.embedding import MiniLMEmbedder  # noqa: E402
 from memory.gate import GateSettings, RelevanceGate  # noqa: E402
 from memory.records import Component, Lesson  # noqa: E402
@@ -121,21 +122,23 @@ def replay(scenarios: list[Scenario], *, provider: str, gguf: Path | None, embed
     for scenario in scenarios:
         workspace = scenario.workspace()
         with tempfile.TemporaryDirectory() as tmp:
-            tools = workspace.tool_registry(Path(tmp)).names()
-        router = FeedbackRouterAgent(llm, [d.id for d in workspace.corpus], tools)
+            registry = workspace.tool_registry(Path(tmp))
+            data = {tool.name: tool.data_sources() for tool in registry.tools.values() if tool.data_sources is not None}
+        router = FeedbackRouterAgent(llm, [d.id for d in workspace.corpus], registry.names())
         gate = RelevanceGate(settings, scope_check=ScopeJudge(judge_llm) if second_stage else None)
         store = MemoryStore.open(":memory:", embedder=embedder)
+        store.replace_corpus(workspace.corpus)  # as the eval does: the retriever's corpus, and the gate's grounding
+        memory = LessonMemory(store, gate)
+        for tool, sources in data.items():  # as the Assistant does
+            memory.describe_data(tool, sources)
         for step in scenario.steps:
             vector = embedder.embed([step.ask])[0]
             applied: set[str] = set()
             before = gate.borderline_checks
             started = time.perf_counter()
             for component in Component:
-                hits = store.search_lessons(component, vector, limit=settings.candidates)
-                vectors = store.lesson_vectors([h.lesson for h in hits]) if hits else None  # signals in both modes
-                decisions = gate.decide(component, hits, user="eval", request=step.ask, request_vector=vector,
-                                        vectors=vectors)
-                for d in decisions:
+                consultation = memory.consult(component, vector, user="eval", request=step.ask)
+                for d in consultation.decisions:
                     fid = d.feedback_id or d.lesson_id
                     applied |= {fid} if d.passed else set()
                     if step.relevant is not None:
@@ -183,9 +186,15 @@ def main() -> None:
     parser.add_argument("--judge", choices=["fake", "local"], help="who answers the borderline check (default: --provider)")
     parser.add_argument("--no-screen", action="store_true", help="keep every near miss the router wrote")
     parser.add_argument("--no-near-miss-rule", action="store_true", help="let the fitted model alone weigh near misses")
+    parser.add_argument("--no-grounding", action="store_true", help="no document or data grounding (the gate before it)")
+    parser.add_argument("--grounding-margin", type=float, help="document veto margin (1.0: no document veto)")
+    parser.add_argument("--data-margin", type=float, help="data veto margin (1.0: no data veto)")
     parser.add_argument("--steps", action="store_true", help="print every scored step")
     args = parser.parse_args()
-    settings = GateSettings(mode=args.gate, weights_path=args.weights, near_miss_rule=not args.no_near_miss_rule)
+    margins = {key: value for key, value in (("grounding_margin", args.grounding_margin), ("data_margin", args.data_margin))
+               if value is not None}
+    settings = GateSettings(mode=args.gate, weights_path=args.weights, near_miss_rule=not args.no_near_miss_rule,
+                            grounding=not args.no_grounding, **margins)
     result = replay(load(args.folders), provider=args.provider, gguf=args.gguf, embedder=embedder(),
                     settings=settings, second_stage=args.second_stage, screen=not args.no_screen, judge=args.judge)
     if args.steps:

@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from memory.gate import RelevanceGate
+from memory.grounding import ground_lessons
 from memory.records import Component, GateDecision, Lesson
-from memory.store import MemoryStore
+from memory.store import DocumentHit, MemoryStore
 
 __all__ = ["Consultation", "LessonMemory"]
 
@@ -38,6 +39,12 @@ class LessonMemory:
         self.project = project
         self.enabled = enabled
         self.trust: dict[str, float] = {}  # author -> reliability, set by whoever computes it from evidence
+        self.data_sources: dict[str, np.ndarray] = {}  # tool name -> vectors of the data it reads, for grounding
+        self._corpus_search: tuple[tuple[int, bytes], list[DocumentHit]] | None = None  # the turn's, shared by components
+
+    def describe_data(self, tool: str, sources: list[str]) -> None:
+        """What `tool` reads (one text per table), so the gate can tell data questions from document ones."""
+        self.data_sources[tool] = self.store.embedder.embed(sources) if sources else np.zeros((0, self.store.embedder.dim))
 
     def consult(
         self, component: Component, vector: np.ndarray, *, user: str, request: str = "",
@@ -53,8 +60,22 @@ class LessonMemory:
         # stored vectors give the learned mode its signals, and either mode the near misses to compare against
         wanted = hits and (self.gate.weights or any(hit.lesson.negative_examples for hit in hits))
         vectors = self.store.lesson_vectors([hit.lesson for hit in hits]) if wanted else None
+        settings = self.gate.settings
+        # lessons that name documents or prefer a data tool are grounded on the corpus search (memory/grounding.py)
+        groundings = ground_lessons(self.store, [hit.lesson for hit in hits], vector, lambda: self._search_corpus(vector),
+                                    family_similarity=settings.grounding_family, data=self.data_sources) \
+            if settings.grounding and hits else None
         decisions = self.gate.decide(component, hits, user=user, trust=self.trust, request=request,
-                                     request_vector=vector, vectors=vectors, metadata=metadata)
+                                     request_vector=vector, vectors=vectors, metadata=metadata, groundings=groundings)
         by_id = {hit.lesson.id: hit.lesson for hit in hits}
         applied = [by_id[d.lesson_id] for d in decisions if d.passed]
         return Consultation(component, decisions, applied)
+
+    def _search_corpus(self, vector: np.ndarray) -> list[DocumentHit]:
+        """The request's corpus search for grounding; the three components of a turn share one."""
+        key = (self.store.corpus_version, np.asarray(vector, dtype=np.float32).tobytes())
+        cached = self._corpus_search  # read once: batch workers share this memory
+        if cached is None or cached[0] != key:
+            cached = (key, self.store.search_corpus(vector, limit=self.gate.settings.grounding_documents))
+            self._corpus_search = cached
+        return cached[1]

@@ -19,6 +19,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from memory.gate_model import GateWeights, gate_signals, load_weights
+from memory.grounding import Grounding
 from memory.records import Component, GateDecision, Lesson, utc_now
 from memory.store import LessonHit, LessonVectors
 
@@ -47,6 +48,16 @@ class GateSettings(BaseModel):
     second_stage: Literal["off", "model"] = Field(
         "off", description="model: borderline candidates are settled by the model's yes/no check (lost on the tuning set)")
     near_miss_rule: bool = Field(True, description="reject a request nearer a near miss than any example")
+    grounding: bool = Field(True, description="lessons about a source apply to requests that lead to it (memory/grounding.py): "
+                            "a lesson naming documents is rejected when other documents lead the request's corpus search "
+                            "by more than grounding_margin (in threshold mode its documents' similarity counts as a positive "
+                            "one); a lesson preferring a data tool is rejected when a document leads the tool's data by more "
+                            "than data_margin")
+    grounding_margin: float = Field(0.05, ge=0.0, le=1.0, description="how far another document may lead a lesson's own")
+    data_margin: float = Field(0.1, ge=0.0, le=1.0, description="how far a document may lead a data lesson's tables")
+    grounding_documents: int = Field(10, ge=1, le=100, description="corpus documents searched per request for grounding")
+    grounding_family: float = Field(0.55, ge=0.0, le=1.0, description="documents at least this alike to a named one "
+                                    "(its other versions) count as the lesson's too")
     candidates: int = Field(5, ge=1, le=100, description="lessons retrieved per component before gating")
     max_applied: int = Field(3, ge=1, le=20, description="most lessons one component applies in a turn")
     trust_floor: float = Field(0.3, ge=0.0, le=1.0, description="lessons by authors trusted less are not applied")
@@ -94,17 +105,20 @@ class RelevanceGate:
         self, component: Component, hits: list[LessonHit], *, user: str, now: datetime | None = None,
         trust: dict[str, float] | None = None, request: str = "", request_vector: np.ndarray | None = None,
         vectors: dict[str, LessonVectors] | None = None, metadata: dict[str, str] | None = None,
+        groundings: dict[str, Grounding] | None = None,
     ) -> list[GateDecision]:
         """`trust` maps authors to a reliability in [0, 1] (missing: 1); similarities are weighed by
         0.5 + 0.5 x trust and authors below the floor are not applied. `request_vector` and `vectors`
         (from `MemoryStore.lesson_vectors`) give the learned mode its signals; `request` is the text
-        the second-stage check reads."""
+        the second-stage check reads; `groundings` (by lesson id, from `memory.grounding.ground_lessons`)
+        place the request among the corpus documents that lessons name."""
         now = now or utc_now()
         trust = trust or {}
         scored = []
         for hit in hits:
             factor = 0.5 + 0.5 * trust.get(hit.lesson.author, 1.0)
-            signals = self._signals(hit, request_vector, (vectors or {}).get(hit.lesson.id), factor)
+            signals = self._signals(hit, request_vector, (vectors or {}).get(hit.lesson.id), factor,
+                                    (groundings or {}).get(hit.lesson.id))
             scored.append((hit, signals))
         key = (lambda pair: pair[1]["probability"]) if self.weights else (lambda pair: pair[1]["similarity"])
         decisions: list[GateDecision] = []
@@ -119,6 +133,8 @@ class RelevanceGate:
                 passed, reason = False, f"scope {lesson.scope} does not cover user {user}"
             elif author_trust < self.settings.trust_floor:
                 passed, reason = False, f"author {lesson.author} trust {author_trust:.2f} < floor {self.settings.trust_floor:.2f}"
+            elif self.settings.grounding and (veto := self._grounding_veto(signals)):
+                passed, reason = False, veto
             elif self.weights is None:
                 passed, reason = self._threshold(component, lesson, signals, metadata)
             else:
@@ -139,14 +155,29 @@ class RelevanceGate:
         return decisions
 
     def _signals(self, hit: LessonHit, request_vector: np.ndarray | None, vectors: LessonVectors | None,
-                 factor: float) -> dict[str, float]:
+                 factor: float, grounding: Grounding | None) -> dict[str, float]:
         raw = gate_signals(request_vector, vectors, fallback_score=hit.score) if request_vector is not None \
             else gate_signals(np.zeros(1), None, fallback_score=hit.score)
         signals = {name: round(value * factor, 4) if name in ("trigger", "example") else value for name, value in raw.items()}
         signals["similarity"] = max(signals["trigger"], signals["example"])
+        if grounding is not None and self.settings.grounding:
+            signals[grounding.kind] = round(grounding.similarity * factor, 4)
+            signals[f"{grounding.kind}_margin"] = grounding.margin
+            if grounding.kind == "document" and self.weights is None:
+                signals["similarity"] = max(signals["similarity"], signals["document"])
         if self.weights is not None:
             signals["probability"] = round(self.weights.probability(self.weights.logit(hit.lesson.component, signals)), 4)
         return signals
+
+    def _grounding_veto(self, signals: dict[str, float]) -> str:
+        """Why the request is about another source than the lesson's ("" when it is not)."""
+        if signals.get("document_margin", 0.0) < -self.settings.grounding_margin:
+            return (f"document {signals['document']:.2f} trails the request's nearest other document by "
+                    f"{-signals['document_margin']:.2f}: the request is about other documents -> rejected")
+        if signals.get("data_margin", 0.0) < -self.settings.data_margin:
+            return (f"data {signals['data']:.2f} trails the request's nearest document by {-signals['data_margin']:.2f}: "
+                    "a document answers the request, not the tool's data -> rejected")
+        return ""
 
     def _threshold(self, component: Component, lesson: Lesson, signals: dict[str, float],
                    metadata: dict[str, str] | None) -> tuple[bool, str]:

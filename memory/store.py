@@ -108,6 +108,8 @@ class MemoryStore:
         self.prefix = prefix
         self.notice: str | None = None  # a one-line hint for the user (e.g. "run alhf memory migrate")
         self._vectors: dict[str, np.ndarray] = {}  # point id -> vector; point ids are derived from lesson id + text
+        self._document_vectors: dict[str, np.ndarray] = {}  # document id -> vector, until the corpus changes
+        self.corpus_version = 0  # bumped when this store replaces its corpus (for callers that cache searches)
         self._ensure_collections()
 
     @classmethod
@@ -317,6 +319,8 @@ class MemoryStore:
         wanted = {doc.id: doc for doc in documents}
         if current == wanted:
             return
+        self._document_vectors.clear()
+        self.corpus_version += 1
         self.backend.drop_collection(self.corpus_collection)
         self._ensure_collections()
         if not documents:
@@ -337,6 +341,18 @@ class MemoryStore:
     def search_corpus(self, vector: np.ndarray, *, limit: int = 3) -> list[DocumentHit]:
         points = self.backend.query(self.corpus_collection, np.asarray(vector, dtype=np.float32).tolist(), limit)
         return [DocumentHit(Document.model_validate(p.payload), p.score) for p in points]
+
+    @_serialized
+    def document_vectors(self, doc_ids: Iterable[str]) -> dict[str, np.ndarray]:
+        """The stored vectors of corpus documents, by id (documents not in the corpus are left out)."""
+        doc_ids = list(doc_ids)
+        missing = [doc_id for doc_id in doc_ids if doc_id not in self._document_vectors]
+        if missing:
+            for point in self.backend.retrieve(self.corpus_collection, [_point_id("doc", d) for d in missing],
+                                               with_vectors=True):
+                if point.vector is not None:
+                    self._document_vectors[point.payload["id"]] = np.asarray(point.vector, dtype=np.float32)
+        return {doc_id: self._document_vectors[doc_id] for doc_id in doc_ids if doc_id in self._document_vectors}
 
     @_serialized
     def get_document(self, doc_id: str) -> Document | None:

@@ -56,6 +56,9 @@ class Assistant:
         self.span_sink = span_sink  # e.g. an OTLP exporter
         governance = governance or GovernanceSettings()
         store = memory.store
+        for tool in registry.tools.values():  # the data each tool reads, so the gate tells data from document questions
+            if tool.data_sources is not None:
+                memory.describe_data(tool.name, tool.data_sources())
         self.retriever = RetrieverAgent(store, store.embedder, top_k=top_k)
         self.tool_planner = ToolPlannerAgent(llm, registry)
         self.writer = WriterAgent(llm)

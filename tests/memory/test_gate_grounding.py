@@ -1,0 +1,161 @@
+"""Document grounding: a lesson that names documents applies to requests that lead to them (and their other
+versions), and is rejected for requests whose corpus search leads elsewhere, however many words they share."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from memory.consult import LessonMemory
+from memory.gate import GateSettings, RelevanceGate
+from memory.grounding import document_family, document_grounding
+from memory.records import Component, Document, Lesson, LessonAction
+from memory.store import DocumentHit, MemoryStore
+
+CORPUS = [
+    Document(id="expenses-2021", title="Expense policy (2021, outdated)", text="Meals are reimbursed up to 20 EUR per day."),
+    Document(id="expenses-2025", title="Expense policy v3 (current)",
+             text="Meals are reimbursed up to 35 EUR per day; receipts are required above 10 EUR."),
+    Document(id="close-calendar", title="Month-end close calendar", text="Books close on the third working day of each month."),
+    Document(id="travel-desk", title="Travel desk", text="Book flights and hotels for business trips through the travel desk portal."),
+]
+LESSON = Lesson(id="exp", component=Component.RETRIEVER, text="Use expense policy v3 (expenses-2025), not the 2021 one.",
+                trigger="Requests like: How much can I claim for lunch on a business trip?",
+                trigger_examples=["How much can I claim for lunch on a business trip?"],
+                action=LessonAction(prefer_documents=["expenses-2025"]))
+
+
+def _memory(embedder, **gate) -> LessonMemory:
+    store = MemoryStore.open(":memory:", embedder=embedder)
+    store.replace_corpus(CORPUS)
+    store.add_lessons([LESSON])
+    return LessonMemory(store, RelevanceGate(GateSettings(mode="threshold", **gate)))
+
+
+def _consult(memory: LessonMemory, request: str):
+    vector = memory.store.embedder.embed([request])[0]
+    return memory.consult(Component.RETRIEVER, vector, user="ana", request=request)
+
+
+def test_a_paraphrase_that_leads_to_the_lessons_documents_is_accepted(minilm):
+    memory = _memory(minilm)
+    request = "What is the daily food allowance when travelling?"  # shares no word with the lesson's example
+    without = _consult(_memory(minilm, grounding=False), request)
+    assert without.applied == []  # its similarity to the example alone is below the threshold
+    grounded = _consult(memory, request)
+    assert [lesson.id for lesson in grounded.applied] == ["exp"]
+    signals = grounded.decisions[0].signals
+    assert signals["document"] > signals["example"] and signals["document_margin"] > 0
+
+
+def test_a_near_miss_probe_whose_search_leads_to_another_document_is_rejected(minilm):
+    request = "How do I book a hotel for a business trip?"  # the example's words, the travel desk's subject
+    decision = _consult(_memory(minilm), request).decisions[0]
+    assert not decision.passed and "other documents" in decision.reason
+    assert decision.signals["document_margin"] < -0.05
+    assert _consult(_memory(minilm, grounding=False), request).decisions[0].reason.startswith("similarity")
+
+
+def test_the_outdated_version_counts_as_the_lessons_document(minilm):
+    store = MemoryStore.open(":memory:", embedder=minilm)
+    store.replace_corpus(CORPUS)
+    vectors = store.document_vectors(document.id for document in CORPUS)
+    assert document_family({"expenses-2025"}, vectors, min_similarity=0.55) == {"expenses-2021", "expenses-2025"}
+    assert document_family({"expenses-2025"}, vectors, min_similarity=0.99) == {"expenses-2025"}
+    store.replace_corpus(CORPUS[2:])  # a changed corpus forgets the vectors it cached
+    assert set(store.document_vectors(["expenses-2025", "close-calendar"])) == {"close-calendar"}
+
+
+def test_grounding_margin_and_lessons_without_documents():
+    hits = [DocumentHit(CORPUS[2], 0.7), DocumentHit(CORPUS[1], 0.4)]
+    grounding = document_grounding({"expenses-2025"}, hits)
+    assert (grounding.similarity, grounding.margin) == (0.4, -0.3)
+    beyond = document_grounding({"expenses-2021"}, hits)  # not found: scored at most the last hit
+    assert beyond.similarity == 0.4 and beyond.margin == -0.3
+    assert document_grounding(set(), hits) is None and document_grounding({"x"}, []) is None
+    store = MemoryStore.open(":memory:", embedder=_Unit())
+    writer = Lesson(id="w", component=Component.WRITER, text="Be brief.", trigger="Any answer")
+    store.add_lessons([writer])
+    memory = LessonMemory(store, RelevanceGate(GateSettings(mode="threshold")))
+    decision = memory.consult(Component.WRITER, np.ones(4, dtype=np.float32) / 2, user="ana").decisions[0]
+    assert "document" not in decision.signals  # nothing to ground, no corpus search
+
+
+class _Unit:
+    """Every text the same unit vector: similarity 1 everywhere."""
+
+    dim = 4
+
+    def embed(self, texts):
+        return np.full((len(list(texts)), 4), 0.5, dtype=np.float32)
+
+
+SUPPORT_CORPUS = [
+    Document(id="ticket-notes", title="Support team notes",
+             text="The team closed roughly 40 tickets last month and most were about shipping delays."),
+    Document(id="support-hours", title="Support hours", text="The support desk answers Monday to Friday, 8:00 to 18:00 CET."),
+]
+TICKETS = ["Table tickets with columns id, opened, status, topic. Rows: 1 2024-04-01 closed refund; "
+           "2 2024-04-03 open shipping; 3 2024-04-07 closed warranty"]
+COUNT_LESSON = Lesson(id="count", component=Component.TOOL_PLANNER,
+                      text="Don't estimate from the team notes. Count tickets with a SQL query on the tickets table.",
+                      trigger="Requests like: How many support tickets are still open?",
+                      trigger_examples=["How many support tickets are still open?"],
+                      action=LessonAction(prefer_tools=["sql"]))
+
+
+def _tool_memory(embedder, *, describe: bool = True) -> LessonMemory:
+    store = MemoryStore.open(":memory:", embedder=embedder)
+    store.replace_corpus(SUPPORT_CORPUS)
+    store.add_lessons([COUNT_LESSON])
+    memory = LessonMemory(store, RelevanceGate(GateSettings(mode="threshold")))
+    if describe:
+        memory.describe_data("sql", TICKETS)
+    return memory
+
+
+def _tool_consult(memory: LessonMemory, request: str):
+    vector = memory.store.embedder.embed([request])[0]
+    return memory.consult(Component.TOOL_PLANNER, vector, user="ana", request=request)
+
+
+def test_a_data_lesson_applies_to_data_questions_and_not_to_questions_a_document_answers(minilm):
+    data_question = _tool_consult(_tool_memory(minilm), "How many tickets about refunds did we get?")
+    assert [lesson.id for lesson in data_question.applied] == ["count"]
+    assert data_question.decisions[0].signals["data_margin"] > -0.1
+    probe = "What are the support desk opening hours on Friday?"  # shares "support" and the request form
+    assert [lesson.id for lesson in _tool_consult(_tool_memory(minilm, describe=False), probe).applied] == ["count"]
+    decision = _tool_consult(_tool_memory(minilm), probe).decisions[0]
+    assert not decision.passed and "a document answers the request" in decision.reason
+    assert decision.signals["data_margin"] < -0.1
+
+
+def test_the_sql_tool_describes_its_tables_for_the_gate(tmp_path):
+    from workflows.workspace import DatabaseFixture
+    from agents.tools import sql_tool
+
+    fixture = DatabaseFixture.model_validate({"schema": "CREATE TABLE stock (sku TEXT PRIMARY KEY, item TEXT, pallets INTEGER);",
+                                              "rows": {"stock": [["S1", "screws", 120], ["S2", "bolts", 80]]}})
+    tool = sql_tool(fixture.build(tmp_path / "db.sqlite"))
+    assert tool.data_sources() == ["Table stock with columns sku, item, pallets. Rows: S1 screws 120; S2 bolts 80"]
+
+
+def test_the_assistant_describes_its_workspace_data_to_the_gate(tmp_path):
+    from tests.helpers import make_assistant
+
+    memory = make_assistant(tmp_path).memory
+    assert set(memory.data_sources) == {"sql"} and len(memory.data_sources["sql"]) >= 1
+
+
+def test_the_components_of_a_turn_share_one_corpus_search_until_the_corpus_changes(minilm, monkeypatch):
+    memory = _tool_memory(minilm)
+    memory.store.add_lessons([LESSON.model_copy(update={"component": Component.TOOL_PLANNER, "id": "exp-tool"})])
+    searches = []
+    original = memory.store.search_corpus
+    monkeypatch.setattr(memory.store, "search_corpus", lambda vector, limit: searches.append(limit) or original(vector, limit=limit))
+    vector = minilm.embed(["How many tickets are open?"])[0]
+    for _ in range(3):
+        memory.consult(Component.TOOL_PLANNER, vector, user="ana")
+    assert len(searches) == 1
+    memory.store.replace_corpus(SUPPORT_CORPUS[:1])
+    memory.consult(Component.TOOL_PLANNER, vector, user="ana")
+    assert len(searches) == 2
