@@ -197,3 +197,38 @@ def test_chat_ask_and_memory_go_through_the_server_as_the_tokens_account(fake_cl
         if server.poll() is None:
             server.kill()
     assert server.returncode == 0
+
+
+def test_what_the_server_acknowledged_survives_a_kill_9(fake_cli: dict):
+    from tests.workflows.server.conftest import seed
+    from workflows.config import load_config
+    from workflows.review.queue import ReviewQueue
+    from workflows.runtime import Runtime
+
+    config = fake_cli["config"]
+    seed(config, fake_cli["tmp"])
+    token = said(cli("users", "token", "rita", config=config)).strip()
+    queue = ReviewQueue(fake_cli["home"] / "alhf.db")
+    item = queue.items(status="pending")[0].id
+    server = start_server(config, free_port())
+    try:
+        info = wait_for_server_file(fake_cli["home"], server)
+        body = json.dumps({"verdict": "correct", "correction": "Express shipping takes 2 business days, not 5."})
+        request = urllib.request.Request(f"{info['url']}/api/items/{item}/decision", data=body.encode(), method="POST",
+                                         headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=60) as response:
+            acknowledged = json.loads(response.read())
+        assert any("learned into" in line for line in acknowledged["learned"])
+        server.send_signal(signal.SIGKILL)  # no clean stop: nothing flushed after the answer
+        server.communicate(timeout=60)
+    finally:
+        if server.poll() is None:
+            server.kill()
+    [decision] = queue.decisions(item)
+    assert decision["id"] == acknowledged["decision_id"] and decision["learn_status"] == "learned"
+    runtime = Runtime.open(load_config(config))  # the stale server file is noticed: the store opens embedded
+    try:
+        assert {lesson.id for lesson in runtime.store.list_lessons()} == set(decision["lesson_ids"])
+    finally:
+        runtime.close()
+    queue.close()
