@@ -329,7 +329,7 @@ class MemoryStore:
                 if payload is not None and wanted(payload):
                     hits.append(LessonHit(Lesson.model_validate(payload["lesson"]), point.score,
                                           payload.get("matched_text", "")))
-        if len(self._lesson_of) > 500_000:  # a cache, not a copy of the store
+        if len(self._lesson_of) > 200_000:  # a cache, not a copy of the store (~40 MB at most)
             self._lesson_of.clear()
         return hits
 
