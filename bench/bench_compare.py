@@ -21,8 +21,12 @@ the figures compare the stores; the MiniLM embed of a request (reported once) ad
 to each. Each (system, size) is built in one process and measured in a fresh one (open time, RSS).
 Disk is the allocated size of the store's folder.
 
+With `--rounds N` every system of a size is built first, then measured N times in alternating order
+(forward, backward, ...), each time in a fresh process: rows give the medians of the rounds and each
+round's figures with the load average.
+
 Usage: /work/venv-bench/bin/python bench/bench_compare.py [--sizes 1000 10000 100000]
-           [--systems alhf alhf-local mem0 chroma numpy] [--queries 200] [--json PATH]
+           [--systems alhf alhf-local mem0 chroma numpy] [--queries 200] [--rounds 1] [--json PATH]
 """
 
 from __future__ import annotations
@@ -50,6 +54,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import numpy as np  # noqa: E402
 from bench_data import cached_vectors, lesson_texts, query_texts  # noqa: E402
+from bench.common import load_average  # noqa: E402
 
 TOP_K = 5
 COMPONENT = "writer"
@@ -277,12 +282,43 @@ def embed_cost(queries: int) -> dict:
             "p95_ms": round(float(np.percentile(samples, 95)), 3)}
 
 
+def compare_size(size: int, systems: list[str], root: Path, queries: int, rounds: int) -> list[dict]:
+    """Build every system's store, then measure them `rounds` times, the order alternating each round
+    (forward, backward) so that each sees the same machine load; a row's p50 / p95 are the medians of
+    its rounds' figures, each round with the load average when it was taken."""
+    common = {s: ["--system", s, "--size", str(size), "--folder", str(root / f"{s}-{size}"), "--queries", str(queries)]
+              for s in systems}
+    built = {s: run_child("--phase", "build", *common[s]) for s in systems}
+    measured: dict[str, list[dict]] = {s: [] for s in systems}
+    for r in range(rounds):
+        for system in systems if r % 2 == 0 else systems[::-1]:
+            row = run_child("--phase", "measure", *common[system]) | {"load_avg_1m": load_average()[0]}
+            measured[system].append(row)
+            print(f"{system:10s} {size:>7,}  round {r + 1}  p50 {row['search_p50_ms']:8.3f} ms  p95 {row['search_p95_ms']:8.3f} ms"
+                  f"  open {row['open_s']:7.3f} s  load {row['load_avg_1m']:.2f}", flush=True)
+    rows = []
+    for system in systems:
+        runs = measured[system]
+        row = runs[-1] | built[system]
+        for key in ("search_p50_ms", "search_p95_ms", "open_s"):
+            row[key] = round(float(np.median([run[key] for run in runs])), 3)
+        row |= {"rounds": [{k: run[k] for k in ("search_p50_ms", "search_p95_ms", "open_s", "load_avg_1m")} for run in runs],
+                "default": system == "alhf", "consult_p95_ms": row["search_p95_ms"]}  # one component's consult
+        rows.append(row)
+        print(f"{system:10s} {size:>7,}  p50 {row['search_p50_ms']:8.3f} ms  p95 {row['search_p95_ms']:8.3f} ms  "
+              f"open {row['open_s']:7.3f} s  RSS {row['rss_mb']:7.1f} MB  disk {row['disk_mb']:7.1f} MB  "
+              f"build {row['build_s']:.0f} s  (median of {len(runs)})", flush=True)
+        shutil.rmtree(root / f"{system}-{size}", ignore_errors=True)
+    return rows
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
     parser.add_argument("--systems", nargs="+", default=list(SYSTEMS), choices=list(SYSTEMS))
     parser.add_argument("--local-max", type=int, default=10000, help="largest size for alhf-local and mem0 (local mode)")
     parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--rounds", type=int, default=1, help="measurements of each system, alternating the order")
     parser.add_argument("--json", type=Path)
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--phase", choices=["build", "measure"], help=argparse.SUPPRESS)
@@ -299,24 +335,13 @@ def main() -> int:
     root = Path(tempfile.mkdtemp(prefix="alhf-compare-"))
     try:
         for size in args.sizes:
-            for system in args.systems:
-                if system in ("alhf-local", "mem0") and size > args.local_max:
-                    continue
-                folder = root / f"{system}-{size}"
-                common = ["--system", system, "--size", str(size), "--folder", str(folder), "--queries", str(args.queries)]
-                built = run_child("--phase", "build", *common)
-                row = run_child("--phase", "measure", *common) | built
-                row["default"] = system == "alhf"
-                row["consult_p95_ms"] = row["search_p95_ms"]  # one component's consult (or the system's search)
-                rows.append(row)
-                print(f"{system:10s} {size:>7,}  p50 {row['search_p50_ms']:8.3f} ms  p95 {row['search_p95_ms']:8.3f} ms  "
-                      f"open {row['open_s']:7.3f} s  RSS {row['rss_mb']:7.1f} MB  disk {row['disk_mb']:7.1f} MB  "
-                      f"build {row['build_s']:.0f} s", flush=True)
-                shutil.rmtree(folder, ignore_errors=True)
+            systems = [s for s in args.systems if not (s in ("alhf-local", "mem0") and size > args.local_max)]
+            rows += compare_size(size, systems, root, args.queries, args.rounds)
     finally:
         shutil.rmtree(root, ignore_errors=True)
     result = {"unit": "one search of one component's memory (top 5), query vector given",
-              "embed": embed_cost(args.queries), "rows": rows, "total_s": round(time.perf_counter() - started, 1)}
+              "rounds": args.rounds, "embed": embed_cost(args.queries), "rows": rows,
+              "total_s": round(time.perf_counter() - started, 1)}
     print(f"MiniLM embed of a request (add to every row): p50 {result['embed']['p50_ms']} ms, p95 {result['embed']['p95_ms']} ms")
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)

@@ -45,6 +45,9 @@ How the stores are filled (the choices behind the numbers)
   spinning thread shared the physical core). With 1 BLAS thread the figures are stable.
 * Turns run with `traces=None` (no SQLite trace writes) and structlog filtered to WARNING, so the
   per-turn log line is not printed (nor timed).
+* On a shared machine wall times follow the other users' load: the load averages are recorded before
+  and after each measurement, and each turn's process CPU time (all threads: Edge's search pool and
+  onnxruntime's included) is recorded next to its wall time.
 
 Usage:  .venv/bin/python bench/bench_memory.py [--sizes 1000 10000] [--requests 200] [--repeats 1]
             [--turn-lessons 1000] [--turn-requests 100] [--blas-threads 1|default] [--json PATH]
@@ -93,7 +96,7 @@ from memory.gate import GateSettings, RelevanceGate  # noqa: E402
 from memory.records import Component, Lesson  # noqa: E402
 from memory.store import MemoryStore  # noqa: E402
 
-from bench.common import log, machine, summary, versions  # noqa: E402
+from bench.common import load_average, log, machine, summary, versions  # noqa: E402
 from bench.memory_table import print_table  # noqa: E402
 from bench_fill import PoolNoiseEmbedder, fill_store, make_requests  # noqa: E402  (bench/ is sys.path[0])
 
@@ -186,15 +189,17 @@ def bench_learn(store: MemoryStore, count: int = 5) -> dict:
 
 
 def bench_raw_query(store: MemoryStore, embedder: MiniLMEmbedder, requests: list[str], count: int = 20) -> dict:
-    """Diagnostic: the backend's query on the writer collection with the store's filter vs without one."""
+    """Diagnostic: the backend's query on the writer collection with the store's filter vs without one, and
+    without one returning ids and scores only (what `search_lessons` asks for)."""
     name = store.lesson_collection(Component.WRITER)
     vectors = embedder.embed(requests[:count])
     out = {}
-    for label, where in (("filtered", {"status": "active", "project": "default"}), ("no_filter", None)):
+    for label, where, payload in (("filtered", {"status": "active", "project": "default"}, True),
+                                  ("no_filter", None, True), ("no_filter_ids_only", None, False)):
         samples = []
         for vector in vectors:
             t0 = time.perf_counter()
-            store.backend.query(name, vector.tolist(), 20, where)
+            store.backend.query(name, vector.tolist(), 20, where, with_payload=payload)
             samples.append((time.perf_counter() - t0) * 1000)
         out[label] = summary(samples)
     return out
@@ -223,21 +228,29 @@ def bench_turns(args: argparse.Namespace, tmp: Path, fill_root: Path, embedder: 
                                        registry=registry, traces=None, user="bench")
                       for label, enabled in (("memory_off", False), ("memory_on", True))}
         samples: dict[str, list[float]] = {label: [] for label in assistants}
+        cpu: dict[str, list[float]] = {label: [] for label in assistants}  # process CPU time, every thread
         applied = dict.fromkeys(assistants, 0)
         for request in requests[:5]:
             for assistant in assistants.values():
                 assistant.run_turn(request)
+        out["load_avg_before"] = load_average()
         for _ in range(args.repeats):
             for request in requests:
                 for label, assistant in assistants.items():
-                    t0 = time.perf_counter()
+                    t0, c0 = time.perf_counter(), time.process_time()
                     result = assistant.run_turn(request)
                     samples[label].append((time.perf_counter() - t0) * 1000)
+                    cpu[label].append((time.process_time() - c0) * 1000)
                     applied[label] += len(result.applied)
+        out["load_avg_after"] = load_average()
         for label in assistants:
-            out[label] = summary(samples[label]) | {"avg_applied_per_turn": round(applied[label] / len(samples[label]), 2)}
-            log(f"  turn {label}: p50 {out[label]['p50_ms']:.1f} ms  p95 {out[label]['p95_ms']:.1f} ms")
+            out[label] = summary(samples[label]) | {"avg_applied_per_turn": round(applied[label] / len(samples[label]), 2),
+                                                    "cpu": summary(cpu[label])}
+            log(f"  turn {label}: p50 {out[label]['p50_ms']:.1f} ms  p95 {out[label]['p95_ms']:.1f} ms  "
+                f"(CPU p50 {out[label]['cpu']['p50_ms']:.1f} ms)")
         out["overhead_p50_ratio"] = round(out["memory_on"]["p50_ms"] / out["memory_off"]["p50_ms"], 2)
+        # CPU time is what the turn itself used: less distorted by other processes than wall time on a busy machine
+        out["overhead_cpu_p50_ratio"] = round(out["memory_on"]["cpu"]["p50_ms"] / out["memory_off"]["cpu"]["p50_ms"], 2)
         return out
     finally:
         store.close()
@@ -274,10 +287,11 @@ def measure_store(store: MemoryStore, backend: str, size: int, times: dict, fold
     log(f"[{backend}] {size:,} lessons/component ({points:,} points/collection): filled in "
         f"{times['fill_s']:.1f} s, disk store opened in {times['open_store_s']:.2f} s; measuring")
     entry = {"backend": backend, "default": backend == DEFAULT_BACKEND, "lessons_per_component": size,
-             "points_per_collection": points, **times}
+             "points_per_collection": points, **times, "load_avg_before": load_average()}
     entry |= bench_consult(LessonMemory(store, RelevanceGate(gate)), embedder, requests, args.repeats)
     entry["qdrant_query"] = bench_raw_query(store, embedder, requests)
     entry |= bench_learn(store)
+    entry["load_avg_after"] = load_average()
     entry["consult_p50_ms"] = entry["turn"]["p50_ms"]
     entry["consult_p95_ms"] = entry["turn"]["p95_ms"]
     entry["disk_mb"] = round(sum(f.stat().st_blocks * 512 for f in folder.rglob("*") if f.is_file()) / 2**20, 1)  # allocated, not apparent (Edge preallocates sparse WAL files)
@@ -333,7 +347,8 @@ def main(argv: list[str] | None = None) -> int:
                          "fill_written_on": str(fill_root.parent), "measured_store_on": str(tmp.parent),
                          "OPENBLAS_NUM_THREADS": os.environ.get("OPENBLAS_NUM_THREADS", "(default)"),
                          "seed": args.seed},
-            "embedder_load_s": round(load_s, 2), "pool_embed_s": round(pool_s, 2), "consult": [],
+            "embedder_load_s": round(load_s, 2), "pool_embed_s": round(pool_s, 2), "load_avg_start": load_average(),
+            "consult": [],
         }
         for backend, size, have in size_plan(args):
             with warnings.catch_warnings(record=True) as got:
@@ -353,6 +368,7 @@ def main(argv: list[str] | None = None) -> int:
             log(f"[{backend}] full turns with the fake model, {args.turn_lessons:,} lessons/component")
             result["turns"].append(bench_turns(args, tmp, fill_root, embedder, fill, pool_texts, gate, backend))
         result["warnings"] = caught
+        result["load_avg_end"] = load_average()
         result["total_s"] = round(time.perf_counter() - started, 1)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

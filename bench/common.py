@@ -14,7 +14,7 @@ from typing import Sequence
 
 import numpy as np
 
-__all__ = ["pct", "summary", "timed", "log", "machine", "versions"]
+__all__ = ["pct", "summary", "timed", "log", "machine", "versions", "load_average"]
 
 
 def pct(samples: Sequence[float], q: float) -> float:
@@ -28,6 +28,11 @@ def summary(samples_ms: Sequence[float]) -> dict[str, float]:
 
 def log(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
+
+
+def load_average() -> list[float]:
+    """The 1, 5 and 15 minute load averages (other users of a shared machine show here)."""
+    return [round(x, 2) for x in os.getloadavg()]
 
 
 def machine() -> dict:

@@ -13,8 +13,11 @@ def print_table(result: dict) -> None:
                      f"{entry['embed']['p95_ms']:.2f}"))
         for name, s in entry["consult"].items():
             rows.append((f"  of which: consult {name}", "", "", "", f"{s['p50_ms']:.2f}", f"{s['p95_ms']:.2f}"))
-        for key, label in (("filtered", "diag: qdrant query, filtered"), ("no_filter", "diag: qdrant query, no filter")):
-            q = entry["qdrant_query"][key]
+        for key, label in (("filtered", "diag: qdrant query, filtered"), ("no_filter", "diag: qdrant query, no filter"),
+                           ("no_filter_ids_only", "diag: qdrant query, no filter, ids only")):
+            q = entry["qdrant_query"].get(key)
+            if q is None:  # results written before that diagnostic existed
+                continue
             rows.append((label, "", "", str(q["n"]), f"{q['p50_ms']:.2f}", f"{q['p95_ms']:.2f}"))
         for key, label in (("learn_one", "learn 1 lesson (add_lesson)"), ("forget_one", "forget 1 lesson (delete_lesson)")):
             rows.append((label, f"{entry['lessons_per_component']:,}", "", str(entry[key]["n"]),
@@ -25,6 +28,12 @@ def print_table(result: dict) -> None:
         for label in ("memory_off", "memory_on"):
             rows.append((f"[{turn['backend']}] full turn, fake model, {label.replace('_', ' ')}", f"{turn['lessons_per_component']:,}",
                          "", str(turn[label]["n"]), f"{turn[label]['p50_ms']:.2f}", f"{turn[label]['p95_ms']:.2f}"))
+            if "cpu" in turn[label]:
+                rows.append(("  its process CPU time", "", "", "", f"{turn[label]['cpu']['p50_ms']:.2f}",
+                             f"{turn[label]['cpu']['p95_ms']:.2f}"))
+        rows.append((f"[{turn['backend']}] memory on / off (p50 wall)", "", "", "", f"{turn['overhead_p50_ratio']:.2f}x", ""))
+        if "overhead_cpu_p50_ratio" in turn:
+            rows.append((f"[{turn['backend']}] memory on / off (p50 CPU)", "", "", "", f"{turn['overhead_cpu_p50_ratio']:.2f}x", ""))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     for j, row in enumerate(rows):
         print("  ".join(cell.ljust(widths[i]) if i == 0 else cell.rjust(widths[i]) for i, cell in enumerate(row)))

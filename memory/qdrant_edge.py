@@ -183,19 +183,24 @@ class EdgeBackend:
                 return
 
     def query(
-        self, collection: str, vector: list[float], limit: int, where: dict[str, str] | None = None
+        self, collection: str, vector: list[float], limit: int, where: dict[str, str] | None = None, *,
+        with_payload: bool = True,
     ) -> list[ScoredPayload]:
         request = qe.QueryRequest(limit=limit, query=qe.Query.Nearest(vector), filter=_filter(collection, where),
-                                  with_payload=True)
+                                  with_payload=with_payload)
         with _engine("search", self.folder):
             points = self._ready(collection).query(request)
-        return [ScoredPayload(float(p.score), _payload(p.payload)) for p in points]
+        return [ScoredPayload(str(p.id), float(p.score), _payload(p.payload) if with_payload else {}) for p in points]
 
     def retrieve(self, collection: str, ids: list[str], *, with_vectors: bool = False) -> list[StoredPoint]:
         with _engine("read points", self.folder):
             records = self._ready(collection).retrieve(ids, True, with_vectors)
-        return [StoredPoint(str(r.id), _vector(r.vector) if with_vectors else None, _payload(r.payload)) for r in records
-                if (r.payload or {}).get(COLLECTION_FIELD) == collection]
+        points = []
+        for record in records:
+            payload = record.payload or {}  # each read of .payload converts the whole payload again
+            if payload.get(COLLECTION_FIELD) == collection:
+                points.append(StoredPoint(str(record.id), _vector(record.vector) if with_vectors else None, _payload(payload)))
+        return points
 
     def count(self, collection: str) -> int:
         with _engine("count points", self.folder):

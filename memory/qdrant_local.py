@@ -95,12 +95,13 @@ class QdrantClientBackend:
                 return
 
     def query(
-        self, collection: str, vector: list[float], limit: int, where: dict[str, str] | None = None
+        self, collection: str, vector: list[float], limit: int, where: dict[str, str] | None = None, *,
+        with_payload: bool = True,
     ) -> list[ScoredPayload]:
         points = self._client.query_points(
-            collection, query=vector, query_filter=_filter(where), limit=limit, with_payload=True
+            collection, query=vector, query_filter=_filter(where), limit=limit, with_payload=with_payload
         ).points
-        return [ScoredPayload(float(p.score), p.payload or {}) for p in points]
+        return [ScoredPayload(str(p.id), float(p.score), (p.payload or {}) if with_payload else {}) for p in points]
 
     def retrieve(self, collection: str, ids: list[str], *, with_vectors: bool = False) -> list[StoredPoint]:
         points = self._client.retrieve(collection, ids=ids, with_payload=True, with_vectors=with_vectors)

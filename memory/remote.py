@@ -5,7 +5,7 @@ every search, scroll and count is one call to the owner, which answers it with `
 own backend under its store's lock. Writes are refused here: the owner learns corrections and changes
 lessons itself, under its governance checks, so a client never writes a lesson directly.
 
-The wire format is plain JSON: a point is {"id", "vector", "payload"}, a scored one {"score", "payload"}.
+The wire format is plain JSON: a point is {"id", "vector", "payload"}, a scored one {"id", "score", "payload"}.
 
     >>> from memory.qdrant_local import QdrantClientBackend
     >>> owner = QdrantClientBackend.open(":memory:")
@@ -47,8 +47,9 @@ def answer_read(backend: VectorBackend, operation: str, args: dict[str, Any]) ->
     if operation == "count":
         return backend.count(args["collection"])
     if operation == "query":
-        hits = backend.query(args["collection"], list(args["vector"]), int(args["limit"]), args.get("where"))
-        return [{"score": hit.score, "payload": hit.payload} for hit in hits]
+        hits = backend.query(args["collection"], list(args["vector"]), int(args["limit"]), args.get("where"),
+                             with_payload=bool(args.get("with_payload", True)))
+        return [{"id": hit.id, "score": hit.score, "payload": hit.payload} for hit in hits]
     if operation == "retrieve":
         points = backend.retrieve(args["collection"], list(args["ids"]), with_vectors=bool(args.get("with_vectors")))
     else:
@@ -83,11 +84,12 @@ class RemoteBackend:
         return iter(_points(rows))
 
     def query(
-        self, collection: str, vector: list[float], limit: int, where: dict[str, str] | None = None
+        self, collection: str, vector: list[float], limit: int, where: dict[str, str] | None = None, *,
+        with_payload: bool = True,
     ) -> list[ScoredPayload]:
         rows = self.call("query", {"collection": collection, "vector": [float(v) for v in vector], "limit": limit,
-                                   "where": where})
-        return [ScoredPayload(row["score"], row["payload"]) for row in rows]
+                                   "where": where, "with_payload": with_payload})
+        return [ScoredPayload(row["id"], row["score"], row["payload"]) for row in rows]
 
     def retrieve(self, collection: str, ids: list[str], *, with_vectors: bool = False) -> list[StoredPoint]:
         return _points(self.call("retrieve", {"collection": collection, "ids": list(ids), "with_vectors": with_vectors}))

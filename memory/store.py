@@ -20,7 +20,7 @@ from typing import Any, Callable, Iterable, TypeVar
 
 import numpy as np
 
-from memory.backend import BackendName, StoredPoint, VectorBackend
+from memory.backend import BackendName, ScoredPayload, StoredPoint, VectorBackend
 from memory.embedding import Embedder
 from memory.errors import AlhfError
 from memory.records import Component, Document, Lesson, LessonStatus
@@ -110,6 +110,7 @@ class MemoryStore:
         self._vectors: dict[str, np.ndarray] = {}  # point id -> vector; point ids are derived from lesson id + text
         self._document_vectors: dict[str, np.ndarray] = {}  # document id -> vector, until the corpus changes
         self.corpus_version = 0  # bumped when this store replaces its corpus (for callers that cache searches)
+        self._lesson_of: dict[str, str] = {}  # trigger point id -> its lesson id (never changes, see _best_lessons)
         self._ensure_collections()
 
     @classmethod
@@ -199,6 +200,7 @@ class MemoryStore:
             else:
                 point_id, collection = _point_id(lesson.id, text), self.lesson_collection(lesson.component)
                 payload.update(lesson=lesson.model_dump(mode="json"), status=lesson.status.value, project=lesson.project)
+                self._lesson_of[point_id] = lesson.id
             vector = np.asarray(vector, dtype=np.float32)
             self._vectors[point_id] = vector
             by_collection.setdefault(collection, []).append(StoredPoint(point_id, vector.tolist(), payload))
@@ -285,8 +287,10 @@ class MemoryStore:
         """Best active lessons for a request vector, one hit per lesson (its best trigger text).
 
         The first query is unfiltered and over-fetched (local mode checks filters in Python point by
-        point; Edge's unfiltered search is also about twice as fast as its filtered one); the
-        filtered query runs only when inactive or other-project lessons crowd out the top.
+        point; Edge's unfiltered search is also faster than its filtered one); the filtered query runs
+        only when inactive or other-project lessons crowd out the top. Queries return ids and scores
+        only: reading payloads was most of a search's cost on Edge, so only the best point of each
+        candidate lesson is read (`_best_lessons`).
         """
 
         def wanted(payload: dict) -> bool:
@@ -295,20 +299,48 @@ class MemoryStore:
         collection = self.lesson_collection(component)
         query = np.asarray(vector, dtype=np.float32).tolist()
         fetch = limit * 4  # several points per lesson: over-fetch, then keep each lesson's best
-        points = self.backend.query(collection, query, fetch)
-        kept = [p for p in points if wanted(p.payload)]
-        if len(points) == fetch and len({p.payload["lesson_id"] for p in kept}) < limit:
+        points = self.backend.query(collection, query, fetch, with_payload=False)
+        hits = self._best_lessons(collection, points, limit, wanted)
+        if len(points) == fetch and len(hits) < limit:
             where = {"status": LessonStatus.ACTIVE.value}
             if project is not None:
                 where["project"] = project
-            kept = self.backend.query(collection, query, fetch, where)
-        hits: dict[str, LessonHit] = {}
-        for point in kept:
-            lesson_id = point.payload["lesson_id"]
-            if lesson_id not in hits:
-                lesson = Lesson.model_validate(point.payload["lesson"])
-                hits[lesson_id] = LessonHit(lesson, point.score, point.payload.get("matched_text", ""))
-        return sorted(hits.values(), key=lambda hit: hit.score, reverse=True)[:limit]
+            hits = self._best_lessons(collection, self.backend.query(collection, query, fetch, where, with_payload=False),
+                                      limit, wanted)
+        return sorted(hits, key=lambda hit: hit.score, reverse=True)
+
+    def _best_lessons(self, collection: str, points: list[ScoredPayload], limit: int,
+                      wanted: Callable[[dict], bool]) -> list[LessonHit]:
+        """The first `limit` wanted lessons among `points` (best first), each with its best point.
+
+        A point's lesson id never changes (point ids are derived from it), so it is remembered once read;
+        the payload (status, the lesson itself) can change and is read for each lesson's best point only,
+        in score order, until `limit` are wanted. Status and project are written on all of a lesson's
+        points at once, so checking its best point checks them all.
+        """
+        payloads: dict[str, dict[str, Any]] = {}
+        unknown = [p.id for p in points if p.id not in self._lesson_of]
+        for point in self.backend.retrieve(collection, unknown) if unknown else []:
+            payloads[point.id] = point.payload
+            self._lesson_of[point.id] = point.payload["lesson_id"]
+        best: dict[str, ScoredPayload] = {}
+        for point in points:
+            lesson_id = self._lesson_of.get(point.id)  # None: deleted since the query
+            if lesson_id is not None and lesson_id not in best:
+                best[lesson_id] = point
+        candidates, hits = list(best.values()), []
+        while candidates and len(hits) < limit:
+            batch, candidates = candidates[: limit - len(hits)], candidates[limit - len(hits):]
+            missing = [p.id for p in batch if p.id not in payloads]
+            payloads.update((p.id, p.payload) for p in (self.backend.retrieve(collection, missing) if missing else []))
+            for point in batch:
+                payload = payloads.get(point.id)
+                if payload is not None and wanted(payload):
+                    hits.append(LessonHit(Lesson.model_validate(payload["lesson"]), point.score,
+                                          payload.get("matched_text", "")))
+        if len(self._lesson_of) > 200_000:  # a cache, not a copy of the store (~40 MB at most)
+            self._lesson_of.clear()
+        return hits
 
     # -- corpus --------------------------------------------------------------------------------
 
