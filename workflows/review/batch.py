@@ -115,6 +115,7 @@ class ThreadEngine:
         self._local = threading.local()
         self._pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="alhf-batch")
         self._answered: Counter[str] = Counter()
+        self._counting = threading.Lock()
 
     def _assistant(self) -> Assistant:
         if not hasattr(self._local, "assistant"):
@@ -123,14 +124,16 @@ class ThreadEngine:
 
     def _answer(self, request: str, run_id: str, metadata: dict[str, str]) -> TurnResult:
         result = self._assistant().run_turn(request, session_id=run_id, metadata=metadata)
-        self._answered[f"{socket.gethostname()}:{os.getpid()}:{threading.current_thread().name}"] += 1
+        with self._counting:
+            self._answered[f"{socket.gethostname()}:{os.getpid()}:{threading.current_thread().name}"] += 1
         return result
 
     def submit(self, request: str, *, run_id: str, metadata: dict[str, str]) -> "Future[TurnResult]":
         return self._pool.submit(self._answer, request, run_id, metadata)
 
     def placement(self) -> dict[str, int]:
-        return dict(self._answered)
+        with self._counting:
+            return dict(self._answered)
 
     def shutdown(self, *, wait: bool) -> None:
         self._pool.shutdown(wait=wait, cancel_futures=True)
