@@ -11,7 +11,9 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 from tests.helpers import cli, said
 from tests.workflows.server.conftest import PASSWORD
@@ -40,6 +42,21 @@ def wait_for_server_file(home: Path, process: subprocess.Popen, seconds: float =
         time.sleep(0.2)
     process.kill()
     raise AssertionError("the server did not start in time")
+
+
+@contextmanager
+def serving(config: Path, home: Path) -> Iterator[dict]:
+    """`alhf serve` in its own process for the block (yields its server file), stopped with SIGTERM after it,
+    which must end it cleanly."""
+    server = start_server(config, free_port())
+    try:
+        yield wait_for_server_file(home, server)
+        server.send_signal(signal.SIGTERM)
+        server.communicate(timeout=60)
+    finally:
+        if server.poll() is None:
+            server.kill()
+    assert server.returncode == 0
 
 
 def test_serve_announces_itself_owns_the_store_and_stops_cleanly(fake_cli: dict):
@@ -115,9 +132,7 @@ def test_while_serving_other_commands_name_the_server_and_corrections_reach_it(f
     config = fake_cli["config"]
     config.write_text(config.read_text() + "server: {inbox_poll_seconds: 0.5}\n")
     seed(config, fake_cli["tmp"])
-    server = start_server(config, free_port())
-    try:
-        info = wait_for_server_file(fake_cli["home"], server)
+    with serving(config, fake_cli["home"]) as info:
         listed = cli("memory", "list", config=config)
         assert listed.exit_code == 2 and "`alhf serve` owns the memory" in said(listed) and info["url"] in said(listed)
         queue = ReviewQueue(fake_cli["home"] / "alhf.db")
@@ -129,12 +144,6 @@ def test_while_serving_other_commands_name_the_server_and_corrections_reach_it(f
             time.sleep(0.2)
         assert queue.decisions(item)[0]["learn_status"] == "learned" and queue.decisions(item)[0]["lesson_ids"]
         queue.close()
-        server.send_signal(signal.SIGTERM)
-        server.communicate(timeout=60)
-    finally:
-        if server.poll() is None:
-            server.kill()
-    assert server.returncode == 0
 
 
 def test_memory_list_goes_through_the_running_server_with_a_token(fake_cli: dict, monkeypatch):
@@ -143,9 +152,7 @@ def test_memory_list_goes_through_the_running_server_with_a_token(fake_cli: dict
     config = fake_cli["config"]
     seed(config, fake_cli["tmp"], teach=True)
     token = said(cli("users", "token", "rita", config=config)).strip()
-    server = start_server(config, free_port())
-    try:
-        info = wait_for_server_file(fake_cli["home"], server)
+    with serving(config, fake_cli["home"]) as info:
         no_token = cli("memory", "list", config=config)
         assert no_token.exit_code == 2 and "set ALHF_TOKEN" in said(no_token) and info["url"] in said(no_token)
         monkeypatch.setenv("ALHF_TOKEN", "wrong")
@@ -156,11 +163,6 @@ def test_memory_list_goes_through_the_running_server_with_a_token(fake_cli: dict
         assert listed.exit_code == 0, listed.output
         [lesson] = json.loads(listed.output)
         assert lesson["author"] == "ana" and lesson["status"] == "active"
-        server.send_signal(signal.SIGTERM)
-        server.communicate(timeout=60)
-    finally:
-        if server.poll() is None:
-            server.kill()
 
 
 def test_chat_ask_and_memory_go_through_the_server_as_the_tokens_account(fake_cli: dict, monkeypatch):
@@ -169,9 +171,7 @@ def test_chat_ask_and_memory_go_through_the_server_as_the_tokens_account(fake_cl
     config = fake_cli["config"]
     seed(config, fake_cli["tmp"])
     token = said(cli("users", "token", "rita", config=config)).strip()
-    server = start_server(config, free_port())
-    try:
-        info = wait_for_server_file(fake_cli["home"], server)
+    with serving(config, fake_cli["home"]) as info:
         without = cli("ask", REQUESTS[0], config=config)
         assert without.exit_code == 2 and "set ALHF_TOKEN" in said(without) and info["url"] in said(without)
         monkeypatch.setenv("ALHF_TOKEN", token)
@@ -191,12 +191,6 @@ def test_chat_ask_and_memory_go_through_the_server_as_the_tokens_account(fake_cl
         assert cli("memory", "forget", lesson["id"], config=config).exit_code == 0  # her own lesson, via the API
         [gone] = json.loads(cli("memory", "list", "--json", config=config).output)
         assert gone["status"] == "forgotten"
-        server.send_signal(signal.SIGTERM)
-        server.communicate(timeout=60)
-    finally:
-        if server.poll() is None:
-            server.kill()
-    assert server.returncode == 0
 
 
 def test_what_the_server_acknowledged_survives_a_kill_9(fake_cli: dict):
