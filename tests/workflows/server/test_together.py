@@ -12,7 +12,6 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
 
 from tests.helpers import cli, said
 from tests.workflows.server.conftest import REQUESTS, seed
