@@ -51,7 +51,8 @@ batch_app = typer.Typer(help="Unattended runs whose outputs wait in the review q
 @batch_app.command("run")
 def batch_run(
     tasks: Path = typer.Argument(..., help="JSONL: one {\"id\": ..., \"request\": ..., \"metadata\": {...}} a line."),
-    workers: int = typer.Option(1, "--workers", "-w", min=1, max=512, help="Tasks run concurrently (threads, or Ray actors with --engine ray)."),
+    workers: int = typer.Option(1, "--workers", "-w", min=1, max=512,
+                                help="Tasks run concurrently (threads, or Ray actors with --engine ray)."),
     resume: Optional[str] = typer.Option(None, "--resume", help="Finish this run id (default: the unfinished run "
                                          "of this tasks file, else a new run)."),
     new_run: bool = typer.Option(False, "--new-run", help="Answer the whole file again in a new run, even if an "
