@@ -12,6 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from agents.human import QUIT_WORDS, CallbackInput, HumanAgent, HumanMode
+from memory.errors import AlhfError
 from memory.records import GateDecision
 from workflows.turn.assistant import Assistant
 from workflows.turn.result import Learned, TurnResult
@@ -126,6 +127,10 @@ class ChatSession:
                 result = self.assistant.run_turn(request, human=self.human, redo_after_correction=self.redo,
                                                  session_id=self.session_id, on_learned=self._show_learned,
                                                  on_scoped=self._show_scoped)
+            except AlhfError as exc:  # one failed turn (a refused server, a too-long request) ends no session
+                self.console.print(f"[red]error:[/] {escape(str(exc))}\n[dim]The session goes on: ask again, or "
+                                   "/quit.[/]")
+                continue
             finally:
                 self._working.stop()
             self._show_result(result)

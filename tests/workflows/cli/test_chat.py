@@ -1,6 +1,6 @@
 from pathlib import Path
 
-from tests.helpers import FAKE, hashing_config, runner
+from tests.helpers import FAKE, hashing_config, runner, said
 from workflows.cli import app
 
 
@@ -10,3 +10,13 @@ def test_chat_with_a_scripted_terminal(tmp_path: Path):
     result = runner.invoke(app, ["chat", "--mode", "terminate", "-c", str(config), *FAKE], input=typed)
     assert result.exit_code == 0, result.output
     assert "Writer -> answer" in result.output and "mode TERMINATE" in result.output
+
+
+def test_a_failed_turn_is_said_in_one_line_and_the_session_goes_on(tmp_path: Path):
+    config = hashing_config(tmp_path)
+    config.write_text(config.read_text() + "governance: {max_request_chars: 100}\n")
+    typed = f"{'How long does express shipping take? ' * 4}\nHow long is express shipping?\n\n/quit\n"
+    result = runner.invoke(app, ["chat", "--mode", "terminate", "-c", str(config), *FAKE], input=typed)
+    assert result.exit_code == 0, result.output
+    assert "the limit is 100 (governance.max_request_chars)" in said(result) and "The session goes on" in said(result)
+    assert result.output.count("Writer -> answer") == 1  # the next request was answered
