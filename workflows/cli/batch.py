@@ -33,12 +33,11 @@ def _recorder(runtime: Any, who: str) -> Callable[[Any, str], None]:
 
 
 def _ray_engine(runtime: Any, workers: int, who: str, address: Optional[str]) -> Any:
-    from workflows.governance.trust import author_records
+    from workflows.governance.trust import author_trust
     from workflows.review.ray_engine import RayEngine
 
     def trust() -> dict[str, float]:
-        records = author_records(runtime.store.list_lessons(), runtime.traces.connection, runtime.config.governance)
-        return {author: r.trust for author, r in records.items()}
+        return author_trust(runtime.store.list_lessons(), runtime.traces.connection, runtime.config.governance)
 
     with err.status(f"starting {workers} Ray worker(s) ({address or 'a local cluster'})..."):
         server = runtime.server

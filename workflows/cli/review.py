@@ -59,7 +59,7 @@ def review_list(
 ) -> None:
     """List review items, oldest first."""
     if component:
-        guarded(lambda: parse_component(component))
+        component = guarded(lambda: parse_component(component)).value
     queue = open_queue(load(config_path))
     try:
         where = {"status": status, "run_id": run, "component": component, "assignee": assigned_to}

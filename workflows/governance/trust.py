@@ -15,7 +15,7 @@ from workflows.governance.roles import GovernanceSettings
 from workflows.review.queue import latest_verdicts
 from workflows.traces.store import applied_lessons_by_turn, feedback_blame
 
-__all__ = ["AuthorRecord", "author_records"]
+__all__ = ["AuthorRecord", "author_records", "author_trust"]
 
 
 @dataclass
@@ -74,3 +74,8 @@ def author_records(lessons: list[Lesson], conn: sqlite3.Connection, governance: 
         prior = governance.role(r.author).trust
         r.trust = round((2 * prior + r.approvals) / (2 + r.approvals + r.contradictions), 4)
     return records
+
+
+def author_trust(lessons: list[Lesson], conn: sqlite3.Connection, governance: GovernanceSettings) -> dict[str, float]:
+    """Each author's trust (what the gate weighs lessons by), from the same evidence as `author_records`."""
+    return {author: r.trust for author, r in author_records(lessons, conn, governance).items()}

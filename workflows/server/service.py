@@ -9,7 +9,7 @@ from typing import Any
 
 from memory.errors import AlhfError
 from memory.records import Component, Lesson, LessonStatus
-from workflows.governance.lessons import LessonAdmin
+from workflows.governance.lessons import LessonAdmin, scope_lesson
 from workflows.governance.permissions import require_approver, require_reviewer
 from workflows.review.queue import ReviewQueue
 from workflows.review.templates import Assessment
@@ -51,9 +51,7 @@ class QueueFilters:
             >>> QueueFilters("pending", None, "a b").query()
             'status=pending&template=a+b'
         """
-        from urllib.parse import urlencode
-
-        return urlencode([(k, v) for k, v in self.as_dict().items() if v])
+        return self.query_with()
 
     def query_with(self, **changes: str | None) -> str:
         """The query string with some filters changed (status pills keep the other filters).
@@ -190,10 +188,11 @@ class ServerState:
         return {"routing": routing.as_json(), "learned": what_happened(routing)}
 
     def not_here(self, account: Account, lesson_ids: list[str], request: str, turn_id: str | None) -> list[Any]:
-        """The signed-in account says these lessons should not have applied to `request`."""
+        """The signed-in account says these lessons should not have applied to `request` (as `Learner.not_here`
+        does it, without building an Assistant: no model is needed)."""
         with self.lock:
-            return self._assistant(account.name).learner.not_here(lesson_ids, request, actor=account.name,
-                                                                  turn_id=turn_id)
+            return [scope_lesson(self.runtime.store, self.runtime.traces.connection, account.name, lesson_id, request,
+                                 applies=False, turn_id=turn_id) for lesson_id in lesson_ids]
 
     # -- lessons -----------------------------------------------------------------------------------
 

@@ -22,7 +22,7 @@ from memory.scoping import ScopingChange
 from workflows.governance.conflicts import AskFn
 from workflows.governance.roles import GovernanceSettings
 from workflows.governance.screening import Screens
-from workflows.governance.trust import author_records
+from workflows.governance.trust import author_trust
 from workflows.traces.store import TraceStore
 from workflows.turn.learning import Correction, Learner
 from workflows.turn.pipeline import Pipeline
@@ -105,8 +105,7 @@ class Assistant:
         """Recompute authors' trust from the evidence in the database (corrections, approvals)."""
         if self.traces is None:
             return
-        records = author_records(self.memory.store.list_lessons(), self.traces.connection, self.governance)
-        self.memory.trust = {author: r.trust for author, r in records.items()}
+        self.memory.trust = author_trust(self.memory.store.list_lessons(), self.traces.connection, self.governance)
 
     def run_turn(
         self, request: str, *, human: HumanAgent | None = None, generate: bool = True, redo_after_correction: int = 1,
