@@ -142,10 +142,9 @@ def replay(scenarios: list[Scenario], *, provider: str, gguf: Path | None, embed
                     fid = d.feedback_id or d.lesson_id
                     applied |= {fid} if d.passed else set()
                     if step.relevant is not None:
-                        p = d.signals.get("probability", 0.5)
-                        result.candidates.append(Candidate(
+                        result.candidates.append(Candidate(  # in the band (an upper bound: vetoes are not excluded)
                             scenario.name, step.id, component.value, fid, d.signals, fid in step.relevant, d.passed,
-                            gate.weights is not None and abs(p - settings.decision_probability) < settings.borderline))
+                            gate.borderline(component, d.signals)))
             result.gate_ms.append((time.perf_counter() - started) * 1000)
             if step.relevant is not None:
                 checked = gate.borderline_checks > before or any(

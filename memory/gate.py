@@ -44,7 +44,9 @@ class GateSettings(BaseModel):
     )
     weights_path: Path | None = Field(None, description="learned mode: a weights file; unset = memory/gate_weights.json")
     decision_probability: float = Field(0.5, gt=0.0, lt=1.0, description="learned mode: apply at or above this")
-    borderline: float = Field(0.1, ge=0.0, lt=0.5, description="probabilities within this of the cut go to the second-stage check")
+    borderline: float = Field(0.1, ge=0.0, lt=0.5, description="learned mode: probabilities within this of the cut go to the second-stage check")
+    band_below: float = Field(0.1, ge=0.0, le=1.0, description="threshold mode: similarities this far below the threshold go to the second-stage check")
+    band_above: float = Field(0.1, ge=0.0, le=1.0, description="threshold mode: similarities less than this above the threshold go to the second-stage check")
     second_stage: Literal["off", "model"] = Field(
         "off", description="model: borderline candidates are settled by the model's yes/no check (lost on the tuning set)")
     near_miss_rule: bool = Field(True, description="reject a request nearer a near miss than any example")
@@ -137,7 +139,7 @@ class RelevanceGate:
             elif self.settings.grounding and (veto := self._grounding_veto(signals)):
                 passed, reason = False, veto
             elif self.weights is None:
-                passed, reason = self._threshold(component, lesson, signals, metadata)
+                passed, reason, second_stage = self._threshold(component, lesson, signals, request, metadata)
             else:
                 passed, reason, second_stage = self._learned(component, lesson, signals, request, metadata)
             if passed and applied >= self.settings.max_applied:
@@ -180,21 +182,42 @@ class RelevanceGate:
                     "a document answers the request, not the tool's data -> rejected")
         return ""
 
-    def _threshold(self, component: Component, lesson: Lesson, signals: dict[str, float],
-                   metadata: dict[str, str] | None) -> tuple[bool, str]:
+    def _threshold(self, component: Component, lesson: Lesson, signals: dict[str, float], request: str,
+                   metadata: dict[str, str] | None) -> tuple[bool, str, str | None]:
         """The per-component similarity threshold, and two vetoes that need no fitting: the request's metadata
         contradicts a key:value tag, or the request is nearer a near miss (router-written, or taught by "not
-        here") than the lesson's description and every example."""
+        here") than the lesson's description and every example. A similarity inside the band around the
+        threshold is settled by the second-stage check, when one is configured."""
         _, conflict = tag_conflict(lesson, metadata)
         if conflict:
-            return False, conflict
+            return False, conflict, None
         threshold = self.settings.threshold(component)
         near = f", near-miss {signals['near_miss']:.2f}" if signals["near_miss"] else ""
         if near and self.settings.near_miss_rule and signals["near_miss"] > signals["similarity"]:
-            return False, f"similarity {signals['similarity']:.2f}{near}: nearer a near miss than any example -> rejected"
-        passed = signals["similarity"] >= threshold
-        return passed, (f"similarity {signals['similarity']:.2f} {'>=' if passed else '<'} {threshold:.2f}{near}"
-                        + (f", scope {lesson.scope}" if passed else ""))
+            return False, f"similarity {signals['similarity']:.2f}{near}: nearer a near miss than any example -> rejected", None
+        similarity = signals["similarity"]
+        passed = similarity >= threshold
+        text = f"similarity {similarity:.2f} {'>=' if passed else '<'} {threshold:.2f}{near}"
+        passed, checked, second_stage = self._second_stage(self.borderline(component, signals), passed, request, lesson)
+        return passed, text + checked + (f", scope {lesson.scope}" if passed else ""), second_stage
+
+    def borderline(self, component: Component, signals: dict[str, float]) -> bool:
+        """Whether a candidate's score lies in the band the second-stage check settles."""
+        if self.weights is not None:
+            return abs(signals.get("probability", 0.0) - self.settings.decision_probability) < self.settings.borderline
+        threshold = self.settings.threshold(component)
+        return threshold - self.settings.band_below <= signals["similarity"] < threshold + self.settings.band_above
+
+    def _second_stage(self, in_band: bool, passed: bool, request: str, lesson: Lesson) -> tuple[bool, str, str | None]:
+        """(passed, text for the reason, verdict) after the borderline check, which runs only inside the band."""
+        if not in_band or self.scope_check is None or not request:
+            return passed, "", None
+        self.borderline_checks += 1
+        verdict = self.scope_check(request, lesson)
+        if verdict is None:
+            return passed, ", borderline check gave no verdict", "unavailable"
+        second_stage = "applies" if verdict else "does not apply"
+        return verdict, f", borderline check: {second_stage}", second_stage
 
     def _learned(self, component: Component, lesson: Lesson, signals: dict[str, float], request: str,
                  metadata: dict[str, str] | None) -> tuple[bool, str, str | None]:
@@ -216,14 +239,5 @@ class RelevanceGate:
             return False, f"{text}: nearer a near miss than any example -> rejected", None
         passed = probability >= cut
         text += f", p {probability:.2f} {'>=' if passed else '<'} {cut:.2f}"
-        second_stage = None
-        if abs(probability - cut) < self.settings.borderline and self.scope_check is not None and request:
-            self.borderline_checks += 1
-            verdict = self.scope_check(request, lesson)
-            if verdict is None:
-                second_stage = "unavailable"
-                text += ", borderline check gave no verdict"
-            else:
-                passed, second_stage = verdict, "applies" if verdict else "does not apply"
-                text += f", borderline check: {second_stage}"
-        return passed, f"{text} -> {'applied' if passed else 'rejected'}", second_stage
+        passed, checked, second_stage = self._second_stage(self.borderline(component, signals), passed, request, lesson)
+        return passed, f"{text}{checked} -> {'applied' if passed else 'rejected'}", second_stage

@@ -137,6 +137,27 @@ def test_the_borderline_check_runs_only_inside_the_band_and_decides_there():
     assert gate.borderline_checks == 1
 
 
+def test_in_threshold_mode_the_check_settles_only_the_band_around_the_threshold():
+    verdicts = {"low-band": True, "high-band": False}
+    asked: list[str] = []
+
+    def check(request: str, lesson: Lesson) -> bool:
+        asked.append(lesson.id)
+        return verdicts[lesson.id]
+
+    gate = RelevanceGate(GateSettings(mode="threshold", thresholds={Component.WRITER: 0.4}, band_below=0.1,
+                                      band_above=0.05), scope_check=check)
+    hits = [LessonHit(Lesson(id=lesson_id, component=Component.WRITER, text="t", trigger="x"), score, "x")
+            for lesson_id, score in (("sure", 0.46), ("high-band", 0.43), ("low-band", 0.31), ("never", 0.29))]
+    decisions = {d.lesson_id: d for d in gate.decide(Component.WRITER, hits, user="ana", request="a request")}
+    assert sorted(asked) == ["high-band", "low-band"] and gate.borderline_checks == 2
+    assert decisions["sure"].passed and decisions["sure"].second_stage is None
+    assert not decisions["high-band"].passed and decisions["high-band"].second_stage == "does not apply"
+    assert decisions["low-band"].passed and "borderline check: applies" in decisions["low-band"].reason
+    assert not decisions["never"].passed and decisions["never"].second_stage is None
+    assert [gate.borderline(Component.WRITER, {"similarity": s}) for s in (0.29, 0.31, 0.44, 0.45)] == [False, True, True, False]
+
+
 def test_the_router_writes_near_misses_and_drops_ones_that_repeat_an_example(tmp_path: Path):
     from agents.fake_model import cue_near_misses
     from agents.llm import LLM
