@@ -189,6 +189,7 @@ def main() -> None:
     parser.add_argument("--grounding-margin", type=float, help="document veto margin (1.0: no document veto)")
     parser.add_argument("--data-margin", type=float, help="data veto margin (1.0: no data veto)")
     parser.add_argument("--steps", action="store_true", help="print every scored step")
+    parser.add_argument("--dump", type=Path, help="write every scored candidate and step as JSON (bench/scope_judge_probe.py reads it)")
     args = parser.parse_args()
     margins = {key: value for key, value in (("grounding_margin", args.grounding_margin), ("data_margin", args.data_margin))
                if value is not None}
@@ -202,6 +203,8 @@ def main() -> None:
             print(f"{mark} {s['scenario']}:{s['step']} required={s['required']} applied={s['applied']}")
         for c in result.candidates:
             print(f"   {c.scenario}:{c.step} {c.component} {c.feedback_id} label={c.label} passed={c.passed} {c.signals}")
+    if args.dump:
+        args.dump.write_text(json.dumps({"candidates": [vars(c) for c in result.candidates], "steps": result.steps}))
     print(json.dumps(result.metrics(), indent=1))
 
 
