@@ -47,11 +47,12 @@ def _content_words(text: str) -> set[str]:
 
 
 def word_overlap_verdict(prompt: str) -> bool:
-    """The fake scope judge: the new request shares a content word with what the lesson applies to
-    or the request it was learned from. Crude on purpose."""
-    request = _content_words(_field(prompt, "NEW REQUEST"))
-    positive = _content_words(_field(prompt, "IT APPLIES TO") + " " + _field(prompt, "LEARNED FROM THE REQUEST"))
-    return bool(request & positive)
+    """The fake scope judge: the request shares more content words with what the lesson applies to
+    (APPLIES TO, EXAMPLES) than with its near misses (NOT FOR). Crude on purpose."""
+    request = _content_words(_field(prompt, "REQUEST"))
+    positive = _content_words(_field(prompt, "APPLIES TO") + " " + _field(prompt, "EXAMPLES"))
+    negative = _content_words(_field(prompt, "NOT FOR"))
+    return len(request & positive) > len(request & negative)
 
 
 def _field(prompt: str, name: str) -> str:
