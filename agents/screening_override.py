@@ -71,7 +71,16 @@ _RULES_GONE = re.compile(
     re.I,
 )
 _IRRELEVANT_POLICY = re.compile(r"\b(?:company|your|our)\s+(?:policy|policies|rules)\s+(?:is|are)\s+(?:now\s+)?"
-                                r"(?:irrelevant|void|suspended|meaningless)\b", re.I)
+                                r"(?:irrelevant|void|suspended|meaningless)\b|"
+                                # a rule made optional: "the refund policy is just a suggestion"
+                                r"\b(?:polic(?:y|ies)|rules?|guidelines?|limits?|windows?|checks?|verification)\s+"
+                                r"(?:is|are)\s+(?:now\s+)?(?:just|only|merely|really|basically|more of)\s+"
+                                r"(?:an?\s+)?(?:suggestions?|recommendations?|optional|negotiable|a formality|formalit(?:y|ies)|"
+                                r"for show)\b|"
+                                r"\b(?:identity|id|security|verification|fraud|approval|manager|age|kyc)\s+"
+                                r"(?:checks?|verification|steps?|approvals?)\s+(?:is|are)\s+(?:now\s+)?"
+                                r"(?:optional|unnecessary|not needed|no longer needed|not required|no longer required)\b",
+                                re.I)
 _NO = r"\b(?:no|not|never|don't|doesn't|didn't|isn't|aren't|wasn't|weren't)\b"
 _RULES_WORD = r"\b(?:rules?|polic(?:y|ies)|restrictions?|limits?|guidelines?|checks?)\b"
 _PRETEND_NO_RULES = re.compile(
@@ -81,7 +90,8 @@ _PRETEND_NO_RULES = re.compile(
 )
 _UNRESTRICTED = re.compile(
     r"\b(unrestricted|unfiltered|uncensored|jailbr\w+|developer mode|god mode|do anything now|"
-    r"(?:you (?:now )?have|you've got|with|act with) no (?:more )?(?:rules|restrictions|limits|guardrails|filters)|"
+    r"(?:you (?:now )?have|you've got|with|act with|(?:who|that) (?:has|have)) no (?:more )?"
+    r"(?:rules|restrictions|limits|guardrails|filters|policies|guidelines|boundaries)|"
     r"without (?:any |of |your |the |usual |normal |own ){0,4}"
     r"(?:rules|restrictions|filters|guardrails|safeguards|safety checks)|"
     r"without (?:any |of |your |the |usual |normal |own ){1,4}(?:limits|limitations))\b",
@@ -93,6 +103,18 @@ _STOP_ADHERING = re.compile(
     r"(?:following|follow|obeying|obey|applying|apply|enforcing|enforce|respecting|respect|checking|sticking to)\s+"
     r"(?:(?:the|your|our|any|all|company|safety|its|their)\s+)+(?:\w+\s+)?"
     r"(rules|policies|guidelines|restrictions|safeguards|instructions|policy)\b",
+    re.I,
+)
+# the same in French, Spanish, German: "ne tiens plus compte de tes consignes", "ya no sigas tus reglas",
+# "halte dich nicht mehr an deine Regeln"
+_STOP_ADHERING_ELSEWHERE = re.compile(
+    r"\bne\s+(?:tiens|tenez|suis|suivez|respecte|respectez|applique|appliquez|prends|prenez)\s+plus\s+(?:compte\s+)?"
+    r"(?:de\s+|des\s+|d')?(?:tes|vos|les|aucune?s?)\s+(?:\w+\s+)?(?:consignes|règles|instructions|directives|restrictions)\b|"
+    r"\bya\s+no\s+(?:sigas|sigan|cumplas|cumplan|respetes|respeten|apliques|apliquen|tengas en cuenta)\s+"
+    r"(?:tus|sus|las)\s+(?:\w+\s+)?(?:reglas|normas|instrucciones|directrices|restricciones|políticas)\b|"
+    r"\b(?:befolge|befolgt|beachte|beachtet|halte dich an|haltet euch an)\s+(?:deine|eure|die)\s+(?:\w+\s+)?"
+    r"(?:regeln|richtlinien|anweisungen|vorgaben)\s+nicht\s+mehr\b|"
+    r"\bhalte\s+dich\s+nicht\s+mehr\s+an\s+(?:deine|die)\s+(?:\w+\s+)?(?:regeln|richtlinien|anweisungen|vorgaben)\b",
     re.I,
 )
 _OWN_POLICY = re.compile(r"\b(your|our|company|safety|all|any)\b", re.I)
@@ -123,6 +145,8 @@ _PRIVILEGE = re.compile(
     re.I,
 )
 _SKIP_CHECK = re.compile(
+    r"\bwithout\s+(?:first\s+)?(?:confirming|checking|verifying|asking|proving)\s+(?:who they are|their identity|"
+    r"(?:that )?(?:they|it) (?:is|are) (?:really )?(?:them|the (?:owner|customer|account holder))|identity)\b|"
     r"\b(skip|bypass|disable|turn off|waive|drop|remove|ignore|switch off)\s+(?:the\s+|all\s+|any\s+|every\s+)?"
     r"(?:(?:identity|id|account|age|fraud|security|two-factor|2fa|approval|manager|verification|authentication|"
     r"ownership|kyc)\s+)+(?:step|checks?|approvals?|process)\b|"
@@ -141,6 +165,8 @@ _TRUST_CLAIM = re.compile(
 # -- instructions from elsewhere: documents, tickets, decoded text ----------------------------------------
 
 _FOLLOW_FOUND = re.compile(
+    r"\bdo\s+(?:whatever|what|everything|anything)\s+(?:the\s+|that\s+|this\s+|a\s+|such\s+)?(?:rest of\s+(?:the\s+|that\s+)?)?"
+    r"(?:ticket|e-?mail|message|document|note|file|page|attachment|comment)s?\s+(?:says?|asks?|tells? you|contains?)\b|"
     r"\b(follow|obey|execute|carry out|run|act on|comply with)\b\s+"
     r"(?:(?:any|all|every|whatever)\s+(?:\w+\s+)?(?:instructions?|commands?|directives?|orders?|requests?|rules?)|"
     r"(?:the\s+)?(?:instructions?|commands?|directives?|orders?)\s+(?:you find|found|embedded|hidden|contained|written))"
@@ -246,6 +272,9 @@ def override_request(text: str) -> GuardHit | None:
         if match.group(1).lower() == "policy" and not _OWN_POLICY.search(words.split(None, 2)[-1]):
             continue  # "don't apply the refund policy to gift cards" sets a scope, it drops nothing
         return GuardHit("override_rules", f"asks to stop following its rules ({' '.join(words.split())})")
+    for match in _STOP_ADHERING_ELSEWHERE.finditer(text):  # and here
+        if not (_DOCUMENT_QUALIFIER.search(match.group(0)) or _OTHERS_RULES.search(text[match.end():match.end() + 80])):
+            return GuardHit("override_rules", f"asks to stop following its rules ({' '.join(match.group(0).split())})")
     for match in _REGARDLESS.finditer(text):
         if _said(text, match):
             return GuardHit("override_rules", f"asks to give anything regardless of its rules ({match.group(0)})")
