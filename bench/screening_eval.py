@@ -24,7 +24,9 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from agents.llm import LLM  # noqa: E402
-from agents.screening import _SHOTS, SYSTEM, CorrectionScreener, model_verdict_stands  # noqa: E402
+from agents.screening import (  # noqa: E402
+    _SHOTS, SYSTEM, CorrectionScreener, model_verdict_stands, similarity_verdict_stands,
+)
 from agents.screening_guards import run_guards  # noqa: E402
 from agents.screening_similarity import SimilarityScreen  # noqa: E402
 from agents.settings import ModelSettings  # noqa: E402
@@ -116,7 +118,7 @@ def main() -> None:
             near = similarity.nearest(decoded.text)
             item["nearest"] = near and {"category": near.category, "attack": round(near.attack_score, 3),
                                         "honest": round(near.honest_score, 3), "clause": near.clause}
-            if similarity.holds(near):
+            if similarity.holds(near) and similarity_verdict_stands(near.category, decoded.text):
                 item["similarity"] = f"{near.category}: {near.example} ({near.attack_score:.2f})"
 
     report = {"folders": [str(f) for f in args.folders], "provider": args.provider, "allowed_domains": allowed,
