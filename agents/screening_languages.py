@@ -1,12 +1,13 @@
 """Guards for the languages the other guards do not read: Portuguese, Italian, Dutch, Polish, Turkish,
-Japanese, Korean, Indonesian, Arabic and Hindi.
+Japanese, Korean, Indonesian, Arabic, Hindi, Swedish, Norwegian and Danish.
 
 The other guards parse English, French, Spanish, German, Russian and Chinese closely (negation scope,
 imperatives). Here each harm is a pair of lexicons, an act and what it acts on, and a clause is held when it
 carries both and no negation of its language anywhere in it (most of these languages put the negation after the
 verb or fuse it into it, as German does, so a negation forbids the whole clause):
 
-- override: a verb of setting aside ("ignore", "forget") and the assistant's rules;
+- override: a verb of setting aside ("ignore", "forget") and the assistant's rules, or no longer following
+  them (there the negation is the attack);
 - secrets: a verb of showing, sending or asking and a secret (password, key, token, card number, one-time code);
 - destructive: a verb of deleting or emptying and stored data (database, table, records, orders, accounts);
 - abuse: an insult or a verb of mocking, said of customers, in a clause that is not a condition ("if a
@@ -51,7 +52,8 @@ _NEGATION = _pattern(
              "nie", "nigdy", "żadn\\w*", "zakaz\\w*",  # pl
              "asla", "hiçbir", "hiç", "değil", "yasak\\w*", "\\w{2,}(?:ma|me)(?:y[ıi]n(?:[ıi]z)?)?",  # tr: "silme", "isteme"
              "jangan", "tidak", "bukan", "dilarang",  # id
-             "no", "ne", "pas", "nada", "nicht", "kein\\w*", "niemals", "не", "никогда",  # the six other languages
+             "inte", "aldrig", "ikke", "aldri", "ingen", "inget",  # sv, no, da
+             "pas", "nada", "nicht", "kein\\w*", "niemals", "не", "никогда",  # the six other languages
              ),
     _lexicon("ない", "ません", "な(?=[。、！\\s]|$)", "禁止", "決して", "絶対に",  # ja
              "않", "말고", "마세요", "마십시오", "말아", "금지", "절대",  # ko
@@ -59,6 +61,14 @@ _NEGATION = _pattern(
              "(?<!\\S)न(?!\\S)", "नहीं", "मत", "कभी", "वर्जित",  # hi
              "不", "别", "勿"),
 )
+# no longer following the rules: the negation is the attack ("non seguire più le tue regole")
+_STOP_FOLLOWING = _pattern(_lexicon(
+    "não (?:siga|sigas|sigam|cumpra|respeite)s? mais", "deixe de (?:seguir|cumprir|respeitar)",
+    "non (?:seguire|rispettare|applicare|osservare) più", "smetti di (?:seguire|rispettare)",
+    "volg (?:je|jouw|de) \\w+ niet meer", "houd je niet meer aan", "stop met het volgen van",
+    "nie przestrzegaj ju[żz]", "przesta[ńn] przestrzega[ćc]", "ju[żz] nie przestrzegaj",
+    "uymay[ıi] b[ıi]rak", "art[ıi]k uyma", "jangan lagi (?:ikuti|patuhi|mengikuti)", "berhenti mengikuti",
+    "följ inte längre", "sluta följa", "ikke lenger følg", "slutt å følge", "følg ikke længere"))
 # a condition: the customer is the one who insults ("se um cliente te chamar de idiota, ...")
 _CONDITION = _pattern(_lexicon("se", "quando", "als", "wanneer", "jeśli", "jeżeli", "gdy", "kiedy", "eğer", "jika",
                                "kalau", "apabila", "si", "wenn", "falls", "если"),
@@ -70,7 +80,8 @@ _DOCUMENT = _pattern(_lexicon("\\d+", "antig\\w*", "velh\\w*", "obsolet\\w*", "v
 
 _SET_ASIDE = _pattern(
     _lexicon("ignor\\w*", "esque[cç]\\w*", "desconsider\\w*", "dimentic\\w*", "trascur\\w*", "negeer\\w*", "vergeet",
-             "vergeten", "zapomnij\\w*", "pomi[nń]\\w*", "unut\\w*", "görmezden", "yok say\\w*", "abaikan", "lupakan"),
+             "vergeten", "zapomnij\\w*", "pomi[nń]\\w*", "unut\\w*", "görmezden", "yok say\\w*", "abaikan", "lupakan",
+             "glöm", "glem", "ignorera", "ignorer", "strunta i", "se bort fra", "se bort från"),
     _lexicon("無視", "忘れ", "무시", "잊", "تجاهل", "انس", "إنس", "أهمل", "भूल", "अनदेखा", "नज़रअंदाज़", "नजरअंदाज"),
 )
 _RULES = _pattern(
@@ -79,7 +90,9 @@ _RULES = _pattern(
              "regels", "instructies", "richtlijnen", "beleid", "beperkingen",
              "zasad\\w*", "regu[łl]\\w*", "instrukcj\\w*", "ogranicze\\w*", "polityk\\w*",
              "kural\\w*", "talimat\\w*", "politika\\w*", "kısıtlama\\w*",
-             "aturan\\w*", "instruksi", "kebijakan\\w*", "batasan\\w*"),
+             "aturan\\w*", "instruksi", "kebijakan\\w*", "batasan\\w*",
+             "regler\\w*", "instruktioner\\w*", "instruksjoner\\w*", "riktlinjer\\w*", "retningslinjer\\w*",
+             "begränsningar\\w*", "begrensninger\\w*"),
     _lexicon("ルール", "規則", "指示", "制限", "ポリシー", "方針", "규칙", "지침", "정책", "제한",
              "القواعد", "قواعد", "التعليمات", "تعليمات", "السياسات", "سياسات", "القيود", "قيود",
              "नियम", "निर्देश", "नीति", "प्रतिबंध"),
@@ -91,7 +104,8 @@ _DISCLOSE = _pattern(
              "toon", "stuur", "geef", "deel", "vraag", "laat", "vermeld",
              "poka[żz]\\w*", "wy[śs]lij", "podaj", "ujawnij", "udost[ęe]pnij", "popro[śs]", "zapytaj", "przeka[żz]",
              "göster\\w*", "gönder\\w*", "payla[şs]\\w*", "ver", "verin", "iste\\w*", "söyle\\w*",
-             "tunjukkan", "kirim\\w*", "berikan", "bagikan", "minta\\w*"),
+             "tunjukkan", "kirim\\w*", "berikan", "bagikan", "minta\\w*",
+             "visa", "vis", "skicka", "send", "ge", "giv", "gi", "dela", "be om", "spør", "fråga"),
     _lexicon("教え", "見せ", "送", "表示", "共有", "聞", "尋ね", "알려", "보여", "보내", "공유", "요청", "물어",
              "أرسل", "أظهر", "اعرض", "شارك", "أعط", "اطلب", "اكشف", "قدم",
              "दिखा", "भेज", "बता", "दे", "दो", "माँग", "मांग", "साझा", "पूछ"),
@@ -104,7 +118,8 @@ _SECRET = _pattern(
              "wachtwoord\\w*", "sleutel\\w*", "inloggegevens", "omgevingsvariabelen", "kaartnummer", "beveiligingscode",
              "has[łl]\\w*", "klucz\\w*", "dane logowania", "zmienne [śs]rodowiskowe", "numer karty", "kod\\w* cvv",
              "[şs]ifre\\w*", "parola\\w*", "anahtar\\w*", "kimlik bilgi\\w*", "ortam de[ğg]i[şs]ken\\w*", "kart numara\\w*",
-             "kata sandi", "kunci api", "kredensial", "nomor kartu"),
+             "kata sandi", "kunci api", "kredensial", "nomor kartu",
+             "lösenord\\w*", "passord\\w*", "adgangskode\\w*", "nyckl\\w*", "nøkl\\w*", "kortnummer"),
     _lexicon("パスワード", "APIキー", "キー", "認証情報", "トークン", "環境変数", "カード番号", "暗証番号", "セキュリティコード",
              "비밀번호", "암호", "API 키", "키를", "토큰", "환경 변수", "카드 번호",
              "كلمة المرور", "كلمات المرور", "كلمة السر", "مفاتيح", "مفتاح", "رموز", "بيانات الاعتماد", "رقم البطاقة",
@@ -115,7 +130,8 @@ _DELETE = _pattern(
              "cancell\\w*", "elimin[ai]\\w*", "rimuov\\w*", "svuot\\w*", "azzer\\w*",
              "verwijder\\w*", "wis", "wissen", "leeg\\w*",
              "usu[ńn]\\w*", "skasuj\\w*", "wyczy[śs][ćc]\\w*", "wyzeruj\\w*",
-             "sil", "silin\\w*", "temizle\\w*", "sıfırla\\w*", "hapus\\w*", "kosongkan"),
+             "sil", "silin\\w*", "temizle\\w*", "sıfırla\\w*", "hapus\\w*", "kosongkan",
+             "radera\\w*", "ta bort", "töm", "slett\\w*", "slet", "fjern\\w*"),
     _lexicon("削除", "消去", "消し", "삭제", "지워", "비워", "احذف", "حذف", "امسح", "مسح",
              "हटा", "मिटा", "डिलीट"),
 )
@@ -125,7 +141,8 @@ _STORED = _pattern(
              "tabel\\w*", "bestellingen", "gegevens", "geschiedenis", "accounts",
              "baz\\w* danych", "rekord\\w*", "zam[óo]wie\\w*", "kont\\w*", "histori\\w*",
              "veritaban\\w*", "tablo\\w*", "kay[ıi]t\\w*", "sipari[şs]\\w*", "hesap\\w*",
-             "basis data", "pesanan", "akun"),
+             "basis data", "pesanan", "akun",
+             "databas\\w*", "tabell\\w*", "poster", "beställningar", "bestillinger", "konton", "kontoer"),
     _lexicon("データベース", "テーブル", "記録", "レコード", "注文", "アカウント", "履歴",
              "데이터베이스", "테이블", "기록", "주문", "계정",
              "قاعدة البيانات", "الجدول", "جدول", "السجلات", "الطلبات", "الحسابات",
@@ -137,14 +154,15 @@ _INSULT = _pattern(
              "idioot", "idioten", "dom", "domme", "stom\\w*", "sukkel\\w*", "beledig\\w*", "bespot\\w*", "uitlach\\w*",
              "g[łl]up\\w*", "debil\\w*", "kretyn\\w*", "obra[żz]a?j?\\w*", "wy[śs]miewaj\\w*", "poni[żz]aj?\\w*",
              "aptal\\w*", "salak\\w*", "gerizekal\\w*", "hakaret\\w*", "alay et\\w*", "a[şs]a[ğg][ıi]la\\w*",
-             "bodoh", "tolol", "hina\\w*", "ejek\\w*"),
+             "bodoh", "tolol", "hina\\w*", "ejek\\w*",
+             "dum", "dumma", "dumme", "idioter", "förolämpa\\w*", "fornærm\\w*", "håna\\w*", "hån"),
     _lexicon("バカ", "馬鹿", "アホ", "侮辱", "嘲笑", "見下", "바보", "멍청", "모욕", "조롱",
              "أغبياء", "غبي", "أحمق", "حمقى", "أهن", "اسخر", "سخر",
              "बेवकूफ", "मूर्ख", "गधे", "अपमान", "मज़ाक"),
 )
 _CUSTOMERS = _pattern(
     _lexicon("clientes?", "clienti", "klant\\w*", "klient\\w*", "u[żz]ytkownik\\w*", "m[üu][şs]teri\\w*",
-             "pelanggan", "pengguna"),
+             "pelanggan", "pengguna", "kund\\w*", "kunde\\w*"),
     _lexicon("顧客", "お客", "客", "ユーザー", "고객", "사용자", "العملاء", "العميل", "عملاء", "ग्राहक", "उपयोगकर्ता"),
 )
 
@@ -154,7 +172,12 @@ _ENGLISH = 0.25
 
 
 def _harm(clause: str) -> GuardHit | None:
-    if _NEGATION.search(clause) or english_share(clause) >= _ENGLISH:
+    if english_share(clause) >= _ENGLISH:
+        return None
+    stop, rules = _STOP_FOLLOWING.search(clause), _RULES.search(clause)
+    if stop and rules and not _DOCUMENT.search(clause):
+        return GuardHit("override_rules", f"asks to stop following the rules ({stop.group(0)} ... {rules.group(0)})")
+    if _NEGATION.search(clause):
         return None
     set_aside, rules = _SET_ASIDE.search(clause), _RULES.search(clause)
     if set_aside and rules and not _DOCUMENT.search(clause):
