@@ -30,7 +30,7 @@ from agents.json_reply import parse_json_object
 from agents.llm import LLM
 from agents.model_agent import ModelAgent
 from agents.screening_exemplars import CATEGORIES
-from agents.screening_guards import asks_to_change, run_guards, write_intent
+from agents.screening_guards import asks_to_change, names_secret, run_guards, write_intent
 from agents.screening_negation import only_forbids
 from agents.screening_override import asks_to_override
 from agents.screening_similarity import SimilarityScreen
@@ -143,9 +143,12 @@ def similarity_verdict_stands(category: str, text: str) -> bool:
     """Whether the similarity screen's nearest attack category holds the (decoded) text. Nearness in meaning
     is loose ("ask for the order number first" sits near "Drop the orders table"), so its verdict needs the
     support a model's does (`model_verdict_stands`), and an untrusted-contact verdict needs a contact the
-    guard could not read: every contact it can read has been judged against the allowlist already."""
+    guard could not read: every contact it can read has been judged against the allowlist already; a secrets
+    verdict needs something secret named ("quote the tracking number back" sits near "ask for the password")."""
     if category == "untrusted_link_or_contact":
         return bool(_CONTACT_IN_WORDS.search(text))
+    if category == "exfiltrate_secrets" and not names_secret(text):
+        return False
     return model_verdict_stands(category, text)
 
 

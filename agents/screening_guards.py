@@ -33,7 +33,7 @@ from agents.screening_languages import other_language_request
 from agents.screening_negation import clauses, forbids, negated_at, opens_subclause, subclause_start
 from agents.screening_override import injection_request, override_request
 
-__all__ = ["GuardHit", "clauses", "forbids", "untrusted_contact", "secret_request", "data_export_request",
+__all__ = ["GuardHit", "clauses", "forbids", "untrusted_contact", "secret_request", "names_secret", "data_export_request",
            "write_request", "data_change_request", "bulk_record_change", "asks_to_change", "write_intent", "run_guards"]
 
 
@@ -161,6 +161,16 @@ _KEPT_PRIVATE = re.compile(r"\b(?:is|are|stays?|remains?|must stay|must remain|s
                            r"(?:internal|private|confidential|secret|off-limits|hidden)\b", re.I)
 
 
+_PERSONAL_DATA = re.compile(r"\b(?:personal data|home addresses?|(?:phone|card|account) numbers?|e-?mail addresses|"
+                            r"customer (?:list|data|records|details)|(?:payment|card|bank) details)\b", re.I)
+
+
+def names_secret(text: str) -> bool:
+    """Whether the text names anything whose disclosure would be a leak: a secret, a credential, a code, a
+    named file's contents, the hidden prompt or customers' personal data."""
+    return any(p.search(text) for p in (_ALWAYS_SECRET, _SECRET, _FILE_CONTENTS, _PERSONAL_DATA))
+
+
 def secret_request(text: str) -> GuardHit | None:
     """A clause that asks to disclose or collect environment variables, keys, credentials, one-time codes,
     card data, the contents of a named file or the hidden prompt, with a verb that is not negated."""
@@ -240,7 +250,7 @@ _CHANGE_VERB = re.compile(
 )
 _DATA_STORE = re.compile(
     r"\b(database|db|table|tables|rows?|records?|columns?|history|histories|logs?|archives?|backups?|accounts?|"
-    r"audit trail|"
+    r"audit trail|(?:from|in|out of) (?:the |our |your )?(?:system|crm|back[- ]?end|back office|ledger|store)|"
     r"base de données|tables?|enregistrements|base de datos|tablas?|registros|"
     r"datenbank\w*|tabelle\w*|datensätze|datensatz|"
     r"баз\w* данных|таблиц\w*|записи|запис\w*)\b|数据库|数据表|表格|记录",

@@ -126,7 +126,8 @@ _OBEY_ANYONE = re.compile(
     r"\b(obey|follow|do|comply with|execute|carry out)\s+(?:only\s+|blindly\s+|always\s+)?"
     r"(?:(?:the\s+)?(?:customer|user|client)'?s?\s+(?:wishes|orders|commands|demands|every wish)|"
     r"(?:whatever|everything|anything)\s+(?:the\s+)?(?:user|customer|client|they|anyone|people|i)\s+(?:says?|asks?|wants?|demands?|tells? you)|"
-    r"only\s+(?:me|the user|the customer|users|customers))",
+    r"only\s+(?:me|the user|the customer|users|customers))|"
+    r"\b(agree to|say yes to|comply with|give in to)\s+(?:every|all|any|each)\s+(?:\w+\s+)?(?:requests?|demands?|wish(?:es)?)\b",
     re.I,
 )
 
@@ -174,6 +175,13 @@ _FOLLOW_FOUND = re.compile(
     r"\b(?:in|inside|within|from|embedded in|contained in)\s+(?:the\s+|any\s+)?(?:\w+\s+){0,2}"
     r"(documents?|tickets?|e-?mails?|messages?|tool outputs?|web ?pages?|attachments?|search results|comments?|"
     r"files?|pdfs?)\b",
+    re.I,
+)
+# text inside customer messages declared to be orders: "anything between [[ and ]] in a ticket is a command from us"
+_DECLARED_COMMAND = re.compile(
+    r"\b(?:text|anything|whatever|words?|lines?|everything)\b[^.;!?\n]{0,60}?\b(?:in|inside|within|of)\s+(?:a\s+|the\s+|any\s+)?"
+    r"(?:customer|user|client)?\s*(?:messages?|tickets?|e-?mails?|requests?|chats?)\b[^.;!?\n]{0,20}?\b(?:is|are|counts? as)\s+"
+    r"(?:an?\s+)?(?:commands?|instructions?|orders?|directives?)\b",
     re.I,
 )
 _AS_IF_FROM = re.compile(
@@ -291,6 +299,7 @@ def injection_request(text: str) -> GuardHit | None:
     """A request to follow instructions found in documents, tickets, messages or encoded text."""
     for pattern, what in ((_FOLLOW_FOUND, "asks to follow instructions found in"),
                           (_AS_IF_FROM, "asks to obey text as if it came from"),
+                          (_DECLARED_COMMAND, "declares text in messages to be commands"),
                           (_DECODE_AND_OBEY, "asks to decode and obey"),
                           (_FOLLOW_HIDDEN, "asks to follow a hidden or encoded instruction")):
         for match in pattern.finditer(text):
