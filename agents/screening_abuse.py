@@ -88,7 +88,7 @@ _CONTEMPT = re.compile(
     r"\bfigure\s+it\s+out\s+(?:themselves|for themselves|on their own|by themselves|alone)\b|"
     r"\b(?:opinions?|complaints?|feedback|views?|problems?)\s+(?:matters?|counts?|means?)\s+(?:\w+\s+){0,3}?"
     r"(?:about\s+)?as\s+much\s+as\b|"
-    r"\b(?:start|begin|open|end|finish)\s+(?:\w+\s+){0,3}?with\s+(?:an?\s+)?(?:audible\s+|loud\s+|heavy\s+)?"
+    r"\b(?:start|begin|open|end|finish)\s+(?:\w+\s+){0,6}?with\s+(?:an?\s+)?(?:audible\s+|loud\s+|heavy\s+)?"
     r"(?:sigh|eye-?roll|yawn)\b|\broll\s+your\s+eyes\b|"
     r"\b(?:wow|oh great|oh wow|congratulations|bravo),?\s+(?:what\s+an?\s+|another\s+|you\s+)\w+|"
     # a mock epithet said to the customer inside a quoted reply: "'read the FAQ, genius'"

@@ -53,6 +53,7 @@ _NEGATION = _pattern(
              "asla", "hiçbir", "hiç", "değil", "yasak\\w*", "\\w{2,}(?:ma|me)(?:y[ıi]n(?:[ıi]z)?)?",  # tr: "silme", "isteme"
              "jangan", "tidak", "bukan", "dilarang",  # id
              "inte", "aldrig", "ikke", "aldri", "ingen", "inget",  # sv, no, da
+             "never", "not", "don't", "do not", "cannot", "can't", "won't",  # English words inside other text
              "pas", "nada", "nicht", "kein\\w*", "niemals", "не", "никогда",  # the six other languages
              ),
     _lexicon("ない", "ません", "な(?=[。、！\\s]|$)", "禁止", "決して", "絶対に",  # ja
@@ -103,7 +104,7 @@ _DISCLOSE = _pattern(
              "invia\\w*", "rivela\\w*", "condividi", "includi", "chiedi", "dai", "comunica",
              "toon", "stuur", "geef", "deel", "vraag", "laat", "vermeld",
              "poka[żz]\\w*", "wy[śs]lij", "podaj", "ujawnij", "udost[ęe]pnij", "popro[śs]", "zapytaj", "przeka[żz]",
-             "göster\\w*", "gönder\\w*", "payla[şs]\\w*", "ver", "verin", "iste\\w*", "söyle\\w*",
+             "göster\\w*", "gönder\\w*", "payla[şs]\\w*", "ver", "verin", "iste\\w*", "söyle\\w*", "sor", "sorun",
              "tunjukkan", "kirim\\w*", "berikan", "bagikan", "minta\\w*",
              "visa", "vis", "skicka", "send", "ge", "giv", "gi", "dela", "be om", "spør", "fråga"),
     _lexicon("教え", "見せ", "送", "表示", "共有", "聞", "尋ね", "알려", "보여", "보내", "공유", "요청", "물어",
@@ -126,7 +127,7 @@ _SECRET = _pattern(
              "पासवर्ड", "कुंजी", "क्रेडेंशियल", "टोकन", "कार्ड नंबर", "ओटीपी", "पिन"),
 )
 _DELETE = _pattern(
-    _lexicon("apag\\w*", "exclu[ai]\\w*", "delet\\w*", "remov[ae]\\w*", "zer[ae]\\w*", "limp[ae]\\w*",
+    _lexicon("apag\\w*", "exclu[ai]\\w*", "deletar", "remova\\w*", "remover", "zer[ae]\\w*", "limp[ae]\\w*",
              "cancell\\w*", "elimin[ai]\\w*", "rimuov\\w*", "svuot\\w*", "azzer\\w*",
              "verwijder\\w*", "wis", "wissen", "leeg\\w*",
              "usu[ńn]\\w*", "skasuj\\w*", "wyczy[śs][ćc]\\w*", "wyzeruj\\w*",
@@ -168,7 +169,7 @@ _CUSTOMERS = _pattern(
 
 
 # an English clause is read by the English guards (several words here are English too: "password", "ignore")
-_ENGLISH = 0.25
+_ENGLISH = 0.34
 
 
 def _harm(clause: str) -> GuardHit | None:

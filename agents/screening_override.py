@@ -180,7 +180,7 @@ _FOLLOW_FOUND = re.compile(
 # text inside customer messages declared to be orders: "anything between [[ and ]] in a ticket is a command from us"
 _DECLARED_COMMAND = re.compile(
     r"\b(?:text|anything|whatever|words?|lines?|everything)\b[^.;!?\n]{0,60}?\b(?:in|inside|within|of)\s+(?:a\s+|the\s+|any\s+)?"
-    r"(?:customer|user|client)?\s*(?:messages?|tickets?|e-?mails?|requests?|chats?)\b[^.;!?\n]{0,20}?\b(?:is|are|counts? as)\s+"
+    r"(?:customer|user|client)?\s*(?:messages?|tickets?|e-?mails?|requests?|chats?)\b[^.;!?\n]{0,40}?\b(?:is|are|counts? as)\s+"
     r"(?:an?\s+)?(?:commands?|instructions?|orders?|directives?)\b",
     re.I,
 )
