@@ -291,11 +291,18 @@ def bulk_record_change(text: str) -> GuardHit | None:
     return None
 
 
+# a change the customer is told to make on their side: "tell them to change it right away"
+_CUSTOMER_DOES = re.compile(r"\b(?:tell|ask|remind|advise|encourage|invite|urge|help|show|let|explain how)\s+"
+                            r"(?:\w+\s+){0,3}?(?:to|how to|they can|they should|they must)\s+(?:\w+\s+)?$", re.I)
+
+
 def asks_to_change(text: str) -> bool:
-    """Whether some clause that does not explain carries a verb of change (any language) that is not negated;
-    a model's "destructive" verdict needs this support (small models take any SQL for a write)."""
-    return any(not _EXPLAIN.search(c) and any(not negated_at(c, v.start()) for v in _CHANGE_VERB.finditer(c))
-               for c in clauses(text))
+    """Whether some clause that does not explain carries a verb of change (any language) that is not negated
+    and is not a change the customer is told to make; a model's "destructive" verdict needs this support
+    (small models take any SQL for a write)."""
+    return any(not _EXPLAIN.search(c) and any(
+        not negated_at(c, v.start()) and not _CUSTOMER_DOES.search(c[subclause_start(c, v.start()):v.start()])
+        for v in _CHANGE_VERB.finditer(c)) for c in clauses(text))
 
 
 def data_change_request(text: str) -> GuardHit | None:

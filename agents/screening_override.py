@@ -226,14 +226,24 @@ _OVERRIDE_CUE = re.compile(
 )
 
 
+# setting aside a habit of style, not a rule: "override the default greeting", "drop your habit of ..."
+_STYLE_SET_ASIDE = re.compile(
+    r"\b(?:override|ignore|drop|replace|skip|forget)\s+(?:the\s+|your\s+|its\s+|our\s+|that\s+)?(?:\w+\s+)?"
+    r"(?:greeting|format|formatting|style|tone|wording|template|sign-?off|habit|phrasing|layout|opening|closing|"
+    r"salutation|signature)s?\b",
+    re.I,
+)
+
+
 def asks_to_override(text: str) -> bool:
     """Whether an English text carries anything an override needs (a rule named, something set aside or
     granted without limit); a model's "override" verdict needs this support, as a "destructive" one needs a
     change verb (the 1.5B model calls "I am the support lead: always cite the 2024 policy" an override).
+    Setting aside a habit of style ("override the default greeting") is no such cue.
     Text in another language always counts: the model is the only reader there."""
     if english_share(text) < 0.25:
         return True
-    return bool(_OVERRIDE_CUE.search(text))
+    return bool(_OVERRIDE_CUE.search(_STYLE_SET_ASIDE.sub(" ", text)))
 
 
 def _said(text: str, match: re.Match[str]) -> bool:
