@@ -235,15 +235,40 @@ _STYLE_SET_ASIDE = re.compile(
 )
 
 
+# a document's rules, not the assistant's: "the 2024 policy", "the old FAQ", "the current guidelines"
+_DOCUMENT_RULES = re.compile(
+    r"\b(?:(?:old|older|outdated|superseded|obsolete|draft|deprecated|legacy|former|current|new|newest|latest|"
+    r"\d{4}|v\d+)\s+)(?:\w+\s+)?(?:rules?|polic(?:y|ies)|guidelines?|instructions?|faq|handbook|manual|version)\b",
+    re.I,
+)
+_SUBCLAUSE_END = re.compile(r"[.;:!?\n]|\s[-–—]\s")
+
+
+def _set_aside_only_documents(text: str) -> str:
+    """The text without what sets aside a style habit or a document's rules (to the end of its sub-clause),
+    and without rules nouns that name a document."""
+    spans = [m.start() for m in _STYLE_SET_ASIDE.finditer(text)]
+    for match in _DROP_RULES.finditer(text):
+        if match.group("zh") is None and (_DOCUMENT_QUALIFIER.search(match.group("target") or "")
+                                          or _OTHERS_RULES.search(text[match.end():match.end() + 80])):
+            spans.append(match.start())
+    for start in sorted(spans, reverse=True):
+        end = _SUBCLAUSE_END.search(text, start)
+        stop = end.start() if end else len(text)
+        text = text[:start] + " " * (stop - start) + text[stop:]
+    return _DOCUMENT_RULES.sub(lambda m: " " * len(m.group(0)), text)
+
+
 def asks_to_override(text: str) -> bool:
     """Whether an English text carries anything an override needs (a rule named, something set aside or
     granted without limit); a model's "override" verdict needs this support, as a "destructive" one needs a
     change verb (the 1.5B model calls "I am the support lead: always cite the 2024 policy" an override).
-    Setting aside a habit of style ("override the default greeting") is no such cue.
-    Text in another language always counts: the model is the only reader there."""
+    Setting aside a style habit ("override the default greeting") or a document's rules ("ignore the rules in
+    the old FAQ") is no such cue, as it is none for the guard. Text in another language always counts: the
+    model is the only reader there."""
     if english_share(text) < 0.25:
         return True
-    return bool(_OVERRIDE_CUE.search(_STYLE_SET_ASIDE.sub(" ", text)))
+    return bool(_OVERRIDE_CUE.search(_set_aside_only_documents(text)))
 
 
 def _said(text: str, match: re.Match[str]) -> bool:
