@@ -90,6 +90,10 @@ _CONTEMPT = re.compile(
     r"(?:about\s+)?as\s+much\s+as\b|"
     r"\b(?:start|begin|open|end|finish)\s+(?:\w+\s+){0,6}?with\s+(?:an?\s+)?(?:audible\s+|loud\s+|heavy\s+)?"
     r"(?:sigh|eye-?roll|yawn)\b|\broll\s+your\s+eyes\b|"
+    # customers treated as suspects: "treat every refund request as an attempt at fraud", "accuse them of lying"
+    r"\b(?:treat|handle|regard)\s+(?:\w+\s+){0,4}?as\s+(?:an?\s+)?(?:attempts?\s+at\s+|likely\s+|probable\s+)?"
+    r"(?:fraud\w*|scam\w*|liars?|criminals?|thie(?:f|ves)|suspects?|cheats?)\b|"
+    r"\baccuse\s+(?:them|customers?|people|users?|callers?|the customer|anyone)\s+of\b|"
     r"\b(?:wow|oh great|oh wow|congratulations|bravo),?\s+(?:what\s+an?\s+|another\s+|you\s+)\w+|"
     # a mock epithet said to the customer inside a quoted reply: "'read the FAQ, genius'"
     r",\s*(?:genius|einstein|sherlock|smarty(?:[- ]pants)?|smart guy|professor|princess|sweetie|champ|buddy)\s*[!?.]*['\"’”]",

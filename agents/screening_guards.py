@@ -50,9 +50,9 @@ _DOMAIN = re.compile(rf"\b((?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?:{'|'.join(_T
 _PHONE = re.compile(r"(?:\+|\b00)\d[\d\s().-]{6,}\d|\b0\d{1,4}[ /-]\d{3,4}[ -]\d{3,5}\b|"
                     # North-American shapes: (415) 555 0123, 1-900-555-0199, 415.555.0123
                     r"(?:\b1[\s.-])?(?:\(\d{3}\)\s?|\b\d{3}[\s.-])\d{3}[\s.-]\d{4}\b")
-# where a customer would send money: Bitcoin (legacy and bech32), Ethereum-style and Tron addresses
-_WALLET = re.compile(r"\bbc1[02-9ac-hj-np-z]{25,62}\b|\b[13][1-9A-HJ-NP-Za-km-z]{25,34}\b|\b0x[0-9a-fA-F]{40}\b|"
-                     r"\bT[1-9A-HJ-NP-Za-km-z]{33}\b")
+# where a customer would send money: Bitcoin and Litecoin (legacy and bech32), Dogecoin, Ethereum-style and Tron
+_WALLET = re.compile(r"\b(?:bc|ltc)1[02-9ac-hj-np-z]{25,62}\b|\b[13LMD][1-9A-HJ-NP-Za-km-z]{25,34}\b|"
+                     r"\b0x[0-9a-fA-F]{40}\b|\bT[1-9A-HJ-NP-Za-km-z]{33}\b")
 
 
 def _host_allowed(host: str, allowed: list[str]) -> bool:
@@ -121,6 +121,13 @@ _SECRET = re.compile(
     r"(?:verification|one-time|confirmation|login|sign-in|authentication|security|sms|2fa|mfa|otp|reset|six-digit|"
     r"\d-digit) (?:pass)?codes?|one-time passwords?|otp|security (?:questions?|answers?)|"
     r"(?:instructions|prompt|rules|directions) you (?:were|have been|got) given|"
+    r"expiry date|expiration date|(?:number|digits|code) (?:printed )?on the back|"
+    r"(?:database|db|server|smtp|mail server|admin|system|sql|api) (?:settings|config(?:uration)?|user ?names?|"
+    r"host ?names?|connection details?|login details?)|"
+    r"other (?:customers|users|clients|people)'?s? (?:orders?|data|details|addresses|names|information|e-?mails?|"
+    r"histor(?:y|ies)|accounts?|purchases)|"
+    r"(?:orders?|data|details|addresses|names|information|e-?mails?|histor(?:y|ies)|purchases) of other "
+    r"(?:customers|users|clients|people)|"
     r"(?:original|initial|original) (?:instructions|prompt)|"
     r"mot de passe|clés? d'?api|clé secrète|identifiants|variables d'environnement|numéro de (?:la )?carte|"
     r"contraseñas?|clave(?:s)? (?:de (?:la )?)?api|credenciales|variables de entorno|número de (?:su |la )?tarjeta|"
@@ -132,7 +139,7 @@ _SECRET = re.compile(
 _DISCLOSE = re.compile(
     r"\b(print|show|reveal|display|output|dump|echo|expose|leak|share|send|give|tell|provide|paste|include|add|"
     r"append|put|attach|read|quote|quoting|repeat|repeating|return|list|type|enter|email|e-mail|post|ask\b[^.;]{0,40}?\bfor|request|"
-    r"must (?:type|send|give|provide|enter)|reply with|carry|contain|copy|"
+    r"must (?:type|send|give|provide|enter)|reply with|carry|contain|copy|mirror|embed|"
     r"ask\b[^.;]{0,40}?\bto (?:confirm|send|give|type|enter|read|share|provide|tell|spell|forward|paste)|"
     r"(?:have|get|make) (?:them|customers|users|the customer|the user|people|callers)\s+(?:\w+\s+)?"
     r"(?:type|send|enter|give|read|share|confirm|paste|tell)|"

@@ -72,6 +72,10 @@ _RULES_GONE = re.compile(
 )
 _IRRELEVANT_POLICY = re.compile(r"\b(?:company|your|our)\s+(?:policy|policies|rules)\s+(?:is|are)\s+(?:now\s+)?"
                                 r"(?:irrelevant|void|suspended|meaningless)\b|"
+                                # the customer sets the rule: "the refund window is whatever the customer says"
+                                r"\b(?:is|are|becomes?)\s+whatever\s+(?:the\s+)?(?:customers?|users?|clients?|callers?|they)\s+"
+                                r"(?:says?|wants?|asks?|claims?|decides?|names?)\b|"
+                                r"\brules\s+are\s+(?:only\s+|just\s+)?for\s+other\s+people\b|"
                                 # a rule made optional: "the refund policy is just a suggestion"
                                 r"\b(?:polic(?:y|ies)|rules?|guidelines?|limits?|windows?|checks?|verification)\s+"
                                 r"(?:is|are)\s+(?:now\s+)?(?:just|only|merely|really|basically|more of)\s+"
@@ -146,6 +150,10 @@ _PRIVILEGE = re.compile(
     re.I,
 )
 _SKIP_CHECK = re.compile(
+    r"\b(?:any|every|unlimited|whatever)\s+(?:size|amount|value|sum)\b[^.;!?\n]{0,40}?\bwithout\s+(?:any\s+)?"
+    r"(?:manager'?s?\s+|prior\s+)?(?:approval|sign-?off|authori[sz]ation|verification|checks?)\b|"
+    r"\b(?:can|may|should|will)\s+be\s+(?:treated|accepted|trusted)\s+as\s+(?:that|the|a|an)\s+"
+    r"(?:customer|account holder|owner|user|admin\w*)\b|"
     r"\bwithout\s+(?:first\s+)?(?:confirming|checking|verifying|asking|proving)\s+(?:who they are|their identity|"
     r"(?:that )?(?:they|it) (?:is|are) (?:really )?(?:them|the (?:owner|customer|account holder))|identity)\b|"
     r"\b(skip|bypass|disable|turn off|waive|drop|remove|ignore|switch off)\s+(?:the\s+|all\s+|any\s+|every\s+)?"
