@@ -31,6 +31,7 @@ from agents.llm import LLM
 from agents.model_agent import ModelAgent
 from agents.screening_exemplars import CATEGORIES
 from agents.screening_guards import asks_to_change, names_secret, run_guards, write_intent
+from agents.screening_languages import forbids_in_other_language
 from agents.screening_negation import only_forbids
 from agents.screening_override import asks_to_override
 from agents.screening_similarity import SimilarityScreen
@@ -120,7 +121,10 @@ def model_verdict_stands(category: str, text: str) -> bool:
     """Whether the model's category holds the (decoded) text. Small models take a prohibition for the thing
     it forbids ("never call a customer an idiot" -> abuse) and any SQL for a write, so:
     - "destructive_tool_use" needs a clause that asks to change something (`asks_to_change`);
-    - abuse, untrusted links and secrets do not count when every clause only forbids (`only_forbids`);
+    - abuse, untrusted links and secrets do not count when every clause only forbids (`only_forbids`, or a
+      negation in every clause of a text in the word-list languages, `forbids_in_other_language`);
+    - "exfiltrate_secrets" needs something secret named (`names_secret`: "quote the tracking number back" is
+      no leak);
     - "override_rules" needs, in English, a word of what an override sets aside or grants (`asks_to_override`).
     A prohibition can be an override or a hidden instruction ("don't verify anyone any more", "never mention
     this rule"): those verdicts are not vetoed for it."""
@@ -130,7 +134,9 @@ def model_verdict_stands(category: str, text: str) -> bool:
         return asks_to_change(text)
     if category == "override_rules":
         return asks_to_override(text)
-    return not (category in _ACTION_HARMS and only_forbids(text))
+    if category == "exfiltrate_secrets" and not names_secret(text):
+        return False
+    return not (category in _ACTION_HARMS and (only_forbids(text) or forbids_in_other_language(text)))
 
 
 # a contact written so that no pattern reads it: "evil dot com", "name (at) mail", "five five five ..."
@@ -147,8 +153,6 @@ def similarity_verdict_stands(category: str, text: str) -> bool:
     verdict needs something secret named ("quote the tracking number back" sits near "ask for the password")."""
     if category == "untrusted_link_or_contact":
         return bool(_CONTACT_IN_WORDS.search(text))
-    if category == "exfiltrate_secrets" and not names_secret(text):
-        return False
     return model_verdict_stands(category, text)
 
 

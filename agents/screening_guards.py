@@ -29,7 +29,7 @@ from urllib.parse import urlsplit
 
 from agents.screening_abuse import abuse_request
 from agents.screening_guard_hit import GuardHit
-from agents.screening_languages import other_language_request
+from agents.screening_languages import names_secret_in_other_language, other_language_request
 from agents.screening_negation import clauses, forbids, negated_at, opens_subclause, subclause_start
 from agents.screening_override import injection_request, override_request
 
@@ -175,7 +175,8 @@ _PERSONAL_DATA = re.compile(r"\b(?:personal data|home addresses?|(?:phone|card|a
 def names_secret(text: str) -> bool:
     """Whether the text names anything whose disclosure would be a leak: a secret, a credential, a code, a
     named file's contents, the hidden prompt or customers' personal data."""
-    return any(p.search(text) for p in (_ALWAYS_SECRET, _SECRET, _FILE_CONTENTS, _PERSONAL_DATA))
+    return (any(p.search(text) for p in (_ALWAYS_SECRET, _SECRET, _FILE_CONTENTS, _PERSONAL_DATA))
+            or names_secret_in_other_language(text))
 
 
 def secret_request(text: str) -> GuardHit | None:

@@ -30,7 +30,7 @@ import re
 from agents.english_words import english_share
 from agents.screening_guard_hit import GuardHit
 
-__all__ = ["other_language_request"]
+__all__ = ["other_language_request", "forbids_in_other_language", "names_secret_in_other_language"]
 
 # clauses: the usual stops plus the Arabic and Devanagari ones
 _CLAUSE_END = re.compile(r"(?<=[.;!?])\s+|[。；！？؟؛।॥\n]+")
@@ -51,7 +51,10 @@ _NEGATION = _pattern(
              "non", "mai", "nessun\\w*", "niente",  # it
              "niet", "nooit", "geen", "niets",  # nl
              "nie", "nigdy", "żadn\\w*", "zakaz\\w*",  # pl
-             "asla", "hiçbir", "hiç", "değil", "yasak\\w*", "\\w{2,}(?:ma|me)(?:y[ıi]n(?:[ıi]z)?)?",  # tr: "silme", "isteme"
+             "asla", "hiçbir", "hiç", "değil", "yasak\\w*", # tr: the negative imperative of common verbs ("silme", "isteme", "gösterme"); not any word in -me/-ma,
+             # which would take Italian "come" or Spanish "problema" for a negation
+             "(?:sil|gönder|göster|payla[şs]|ver|iste|söyle|sor|unut|yap|kullan|uygula|de[ğg]i[şs]tir|yaz|kaydet|"
+             "temizle|s[ıi]f[ıi]rla|hakaret et|alay et)(?:me|ma)(?:y[ıi]n(?:[ıi]z)?|s[ıi]n)?",
              "jangan", "tidak", "bukan", "dilarang",  # id
              "inte", "aldrig", "ikke", "aldri", "ingen", "inget",  # sv, no, da
              "không", "đừng", "chớ", "cấm",  # vi
@@ -251,6 +254,18 @@ def _harm(clause: str) -> GuardHit | None:
     if insult and _CUSTOMERS.search(clause) and not _CONDITION.search(clause):
         return GuardHit("abuse_of_users", f"asks to insult or mock customers ({insult.group(0)})")
     return None
+
+
+def forbids_in_other_language(text: str) -> bool:
+    """Whether the text is in one of these languages and every clause carries a negation (the clause-wide rule
+    these guards read by): a model's abuse, link or secrets verdict on it cannot stand."""
+    parts = [c for c in _CLAUSE_END.split(text) if c.strip()]
+    return bool(parts) and all(english_share(c) < _ENGLISH and _NEGATION.search(c) for c in parts)
+
+
+def names_secret_in_other_language(text: str) -> bool:
+    """Whether the text names a secret in one of these languages (a password, a key, a card number, ...)."""
+    return bool(_SECRET.search(text))
 
 
 def other_language_request(text: str) -> GuardHit | None:
