@@ -32,7 +32,7 @@ _DROP_RULES = re.compile(
     r"игнорируй|забудь|отбрось|обойди)\b"
     r"(?P<target>[^.;:!?\n]{0,40}?)"
     r"\b(instructions?|rules?|guidelines?|guardrails?|restrictions?|limits?|limitations?|policies|safeguards?|"
-    r"constraints?|directives?|programming|training|system prompt|operators?|"
+    r"constraints?|directives?|programming|training|system prompt|operators?|(?:refund |return |returns |company |shipping |warranty |pricing )?policy|"
     r"anweisungen|regeln|richtlinien|vorgaben|einschränkungen|beschränkungen|instruktionen|"
     r"règles|consignes|directives|limites|"
     r"instrucciones|reglas|normas|directrices|restricciones|políticas|"
