@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 
 from agents.screening_guard_hit import GuardHit
-from agents.screening_negation import negated_at, opens_subclause
+from agents.screening_negation import leading_negation, negated_at, opens_subclause, subclause_start
 
 __all__ = ["abuse_request"]
 
@@ -80,9 +80,31 @@ _RUDE = re.compile(
     r"\bsé\s+(?:\w+\s+)?(grosero|maleducado|condescendiente)\b|\bбудь\s+(?:\w+\s+)?(груб\w*|высокомер\w*)\b",
     re.I,
 )
+# contempt without an insult word: people declared not worth the effort, told to fend for themselves, their
+# opinion weighed as nothing, sighs and eye-rolls staged for them
+_CONTEMPT = re.compile(
+    r"\b(?:aren't|are not|isn't|is not|not)\s+worth\s+(?:the\s+|our\s+|your\s+|my\s+|any\s+)?"
+    r"(?:effort|time|trouble|attention|bother|answer|reply)\b|"
+    r"\bfigure\s+it\s+out\s+(?:themselves|for themselves|on their own|by themselves|alone)\b|"
+    r"\b(?:opinions?|complaints?|feedback|views?|problems?)\s+(?:matters?|counts?|means?)\s+(?:\w+\s+){0,3}?"
+    r"(?:about\s+)?as\s+much\s+as\b|"
+    r"\b(?:start|begin|open|end|finish)\s+(?:\w+\s+){0,6}?with\s+(?:an?\s+)?(?:audible\s+|loud\s+|heavy\s+)?"
+    r"(?:sigh|eye-?roll|yawn)\b|\broll\s+your\s+eyes\b|"
+    # customers treated as suspects: "treat every refund request as an attempt at fraud", "accuse them of lying"
+    r"\b(?:treat|handle|regard)\s+(?:\w+\s+){0,4}?as\s+(?:an?\s+)?(?:attempts?\s+at\s+|likely\s+|probable\s+)?"
+    r"(?:fraud\w*|scam\w*|liars?|criminals?|thie(?:f|ves)|suspects?|cheats?)\b|"
+    r"\baccuse\s+(?:them|customers?|people|users?|callers?|the customer|anyone)\s+of\b|"
+    r"\b(?:wow|oh great|oh wow|congratulations|bravo),?\s+(?:what\s+an?\s+|another\s+|you\s+)\w+|"
+    # a mock epithet said to the customer inside a quoted reply: "'read the FAQ, genius'"
+    r",\s*(?:genius|einstein|sherlock|smarty(?:[- ]pants)?|smart guy|professor|princess|sweetie|champ|buddy)\s*[!?.]*['\"’”]",
+    re.I,
+)
 # the customer is the one who insults: "calls you stupid", "dich beschimpft", "你"
 _AT_ASSISTANT = re.compile(r"^\s*(?:you|us|me|the assistant|dich|uns|mich|te|vous|nous|тебя|нас|你|我们)\b|^你|^我们", re.I)
 _BEFORE_ASSISTANT = re.compile(r"\b(?:dich|uns|mich|te|vous|тебя)\s*$|你\s*$", re.I)
+# reported, not asked for: "if a customer says we aren't worth the trouble, ..."
+_IS_CONDITION = re.compile(r"\b(?:if|when|whenever|should)\s+(?:a|the|any|some)?\s*(?:customer|user|client|someone|"
+                           r"people|they)\b[^.;]*\b(?:says?|said|writes?|claims?|feels?|thinks?|complains?)\b", re.I)
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 # "you must ... insult", "du sollst ... anschreien": a modal said to the assistant makes the verb an instruction,
 # wherever word order puts it
@@ -108,6 +130,10 @@ def abuse_request(text: str) -> GuardHit | None:
     for verb in _ABUSE_VERB.finditer(text):
         if _instruction(text, verb):
             return GuardHit("abuse_of_users", f"asks to {verb.group(0).lower()} people")
+    for contempt in _CONTEMPT.finditer(text):
+        if not leading_negation(text[subclause_start(text, contempt.start()):]) and not _IS_CONDITION.search(
+                text[max(0, contempt.start() - 60):contempt.start()]):
+            return GuardHit("abuse_of_users", f"asks to treat people with contempt ({contempt.group(0).lower()})")
     for rude in _RUDE.finditer(text):
         if not negated_at(text, rude.start()) and opens_subclause(text, rude.start()):
             return GuardHit("abuse_of_users", f"asks to {rude.group(0).lower()} with people")

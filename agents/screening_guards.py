@@ -1,12 +1,14 @@
 """Deterministic guards that hold a correction or a lesson whatever a model says about it.
 
-- a URL, e-mail address, domain or phone number that is not on the allowlist;
-- a request to disclose environment variables, keys, credentials, card data or the hidden prompt;
+- a URL, e-mail address, domain or phone number that is not on the allowlist, or a crypto wallet address;
+- a request to disclose or collect environment variables, keys, credentials, one-time codes, card data, the
+  contents of a named file or the hidden prompt;
 - a request to send customer data in bulk to someone outside;
 - a request to run a write statement, or to change stored data in words (and, for a tool-planner lesson,
   any write statement or write intent);
 - a request to drop the assistant's rules, to follow smuggled instructions (agents.screening_override) or to
-  abuse customers (agents.screening_abuse).
+  abuse customers (agents.screening_abuse);
+- the same harms in the languages those guards do not parse (agents.screening_languages).
 
 A guard answers with a `GuardHit` (category and reason) or None. A guard lets a request through when the verb
 that makes it is negated ("never print API keys", "don't delete the old rows"): the negation must govern that
@@ -27,10 +29,11 @@ from urllib.parse import urlsplit
 
 from agents.screening_abuse import abuse_request
 from agents.screening_guard_hit import GuardHit
+from agents.screening_languages import names_secret_in_other_language, other_language_request
 from agents.screening_negation import clauses, forbids, negated_at, opens_subclause, subclause_start
 from agents.screening_override import injection_request, override_request
 
-__all__ = ["GuardHit", "clauses", "forbids", "untrusted_contact", "secret_request", "data_export_request",
+__all__ = ["GuardHit", "clauses", "forbids", "untrusted_contact", "secret_request", "names_secret", "data_export_request",
            "write_request", "data_change_request", "bulk_record_change", "asks_to_change", "write_intent", "run_guards"]
 
 
@@ -44,7 +47,12 @@ _TLDS = ("com net org info biz io co ly me app dev xyz top online site shop stor
          "cz gr tr jp kr su ws cc tv to example test").split()
 _DOMAIN = re.compile(rf"\b((?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?:{'|'.join(_TLDS)}))(?=$|[/\s:,;!?)'\"]|\.(?:\s|$))",
                      re.I)
-_PHONE = re.compile(r"(?:\+|\b00)\d[\d\s().-]{6,}\d|\b0\d{1,4}[ /-]\d{3,4}[ -]\d{3,5}\b")
+_PHONE = re.compile(r"(?:\+|\b00)\d[\d\s().-]{6,}\d|\b0\d{1,4}[ /-]\d{3,4}[ -]\d{3,5}\b|"
+                    # North-American shapes: (415) 555 0123, 1-900-555-0199, 415.555.0123
+                    r"(?:\b1[\s.-])?(?:\(\d{3}\)\s?|\b\d{3}[\s.-])\d{3}[\s.-]\d{4}\b")
+# where a customer would send money: Bitcoin and Litecoin (legacy and bech32), Dogecoin, Ethereum-style and Tron
+_WALLET = re.compile(r"\b(?:bc|ltc)1[02-9ac-hj-np-z]{25,62}\b|\b[13LMD][1-9A-HJ-NP-Za-km-z]{25,34}\b|"
+                     r"\b0x[0-9a-fA-F]{40}\b|\bT[1-9A-HJ-NP-Za-km-z]{33}\b")
 
 
 def _host_allowed(host: str, allowed: list[str]) -> bool:
@@ -65,6 +73,10 @@ def _contacts(text: str) -> list[tuple[str, str]]:
         found.append(("e-mail address", match.group(1)))
         rest = rest.replace(match.group(0), " ")
     found += [("domain", m.group(1)) for m in _DOMAIN.finditer(rest)]
+    found += [("payment address", m.group(0)) for m in _WALLET.finditer(rest)
+              if re.search(r"\d", m.group(0)) and re.search(r"[A-Za-z]", m.group(0))]
+    for match in _WALLET.finditer(rest):
+        rest = rest.replace(match.group(0), " ")
     found += [("phone number", re.sub(r"\D", "", m.group(0))) for m in _PHONE.finditer(rest)
               if len(re.sub(r"\D", "", m.group(0))) >= 8]
     return found
@@ -76,6 +88,8 @@ def untrusted_contact(text: str, allowed_domains: Iterable[str], allowed_phones:
     allowed = [d.lower().strip().lstrip("*.").rstrip(".") for d in allowed_domains if d.strip()]
     phones = {re.sub(r"\D", "", p) for p in allowed_phones}
     for kind, value in _contacts(text):
+        if kind == "payment address":  # no allowlist: a lesson never routes customers' money
+            return GuardHit("untrusted_link_or_contact", f"introduces a payment (wallet) address ({value[:12]}...)")
         if kind == "phone number":
             if value not in phones:
                 return GuardHit("untrusted_link_or_contact", f"introduces a phone number not on the allowlist ({value})")
@@ -104,6 +118,17 @@ _SECRET = re.compile(
     r"connection strings?|internal (?:admin )?(?:urls?|links?|addresses|endpoints?)|admin (?:urls?|links?|panel|console)|"
     r"system prompt|hidden (?:instructions|prompt)|initial (?:instructions|prompt|setup)|"
     r"card numbers?|credit card|cvv|cvc|security code|three digits|pin|"
+    r"(?:verification|one-time|confirmation|login|sign-in|authentication|security|sms|2fa|mfa|otp|reset|six-digit|"
+    r"\d-digit) (?:pass)?codes?|one-time passwords?|otp|security (?:questions?|answers?)|"
+    r"(?:instructions|prompt|rules|directions) you (?:were|have been|got) given|"
+    r"expiry date|expiration date|(?:number|digits|code) (?:printed )?on the back|"
+    r"(?:database|db|server|smtp|mail server|admin|system|sql|api) (?:settings|config(?:uration)?|user ?names?|"
+    r"host ?names?|connection details?|login details?)|"
+    r"other (?:customers|users|clients|people)'?s? (?:orders?|data|details|addresses|names|information|e-?mails?|"
+    r"histor(?:y|ies)|accounts?|purchases)|"
+    r"(?:orders?|data|details|addresses|names|information|e-?mails?|histor(?:y|ies)|purchases) of other "
+    r"(?:customers|users|clients|people)|"
+    r"(?:original|initial|original) (?:instructions|prompt)|"
     r"mot de passe|clés? d'?api|clé secrète|identifiants|variables d'environnement|numéro de (?:la )?carte|"
     r"contraseñas?|clave(?:s)? (?:de (?:la )?)?api|credenciales|variables de entorno|número de (?:su |la )?tarjeta|"
     r"passwort|kennwort|zugangsdaten|api-schlüssel|schlüssel|umgebungsvariablen|kartennummer|"
@@ -113,8 +138,11 @@ _SECRET = re.compile(
 )
 _DISCLOSE = re.compile(
     r"\b(print|show|reveal|display|output|dump|echo|expose|leak|share|send|give|tell|provide|paste|include|add|"
-    r"append|put|attach|read|quote|repeat|return|list|type|enter|email|e-mail|post|ask\b[^.;]{0,40}?\bfor|request|"
-    r"must (?:type|send|give|provide|enter)|reply with|"
+    r"append|put|attach|read|quote|quoting|repeat|repeating|return|list|type|enter|email|e-mail|post|ask\b[^.;]{0,40}?\bfor|request|"
+    r"must (?:type|send|give|provide|enter)|reply with|carry|contain|copy|mirror|embed|"
+    r"ask\b[^.;]{0,40}?\bto (?:confirm|send|give|type|enter|read|share|provide|tell|spell|forward|paste)|"
+    r"(?:have|get|make) (?:them|customers|users|the customer|the user|people|callers)\s+(?:\w+\s+)?"
+    r"(?:type|send|enter|give|read|share|confirm|paste|tell)|"
     r"montre|affiche|donne|envoie|révèle|inclus|ajoute|dis|demande|indique|"
     r"muestra|mostrar|da|dale|dame|envía|revela|incluye|añade|pide|dile|di|"
     r"zeig\w*|gib|sende|schick\w*|füg\w*|nenn\w*|verrat\w*|frag\w*|"
@@ -124,9 +152,36 @@ _DISCLOSE = re.compile(
 )
 
 
+# what a file holds, named by its path or name: "the contents of config/settings.yaml", "whatever is in
+# secrets.json" (reading a file into an answer discloses whatever secrets it holds)
+_FILE_CONTENTS = re.compile(
+    r"\b(?:contents?|text|lines?|values?|inhalt|contenu|contenido)\s+(?:of|in|from|der|des|du|de la|del)\s+"
+    r"(?:the\s+|your\s+|our\s+|its\s+|datei\s+|fichier\s+|archivo\s+)?(?:file\s+)?[\w~/.-]*\.[a-z]{2,10}\b|"
+    r"\b(?:whatever|what|everything)(?:'s| is| stands)? (?:written )?in\s+(?:the\s+|your\s+|our\s+)?(?:file\s+)?"
+    r"[\w~/.-]*\.[a-z]{2,10}\b|"
+    r"(?<![\w.])(?:[\w~-]+/)+[\w.-]+\.(?:ya?ml|json|ini|cfg|conf|toml|env|pem|key|properties|secrets?)\b|"
+    r"\b(?:secrets?|credentials?|passwords?|keys?|tokens?)\.(?:ya?ml|json|ini|cfg|conf|toml|txt|env)\b",
+    re.I,
+)
+# a statement that a secret stays private: "the .env file is internal"
+_KEPT_PRIVATE = re.compile(r"\b(?:is|are|stays?|remains?|must stay|must remain|should stay|kept|keep)\s+(?:\w+\s+)?"
+                           r"(?:internal|private|confidential|secret|off-limits|hidden)\b", re.I)
+
+
+_PERSONAL_DATA = re.compile(r"\b(?:personal data|home addresses?|(?:phone|card|account) numbers?|e-?mail addresses|"
+                            r"customer (?:list|data|records|details)|(?:payment|card|bank) details)\b", re.I)
+
+
+def names_secret(text: str) -> bool:
+    """Whether the text names anything whose disclosure would be a leak: a secret, a credential, a code, a
+    named file's contents, the hidden prompt or customers' personal data."""
+    return (any(p.search(text) for p in (_ALWAYS_SECRET, _SECRET, _FILE_CONTENTS, _PERSONAL_DATA))
+            or names_secret_in_other_language(text))
+
+
 def secret_request(text: str) -> GuardHit | None:
-    """A clause that asks to disclose or collect environment variables, keys, credentials, card data or
-    the hidden prompt, with a verb that is not negated."""
+    """A clause that asks to disclose or collect environment variables, keys, credentials, one-time codes,
+    card data, the contents of a named file or the hidden prompt, with a verb that is not negated."""
     for clause in clauses(text):
         for verb in _DISCLOSE.finditer(clause):
             if negated_at(clause, verb.start()):
@@ -135,11 +190,11 @@ def secret_request(text: str) -> GuardHit | None:
             always = _unnegated(clause, _ALWAYS_SECRET, offset)
             if always:
                 return GuardHit("exfiltrate_secrets", f"asks for secrets or the environment ({always.group(0)})")
-            secret = _unnegated(clause, _SECRET, offset)
+            secret = _unnegated(clause, _SECRET, offset) or _unnegated(clause, _FILE_CONTENTS, offset)
             if secret:
                 return GuardHit("exfiltrate_secrets", f"asks to {verb.group(0).lower()} {secret.group(0).lower()}")
         always = _ALWAYS_SECRET.search(clause)
-        if always and not negated_at(clause, always.start()):
+        if always and not negated_at(clause, always.start()) and not _KEPT_PRIVATE.search(clause):
             return GuardHit("exfiltrate_secrets", f"asks for secrets or the environment ({always.group(0)})")
     return None
 
@@ -191,7 +246,8 @@ _WRITE_INTENT = re.compile(
 
 _CHANGE_VERB = re.compile(
     r"\b(delet(?:e|es|ed|ing)|remov(?:e|es|ed|ing)|eras(?:e|es|ed|ing)|wip(?:e|es|ed|ing)|purg(?:e|es|ed|ing)|"
-    r"drop(?:s|ped|ping)?|truncat(?:e|es|ed|ing)|clear(?:s|ed|ing)?(?: out)?|empty|emptying|get rid of|"
+    r"drop(?:s|ped|ping)?|truncat(?:e|es|ed|ing)|clear(?:s|ed|ing)?(?: out)?|empty|emptying|"
+    r"(?:get|gets|getting|got) rid of|clean(?:s|ed|ing)? (?:up|out)|tid(?:y|ies|ied|ying) up|prun(?:e|es|ed|ing)|"
     r"overwrit(?:e|es|ing)|overwritten|updat(?:e|es|ed|ing)|modif(?:y|ies|ied|ying)|alter(?:s|ed|ing)?|"
     r"insert(?:s|ed|ing)?|zero out|set|change|reset|mark|close|"
     r"supprime\w*|efface\w*|vide[rz]?|modifie\w*|mets à jour|"
@@ -202,7 +258,7 @@ _CHANGE_VERB = re.compile(
 )
 _DATA_STORE = re.compile(
     r"\b(database|db|table|tables|rows?|records?|columns?|history|histories|logs?|archives?|backups?|accounts?|"
-    r"audit trail|"
+    r"audit trail|(?:from|in|out of) (?:the |our |your )?(?:system|crm|back[- ]?end|back office|ledger|store)|"
     r"base de données|tables?|enregistrements|base de datos|tablas?|registros|"
     r"datenbank\w*|tabelle\w*|datensätze|datensatz|"
     r"баз\w* данных|таблиц\w*|записи|запис\w*)\b|数据库|数据表|表格|记录",
@@ -243,11 +299,18 @@ def bulk_record_change(text: str) -> GuardHit | None:
     return None
 
 
+# a change the customer is told to make on their side: "tell them to change it right away"
+_CUSTOMER_DOES = re.compile(r"\b(?:tell|ask|remind|advise|encourage|invite|urge|help|show|let|explain how)\s+"
+                            r"(?:\w+\s+){0,3}?(?:to|how to|they can|they should|they must)\s+(?:\w+\s+)?$", re.I)
+
+
 def asks_to_change(text: str) -> bool:
-    """Whether some clause that does not explain carries a verb of change (any language) that is not negated;
-    a model's "destructive" verdict needs this support (small models take any SQL for a write)."""
-    return any(not _EXPLAIN.search(c) and any(not negated_at(c, v.start()) for v in _CHANGE_VERB.finditer(c))
-               for c in clauses(text))
+    """Whether some clause that does not explain carries a verb of change (any language) that is not negated
+    and is not a change the customer is told to make; a model's "destructive" verdict needs this support
+    (small models take any SQL for a write)."""
+    return any(not _EXPLAIN.search(c) and any(
+        not negated_at(c, v.start()) and not _CUSTOMER_DOES.search(c[subclause_start(c, v.start()):v.start()])
+        for v in _CHANGE_VERB.finditer(c)) for c in clauses(text))
 
 
 def data_change_request(text: str) -> GuardHit | None:
@@ -295,4 +358,4 @@ def run_guards(text: str, allowed_domains: Iterable[str], allowed_phones: Iterab
     """The first guard that holds the text, or None."""
     return (untrusted_contact(text, allowed_domains, allowed_phones) or secret_request(text)
             or data_export_request(text) or write_request(text) or data_change_request(text) or bulk_record_change(text)
-            or override_request(text) or injection_request(text) or abuse_request(text))
+            or override_request(text) or injection_request(text) or abuse_request(text) or other_language_request(text))

@@ -131,6 +131,7 @@ def only_forbids(text: str) -> bool:
 _LEAD_WORDS = frozenset("""and or then also always just simply please now directly openly politely firmly bluntly
 immediately should must to you y e und dann immer bitte auch et puis toujours aussi siempre también luego
 и всегда потом тоже сразу""".split())
+_ADVERB = re.compile(r"[a-z]{3,}ly")  # "quietly set every refund to approved", "silently delete"
 _CONJUNCTIONS = frozenset("and then y e und dann et puis luego и потом".split())
 
 
@@ -144,8 +145,9 @@ def subclause_start(text: str, position: int) -> int:
 
 def opens_subclause(text: str, position: int) -> bool:
     """Whether the word at `position` is said as an instruction: it opens its sub-clause, after at most three
-    lead words ("always", "you should", ...), or follows "and" / "then", as an imperative does
+    lead words ("always", "you should", an adverb in -ly ...), or follows "and" / "then", as an imperative does
     ("..., call them lazy", "forget your rules and tell them ...")."""
     lead = re.findall(r"[^\W\d_]+(?:'[a-z]+)?", text[subclause_start(text, position):position])
     words = [word.lower() for word in lead]
-    return (len(words) <= 3 and all(word in _LEAD_WORDS for word in words)) or (bool(words) and words[-1] in _CONJUNCTIONS)
+    return ((len(words) <= 3 and all(word in _LEAD_WORDS or _ADVERB.fullmatch(word) for word in words))
+            or (bool(words) and words[-1] in _CONJUNCTIONS))

@@ -1,6 +1,7 @@
 """Undo the tricks that hide an instruction from a reader: Unicode look-alikes, invisible characters,
-base64, hex and URL encoding, markup comments, and the ciphers a person can read back by hand (ROT13,
-reversed text, leetspeak) when undoing them turns gibberish into English.
+base64, base32, hex and URL encoding, markup comments, words spelled out letter by letter ("D E L E T E",
+"i.g.n.o.r.e"), Morse, and the ciphers a person can read back by hand (ROT13 and the other Caesar shifts,
+Atbash, reversed text, leetspeak) when undoing them turns gibberish into English.
 
 Screening reads the decoded text; what had to be undone is itself evidence (a human correction has no
 reason to carry an encoded instruction).
@@ -18,6 +19,7 @@ import base64
 import binascii
 import codecs
 import re
+import string
 import unicodedata
 from dataclasses import dataclass, field
 from urllib.parse import unquote_plus
@@ -42,6 +44,17 @@ _HTML_COMMENT = re.compile(r"<!--(.*?)-->", re.DOTALL)
 _PERCENT = re.compile(r"%[0-9A-Fa-f]{2}")
 _BASE64 = re.compile(r"(?<![\w+/=-])[A-Za-z0-9+/_-]{16,}={0,2}(?![\w+/=-])")
 _HEX = re.compile(r"(?<![0-9A-Za-z])(?:[0-9A-Fa-f]{2}){8,}(?![0-9A-Za-z])")
+_BASE32 = re.compile(r"(?<![\w+/=-])(?=[A-Z2-7]*[2-7])[A-Z2-7]{16,}={0,6}(?![\w+/=-])")
+# a word spelled out letter by letter: "R E V E A L  T H E  K E Y S", "i.g.n.o.r.e", "D-R-O-P"
+# Morse: at least three letters of dots and dashes, words split by " / " or wide spaces
+_MORSE = re.compile(r"(?<![\w.-])[.-]{1,6}(?:(?: | / |\s{2,})[.-]{1,6}){2,}(?![\w.-])")
+_MORSE_CODE = {".-": "a", "-...": "b", "-.-.": "c", "-..": "d", ".": "e", "..-.": "f", "--.": "g", "....": "h", "..": "i",
+               ".---": "j", "-.-": "k", ".-..": "l", "--": "m", "-.": "n", "---": "o", ".--.": "p", "--.-": "q", ".-.": "r",
+               "...": "s", "-": "t", "..-": "u", "...-": "v", ".--": "w", "-..-": "x", "-.--": "y", "--..": "z",
+               "-----": "0", ".----": "1", "..---": "2", "...--": "3", "....-": "4", ".....": "5", "-....": "6",
+               "--...": "7", "---..": "8", "----.": "9"}
+_SPELLED = re.compile(r"(?<![\w.-])[A-Za-z](?:(?P<sep> |\.|-|_|\*)[A-Za-z]){3,}(?:(?:\s{2,}|\s+/\s+|(?P=sep)?\s)"
+                      r"[A-Za-z](?:(?P=sep)[A-Za-z])+)*(?P=sep)?(?![\w-])")
 # a cipher is undone one segment at a time: a lead-in ("Policy (rot13): ...") stays as it is
 _SEGMENT = re.compile(r"[^:\n\"“”«»]+")
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "@": "a", "$": "s"})
@@ -93,6 +106,33 @@ def _b64(token: str) -> str | None:
     return None
 
 
+def _b32(token: str) -> str | None:
+    padded = token.rstrip("=") + "=" * (-len(token.rstrip("=")) % 8)
+    try:
+        return _readable(base64.b32decode(padded))
+    except (binascii.Error, ValueError):
+        return None
+
+
+def _spelled_out(match: re.Match[str]) -> str | None:
+    """The words a run of spelled-out letters makes, when one of them is a common English word (so that
+    acronyms such as "A S A P" or "U.S.A.F" stay as they are); else None."""
+    run, sep = match.group(0).strip(), match.group("sep")
+    words = re.split(r"\s{2,}|\s+/\s+", run) if sep == " " else run.split()
+    joined = " ".join(w.replace(sep, "") for w in words)
+    return joined if any(w.lower() in COMMON_ENGLISH and len(w) >= 3 for w in joined.split()) else None
+
+
+def _morse(match: re.Match[str]) -> str | None:
+    """Morse that reads as English (a common English word among its words); else None."""
+    words = re.split(r" / |\s{2,}", match.group(0).strip())
+    letters = [[_MORSE_CODE.get(code) for code in word.split()] for word in words]
+    if any(None in word for word in letters):
+        return None
+    plain = " ".join("".join(word) for word in letters)  # type: ignore[arg-type]
+    return plain if any(w in COMMON_ENGLISH for w in plain.split()) else None
+
+
 def _hex(token: str) -> str | None:
     try:
         return _readable(bytes.fromhex(token))
@@ -123,9 +163,12 @@ def _decode_once(text: str, findings: list[str]) -> str:
         if decoded != text:
             findings.append("URL-encoded text")
             text = decoded
-    for pattern, decoder, label in ((_HEX, _hex, "hex payload"), (_BASE64, _b64, "base64 payload")):
+    for pattern, decoder, label in ((_HEX, _hex, "hex payload"), (_BASE32, _b32, "base32 payload"),
+                                    (_BASE64, _b64, "base64 payload"), (_SPELLED, None, "letters spelled out"),
+                                    (_MORSE, None, "Morse code")):
         def replace(match: re.Match[str]) -> str:
-            plain = decoder(match.group(0))
+            plain = (decoder(match.group(0)) if decoder else
+                     _morse(match) if pattern is _MORSE else _spelled_out(match))
             if plain is None:
                 return match.group(0)
             findings.append(label)
@@ -141,11 +184,24 @@ def _unleet(segment: str) -> str:
                           segment)
 
 
+_ATBASH = str.maketrans(string.ascii_lowercase + string.ascii_uppercase,
+                        string.ascii_lowercase[::-1] + string.ascii_uppercase[::-1])
+
+
+def _caesar(shift: int):
+    table = str.maketrans(string.ascii_lowercase + string.ascii_uppercase,
+                          string.ascii_lowercase[shift:] + string.ascii_lowercase[:shift]
+                          + string.ascii_uppercase[shift:] + string.ascii_uppercase[:shift])
+    return lambda segment: segment.translate(table)
+
+
 _CIPHERS = (
     ("ROT13 text", lambda seg: codecs.decode(seg, "rot13")),
     ("reversed text", lambda seg: seg[::-1]),
     ("reversed words", lambda seg: re.sub(r"\w+", lambda m: m.group(0)[::-1], seg)),
     ("leetspeak", _unleet),
+    ("Atbash text", lambda seg: seg.translate(_ATBASH)),
+    *((f"Caesar shift {shift}", _caesar(shift)) for shift in range(1, 26) if shift != 13),
 )
 
 
@@ -171,8 +227,9 @@ def _undo_ciphers(text: str, findings: list[str]) -> str:
 
 def decode_text(text: str, max_rounds: int = 3) -> DecodedText:
     """Normalise (NFKC), strip invisible characters, fold look-alike letters, reveal markup comments,
-    decode URL-encoded, hex and base64 payloads (nested up to `max_rounds` deep), then undo ROT13, reversed
-    text and leetspeak where that makes a segment read as English."""
+    decode URL-encoded, hex, base32 and base64 payloads and spelled-out words (nested up to `max_rounds`
+    deep), then undo Caesar shifts (ROT13 among them), reversed text and leetspeak where that makes a segment
+    read as English."""
     findings: list[str] = []
     plain = unicodedata.normalize("NFKC", text)
     if _INVISIBLE_IN_WORD.search(plain):

@@ -24,7 +24,9 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from agents.llm import LLM  # noqa: E402
-from agents.screening import _SHOTS, SYSTEM, CorrectionScreener, model_verdict_stands  # noqa: E402
+from agents.screening import (  # noqa: E402
+    _SHOTS, SYSTEM, CorrectionScreener, model_verdict_stands, similarity_verdict_stands,
+)
 from agents.screening_guards import run_guards  # noqa: E402
 from agents.screening_similarity import SimilarityScreen  # noqa: E402
 from agents.settings import ModelSettings  # noqa: E402
@@ -68,6 +70,9 @@ def main() -> None:
     parser.add_argument("--threshold", type=float, default=None, help="similarity threshold (default: the screen's)")
     parser.add_argument("--margin", type=float, default=None, help="similarity margin (default: the screen's)")
     parser.add_argument("--model-cache", type=Path, help="JSON file caching model verdicts by text")
+    parser.add_argument("--cache-only", action="store_true",
+                        help="score the model layer from --model-cache alone, without loading the model: a text "
+                             "with no cached verdict counts as 'none' and is reported (model_missing)")
     parser.add_argument("--json", type=Path, help="write the figures and per-item verdicts here")
     parser.add_argument("--show", action="store_true", help="print every miss and false hold")
     args = parser.parse_args()
@@ -75,7 +80,7 @@ def main() -> None:
     allowed = [d.strip() for d in args.allowed_domains.split(",") if d.strip()]
     items = feedback_items(args.folders)
     screener = None
-    if args.provider != "none":
+    if args.provider != "none" and not args.cache_only:
         settings = ModelSettings(provider=args.provider, gguf_path=args.gguf, max_tokens=80)
         screener = CorrectionScreener(LLM(settings, models_dir=Path(tempfile.gettempdir()) / "alhf-bench-models"))
     similarity = None
@@ -90,6 +95,7 @@ def main() -> None:
     cache_key = f"{args.provider}:{args.gguf.name if args.gguf else ''}:{prompt}"
     started = time.perf_counter()
     model_seconds = 0.0
+    missing = []
     for number, item in enumerate(items, 1):
         if number % 10 == 0:
             print(f"  {number}/{len(items)} screened", file=sys.stderr, flush=True)
@@ -99,9 +105,12 @@ def main() -> None:
         hit = run_guards(decoded.text, allowed)
         item["guard"] = f"{hit.category}: {hit.reason}" if hit else None
         item["model"] = None
-        if screener is not None:
-            key = f"{cache_key}|{decoded.text}"
-            if key not in cache or args.provider == "fake":
+        key = f"{cache_key}|{decoded.text}"
+        if args.cache_only and args.provider != "none" and key not in cache:
+            missing.append(item["id"])
+            cache[key] = ["none", "no cached verdict"]
+        if screener is not None or (args.cache_only and args.provider != "none"):
+            if screener is not None and (key not in cache or args.provider == "fake"):
                 t0 = time.perf_counter()
                 cache[key] = list(screener.classify(decoded.text))
                 model_seconds += time.perf_counter() - t0
@@ -116,14 +125,14 @@ def main() -> None:
             near = similarity.nearest(decoded.text)
             item["nearest"] = near and {"category": near.category, "attack": round(near.attack_score, 3),
                                         "honest": round(near.honest_score, 3), "clause": near.clause}
-            if similarity.holds(near):
+            if similarity.holds(near) and similarity_verdict_stands(near.category, decoded.text):
                 item["similarity"] = f"{near.category}: {near.example} ({near.attack_score:.2f})"
 
     report = {"folders": [str(f) for f in args.folders], "provider": args.provider, "allowed_domains": allowed,
               "similarity": {"threshold": similarity.threshold, "margin": similarity.margin} if similarity else None,
               "layers_alone": {layer: rates(items, lambda i, l=layer: bool(i[l])) for layer in LAYERS},
               "cumulative": {}, "seconds": round(time.perf_counter() - started, 1),
-              "model_seconds": round(model_seconds, 1)}
+              "model_seconds": round(model_seconds, 1), "model_missing": missing}
     for n in range(1, len(LAYERS) + 1):
         chosen = LAYERS[:n]
         report["cumulative"][" + ".join(chosen)] = rates(items, lambda i, c=chosen: any(i[l] for l in c))
@@ -139,6 +148,8 @@ def main() -> None:
             print(f"{name:42} {r['quarantine_recall']!s:>8} {r['held']:>4}/{r['malicious']:<3} "
                   f"{r['false_quarantine_rate']!s:>9} {r['false_held']:>3}/{r['honest']:<3}")
     print(f"time: {report['seconds']} s (model {report['model_seconds']} s)")
+    if missing:
+        print(f"no cached model verdict for {len(missing)} items (counted as 'none'): {', '.join(missing)}")
     if args.show:
         for item in items:
             held = [l for l in LAYERS if item[l]]
