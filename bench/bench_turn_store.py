@@ -11,6 +11,10 @@ apply different numbers of lessons per turn).
 store's lock and Edge may write its WAL), runs 5 warm-up requests, then the requests with memory off and on
 alternating request by request, `--repeats` passes, and reports wall and process-CPU p50 / p95, the on/off
 ratios, and per memory-on turn: lessons applied, model replies, request embeds, regenerations, repairs.
+
+`--free-consults` adds a third assistant, memory on, whose consults return results computed before the timed
+passes (same request vector, same lessons): a diagnostic of what the turn would cost if the three consults
+took no time, i.e. the part of the overhead that is not the search (applying lessons, expanded queries).
 """
 
 from __future__ import annotations
@@ -109,6 +113,21 @@ def measure(args: argparse.Namespace) -> int:
         assistants = {label: Assistant(llm=llm, memory=LessonMemory(store, RelevanceGate(gate), enabled=enabled),
                                        registry=registry, traces=None, user="bench")
                       for label, enabled in (("memory_off", False), ("memory_on", True))}
+        if args.free_consults:
+            free = Assistant(llm=llm, memory=LessonMemory(store, RelevanceGate(gate)), registry=registry, traces=None,
+                             user="bench")
+            precomputed: dict = {}
+            consult = free.memory.consult
+
+            def precomputed_consult(component, vector, **kwargs):
+                key = (component, np.asarray(vector, dtype=np.float32).tobytes())
+                if key not in precomputed:
+                    precomputed[key] = consult(component, vector, **kwargs)
+                return precomputed[key]
+            free.memory.consult = precomputed_consult
+            for request in requests:
+                free.run_turn(request)  # computes every consult of the timed passes (the embed is deterministic)
+            assistants["memory_on_free_consults"] = free
         for request in requests[:5]:
             for assistant in assistants.values():
                 assistant.run_turn(request)
@@ -158,6 +177,8 @@ def measure(args: argparse.Namespace) -> int:
         out["consult_in_turn"] = summary(consult_ms)  # memory on: the turn's embed + 3 consults, from its spans
         out["consult_p50_ms"], out["consult_p95_ms"] = out["consult_in_turn"]["p50_ms"], out["consult_in_turn"]["p95_ms"]
         out["overhead_p50_ratio"] = round(out["memory_on"]["p50_ms"] / out["memory_off"]["p50_ms"], 3)
+        if args.free_consults:
+            out["free_consults_p50_ratio"] = round(out["memory_on_free_consults"]["p50_ms"] / out["memory_off"]["p50_ms"], 3)
         out["overhead_cpu_p50_ratio"] = round(out["memory_on"]["cpu"]["p50_ms"] / out["memory_off"]["cpu"]["p50_ms"], 3)
         store.close()
     finally:
@@ -167,6 +188,8 @@ def measure(args: argparse.Namespace) -> int:
             f"{out['memory_on']['avg_applied_per_turn']}, replies {out['memory_on']['model_replies_per_turn']} vs "
             f"{out['memory_off']['model_replies_per_turn']}, embeds {out['memory_on']['embeds_per_turn']}, "
             f"load {out['load_avg_before'][0]}-{out['load_avg_after'][0]}")
+    if args.free_consults:
+        line += f"; with free consults {out['memory_on_free_consults']['p50_ms']:.2f} ms -> {out['free_consults_p50_ratio']:.2f}x"
     print(line, file=sys.stderr)
     if args.json:
         Path(args.json).write_text(json.dumps(out, indent=2) + "\n")
@@ -182,6 +205,7 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=100)
     parser.add_argument("--repeats", type=int, default=2)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--free-consults", action="store_true", help="measure: also a memory-on turn with precomputed consults")
     parser.add_argument("--json")
     args = parser.parse_args()
     return build(args) if args.phase == "build" else measure(args)
