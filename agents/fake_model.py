@@ -3,7 +3,10 @@
 `ScriptedModelClient` answers with a function of the messages, so a test scripts exact replies;
 `test_model_reply` is the default script: schema-valid JSON for the router, the screener and the tool planner,
 and a plain answer built from the prompt for the writer. It never imitates quality: scenario
-`expect`/`forbid` checks are reported as skipped when it is in use.
+`expect`/`forbid` checks are reported as skipped when it is in use. It does follow the writer's team
+guidance where that is mechanical, as an instruction-following model would: a term the guidance prescribes
+("use EXTRACT(...)") is written, one it forbids ("never WEEKOFYEAR()") is not (see `fake_answer`), so a turn
+with memory does not pay a regeneration that a real model would not need.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from typing import Any, Callable
 from agents.model_response import ChatResponse, TextClientMixin
 from agents.routing_cues import keyword_routing
 
-__all__ = ["ModelScript", "ScriptedModelClient", "test_model_reply", "opposite_rules", "cue_near_misses"]
+__all__ = ["ModelScript", "ScriptedModelClient", "test_model_reply", "fake_answer", "opposite_rules", "cue_near_misses"]
 
 ModelScript = Callable[[list[dict[str, Any]], str], str]
 """(messages, agent role) -> reply text."""
@@ -60,6 +63,38 @@ def _field(prompt: str, name: str) -> str:
     return match.group(1).strip() if match else ""
 
 
+_GUIDANCE_LINE = re.compile(r'^- "(.*)"$', re.MULTILINE)
+
+
+def _guidance_texts(prompt: str) -> list[str]:
+    """The quoted lessons of the prompt's TEAM GUIDANCE block (agents.guidance.guidance_block)."""
+    start = prompt.find("TEAM GUIDANCE")
+    return _GUIDANCE_LINE.findall(prompt[start:].split("\n\n", 1)[0]) if start >= 0 else []
+
+
+def fake_answer(prompt: str) -> str:
+    r"""The fake writer's answer: the request echoed, plus the terms its guidance prescribes, without the
+    terms it forbids (read as the post-write check reads lessons, `agents.answer_check.lesson_terms`).
+
+        >>> fake_answer('TEAM GUIDANCE (...):\n- "Use EXTRACT(WEEK FROM col), never WEEKOFYEAR()."\n\nREQUEST: WEEKOFYEAR of a date?')
+        '(test model) Answer to: of a date? Following the team guidance: EXTRACT.'
+    """
+    from agents.answer_check import lesson_terms  # not at import: agents.answer_check imports agents.llm, which imports this
+
+    request = _field(prompt, "REQUEST")
+    required: list[str] = []
+    for text in _guidance_texts(prompt):
+        prescribed, forbidden = lesson_terms(text)
+        required += prescribed
+        for term in forbidden:
+            pattern = rf"\b{re.escape(term)}\b\s*(\(\))?" if re.fullmatch(r"\w+", term) else re.escape(term)
+            request = re.sub(pattern, "", request, flags=re.IGNORECASE).strip()
+    answer = f"(test model) Answer to: {request}"
+    if required:
+        answer += f" Following the team guidance: {', '.join(dict.fromkeys(required))}."
+    return answer
+
+
 def test_model_reply(messages: list[dict[str, Any]], role: str) -> str:
     prompt = str(messages[-1].get("content") or "")
     if role == "screener":  # no meaning to judge with: the deterministic screening layers still run
@@ -86,7 +121,7 @@ def test_model_reply(messages: list[dict[str, Any]], role: str) -> str:
         )
     if role == "tool_planner":
         return json.dumps({"tool_calls": []})
-    return f"(test model) Answer to: {_field(prompt, 'REQUEST')}"
+    return fake_answer(prompt)
 
 
 class ScriptedModelClient(TextClientMixin):

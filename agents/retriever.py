@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Callable
 
 import numpy as np
 from autogen import ConversableAgent
@@ -31,12 +32,16 @@ class Retrieval:
 class RetrieverAgent(ConversableAgent):
     """No LLM: vector search over the corpus, reshaped by the lessons that passed the gate."""
 
-    def __init__(self, store: MemoryStore, embedder: Embedder, top_k: int = 3) -> None:
+    def __init__(self, store: MemoryStore, embedder: Embedder, top_k: int = 3, *,
+                 search: Callable[[np.ndarray, int], list[DocumentHit]] | None = None) -> None:
+        """`search(vector, limit)` searches the corpus (default: the store's search; the Assistant passes
+        `LessonMemory.search_corpus`, which reuses the search the gate's grounding made for the same vector)."""
         super().__init__(name="retriever", llm_config=False, human_input_mode="NEVER",
                          description="Finds the documents a request needs.")
         self.store = store
         self.embedder = embedder
         self.top_k = top_k
+        self.search = search or (lambda vector, limit: store.search_corpus(vector, limit=limit))
 
     def retrieve(self, request: str, request_vector: np.ndarray, consultation: Consultation) -> Retrieval:
         expansions = [term for lesson in consultation.applied for term in lesson.action.expand_query]
@@ -44,7 +49,7 @@ class RetrieverAgent(ConversableAgent):
         vector = self.embedder.embed([query])[0] if expansions else request_vector
         avoid = {doc for lesson in consultation.applied for doc in lesson.action.avoid_documents}
         prefer = [doc for lesson in consultation.applied for doc in lesson.action.prefer_documents]
-        hits = [h for h in self.store.search_corpus(vector, limit=self.top_k + len(avoid)) if h.document.id not in avoid]
+        hits = [h for h in self.search(vector, self.top_k + len(avoid)) if h.document.id not in avoid]
         found = {h.document.id: h for h in hits}
         preferred_hits = []
         for doc_id in dict.fromkeys(prefer):

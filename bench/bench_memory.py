@@ -205,6 +205,11 @@ def bench_raw_query(store: MemoryStore, embedder: MiniLMEmbedder, requests: list
     return out
 
 
+def turn_consult_ms(spans: list) -> float:
+    """A turn's consult (the request's embed + the three components' consults), from its spans."""
+    return sum(s.duration_ms for s in spans if s.name in ("embed_request", "retrieve_lessons"))
+
+
 def bench_turns(args: argparse.Namespace, tmp: Path, fill_root: Path, embedder: MiniLMEmbedder,
                 fill: PoolNoiseEmbedder, pool_texts: list[str], gate: GateSettings, backend: str) -> dict:
     from agents.llm import LLM
@@ -230,6 +235,7 @@ def bench_turns(args: argparse.Namespace, tmp: Path, fill_root: Path, embedder: 
         samples: dict[str, list[float]] = {label: [] for label in assistants}
         cpu: dict[str, list[float]] = {label: [] for label in assistants}  # process CPU time, every thread
         applied = dict.fromkeys(assistants, 0)
+        consult_ms: list[float] = []  # memory on: the turn's own embed + 3 consults, from its spans
         for request in requests[:5]:
             for assistant in assistants.values():
                 assistant.run_turn(request)
@@ -242,12 +248,16 @@ def bench_turns(args: argparse.Namespace, tmp: Path, fill_root: Path, embedder: 
                     samples[label].append((time.perf_counter() - t0) * 1000)
                     cpu[label].append((time.process_time() - c0) * 1000)
                     applied[label] += len(result.applied)
+                    if label == "memory_on":
+                        consult_ms.append(turn_consult_ms(result.spans))
         out["load_avg_after"] = load_average()
         for label in assistants:
             out[label] = summary(samples[label]) | {"avg_applied_per_turn": round(applied[label] / len(samples[label]), 2),
                                                     "cpu": summary(cpu[label])}
             log(f"  turn {label}: p50 {out[label]['p50_ms']:.1f} ms  p95 {out[label]['p95_ms']:.1f} ms  "
                 f"(CPU p50 {out[label]['cpu']['p50_ms']:.1f} ms)")
+        out["consult_in_turn"] = summary(consult_ms)
+        out["consult_p50_ms"], out["consult_p95_ms"] = out["consult_in_turn"]["p50_ms"], out["consult_in_turn"]["p95_ms"]
         out["overhead_p50_ratio"] = round(out["memory_on"]["p50_ms"] / out["memory_off"]["p50_ms"], 2)
         # CPU time is what the turn itself used: less distorted by other processes than wall time on a busy machine
         out["overhead_cpu_p50_ratio"] = round(out["memory_on"]["cpu"]["p50_ms"] / out["memory_off"]["cpu"]["p50_ms"], 2)

@@ -40,7 +40,8 @@ class LessonMemory:
         self.enabled = enabled
         self.trust: dict[str, float] = {}  # author -> reliability, set by whoever computes it from evidence
         self.data_sources: dict[str, np.ndarray] = {}  # tool name -> vectors of the data it reads, for grounding
-        self._corpus_search: tuple[tuple[int, bytes], list[DocumentHit]] | None = None  # the turn's, shared by components
+        # the request's corpus search (key, limit, hits): shared by the components' grounding and the retriever
+        self._corpus_search: tuple[tuple[int, bytes], int, list[DocumentHit]] | None = None
 
     def describe_data(self, tool: str, sources: list[str]) -> None:
         """What `tool` reads (one text per table), so the gate can tell data questions from document ones."""
@@ -62,7 +63,8 @@ class LessonMemory:
         vectors = self.store.lesson_vectors([hit.lesson for hit in hits]) if wanted else None
         settings = self.gate.settings
         # lessons that name documents or prefer a data tool are grounded on the corpus search (memory/grounding.py)
-        groundings = ground_lessons(self.store, [hit.lesson for hit in hits], vector, lambda: self._search_corpus(vector),
+        search = lambda: self.search_corpus(vector, settings.grounding_documents)  # noqa: E731
+        groundings = ground_lessons(self.store, [hit.lesson for hit in hits], vector, search,
                                     family_similarity=settings.grounding_family, data=self.data_sources) \
             if settings.grounding and hits else None
         decisions = self.gate.decide(component, hits, user=user, trust=self.trust, request=request,
@@ -71,11 +73,14 @@ class LessonMemory:
         applied = [by_id[d.lesson_id] for d in decisions if d.passed]
         return Consultation(component, decisions, applied)
 
-    def _search_corpus(self, vector: np.ndarray) -> list[DocumentHit]:
-        """The request's corpus search for grounding; the three components of a turn share one."""
+    def search_corpus(self, vector: np.ndarray, limit: int) -> list[DocumentHit]:
+        """The corpus search for a request vector, made once per turn: the gate's grounding (three components)
+        and the retriever share it. A search already made for the same vector (and corpus) with at least
+        `limit` documents is reused: its first `limit` are what a search with `limit` returns (best first;
+        Qdrant searches with ef >= limit, so a smaller limit does not change the leading hits)."""
         key = (self.store.corpus_version, np.asarray(vector, dtype=np.float32).tobytes())
         cached = self._corpus_search  # read once: batch workers share this memory
-        if cached is None or cached[0] != key:
-            cached = (key, self.store.search_corpus(vector, limit=self.gate.settings.grounding_documents))
+        if cached is None or cached[0] != key or cached[1] < limit:
+            cached = (key, limit, self.store.search_corpus(vector, limit=limit))
             self._corpus_search = cached
-        return cached[1]
+        return cached[2][:limit]

@@ -149,3 +149,14 @@ def test_a_tool_lesson_is_followed_when_its_tool_result_reached_the_answer(tmp_p
     assert checker.check("Revenue in March?", "None: no orders.", [empty], [lesson]).verdict == "pass"
     missing = checker.check("Revenue in March?", "About 1.2M.", [], [lesson])
     assert missing.verdict == "fail" and not missing.writer_can_fix  # the planner's failure: no regeneration
+
+
+def test_the_fake_model_follows_the_mechanical_guidance_so_the_answer_passes(tmp_path: Path):
+    """The default fake writer writes the terms its guidance prescribes and drops those it forbids (a model that
+    follows instructions needs no regeneration); the checker still rejects a scripted answer that does not."""
+    llm = LLM(ModelSettings(provider="fake"), tmp_path / "models")
+    written = WriterAgent(llm).compose("Count orders per WEEKOFYEAR(order_date).", Retrieval(WEEKS), ToolPlan(), [DIALECT])
+    assert "EXTRACT" in written.text and "WEEKOFYEAR" not in written.text
+    assert written.check.verdict == "pass" and not written.regenerated
+    plain = WriterAgent(llm).compose(WEEKS, Retrieval(WEEKS), ToolPlan(), [])
+    assert plain.text == f"(test model) Answer to: {WEEKS}" and plain.check.verdict == "nothing checked"

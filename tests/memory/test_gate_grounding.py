@@ -164,3 +164,27 @@ def test_the_components_of_a_turn_share_one_corpus_search_until_the_corpus_chang
 def test_the_data_veto_is_off_by_default():
     """Chosen on tuning (0.10), it cost recall on the held-out suite: shipped off (docs/evaluation.md)."""
     assert GateSettings().data_margin == 1.0
+
+
+def test_the_retriever_reuses_the_turns_corpus_search(tmp_path, monkeypatch):
+    """A turn whose lessons were grounded searches the corpus once: the retriever takes the leading hits of the
+    grounding's search, which are what its own smaller search returns."""
+    from tests.helpers import make_assistant
+
+    assistant = make_assistant(tmp_path, threshold=0.0)
+    store = assistant.memory.store
+    store.add_lessons([Lesson(id="ship", component=Component.RETRIEVER, text="Use the shipping document.",
+                              trigger="Requests like: how long does shipping take",
+                              action=LessonAction(prefer_documents=["shipping"]))])
+    request = "How long does express shipping take?"
+    vector = store.embedder.embed([request])[0]
+    expected = [(h.document.id, h.score) for h in store.search_corpus(vector, limit=assistant.retriever.top_k)]
+    searches = []
+    original = store.search_corpus
+    monkeypatch.setattr(store, "search_corpus", lambda vector, limit: searches.append(limit) or original(vector, limit=limit))
+    result = assistant.run_turn(request)
+    assert searches == [assistant.memory.gate.settings.grounding_documents]  # the grounding's, none by the retriever
+    assert [lesson.id for lesson in result.applied] == ["ship"]
+    assert [(h.document.id, h.score) for h in result.retrieval.documents] == expected  # shipping leads anyway
+    off = make_assistant(tmp_path, enabled=False)  # no memory, no grounding: the retriever searches by itself
+    assert [h.document.id for h in off.run_turn(request).retrieval.documents] == [d for d, _ in expected]

@@ -59,7 +59,7 @@ class Assistant:
         for tool in registry.tools.values():  # the data each tool reads, so the gate tells data from document questions
             if tool.data_sources is not None:
                 memory.describe_data(tool.name, tool.data_sources())
-        self.retriever = RetrieverAgent(store, store.embedder, top_k=top_k)
+        self.retriever = RetrieverAgent(store, store.embedder, top_k=top_k, search=memory.search_corpus)
         self.tool_planner = ToolPlannerAgent(llm, registry)
         self.writer = WriterAgent(llm)
         self.router = FeedbackRouterAgent(llm, [d.id for d in store.list_documents()], registry.names())
