@@ -62,7 +62,7 @@ def batch_run(
                                   "memory of `alhf serve` or memory.qdrant_url; this process writes the queue."),
     address: Optional[str] = typer.Option(None, "--address", help="With --engine ray: the cluster to join (auto, "
                                           "ray://HOST:10001); default: start a local one."),
-    provider: Optional[Provider] = typer.Option(None, help="Override model.provider from config."),
+    provider: Optional[Provider] = typer.Option(None, case_sensitive=False, help="Override model.provider from config."),
     user: Optional[str] = UserOption,
     config_path: Optional[Path] = ConfigOption,
 ) -> None:

@@ -18,11 +18,11 @@ __all__ = ["chat", "ask", "setup"]
 
 
 def chat(
-    mode: Mode = typer.Option(None, "--mode", "-m", help="always: checkpoint at every handoff; terminate: only the "
+    mode: Mode = typer.Option(None, "--mode", "-m", case_sensitive=False, help="always: checkpoint at every handoff; terminate: only the "
                               "final answer; never: no checkpoint. Default: session.mode in config."),
     user: Optional[str] = typer.Option(None, help="Who is teaching (default: $ALHF_USER, else the OS user)."),
     no_memory: bool = typer.Option(False, "--no-memory", help="Answer without consulting lessons (baseline)."),
-    provider: Optional[Provider] = typer.Option(None, help="Override model.provider from config."),
+    provider: Optional[Provider] = typer.Option(None, case_sensitive=False, help="Override model.provider from config."),
     config_path: Optional[Path] = ConfigOption,
 ) -> None:
     """Interactive session on the workspace (the shipped demo by default).
@@ -70,7 +70,7 @@ def _learn_reviewers_corrections(runtime: Any, assistant: Any) -> None:
 def ask(
     request: str = typer.Argument(..., help="The question."),
     as_json: bool = typer.Option(False, "--json", help="Print the turn as JSON."),
-    provider: Optional[Provider] = typer.Option(None, help="Override model.provider from config."),
+    provider: Optional[Provider] = typer.Option(None, case_sensitive=False, help="Override model.provider from config."),
     user: Optional[str] = typer.Option(None, help="Acting user."),
     config_path: Optional[Path] = ConfigOption,
 ) -> None:

@@ -30,7 +30,7 @@ def evaluate(
                                          "below VALUE (repeatable), e.g. lesson_recall=0.9."),
     fail_over: list[str] = typer.Option([], "--fail-over", help="METRIC=VALUE: exit 1 if above VALUE (repeatable), "
                                         "e.g. false_injection_rate=0.05."),
-    provider: Optional[Provider] = typer.Option(None, help="Override model.provider (fake: no model needed)."),
+    provider: Optional[Provider] = typer.Option(None, case_sensitive=False, help="Override model.provider (fake: no model needed)."),
     config_path: Optional[Path] = ConfigOption,
 ) -> None:
     """Run every scenario in a fresh memory and report routing accuracy, lesson recall, false injection."""

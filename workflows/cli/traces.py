@@ -130,7 +130,7 @@ def _print(report: dict[str, Any]) -> None:
 def judge(
     run: Optional[str] = typer.Option(None, "--run", help="Only turns of this batch run (or chat session)."),
     limit: int = typer.Option(50, min=1, help="At most this many turns not judged yet."),
-    provider: Optional[Provider] = typer.Option(None, help="Override model.provider from config."),
+    provider: Optional[Provider] = typer.Option(None, case_sensitive=False, help="Override model.provider from config."),
     config_path: Optional[Path] = ConfigOption,
 ) -> None:
     """Score recorded turns with LLM-judge evaluators: intent resolution, tool call accuracy, task

@@ -12,6 +12,13 @@ def test_chat_with_a_scripted_terminal(tmp_path: Path):
     assert "Writer -> answer" in result.output and "mode TERMINATE" in result.output
 
 
+def test_the_mode_is_taken_as_autogen_spells_it(tmp_path: Path):
+    config = hashing_config(tmp_path)
+    result = runner.invoke(app, ["chat", "--mode", "TERMINATE", "-c", str(config), *FAKE], input="/quit\n")
+    assert result.exit_code == 0, result.output
+    assert "mode TERMINATE" in result.output
+
+
 def test_a_failed_turn_is_said_in_one_line_and_the_session_goes_on(tmp_path: Path):
     config = hashing_config(tmp_path)
     config.write_text(config.read_text() + "governance: {max_request_chars: 100}\n")
