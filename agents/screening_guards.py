@@ -92,9 +92,11 @@ def untrusted_contact(text: str, allowed_domains: Iterable[str], allowed_phones:
             return GuardHit("untrusted_link_or_contact", f"introduces a payment (wallet) address ({value[:12]}...)")
         if kind == "phone number":
             if value not in phones:
-                return GuardHit("untrusted_link_or_contact", f"introduces a phone number not on the allowlist ({value})")
+                return GuardHit("untrusted_link_or_contact", f"introduces a phone number not on the allowlist ({value}; "
+                                                             "governance.allowed_phones lists the team's own)")
         elif not _host_allowed(value, allowed):
-            return GuardHit("untrusted_link_or_contact", f"introduces a {kind} not on the allowlist ({value})")
+            return GuardHit("untrusted_link_or_contact", f"introduces a {kind} not on the allowlist ({value}; "
+                                                         "governance.allowed_domains lists the team's own)")
     return None
 
 
