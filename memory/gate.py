@@ -50,7 +50,8 @@ class GateSettings(BaseModel):
     band_above: float = Field(0.0, ge=0.0, le=1.0, description="threshold mode: similarities less than this above the threshold go "
                               "to the second-stage check")
     second_stage: Literal["off", "model"] = Field(
-        "off", description="model: borderline candidates are settled by the model's yes/no check (lost on the tuning set)")
+        "off", description="model: borderline candidates are settled by the model's yes/no check (measured: a noise-level "
+        "gain for a model call on a quarter of the turns, docs/evaluation.md)")
     near_miss_rule: bool = Field(True, description="reject a request nearer a near miss than any example")
     grounding: bool = Field(True, description="lessons about a source apply to requests that lead to it (memory/grounding.py): "
                             "a lesson naming documents is rejected when other documents lead the request's corpus search "
