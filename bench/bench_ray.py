@@ -15,8 +15,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -26,17 +24,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import log, machine  # noqa: E402
+from bench.common import api_token, log, machine, served  # noqa: E402
 from workflows.review.ray_engine import stop_local_cluster  # noqa: E402
 
 REQUESTS = ["How long does express shipping take?", "What was our total revenue in Q1 2024?",
             "Can a customer get a refund three weeks after buying?", "Which carrier do we use for Canada?"]
-
-
-def _port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _alhf(*args: str, env: dict, stdin: str | None = None) -> subprocess.CompletedProcess:
@@ -72,18 +64,9 @@ def main() -> None:
                       f"memory: {{embedder: {args.embedder}}}\ngovernance: {{people: {{bench: admin}}}}\n")
     env = {**os.environ, "ALHF_HOME": str(work / "home"), "HF_HUB_OFFLINE": "1", "COLUMNS": "400",
            "RAY_TMPDIR": tempfile.mkdtemp(prefix="alhfray", dir="/tmp")}
-    added = _alhf("users", "add", "bench", "--role", "admin", "--password-stdin", "-c", str(config), env=env,
-                  stdin="bench-password-123\n")
-    assert added.returncode == 0, added.stderr
-    token = _alhf("users", "token", "bench", "-c", str(config), env=env).stdout.strip().splitlines()[-1]
-    env["ALHF_TOKEN"] = token
-    server = subprocess.Popen([sys.executable, "-m", "workflows", "serve", "--port", str(_port()), "-c", str(config)],
-                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    env["ALHF_TOKEN"] = api_token(config, env, role="admin")
     results = []
-    try:
-        while not (work / "home" / "server.json").is_file():
-            assert server.poll() is None, "the server did not start"
-            time.sleep(0.2)
+    with served(config, env):
         for workers in args.workers:
             for engine in args.engines:
                 tasks = work / f"tasks-{engine}-{workers}.jsonl"
@@ -106,9 +89,6 @@ def main() -> None:
                        "placement": next((line for line in done.stdout.splitlines() if "Ray worker" in line), "")}
                 log(json.dumps(row))
                 results.append(row)
-    finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=60)
     out = {"delay_ms": args.delay_ms, "embedder": args.embedder, "machine": machine(), "runs": results}
     print(json.dumps(out, indent=2))
     if args.json:

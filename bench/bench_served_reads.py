@@ -12,9 +12,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import threading
@@ -23,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import log, machine, summary  # noqa: E402
+from bench.common import api_token, log, machine, served, summary  # noqa: E402
 
 
 def _fill(config: Path, lessons: int) -> None:
@@ -56,25 +53,14 @@ def main() -> None:
     log(f"filling {args.lessons} lessons per component ...")
     _fill(config, args.lessons)
     env = dict(os.environ)
-    subprocess.run([sys.executable, "-m", "workflows", "users", "add", "bench", "--role", "viewer", "--password-stdin",
-                    "-c", str(config)], input="bench-password-123\n", text=True, env=env, check=True, capture_output=True)
-    token = subprocess.run([sys.executable, "-m", "workflows", "users", "token", "bench", "-c", str(config)], text=True,
-                           env=env, check=True, capture_output=True).stdout.strip().splitlines()[-1]
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = subprocess.Popen([sys.executable, "-m", "workflows", "serve", "--port", str(port), "-c", str(config)],
-                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    token = api_token(config, env, role="viewer")
     from memory.embedding import HashingEmbedder
     from workflows.server.client import ServerClient
 
-    client = ServerClient(f"http://127.0.0.1:{port}", token)
     vectors = [list(map(float, v)) for v in HashingEmbedder().embed([f"a request about topic {i}" for i in range(50)])]
     results = []
-    try:
-        while not (work / "home" / "server.json").is_file():
-            assert server.poll() is None, "the server did not start"
-            time.sleep(0.2)
+    with served(config, env) as port:
+        client = ServerClient(f"http://127.0.0.1:{port}", token)
         for clients in args.clients:
             latencies: list[float] = []
             lock = threading.Lock()
@@ -101,9 +87,6 @@ def main() -> None:
                    "latency": summary(latencies), "load_before": round(load, 2)}
             log(json.dumps(row))
             results.append(row)
-    finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=60)
     out = {"lessons_per_component": args.lessons, "machine": machine(), "runs": results}
     print(json.dumps(out, indent=2))
     if args.json:

@@ -1,20 +1,23 @@
-"""Helpers every benchmark shares: percentiles, summaries, progress lines, and the machine and package
-versions recorded with each result."""
+"""Helpers every benchmark shares: percentiles, summaries, progress lines, the machine and package
+versions recorded with each result, and a running `alhf serve` for the benchmarks that measure through it."""
 
 from __future__ import annotations
 
 import contextlib
 import os
 import platform
+import signal
+import socket
 import sqlite3
 import subprocess
 import sys
 import time
-from typing import Sequence
+from pathlib import Path
+from typing import Iterator, Sequence
 
 import numpy as np
 
-__all__ = ["pct", "summary", "timed", "log", "machine", "versions", "load_average"]
+__all__ = ["pct", "summary", "timed", "log", "machine", "versions", "load_average", "api_token", "served"]
 
 
 def pct(samples: Sequence[float], q: float) -> float:
@@ -61,3 +64,30 @@ def timed(fn, count: int) -> tuple[list[float], object]:
         last = fn(i)
         samples.append((time.perf_counter() - t0) * 1000)
     return samples, last
+
+
+def api_token(config: Path, env: dict, *, role: str) -> str:
+    """Adds the account `bench` with `role` and returns a new API token for it."""
+    alhf = [sys.executable, "-m", "workflows"]
+    subprocess.run([*alhf, "users", "add", "bench", "--role", role, "--password-stdin", "-c", str(config)],
+                   input="bench-password-123\n", text=True, env=env, check=True, capture_output=True)
+    return subprocess.run([*alhf, "users", "token", "bench", "-c", str(config)], text=True, env=env, check=True,
+                          capture_output=True).stdout.strip().splitlines()[-1]
+
+
+@contextlib.contextmanager
+def served(config: Path, env: dict) -> Iterator[int]:
+    """`alhf serve` on a free port, started and waited for (its server.json under $ALHF_HOME), stopped after."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "workflows", "serve", "--port", str(port), "-c", str(config)],
+                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        while not (Path(env["ALHF_HOME"]) / "server.json").is_file():
+            assert server.poll() is None, "the server did not start"
+            time.sleep(0.2)
+        yield port
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=60)
