@@ -97,15 +97,19 @@ def fully_cached(provider: str, scenario: Scenario) -> bool:
                if step.feedback is not None and not step.feedback.quarantine)
 
 
+def cached_lessons(provider: str, scenario: Scenario, step) -> list[Lesson] | None:
+    """The lessons the router wrote for this step's feedback, if its routing is cached."""
+    path = cache_path(provider, scenario, step)
+    return [Lesson.model_validate(item) for item in json.loads(path.read_text())["lessons"]] if path.is_file() else None
+
+
 def route_cached(router: FeedbackRouterAgent, provider: str, scenario: Scenario, step) -> tuple[list[Lesson], bool]:
     feedback = step.feedback
-    path = cache_path(provider, scenario, step)
-    if path.is_file():
-        data = json.loads(path.read_text())
-        lessons = [Lesson.model_validate(item) for item in data["lessons"]]
-    else:
+    lessons = cached_lessons(provider, scenario, step)
+    if lessons is None:
         routing = router.route(feedback.text, TurnEvidence(request=step.ask), author="eval", feedback_id=feedback.id)
         lessons = routing.lessons
+        path = cache_path(provider, scenario, step)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps({"lessons": [lesson.model_dump(mode="json") for lesson in lessons]}, indent=1))
     routed = sorted(lesson.component.value for lesson in lessons)

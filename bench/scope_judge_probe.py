@@ -26,10 +26,10 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from gate_replay import build_llm, cache_path, load  # noqa: E402
+from gate_replay import build_llm, cached_lessons, load  # noqa: E402
 
 from agents.scope_judge import ScopeJudge  # noqa: E402
-from memory.gate import GateSettings  # noqa: E402
+from memory.gate import GateSettings, RelevanceGate  # noqa: E402
 from memory.records import Component, Lesson  # noqa: E402
 
 
@@ -41,24 +41,21 @@ def vetoed(signals: dict, settings: GateSettings) -> bool:
 
 def cached_lesson(scenario, feedback_id: str, component: str) -> Lesson | None:
     step = next(s for s in scenario.steps if s.feedback is not None and s.feedback.id == feedback_id)
-    path = cache_path("local", scenario, step)
-    if not path.is_file():
-        return None
-    lessons = [Lesson.model_validate(item) for item in json.loads(path.read_text())["lessons"]]
-    return next((lesson for lesson in lessons if lesson.component.value == component), None)
+    return next((lesson for lesson in cached_lessons("local", scenario, step) or [] if lesson.component.value == component),
+                None)
 
 
 def simulate(candidates: list[dict], steps: list[dict], verdicts: dict, settings: GateSettings,
              below: float, above: float) -> dict:
+    gate = RelevanceGate(settings.model_copy(update={"band_below": below, "band_above": above}))
     applied, asked = defaultdict(set), set()
     for c in candidates:
         signals, component = c["signals"], Component(c["component"])
         if vetoed(signals, settings):
             continue
-        threshold = settings.threshold(component)
-        passed = signals["similarity"] >= threshold
+        passed = signals["similarity"] >= settings.threshold(component)
         key = (c["scenario"], c["step"], c["component"], c["feedback_id"])
-        if threshold - below <= signals["similarity"] < threshold + above and key in verdicts:
+        if gate.borderline(component, signals) and key in verdicts:
             passed = verdicts[key]
             asked.add((c["scenario"], c["step"]))
         if passed:
