@@ -11,7 +11,8 @@ def print_table(result: dict) -> None:
                      f"{entry['turn']['p50_ms']:.2f}", f"{entry['turn']['p95_ms']:.2f}"))
         rows.append(("  of which: MiniLM embed", "", "", "", f"{entry['embed']['p50_ms']:.2f}",
                      f"{entry['embed']['p95_ms']:.2f}"))
-        for name, s in entry["consult"].items():
+        three = entry.get("consult_three")  # results written before consult_many: one entry per component
+        for name, s in ({"3 components (consult_many)": three} if three else entry["consult"]).items():
             rows.append((f"  of which: consult {name}", "", "", "", f"{s['p50_ms']:.2f}", f"{s['p95_ms']:.2f}"))
         for key, label in (("filtered", "diag: qdrant query, filtered"), ("no_filter", "diag: qdrant query, no filter"),
                            ("no_filter_ids_only", "diag: qdrant query, no filter, ids only")):

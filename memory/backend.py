@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator, Literal, Protocol
+from typing import Any, Iterator, Literal, Protocol, runtime_checkable
 
-__all__ = ["BackendName", "StoredPoint", "ScoredPayload", "VectorBackend", "LOCAL_MODE_MARKER", "is_local_mode_folder"]
+__all__ = ["BackendName", "StoredPoint", "ScoredPayload", "VectorBackend", "SharedSearch", "LOCAL_MODE_MARKER",
+           "is_local_mode_folder"]
 
 BackendName = Literal["edge", "qdrant_local"]
 
@@ -49,6 +50,9 @@ class VectorBackend(Protocol):
     """
 
     name: str
+    # True when this process alone reads and writes the data (a folder it has locked, or ":memory:"): what it
+    # read stays true until it writes, so the store may cache lessons. False for a server or another owner.
+    exclusive: bool
 
     def collections(self) -> list[str]: ...
 
@@ -84,3 +88,14 @@ class VectorBackend(Protocol):
         """Build search indexes where the engine does not do it by itself (no-op elsewhere)."""
 
     def close(self) -> None: ...
+
+
+@runtime_checkable
+class SharedSearch(Protocol):
+    """A backend whose collections share one index (Qdrant Edge): one search can cover several of them."""
+
+    def query_many(self, collections: list[str], vector: list[float], limit: int) -> list[ScoredPayload]:
+        """The `limit` nearest points over all of `collections`, best first, ids and scores only."""
+
+    def locate(self, ids: list[str], fields: list[str]) -> dict[str, tuple[str, dict[str, Any]]]:
+        """For each existing id: its collection and the payload `fields` it has."""

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Iterable
 
 import numpy as np
 
 from memory.gate import RelevanceGate
 from memory.grounding import ground_lessons
 from memory.records import Component, GateDecision, Lesson
-from memory.store import DocumentHit, MemoryStore
+from memory.store import DocumentHit, LessonHit, MemoryStore
 
 __all__ = ["Consultation", "LessonMemory"]
 
@@ -53,11 +54,24 @@ class LessonMemory:
     ) -> Consultation:
         """`request` (its text) lets the gate run its borderline check; `metadata` (team, topic, ...)
         is compared with the lessons' key:value tags."""
+        return self.consult_many([component], vector, user=user, request=request, metadata=metadata)[component]
+
+    def consult_many(
+        self, components: Iterable[Component], vector: np.ndarray, *, user: str, request: str = "",
+        metadata: dict[str, str] | None = None,
+    ) -> dict[Component, Consultation]:
+        """`consult` for several components and one request: one search where the store can (a turn consults
+        all three with the same vector), then each component's gate."""
+        components = list(components)
         if not self.enabled:
-            return Consultation(component)
-        hits = self.store.search_lessons(
-            component, vector, limit=self.gate.settings.candidates, project=self.project
-        )
+            return {component: Consultation(component) for component in components}
+        found = self.store.search_lessons_many(components, vector, limit=self.gate.settings.candidates,
+                                               project=self.project)
+        return {component: self._decide(component, found[component], vector, user=user, request=request,
+                                        metadata=metadata) for component in components}
+
+    def _decide(self, component: Component, hits: list[LessonHit], vector: np.ndarray, *, user: str, request: str,
+                metadata: dict[str, str] | None) -> Consultation:
         # stored vectors give the learned mode its signals, and either mode the near misses to compare against
         wanted = hits and (self.gate.weights or any(hit.lesson.negative_examples for hit in hits))
         vectors = self.store.lesson_vectors([hit.lesson for hit in hits]) if wanted else None

@@ -31,6 +31,7 @@ class QdrantClientBackend:
     def __init__(self, client: QdrantClient, *, server: bool = False) -> None:
         self._client = client
         self._server = server
+        self.exclusive = not server  # ":memory:" or a locked local-mode folder: this process alone
 
     @classmethod
     def open(cls, location: str | Path, *, url: str | None = None, api_key: str | None = None) -> "QdrantClientBackend":

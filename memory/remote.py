@@ -66,6 +66,7 @@ class RemoteBackend:
     """Reads go to the owning process through `call`; writes raise `RemoteWriteError`."""
 
     name = "remote"
+    exclusive = False  # the owning process writes
 
     def __init__(self, call: Call, *, where: str) -> None:
         self.call, self.where = call, where

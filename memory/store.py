@@ -20,7 +20,7 @@ from typing import Any, Callable, Iterable, TypeVar
 
 import numpy as np
 
-from memory.backend import BackendName, ScoredPayload, StoredPoint, VectorBackend
+from memory.backend import BackendName, ScoredPayload, SharedSearch, StoredPoint, VectorBackend
 from memory.embedding import Embedder
 from memory.errors import AlhfError
 from memory.records import Component, Document, Lesson, LessonStatus
@@ -110,7 +110,10 @@ class MemoryStore:
         self._vectors: dict[str, np.ndarray] = {}  # point id -> vector; point ids are derived from lesson id + text
         self._document_vectors: dict[str, np.ndarray] = {}  # document id -> vector, until the corpus changes
         self.corpus_version = 0  # bumped when this store replaces its corpus (for callers that cache searches)
-        self._lesson_of: dict[str, str] = {}  # trigger point id -> its lesson id (never changes, see _best_lessons)
+        # trigger point id -> (collection, lesson id, matched text): the last two never change (the id is derived
+        # from them), the collection only when this store re-adds the lesson elsewhere (add_lessons updates it)
+        self._lesson_of: dict[str, tuple[str, str, str]] = {}
+        self._lessons: dict[str, Lesson] = {}  # lesson id -> Lesson as read, while nothing is written (exclusive only)
         self._ensure_collections()
 
     @classmethod
@@ -200,12 +203,13 @@ class MemoryStore:
             else:
                 point_id, collection = _point_id(lesson.id, text), self.lesson_collection(lesson.component)
                 payload.update(lesson=lesson.model_dump(mode="json"), status=lesson.status.value, project=lesson.project)
-                self._lesson_of[point_id] = lesson.id
+                self._lesson_of[point_id] = (collection, lesson.id, text)
             vector = np.asarray(vector, dtype=np.float32)
             self._vectors[point_id] = vector
             by_collection.setdefault(collection, []).append(StoredPoint(point_id, vector.tolist(), payload))
         for lesson in batch if replace else []:
             self._delete_points(lesson.component, lesson.id)
+        self._lessons.clear()
         for collection, points in by_collection.items():
             self.backend.upsert(collection, points)
 
@@ -215,6 +219,7 @@ class MemoryStore:
     @_serialized
     def update_lesson(self, lesson: Lesson) -> None:
         """Rewrite a lesson's payload (status, version, ...) without re-embedding."""
+        self._lessons.clear()
         self.backend.set_payload(
             self.lesson_collection(lesson.component),
             {"lesson_id": lesson.id},
@@ -222,6 +227,7 @@ class MemoryStore:
         )
 
     def _delete_points(self, component: Component, lesson_id: str) -> None:
+        self._lessons.clear()
         for collection in (self.lesson_collection(component), self.near_miss_collection(component)):
             self.backend.delete(collection, {"lesson_id": lesson_id})
 
@@ -292,55 +298,97 @@ class MemoryStore:
         only: reading payloads was most of a search's cost on Edge, so only the best point of each
         candidate lesson is read (`_best_lessons`).
         """
-
-        def wanted(payload: dict) -> bool:
-            return payload.get("status") == LessonStatus.ACTIVE.value and project in (None, payload.get("project"))
-
         collection = self.lesson_collection(component)
         query = np.asarray(vector, dtype=np.float32).tolist()
         fetch = limit * 4  # several points per lesson: over-fetch, then keep each lesson's best
         points = self.backend.query(collection, query, fetch, with_payload=False)
-        hits = self._best_lessons(collection, points, limit, wanted)
-        if len(points) == fetch and len(hits) < limit:
-            where = {"status": LessonStatus.ACTIVE.value}
-            if project is not None:
-                where["project"] = project
-            hits = self._best_lessons(collection, self.backend.query(collection, query, fetch, where, with_payload=False),
-                                      limit, wanted)
-        return sorted(hits, key=lambda hit: hit.score, reverse=True)
+        hits, complete = self._best_lessons(collection, points, limit, project)
+        if len(points) == fetch and not complete:
+            hits = self._filtered_search(collection, query, fetch, limit, project)
+        return hits
+
+    @_serialized
+    def search_lessons_many(
+        self, components: Iterable[Component], vector: np.ndarray, *, limit: int = 5, project: str | None = None
+    ) -> dict[Component, list[LessonHit]]:
+        """`search_lessons` for several components and one request vector: the same hits, from ONE search
+        where the backend keeps every collection in one index (Edge), else one search per component.
+
+        A component's points among the nearest of all components are its own nearest, in the same order,
+        so its best lessons among them are its best lessons as long as `limit` of them are wanted; a
+        component left short by a full result gets its own filtered search.
+        """
+        components = list(components)
+        if not isinstance(self.backend, SharedSearch) or len(components) < 2:
+            return {component: self.search_lessons(component, vector, limit=limit, project=project)
+                    for component in components}
+        collections = {self.lesson_collection(component): component for component in components}
+        query = np.asarray(vector, dtype=np.float32).tolist()
+        fetch = limit * 4
+        points = self.backend.query_many(list(collections), query, fetch * len(components))
+        unknown = [p.id for p in points if p.id not in self._lesson_of]
+        for point_id, (collection, payload) in self.backend.locate(unknown, ["lesson_id", "matched_text"]).items() \
+                if unknown else []:
+            self._lesson_of[point_id] = (collection, payload["lesson_id"], payload.get("matched_text", ""))
+        mine: dict[str, list[ScoredPayload]] = {collection: [] for collection in collections}
+        for point in points:
+            known = self._lesson_of.get(point.id)  # None: deleted since the query
+            if known is not None and known[0] in mine:
+                mine[known[0]].append(point)
+        found = {}
+        for collection, component in collections.items():
+            hits, complete = self._best_lessons(collection, mine[collection], limit, project)
+            if len(points) == fetch * len(components) and not complete:
+                hits = self._filtered_search(collection, query, fetch, limit, project)
+            found[component] = hits
+        return found
+
+    def _filtered_search(self, collection: str, query: list[float], fetch: int, limit: int,
+                         project: str | None) -> list[LessonHit]:
+        where = {"status": LessonStatus.ACTIVE.value}
+        if project is not None:
+            where["project"] = project
+        return self._best_lessons(collection, self.backend.query(collection, query, fetch, where, with_payload=False),
+                                  limit, project)[0]
 
     def _best_lessons(self, collection: str, points: list[ScoredPayload], limit: int,
-                      wanted: Callable[[dict], bool]) -> list[LessonHit]:
-        """The first `limit` wanted lessons among `points` (best first), each with its best point.
+                      project: str | None) -> tuple[list[LessonHit], bool]:
+        """The first `limit` active lessons of `project` (any if None) among `points` (best first), each with
+        its best point, and whether `limit` were found.
 
-        A point's lesson id never changes (point ids are derived from it), so it is remembered once read;
-        the payload (status, the lesson itself) can change and is read for each lesson's best point only,
-        in score order, until `limit` are wanted. Status and project are written on all of a lesson's
-        points at once, so checking its best point checks them all.
+        A point's lesson id and text never change (its id is derived from them), so they are remembered
+        once read; the lesson itself (status, examples...) can change, so it is read for each candidate
+        lesson's best point only, in score order, until `limit` are wanted. On a backend this process owns
+        (`exclusive`), lessons read are kept until the store writes. Status and project are written on all
+        of a lesson's points at once, so the best point's copy is the lesson's.
         """
         payloads: dict[str, dict[str, Any]] = {}
         unknown = [p.id for p in points if p.id not in self._lesson_of]
         for point in self.backend.retrieve(collection, unknown) if unknown else []:
             payloads[point.id] = point.payload
-            self._lesson_of[point.id] = point.payload["lesson_id"]
+            self._lesson_of[point.id] = (collection, point.payload["lesson_id"], point.payload.get("matched_text", ""))
         best: dict[str, ScoredPayload] = {}
         for point in points:
-            lesson_id = self._lesson_of.get(point.id)  # None: deleted since the query
-            if lesson_id is not None and lesson_id not in best:
-                best[lesson_id] = point
-        candidates, hits = list(best.values()), []
+            known = self._lesson_of.get(point.id)  # None: deleted since the query
+            if known is not None and known[1] not in best:
+                best[known[1]] = point
+        cache = self._lessons if self.backend.exclusive else {}
+        candidates, hits = list(best.items()), []
         while candidates and len(hits) < limit:
             batch, candidates = candidates[: limit - len(hits)], candidates[limit - len(hits):]
-            missing = [p.id for p in batch if p.id not in payloads]
+            missing = [p.id for lesson_id, p in batch if lesson_id not in cache and p.id not in payloads]
             payloads.update((p.id, p.payload) for p in (self.backend.retrieve(collection, missing) if missing else []))
-            for point in batch:
-                payload = payloads.get(point.id)
-                if payload is not None and wanted(payload):
-                    hits.append(LessonHit(Lesson.model_validate(payload["lesson"]), point.score,
-                                          payload.get("matched_text", "")))
-        if len(self._lesson_of) > 200_000:  # a cache, not a copy of the store (~40 MB at most)
+            for lesson_id, point in batch:
+                lesson = cache.get(lesson_id)
+                if lesson is None and point.id in payloads:
+                    lesson = cache[lesson_id] = Lesson.model_validate(payloads[point.id]["lesson"])
+                if lesson is not None and lesson.status is LessonStatus.ACTIVE and project in (None, lesson.project):
+                    hits.append(LessonHit(lesson, point.score, self._lesson_of[point.id][2]))
+        if len(self._lesson_of) > 200_000:  # caches, not a copy of the store (~60 MB at most)
             self._lesson_of.clear()
-        return hits
+        if len(self._lessons) > 20_000:
+            self._lessons.clear()
+        return hits, len(hits) >= limit
 
     # -- corpus --------------------------------------------------------------------------------
 

@@ -135,5 +135,64 @@ def test_a_search_reads_the_payloads_of_the_lessons_it_returns_only(tmp_path: Pa
     assert reads[0] == 12  # first time: every point found, for its lesson id
     reads.clear()
     assert store.search_lessons(Component.WRITER, vector, limit=3) == hits
+    assert reads == []  # this process owns the folder: the lessons read are kept until it writes
+    store.update_lesson(hits[0].lesson.model_copy(update={"version": 2}))
+    again = store.search_lessons(Component.WRITER, vector, limit=3)
     assert reads == [3]  # the best point of each of the 3 lessons, not the 12 points found
+    assert [h.lesson.id for h in again] == [h.lesson.id for h in hits] and again[0].lesson.version == 2
+    store.close()
+
+
+def same_hits(a: list, b: list) -> bool:
+    """The same scores, and the same lessons above the last score (the hashing embedder makes ties: which of
+    the lessons tied at the cut-off make the list, and which of a lesson's tied texts is its best, is the
+    engine's choice)."""
+    scores = [round(h.score, 5) for h in a]
+    if scores != [round(h.score, 5) for h in b]:
+        return False
+    kept = lambda hits: sorted((round(h.score, 5), h.lesson.id) for h in hits  # noqa: E731
+                               if not scores or round(h.score, 5) > scores[-1])
+    return kept(a) == kept(b)
+
+
+def fill_all(store: MemoryStore) -> None:
+    """Lessons in every component, some inactive or in another project (so some components fall back to
+    their own filtered search), the tool planner's fewer than the others."""
+    rng = random.Random(5)
+    lessons = []
+    for component, count in ((Component.RETRIEVER, 40), (Component.TOOL_PLANNER, 7), (Component.WRITER, 60)):
+        for i in range(count):
+            status = LessonStatus.PENDING if i % 4 == 1 else LessonStatus.ACTIVE
+            lessons.append(Lesson(id=f"{component.value[0]}{i:02d}", component=component, text=f"Rule {i}.",
+                                  trigger=f"{text(rng)} {i}", trigger_examples=[text(rng) for _ in range(i % 3)],
+                                  status=status, project="other" if i % 5 == 0 else "default", author="ana"))
+    store.add_lessons(lessons)
+
+
+@pytest.mark.parametrize("kind", BACKENDS)
+def test_one_search_for_all_components_finds_what_each_components_search_found(tmp_path: Path, kind: str) -> None:
+    store = open_store(kind, tmp_path / "store")
+    fill_all(store)
+    if kind != "memory":  # reopened: no lesson known yet
+        store.close()
+        store = open_store(kind, tmp_path / "store")
+    shared = store.backend.query_many if hasattr(store.backend, "query_many") else None
+    calls: list[int] = []
+    if shared is not None:
+        def counting(collections: list[str], vector: list[float], limit: int) -> Any:
+            calls.append(limit)
+            return shared(collections, vector, limit)
+        store.backend.query_many = counting  # type: ignore[attr-defined]
+    rng = random.Random(17)
+    for vector in store.embedder.embed([text(rng) for _ in range(10)]):
+        for limit in (1, 3, 5):
+            for project in (None, "default", "other"):
+                many = store.search_lessons_many(list(Component), vector, limit=limit, project=project)
+                for component in Component:
+                    one = store.search_lessons(component, vector, limit=limit, project=project)
+                    assert same_hits(many[component], one)
+    assert bool(calls) == (kind == "edge")  # one search over the three collections where they share an index
+    writer = store.search_lessons_many(list(Component), vector, limit=3)[Component.WRITER][0].lesson
+    store.update_lesson(writer.model_copy(update={"status": LessonStatus.REJECTED}))
+    assert writer.id not in [h.lesson.id for h in store.search_lessons_many(list(Component), vector, limit=3)[Component.WRITER]]
     store.close()
