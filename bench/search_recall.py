@@ -10,6 +10,9 @@ requests of the benchmark's request pool:
   store: no point or lesson read yet) and warm (the same requests again).
 
     PYTHONPATH=. python bench/search_recall.py /tmp/perf/ts/store --json bench/results/search_recall_10k.json
+    ALHF_CODE=/path/to/older/tree python bench/search_recall.py /tmp/perf/ts/store   # code without consult_many
+
+Code without `search_lessons_many` is measured with one consult per component (what its turns did).
 """
 
 from __future__ import annotations
@@ -29,7 +32,8 @@ from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+CODE = Path(os.environ.get("ALHF_CODE") or Path(__file__).resolve().parents[1]).resolve()  # the code tree to measure
+sys.path[:0] = [str(CODE), str(Path(__file__).resolve().parent)]
 
 from bench_fill import make_requests  # noqa: E402
 from common import load_average, summary  # noqa: E402
@@ -92,37 +96,41 @@ def main() -> int:
     requests = make_requests(args.requests, args.seed)
     vectors = embedder.embed(requests)
     gate = load_config(Path(__file__).resolve().parents[1] / "config.yaml").memory.gate
-    out: dict = {"store": str(args.store), "requests": len(requests), "k": args.k, "load_avg_before": load_average()}
+    out: dict = {"code": str(CODE), "store": str(args.store), "requests": len(requests), "k": args.k, "load_avg_before": load_average()}
     tmp = Path(tempfile.mkdtemp(prefix="alhf-search-recall-"))
     try:
         store = copy_store(args.store, tmp, embedder)
         truth = exact_top(store, vectors, args.k)
         per_component = {(i, c.value): [h.lesson.id for h in store.search_lessons(c, v, limit=args.k, project="default")]
                          for i, v in enumerate(vectors) for c in Component}
-        combined = {}
-        for i, v in enumerate(vectors):
-            for c, hits in store.search_lessons_many(list(Component), v, limit=args.k, project="default").items():
-                combined[(i, c.value)] = [h.lesson.id for h in hits]
         out["search_per_component"] = recall(per_component, truth)
-        out["search_combined"] = recall(combined, truth)
+        if hasattr(store, "search_lessons_many"):
+            combined = {}
+            for i, v in enumerate(vectors):
+                for c, hits in store.search_lessons_many(list(Component), v, limit=args.k, project="default").items():
+                    combined[(i, c.value)] = [h.lesson.id for h in hits]
+            out["search_combined"] = recall(combined, truth)
         store.close()
 
         store = copy_store(args.store, tmp, embedder)  # cold: nothing read yet
         memory = LessonMemory(store, RelevanceGate(gate))
-        memory.consult_many(Component, embedder.embed(["warm up the engine"])[0], user="bench")
+        consult_three = memory.consult_many if hasattr(memory, "consult_many") else \
+            lambda components, vector, **kw: {c: memory.consult(c, vector, **kw) for c in components}
+        consult_three(Component, embedder.embed(["warm up the engine"])[0], user="bench")
         for label in ("cold", "warm"):
             samples = []
             for request, vector in zip(requests, vectors):
                 t0 = time.perf_counter()
-                memory.consult_many(Component, vector, user="bench", request=request)
+                consult_three(Component, vector, user="bench", request=request)
                 samples.append((time.perf_counter() - t0) * 1000)
             out[f"consult_three_{label}"] = summary(samples)
         store.close()
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     out["load_avg_after"] = load_average()
+    combined = out.get("search_combined", {}).get("recall_at_k")
     print(f"recall@{args.k}: one search per component {out['search_per_component']['recall_at_k']:.3f}, one search "
-          f"for the three {out['search_combined']['recall_at_k']:.3f}; three consults p50 cold "
+          f"for the three {'-' if combined is None else f'{combined:.3f}'}; three consults p50 cold "
           f"{out['consult_three_cold']['p50_ms']:.2f} ms, warm {out['consult_three_warm']['p50_ms']:.2f} ms "
           f"(p95 {out['consult_three_cold']['p95_ms']:.2f} / {out['consult_three_warm']['p95_ms']:.2f}); load "
           f"{out['load_avg_before'][0]}-{out['load_avg_after'][0]}", file=sys.stderr)
