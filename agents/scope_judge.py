@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from memory.records import Lesson
 
-from agents.json_reply import parse_json_object
 from agents.llm import LLM
-from agents.model_agent import ModelAgent
+from agents.model_check import ModelCheck
 
 __all__ = ["ScopeJudge", "SCOPE_SCHEMA"]
 
@@ -25,15 +24,12 @@ def scope_prompt(request: str, lesson: Lesson) -> str:
             f"REQUEST: {request}")
 
 
-class ScopeJudge:
+class ScopeJudge(ModelCheck):
     """A `memory.gate.ScopeCheck` backed by the configured model; None when the reply is unusable."""
 
     def __init__(self, llm: LLM) -> None:
-        self.agent = ModelAgent(name="scope_judge", system_message=SCOPE_SYSTEM, human_input_mode="NEVER",
-                                llm_config=llm.llm_config("scope_judge", json_schema=SCOPE_SCHEMA))
-        llm.attach(self.agent)
+        super().__init__(llm, name="scope_judge", system=SCOPE_SYSTEM, schema=SCOPE_SCHEMA)
 
     def __call__(self, request: str, lesson: Lesson) -> bool | None:
-        data = parse_json_object(self.agent.complete([{"role": "user", "content": scope_prompt(request, lesson)}]))
-        verdict = (data or {}).get("applies")
+        verdict = self.ask(scope_prompt(request, lesson)).get("applies")
         return verdict if isinstance(verdict, bool) else None

@@ -26,14 +26,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from agents.fake_model import test_model_reply  # noqa: E402
 from agents.llm import LLM  # noqa: E402
 from agents.router import FeedbackRouterAgent, TurnEvidence  # noqa: E402
-from agents.scope_judge import ScopeJudge  # noqa: E402
 from agents.settings import ModelSettings  # noqa: E402
 from memory.consult import LessonMemory  # noqa: E402
 from memory.embedding import MiniLMEmbedder  # noqa: E402
-from memory.gate import GateSettings, RelevanceGate  # noqa: E402
+from memory.gate import GateSettings  # noqa: E402
 from memory.records import Component, Lesson  # noqa: E402
 from memory.scoping import add_negative_example, screen_near_misses  # noqa: E402
 from memory.store import MemoryStore  # noqa: E402
+from workflows.turn.model_checks import gate_with_checks  # noqa: E402
 
 try:  # the layout after the workflows refactor, then before it
     from workflows.evaluation.scenarios import Scenario, load_scenarios  # type: ignore  # noqa: E402
@@ -69,15 +69,17 @@ class Replay:
         hit = sum(len(set(s["required"]) & set(s["applied"])) for s in self.steps)
         injected = sum(bool(set(s["applied"]) - set(s["required"])) for s in self.steps)
         checked = sum(s["checked"] for s in self.steps)
+        data_checked = sum(s.get("data_checked", False) for s in self.steps)
         ms = sorted(self.gate_ms)
         return {
             "routing_accuracy": round(sum(self.routed) / len(self.routed), 4) if self.routed else None,
             "lesson_recall": round(hit / required, 4) if required else None,
             "false_injection_rate": round(injected / len(self.steps), 4) if self.steps else None,
             "borderline_turn_share": round(checked / len(self.steps), 4) if self.steps else None,
+            "data_check_turn_share": round(data_checked / len(self.steps), 4) if self.steps else None,
             "gate_ms_p95": round(ms[int(0.95 * (len(ms) - 1))], 2) if ms else None,
             "counts": {"required": required, "recalled": hit, "steps": len(self.steps), "injected": injected,
-                       "borderline_turns": checked, "feedback": len(self.routed)},
+                       "borderline_turns": checked, "data_check_turns": data_checked, "feedback": len(self.routed)},
         }
 
 
@@ -129,7 +131,8 @@ def replay(scenarios: list[Scenario], *, provider: str, gguf: Path | None, embed
             registry = workspace.tool_registry(Path(tmp))
             data = {tool.name: tool.data_sources() for tool in registry.tools.values() if tool.data_sources is not None}
         router = FeedbackRouterAgent(llm, [d.id for d in workspace.corpus], registry.names())
-        gate = RelevanceGate(settings, scope_check=ScopeJudge(judge_llm) if second_stage else None)
+        # the checks the settings ask for, as the product builds them (none with the fake model)
+        gate = gate_with_checks(settings.model_copy(update={"second_stage": "model" if second_stage else "off"}), judge_llm)
         store = MemoryStore.open(":memory:", embedder=embedder)
         store.replace_corpus(workspace.corpus)  # as the eval does: the retriever's corpus, and the gate's grounding
         memory = LessonMemory(store, gate)
@@ -138,10 +141,9 @@ def replay(scenarios: list[Scenario], *, provider: str, gguf: Path | None, embed
         for step in scenario.steps:
             vector = embedder.embed([step.ask])[0]
             applied: set[str] = set()
-            before = gate.borderline_checks
+            before, before_data = gate.borderline_checks, gate.data_checks
             started = time.perf_counter()
-            for component in Component:
-                consultation = memory.consult(component, vector, user="eval", request=step.ask)
+            for component, consultation in memory.consult_many(Component, vector, user="eval", request=step.ask).items():
                 for d in consultation.decisions:
                     fid = d.feedback_id or d.lesson_id
                     applied |= {fid} if d.passed else set()
@@ -154,7 +156,8 @@ def replay(scenarios: list[Scenario], *, provider: str, gguf: Path | None, embed
                 checked = gate.borderline_checks > before or any(
                     c.borderline for c in result.candidates if c.scenario == scenario.name and c.step == step.id)
                 result.steps.append({"scenario": scenario.name, "step": step.id, "required": list(step.relevant),
-                                     "applied": sorted(applied), "checked": checked})
+                                     "applied": sorted(applied), "checked": checked,
+                                     "data_checked": gate.data_checks > before_data})
             if step.feedback is not None and not step.feedback.quarantine:
                 lessons, ok = route_cached(router, provider, scenario, step)
                 if screen:
@@ -187,6 +190,8 @@ def main() -> None:
     parser.add_argument("--weights", type=Path, help="a weights file other than memory/gate_weights.json")
     parser.add_argument("--second-stage", action="store_true", help="run the model's yes/no check in the band")
     parser.add_argument("--judge", choices=["fake", "local"], help="who answers the borderline check (default: --provider)")
+    parser.add_argument("--no-data-check", action="store_true", help="no data check (agents/data_question.py), the gate "
+                        "before 2026-11-25; the fake model never runs it")
     parser.add_argument("--no-screen", action="store_true", help="keep every near miss the router wrote")
     parser.add_argument("--no-near-miss-rule", action="store_true", help="let the fitted model alone weigh near misses")
     parser.add_argument("--no-grounding", action="store_true", help="no document or data grounding (the gate before it)")
@@ -198,7 +203,8 @@ def main() -> None:
     margins = {key: value for key, value in (("grounding_margin", args.grounding_margin), ("data_margin", args.data_margin))
                if value is not None}
     settings = GateSettings(mode=args.gate, weights_path=args.weights, near_miss_rule=not args.no_near_miss_rule,
-                            grounding=not args.no_grounding, **margins)
+                            grounding=not args.no_grounding, data_check="off" if args.no_data_check else "model",
+                            **margins)
     result = replay(load(args.folders), provider=args.provider, gguf=args.gguf, embedder=embedder(),
                     settings=settings, second_stage=args.second_stage, screen=not args.no_screen, judge=args.judge)
     if args.steps:

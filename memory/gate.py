@@ -23,13 +23,19 @@ from memory.grounding import Grounding
 from memory.records import Component, GateDecision, Lesson, utc_now
 from memory.store import LessonHit, LessonVectors
 
-__all__ = ["GateSettings", "RelevanceGate", "ScopeCheck", "tag_conflict"]
+__all__ = ["DataCheck", "GateSettings", "RelevanceGate", "ScopeCheck", "tag_conflict"]
 
 
 class ScopeCheck(Protocol):
     """Second-stage check for borderline candidates: True applies, False rejects, None: no verdict."""
 
     def __call__(self, request: str, lesson: Lesson) -> bool | None: ...
+
+
+class DataCheck(Protocol):
+    """Whether a request asks for figures or records (what a data tool gives): True, False, None: no verdict."""
+
+    def __call__(self, request: str) -> bool | None: ...
 
 
 class GateSettings(BaseModel):
@@ -52,6 +58,11 @@ class GateSettings(BaseModel):
     second_stage: Literal["off", "model"] = Field(
         "off", description="model: borderline candidates are settled by the model's yes/no check (measured: a noise-level "
         "gain for a model call on a quarter of the turns, docs/evaluation.md)")
+    data_check: Literal["off", "model"] = Field(
+        "model", description="model: a lesson that sends requests to a data tool (SQL) applies only when the model says "
+        "the request asks for figures or records (agents/data_question.py); one model call on turns where such a lesson "
+        "passes (measured: stops a third of such lessons' wrong applications, kept every right one, docs/evaluation.md); "
+        "the fake model is never asked")
     near_miss_rule: bool = Field(True, description="reject a request nearer a near miss than any example")
     grounding: bool = Field(True, description="lessons about a source apply to requests that lead to it (memory/grounding.py): "
                             "a lesson naming documents is rejected when other documents lead the request's corpus search "
@@ -101,9 +112,13 @@ class RelevanceGate:
         []
     """
 
-    def __init__(self, settings: GateSettings, *, scope_check: ScopeCheck | None = None) -> None:
+    def __init__(self, settings: GateSettings, *, scope_check: ScopeCheck | None = None,
+                 data_check: DataCheck | None = None) -> None:
         self.settings = settings
         self.scope_check = scope_check
+        self.data_check = data_check
+        self._data_verdict: tuple[str, bool | None] | None = None  # (request, verdict): one question per request
+        self.data_checks = 0  # data-check calls made, for reports
         self.weights: GateWeights | None = load_weights(settings.weights_path) if settings.mode == "learned" else None
         self.borderline_checks = 0  # second-stage calls made, for reports
 
@@ -145,6 +160,10 @@ class RelevanceGate:
                 passed, reason, second_stage = self._threshold(component, lesson, signals, request, metadata)
             else:
                 passed, reason, second_stage = self._learned(component, lesson, signals, request, metadata)
+            if passed and "data" in signals and (verdict := self._asks_for_data(request)) is not None:
+                second_stage = "asks for data" if verdict else "does not ask for data"
+                passed = verdict
+                reason += f", data check: the request {second_stage}" + ("" if verdict else " -> rejected")
             if passed and applied >= self.settings.max_applied:
                 passed, reason = False, f"already {applied} lessons applied (max_applied)"
             applied += int(passed)
@@ -203,6 +222,16 @@ class RelevanceGate:
         text = f"similarity {similarity:.2f} {'>=' if passed else '<'} {threshold:.2f}{near}"
         passed, checked, second_stage = self._second_stage(self.borderline(component, signals), passed, request, lesson)
         return passed, text + checked + (f", scope {lesson.scope}" if passed else ""), second_stage
+
+    def _asks_for_data(self, request: str) -> bool | None:
+        """The data check's verdict on `request` (asked once per request), None without a check or a verdict."""
+        if self.data_check is None or self.settings.data_check == "off" or not request:
+            return None
+        known = self._data_verdict  # read once: batch threads share the gate
+        if known is None or known[0] != request:
+            self.data_checks += 1
+            known = self._data_verdict = (request, self.data_check(request))
+        return known[1]
 
     def borderline(self, component: Component, signals: dict[str, float]) -> bool:
         """Whether a candidate's score lies in the band the second-stage check settles."""

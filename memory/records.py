@@ -168,4 +168,5 @@ class GateDecision(BaseModel):
     author: str = ""
     version: int = 1
     signals: dict[str, float] = Field(default_factory=dict, description="the gate's inputs: similarities, margin, probability")
-    second_stage: str | None = Field(None, description="the borderline check's verdict (applies / not / unavailable), if it ran")
+    second_stage: str | None = Field(None, description="the borderline check's verdict (applies / not / unavailable) or the "
+                                           "data check's (asks for data / does not), if one ran")

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any, Callable
 from memory.consult import LessonMemory
 from memory.embedding import Embedder
 from memory.errors import AlhfError, StoreEngineError
-from memory.gate import RelevanceGate
 from memory.settings import build_embedder, open_store
 from memory.store import MemoryStore
 from workflows.config import AppConfig, data_dir, db_path
@@ -102,13 +101,10 @@ class Runtime:
         return LLM(self.config.model, self.home / "models", script=script, progress=progress)
 
     def assistant(self, llm: "LLM", *, user: str, memory_enabled: bool = True) -> "Assistant":
-        from agents.scope_judge import ScopeJudge
         from workflows.turn.assistant import Assistant  # AutoGen: imported only by commands that answer
+        from workflows.turn.model_checks import gate_with_checks
 
-        settings = self.config.memory.gate
-        judge = ScopeJudge(llm) if settings.second_stage == "model" else None  # the borderline check, when asked for
-        gate = RelevanceGate(settings, scope_check=judge)
-        memory = LessonMemory(self.store, gate, project=self.config.project,
+        memory = LessonMemory(self.store, gate_with_checks(self.config.memory.gate, llm), project=self.config.project,
                               enabled=memory_enabled)
         assistant = Assistant(llm=llm, memory=memory, registry=self.workspace.tool_registry(self.home / "workspaces"),
                               traces=self.traces, user=user, top_k=self.config.retriever_top_k,

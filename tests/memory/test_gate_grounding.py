@@ -188,3 +188,74 @@ def test_the_retriever_reuses_the_turns_corpus_search(tmp_path, monkeypatch):
     assert [(h.document.id, h.score) for h in result.retrieval.documents] == expected  # shipping leads anyway
     off = make_assistant(tmp_path, enabled=False)  # no memory, no grounding: the retriever searches by itself
     assert [h.document.id for h in off.run_turn(request).retrieval.documents] == [d for d, _ in expected]
+
+
+def _checked_memory(embedder, verdict, asked: list[str]) -> LessonMemory:
+    store = MemoryStore.open(":memory:", embedder=embedder)
+    store.replace_corpus(SUPPORT_CORPUS)
+    store.add_lessons([COUNT_LESSON, LESSON.model_copy(update={"component": Component.WRITER, "id": "exp-writer"})])
+
+    def data_check(request: str):
+        asked.append(request)
+        return verdict
+
+    memory = LessonMemory(store, RelevanceGate(GateSettings(mode="threshold", thresholds={
+        Component.RETRIEVER: 0.0, Component.TOOL_PLANNER: 0.0, Component.WRITER: 0.0}), data_check=data_check))
+    memory.describe_data("sql", TICKETS)
+    return memory
+
+
+def _all(memory: LessonMemory, request: str):
+    vector = memory.store.embedder.embed([request])[0]
+    return memory.consult_many(Component, vector, user="ana", request=request)
+
+
+def test_the_data_check_stops_a_data_lesson_on_a_request_that_asks_for_no_figures(minilm):
+    asked: list[str] = []
+    found = _all(_checked_memory(minilm, False, asked), "Can you sum up what the team notes say about refunds?")
+    decision = found[Component.TOOL_PLANNER].decisions[0]
+    assert not decision.passed and decision.second_stage == "does not ask for data"
+    assert "data check: the request does not ask for data -> rejected" in decision.reason
+    assert found[Component.WRITER].decisions[0].second_stage is None  # no data tool: not checked
+    assert asked == ["Can you sum up what the team notes say about refunds?"]  # one question for the turn
+
+
+def test_the_data_check_lets_a_data_question_through_and_no_verdict_changes_nothing(minilm):
+    for verdict, stage in ((True, "asks for data"), (None, None)):
+        asked: list[str] = []
+        memory = _checked_memory(minilm, verdict, asked)
+        for request in ("How many tickets about refunds did we get?", "How many tickets are open?"):
+            decision = _all(memory, request)[Component.TOOL_PLANNER].decisions[0]
+            assert decision.passed and decision.second_stage == stage
+        assert len(asked) == 2  # once per request
+
+
+def test_the_data_check_is_asked_only_of_lessons_that_passed(minilm):
+    asked: list[str] = []
+    memory = _checked_memory(minilm, False, asked)
+    memory.gate.settings = memory.gate.settings.model_copy(update={"thresholds": {
+        Component.RETRIEVER: 0.99, Component.TOOL_PLANNER: 0.99, Component.WRITER: 0.99}})
+    _all(memory, "How many tickets about refunds did we get?")
+    assert asked == []  # nothing passed the threshold: no model call
+
+
+def test_the_fake_model_gets_no_model_checks_and_a_real_one_gets_the_data_check():
+    from agents.settings import ModelSettings
+    from workflows.turn.model_checks import gate_with_checks
+
+    class StubLLM:  # what a model check uses of an LLM, without loading a model
+        def __init__(self, provider: str) -> None:
+            self.settings = ModelSettings(provider=provider)
+
+        def llm_config(self, role: str, **kw):
+            return {"config_list": [{"model": role, "model_client_cls": "LlamaCppModelClient"}], "cache_seed": None}
+
+        def attach(self, agent) -> None:
+            pass
+
+    settings = GateSettings()
+    fake = gate_with_checks(settings, StubLLM("fake"))
+    assert fake.data_check is None and fake.scope_check is None
+    local = gate_with_checks(settings, StubLLM("local"))
+    assert local.data_check is not None and local.scope_check is None  # the borderline check stays off by default
+    assert gate_with_checks(settings.model_copy(update={"data_check": "off"}), StubLLM("local")).data_check is None

@@ -16,11 +16,11 @@ from typing import Any, Callable
 from agents.llm import LLM
 from memory.consult import LessonMemory
 from memory.embedding import Embedder
-from memory.gate import RelevanceGate
 from memory.settings import MemorySettings, open_store
 from workflows.governance.roles import GovernanceSettings
 from workflows.evaluation.scenarios import Scenario, Step
 from workflows.turn.assistant import Assistant
+from workflows.turn.model_checks import gate_with_checks
 
 __all__ = ["StepOutcome", "ScenarioOutcome", "run_scenario", "run_scenarios"]
 
@@ -116,7 +116,7 @@ def run_scenario(
     workspace = scenario.workspace()
     store = open_store(memory_settings.model_copy(update={"qdrant_url": None}), ":memory:", embedder)
     store.replace_corpus(workspace.corpus)
-    memory = LessonMemory(store, RelevanceGate(memory_settings.gate), enabled=memory_enabled)
+    memory = LessonMemory(store, gate_with_checks(memory_settings.gate, llm), enabled=memory_enabled)
     outcomes: list[StepOutcome] = []
     with tempfile.TemporaryDirectory(prefix="alhf-eval-") as tmp:
         assistant = Assistant(llm=llm, memory=memory, registry=workspace.tool_registry(Path(tmp)), user="eval",
