@@ -117,14 +117,20 @@ def measure(args: argparse.Namespace) -> int:
             free = Assistant(llm=llm, memory=LessonMemory(store, RelevanceGate(gate)), registry=registry, traces=None,
                              user="bench")
             precomputed: dict = {}
-            consult_many = free.memory.consult_many
+            search_many, decide = free.memory.search_many, free.memory.decide
 
-            def precomputed_consults(components, vector, **kwargs):
-                key = np.asarray(vector, dtype=np.float32).tobytes()
+            def precomputed_search(components, vector):
+                key = ("search", np.asarray(vector, dtype=np.float32).tobytes())
                 if key not in precomputed:
-                    precomputed[key] = consult_many(components, vector, **kwargs)
+                    precomputed[key] = search_many(components, vector)
                 return precomputed[key]
-            free.memory.consult_many = precomputed_consults
+
+            def precomputed_decide(component, hits, vector, **kwargs):
+                key = (component, np.asarray(vector, dtype=np.float32).tobytes())
+                if key not in precomputed:
+                    precomputed[key] = decide(component, hits, vector, **kwargs)
+                return precomputed[key]
+            free.memory.search_many, free.memory.decide = precomputed_search, precomputed_decide
             for request in requests:
                 free.run_turn(request)  # computes every consult of the timed passes (the embed is deterministic)
             assistants["memory_on_free_consults"] = free

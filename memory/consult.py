@@ -62,16 +62,23 @@ class LessonMemory:
     ) -> dict[Component, Consultation]:
         """`consult` for several components and one request: one search where the store can (a turn consults
         all three with the same vector), then each component's gate."""
+        found = self.search_many(components, vector)
+        return {component: self.decide(component, hits, vector, user=user, request=request, metadata=metadata)
+                for component, hits in found.items()}
+
+    def search_many(self, components: Iterable[Component], vector: np.ndarray) -> dict[Component, list[LessonHit]]:
+        """Each component's candidate lessons for a request vector (nothing when memory is off)."""
         components = list(components)
         if not self.enabled:
-            return {component: Consultation(component) for component in components}
-        found = self.store.search_lessons_many(components, vector, limit=self.gate.settings.candidates,
-                                               project=self.project)
-        return {component: self._decide(component, found[component], vector, user=user, request=request,
-                                        metadata=metadata) for component in components}
+            return {component: [] for component in components}
+        return self.store.search_lessons_many(components, vector, limit=self.gate.settings.candidates,
+                                              project=self.project)
 
-    def _decide(self, component: Component, hits: list[LessonHit], vector: np.ndarray, *, user: str, request: str,
-                metadata: dict[str, str] | None) -> Consultation:
+    def decide(self, component: Component, hits: list[LessonHit], vector: np.ndarray, *, user: str,
+               request: str = "", metadata: dict[str, str] | None = None) -> Consultation:
+        """The gate's decision on one component's candidates (from `search_many`)."""
+        if not self.enabled:
+            return Consultation(component)
         # stored vectors give the learned mode its signals, and either mode the near misses to compare against
         wanted = hits and (self.gate.weights or any(hit.lesson.negative_examples for hit in hits))
         vectors = self.store.lesson_vectors([hit.lesson for hit in hits]) if wanted else None

@@ -65,13 +65,17 @@ class Pipeline:
     def _consult(self, request: str, user: str, metadata: dict[str, str] | None) -> tuple[Any, dict[Component, Any]]:
         with span("embed_request"):
             vector = self.memory.store.embedder.embed([request])[0]
+        consult = {}
         with span("retrieve_lessons"):
-            consult = self.memory.consult_many(Component, vector, user=user, request=request, metadata=metadata)
-            for component, found in consult.items():
+            with span("search_lessons"):  # one search for the three components where the store allows
+                candidates = self.memory.search_many(Component, vector)
+            for component, hits in candidates.items():
                 with span("consult", component=component.value) as step:
+                    consult[component] = self.memory.decide(component, hits, vector, user=user, request=request,
+                                                            metadata=metadata)
                     step.set(decisions=[{"lesson_id": d.lesson_id, "score": d.score, "passed": d.passed,
                                          "reason": d.reason, "signals": d.signals, "second_stage": d.second_stage}
-                                        for d in found.decisions])
+                                        for d in consult[component].decisions])
         return vector, consult
 
     def _handoff(self, result: TurnResult, human: HumanAgent | None, agent: Any, content: str,
