@@ -174,3 +174,15 @@ def test_a_detail_the_correction_asks_for_is_required_and_regenerated(tmp_path: 
     assert 'in the words of the person who gave it' in prompts["writer"][0]  # the lesson text lost the number
     rules = [(f.rule, f.passed) for f in written.check.findings]
     assert rules == [("required_detail", True)]  # "final notice" is forbidden by the person, not required
+
+
+def test_a_regenerated_answer_that_copies_the_prompt_is_cut(tmp_path: Path):
+    writer, _ = _writer(tmp_path, {"writer": [
+        "SELECT WEEKOFYEAR(order_date) FROM orders",
+        "SELECT EXTRACT(WEEK FROM order_date) FROM orders\n\nIT WAS REJECTED: the answer uses WEEKOFYEAR"]})
+    written = writer.compose(WEEKS, Retrieval(WEEKS), ToolPlan(), [DIALECT])
+    assert written.text == "SELECT EXTRACT(WEEK FROM order_date) FROM orders" and written.check.verdict == "pass"
+    writer, _ = _writer(tmp_path, {"writer": ["SELECT WEEKOFYEAR(order_date) FROM orders",
+                                              "YOUR PREVIOUS ANSWER:\nSELECT WEEKOFYEAR(order_date) FROM orders"]})
+    written = writer.compose(WEEKS, Retrieval(WEEKS), ToolPlan(), [DIALECT])
+    assert written.text == "SELECT WEEKOFYEAR(order_date) FROM orders" and not written.regenerated
