@@ -128,14 +128,16 @@ def filter_phrase(column: str, literal: str) -> str:
     return f"{name.replace('_', ' ')} {literal}".strip()
 
 
-def drop_invented_filters(statement: str, allowed_text: str, related: Related | None = None) -> FilterCheck:
+def drop_invented_filters(statement: str, allowed_text: str, related: Related | None = None, *,
+                          also_drop: Callable[[str, str], bool] | None = None) -> FilterCheck:
     """Remove `col = literal` conditions of the top-level WHERE whose literal `allowed_text` (request,
     lesson texts, schema DDL) never mentions. Only plain AND-conjunctions are touched: a WHERE with OR,
     a subquery, or a single-statement shape this reader does not know is returned unchanged.
 
     `related` (the request's similarity to a phrase) keeps a filter the request asks for in other words
     ("teeth cleanings" for kind = 'dental', "waiting for a decision" for status = 'pending'): one whose
-    phrase (`filter_phrase`) is at least RELATED_FILTER similar to the request is not an invention."""
+    phrase (`filter_phrase`) is at least RELATED_FILTER similar to the request is not an invention.
+    `also_drop(column, literal)` (the column without its table) marks other conditions to remove."""
     tokens = tokenize(statement)
     lowered = [(kind, text.lower()) for kind, text in tokens]
     if sum(1 for kind, text in lowered if kind == "word" and text == "select") != 1:
@@ -179,7 +181,9 @@ def drop_invented_filters(statement: str, allowed_text: str, related: Related | 
     for conjunct in conjuncts:
         equality = _simple_equality(conjunct)
         literal = _literal_text(equality[1], equality[2]) if equality is not None else ""
-        if equality is not None and not _mentioned(literal, allowed) and not (
+        if equality is not None and also_drop is not None and also_drop(equality[0].split(".")[-1].strip('"`[]'), literal):
+            dropped.append("".join(text for _, text in conjunct).strip())
+        elif equality is not None and not _mentioned(literal, allowed) and not (
                 related is not None and not _DATE.search(literal)  # a date is the request's only if it names a time
                 and related(filter_phrase(equality[0], literal)) >= RELATED_FILTER):
             dropped.append("".join(text for _, text in conjunct).strip())

@@ -20,7 +20,7 @@ from memory.records import Document
 from agents.sql_checks import Related, drop_invented_filters, sqlite_hints, text_filters
 
 __all__ = ["Tool", "ToolResult", "ToolRegistry", "ArgumentCheck", "SqlError", "sql_tool", "calculator_tool",
-           "document_lookup_tool"]
+           "document_lookup_tool", "misplaced_filters", "unmatched_filters"]
 
 
 class SqlError(ValueError):
@@ -173,14 +173,17 @@ def sql_tool(database: Path, max_rows: int = 50) -> Tool:
 
     def check(arguments: dict[str, Any], allowed_text: str, related: Related | None = None) -> ArgumentCheck:
         """Drop WHERE filters on values that neither the request, the lessons nor the schema mention, unless
-        the request asks for them in other words (`related`)."""
+        the request asks for them in other words (`related`), and filters on the wrong column (`misplaced_filters`)."""
         query = arguments.get("query")
         if not isinstance(query, str):
             return ArgumentCheck(arguments)
-        checked = drop_invented_filters(query, f"{allowed_text}\n{known}", related)
+        misplaced = misplaced_filters(database, query)
+        checked = drop_invented_filters(query, f"{allowed_text}\n{known}", related,
+                                        also_drop=(lambda column, value: (column, value) in misplaced) if misplaced else None)
         if not checked.changed:
             return ArgumentCheck(arguments)
-        note = "dropped filters the request does not mention: " + "; ".join(checked.dropped)
+        note = ("dropped filters the request does not mention, or that no row matches beside a like value: "
+                + "; ".join(checked.dropped))
         return ArgumentCheck({**arguments, "query": checked.statement}, note)
 
     description = (f"run one read-only SQLite SELECT (SQLite dialect: dates are TEXT 'YYYY-MM-DD'; "
@@ -225,15 +228,39 @@ def unmatched_filters(database: Path, statement: str, max_values: int = 12) -> s
         conn.close()
 
 
+def misplaced_filters(database: Path, statement: str) -> set[tuple[str, str]]:
+    """`col = 'text'` filters whose text no row of that column holds, while another text filter of the same
+    statement gives a value like it that exists (`subject = 'undergraduates'` beside `borrower_type =
+    'undergrad'`): one condition written twice, once on the wrong column, which can only empty the result."""
+    filters = text_filters(statement)
+    if len(filters) < 2:
+        return set()
+    conn = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+    try:
+        tables = [name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        columns = {t: [row[1] for row in conn.execute(f'PRAGMA table_info("{t}")')] for t in tables}
+        owners = {column: [t for t in tables if column in columns[t]] for column, _ in filters}
+        unmatched = {(column, value) for column, value in filters if owners[column] and not any(
+            conn.execute(f'SELECT 1 FROM "{t}" WHERE "{column}" = ? LIMIT 1', (value,)).fetchone()
+            for t in owners[column])}
+    except sqlite3.Error:
+        return set()
+    finally:
+        conn.close()
+    return {(column, value) for column, value in unmatched
+            if any(_alike(value, other) for c, other in filters if (c, other) not in unmatched)}
+
+
+def _alike(a: str, b: str) -> bool:
+    """Equal but for case, or one starting the other (4+ letters): 'undergrad' and 'Undergraduates'."""
+    a, b = a.strip().lower(), b.strip().lower()
+    return a == b or (min(len(a), len(b)) >= 4 and (a.startswith(b) or b.startswith(a)))
+
+
 def _alike_values(conn: sqlite3.Connection, table: str, column: str, value: str) -> list[str]:
-    """Text values of `table.column` equal to `value` but for case, or one starting the other (4+ letters)."""
-    wanted = value.strip().lower()
-    found = []
-    for (held,) in conn.execute(f'SELECT DISTINCT "{column}" FROM "{table}" WHERE typeof("{column}") = \'text\' LIMIT 200'):
-        text = str(held).strip().lower()
-        if text == wanted or (min(len(text), len(wanted)) >= 4 and (text.startswith(wanted) or wanted.startswith(text))):
-            found.append(str(held))
-    return found[:2]
+    """Text values of `table.column` alike `value` (`_alike`)."""
+    rows = conn.execute(f'SELECT DISTINCT "{column}" FROM "{table}" WHERE typeof("{column}") = \'text\' LIMIT 200')
+    return [str(held) for (held,) in rows if _alike(str(held), value)][:2]
 
 
 _OPS: dict[type, Callable[..., Any]] = {

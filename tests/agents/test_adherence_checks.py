@@ -132,3 +132,13 @@ def test_a_date_filter_is_not_kept_for_its_column_s_meaning():
     statement = "SELECT SUM(amount) FROM orders WHERE order_date LIKE '2024-02%'"
     assert drop_invented_filters(statement, "How much did orders bring in?", lambda _: 0.9).dropped == \
         ["order_date LIKE '2024-02%'"]
+
+
+def test_a_filter_on_the_wrong_column_beside_its_right_form_is_dropped(tmp_path: Path):
+    registry = load_workspace(None).tool_registry(tmp_path)
+    both = "SELECT COUNT(*) FROM orders WHERE region = 'chargers' AND product = 'charger'"
+    result = registry.checked_call("sql", {"query": both}, "How many chargers did we sell?")
+    assert result.arguments["query"] == "SELECT COUNT(*) FROM orders WHERE product = 'charger'"
+    assert result.output.endswith("2") and "region = 'chargers'" in result.note
+    alone = "SELECT COUNT(*) FROM orders WHERE product = 'drone'"  # no like value beside it: a true "none" may stand
+    assert registry.checked_call("sql", {"query": alone}, "How many drones did we sell?").arguments["query"] == alone
