@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import inspect
+import re
 import operator
 import sqlite3
 from dataclasses import dataclass, field
@@ -169,10 +170,12 @@ def sql_tool(database: Path, max_rows: int = 50) -> Tool:
             conn.close()
         return texts
 
-    known = ddl()
+    # values the schema itself names (defaults, CHECK lists): quoted literals only, so that a column name
+    # ("opened") never counts as naming a value ("open")
+    known = " ".join(re.findall(r"'((?:[^']|'')*)'", ddl()))
 
     def check(arguments: dict[str, Any], allowed_text: str, related: Related | None = None) -> ArgumentCheck:
-        """Drop WHERE filters on values that neither the request, the lessons nor the schema mention, unless
+        """Drop WHERE filters on values that neither the request, the lessons nor the schema's literals mention, unless
         the request asks for them in other words (`related`), and filters on the wrong column (`misplaced_filters`)."""
         query = arguments.get("query")
         if not isinstance(query, str):

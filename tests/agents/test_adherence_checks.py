@@ -142,3 +142,10 @@ def test_a_filter_on_the_wrong_column_beside_its_right_form_is_dropped(tmp_path:
     assert result.output.endswith("2") and "region = 'chargers'" in result.note
     alone = "SELECT COUNT(*) FROM orders WHERE product = 'drone'"  # no like value beside it: a true "none" may stand
     assert registry.checked_call("sql", {"query": alone}, "How many drones did we sell?").arguments["query"] == alone
+
+
+def test_a_column_name_does_not_count_as_naming_a_value(tmp_path: Path):
+    registry = load_workspace(None).tool_registry(tmp_path)  # tickets has a column "opened"
+    query = "SELECT COUNT(*) FROM tickets WHERE topic = 'refund' AND status = 'open'"
+    result = registry.checked_call("sql", {"query": query}, "How many tickets about refunds did we get?")
+    assert result.arguments["query"] == "SELECT COUNT(*) FROM tickets WHERE topic = 'refund'"
