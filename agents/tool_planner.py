@@ -52,11 +52,15 @@ Embed = Callable[[list[str]], Any]  # texts -> one vector each (rows of an array
 
 
 def relatedness(embed: Embed, request: str) -> Related:
-    """The cosine similarity of `request` to a phrase, each phrase embedded once."""
-    anchor = np.asarray(embed([request])[0], dtype=np.float32)
+    """The cosine similarity of `request` to a phrase, each phrase embedded once; nothing is embedded until
+    the first phrase (most turns check no filter)."""
     cache: dict[str, float] = {}
+    anchors: list[np.ndarray] = []
 
     def related(phrase: str) -> float:
+        if not anchors:
+            anchors.append(np.asarray(embed([request])[0], dtype=np.float32))
+        anchor = anchors[0]
         if phrase not in cache:
             vector = np.asarray(embed([phrase])[0], dtype=np.float32)
             norms = float(np.linalg.norm(anchor) * np.linalg.norm(vector))

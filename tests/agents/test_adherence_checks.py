@@ -149,3 +149,16 @@ def test_a_column_name_does_not_count_as_naming_a_value(tmp_path: Path):
     query = "SELECT COUNT(*) FROM tickets WHERE topic = 'refund' AND status = 'open'"
     result = registry.checked_call("sql", {"query": query}, "How many tickets about refunds did we get?")
     assert result.arguments["query"] == "SELECT COUNT(*) FROM tickets WHERE topic = 'refund'"
+
+
+def test_relatedness_embeds_nothing_until_asked():
+    seen: list[list[str]] = []
+
+    def embed(texts: list[str]) -> Any:
+        seen.append(list(texts))
+        return HashingEmbedder().embed(texts)
+
+    related = relatedness(embed, "tickets still open")
+    assert seen == []
+    related("status open"), related("status open")
+    assert seen == [["tickets still open"], ["status open"]]
