@@ -25,8 +25,8 @@ from agents.llm import LLM
 from agents.model_agent import ModelAgent
 from agents.tools import ToolResult
 
-__all__ = ["Finding", "AnswerCheck", "AnswerChecker", "figures_in", "lesson_terms", "required_figures",
-           "verdict_reply"]
+__all__ = ["Finding", "AnswerCheck", "AnswerChecker", "figures_in", "lesson_terms", "required_details",
+           "required_figures", "verdict_reply"]
 
 _VERDICT_SCHEMA = {
     "type": "object",
@@ -50,7 +50,7 @@ _REQUIRE = re.compile(rf"\b(?i:use|using|write|prefer|always say)\s+(?i:the\s+)?
 
 @dataclass
 class Finding:
-    rule: str  # tool_figures | forbidden_term | required_term | preferred_tool | model_verdict
+    rule: str  # tool_figures | forbidden_term | required_term | required_detail | preferred_tool | model_verdict
     passed: bool
     reason: str
     lesson_id: str | None = None
@@ -120,6 +120,37 @@ def lesson_terms(text: str) -> tuple[list[str], list[str]]:
     return list(dict.fromkeys(required)), list(dict.fromkeys(forbidden))
 
 
+# a detail a correction asks every answer to carry: a quoted phrase, or a number of 6+ digits (a phone number)
+_DETAIL = re.compile(r'"([^"\n]{2,80})"|(?<![\w.])(\+?\d[\d \-./()]{4,}\d)(?![\w])')
+_NEGATED = re.compile(r"\b(?:never|not|avoid|don't|do not|no|without|instead of|rather than)\b(?:\W+\w+){0,4}\W*$", re.I)
+
+
+def required_details(lesson: Lesson) -> list[str]:
+    """Quoted phrases and phone-like numbers the person's correction asks for (not those it forbids).
+
+        >>> required_details(Lesson(component="writer", trigger="t", text="Sign off politely.",
+        ...     feedback_text='Too stern. Sign off with "Help Desk, ext. 4410" and never write "Dear user".'))
+        ['Help Desk, ext. 4410']
+    """
+    found = []
+    for match in _DETAIL.finditer(lesson.feedback_text):
+        detail = match.group(1) or match.group(2)
+        if match.group(2) and sum(c.isdigit() for c in detail) < 6:
+            continue
+        if not _NEGATED.search(lesson.feedback_text[:match.start()]):
+            found.append(detail.strip())
+    return list(dict.fromkeys(found))
+
+
+def _has_detail(answer: str, detail: str) -> bool:
+    """The detail in the answer, ignoring case, spacing and, for a number, its separators."""
+    if re.fullmatch(r"[\d \-./()+]+", detail):
+        digits = re.sub(r"\D", "", detail)
+        return any(re.sub(r"\D", "", run) .endswith(digits) for run in re.findall(r"[\d][\d \-./()]*", answer))
+    flat = lambda text: " ".join(re.findall(r"\w+", text.lower()))  # noqa: E731
+    return flat(detail) in flat(answer)
+
+
 def _contains(answer: str, term: str) -> bool:
     if re.fullmatch(r"\w+", term):
         return re.search(rf"\b{re.escape(term)}\b", answer, re.I) is not None
@@ -163,6 +194,12 @@ class AnswerChecker(ModelAgent):
                 outcome.findings.append(Finding("forbidden_term", not present, (
                     f'the answer uses {term}, which the guidance "{lesson.text}" forbids') if present else "", lesson.id))
             if lesson.component is Component.WRITER:
+                for detail in required_details(lesson):
+                    covered = True
+                    present = _has_detail(answer, detail)
+                    outcome.findings.append(Finding("required_detail", present, "" if present else (
+                        f'the answer does not include "{detail}", which the person asked for: '
+                        f'"{" ".join(lesson.feedback_text.split())}"'), lesson.id))
                 for term in required:
                     covered = True
                     present = _contains(answer, term)

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Callable
 
-__all__ = ["sqlite_hints", "FilterCheck", "drop_invented_filters", "tokenize"]
+__all__ = ["sqlite_hints", "FilterCheck", "drop_invented_filters", "filter_phrase", "tokenize", "RELATED_FILTER",
+           "Related", "text_filters"]
 
 # (pattern in the failing statement, the fix in SQLite terms); small models write MySQL/PostgreSQL dates
 _DIALECT_HINTS: list[tuple[re.Pattern[str], str]] = [
@@ -61,6 +63,13 @@ class FilterCheck:
         return bool(self.dropped)
 
 
+# MiniLM cosine between a filter in words and the request, at or above which the filter is the request's own
+# (in other words). Chosen on the recorded cases: invented filters copied from sample rows scored 0.10-0.12
+# (demo: region EU, product speaker) and unrelated sample values in the tuning suites mostly under 0.2;
+# the request's own filters in other words 0.24-0.46 (direct debit, pending, dental, deck).
+RELATED_FILTER = 0.2
+Related = Callable[[str], float]
+
 _CLAUSE_END = {"group", "order", "limit", "having", "window", "union", "intersect", "except"}
 _COLUMN = re.compile(r'^(?:[A-Za-z_][\w]*\.)?(?:[A-Za-z_]\w*|"[^"]+")$')
 
@@ -77,8 +86,9 @@ def _mentioned(literal: str, allowed: str) -> bool:
         return True
     if re.fullmatch(r"-?\d+(\.\d+)?", value):
         return re.search(rf"(?<![\d.]){re.escape(value)}(?![\d])", allowed) is not None
-    if re.search(r"\d{4}-\d{2}", value):
-        return True  # dates: requests say "March 2024", never '2024-03-01'; a range is not an invention
+    if _DATE.search(value):
+        # dates: requests say "March 2024", never '2024-03-01'; a date is the request's when it names a time
+        return _TIME.search(allowed) is not None
     words = re.findall(r"[a-z0-9]+", value)
     if len(words) > 1:
         return value in allowed
@@ -86,9 +96,20 @@ def _mentioned(literal: str, allowed: str) -> bool:
         len(value) >= 4 and any(value.startswith(w) for w in re.findall(r"[a-z0-9]{4,}", allowed)))
 
 
+_DATE = re.compile(r"\d{4}-\d{2}")
+# a request that names a time: a year, a month, a quarter, a relative period
+_TIME = re.compile(r"\b(?:(?:19|20)\d{2}|q[1-4]|quarters?|months?|weeks?|years?|days?|today|yesterday|tomorrow|"
+                   r"ago|since|until|recent(?:ly)?|season|(?:jan|febr)uary|march|april|may|june|july|august|"
+                   r"(?:sept|nov|dec)ember|october|(?:jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.?)\b", re.I)
+
+
 def _simple_equality(tokens: list[tuple[str, str]]) -> tuple[str, str, str] | None:
-    """`col = 'literal'` or `col = number` (either side): (column, literal kind, literal text), else None."""
+    """`col = 'literal'`, `col = number` (either side) or `col LIKE 'pattern'` (its wildcards removed):
+    (column, literal kind, literal text), else None."""
     solid = [t for t in tokens if t[0] != "space"]
+    if len(solid) == 3 and solid[1][0] == "word" and solid[1][1].lower() == "like" and solid[2][0] == "string" \
+            and solid[0][0] in {"word", "ident"} and _COLUMN.match(solid[0][1]):
+        return solid[0][1], "string", solid[2][1].replace("%", "").replace("_", " ")
     if len(solid) == 4 and solid[2] == ("op", "-") and solid[3][0] == "number":  # col = -5
         solid = [solid[0], solid[1], ("number", "-" + solid[3][1])]
     if len(solid) != 3 or solid[1] != ("op", "="):
@@ -101,10 +122,22 @@ def _simple_equality(tokens: list[tuple[str, str]]) -> tuple[str, str, str] | No
     return None
 
 
-def drop_invented_filters(statement: str, allowed_text: str) -> FilterCheck:
+def filter_phrase(column: str, literal: str) -> str:
+    """A filter in words, for comparing its meaning with the request: "kind = 'dental'" -> "kind dental"."""
+    name = column.split(".")[-1].strip('"`[]')
+    return f"{name.replace('_', ' ')} {literal}".strip()
+
+
+def drop_invented_filters(statement: str, allowed_text: str, related: Related | None = None, *,
+                          also_drop: Callable[[str, str], bool] | None = None) -> FilterCheck:
     """Remove `col = literal` conditions of the top-level WHERE whose literal `allowed_text` (request,
     lesson texts, schema DDL) never mentions. Only plain AND-conjunctions are touched: a WHERE with OR,
-    a subquery, or a single-statement shape this reader does not know is returned unchanged."""
+    a subquery, or a single-statement shape this reader does not know is returned unchanged.
+
+    `related` (the request's similarity to a phrase) keeps a filter the request asks for in other words
+    ("teeth cleanings" for kind = 'dental', "waiting for a decision" for status = 'pending'): one whose
+    phrase (`filter_phrase`) is at least RELATED_FILTER similar to the request is not an invention.
+    `also_drop(column, literal)` (the column without its table) marks other conditions to remove."""
     tokens = tokenize(statement)
     lowered = [(kind, text.lower()) for kind, text in tokens]
     if sum(1 for kind, text in lowered if kind == "word" and text == "select") != 1:
@@ -147,7 +180,12 @@ def drop_invented_filters(statement: str, allowed_text: str) -> FilterCheck:
     kept, dropped = [], []
     for conjunct in conjuncts:
         equality = _simple_equality(conjunct)
-        if equality is not None and not _mentioned(_literal_text(equality[1], equality[2]), allowed):
+        literal = _literal_text(equality[1], equality[2]) if equality is not None else ""
+        if equality is not None and also_drop is not None and also_drop(equality[0].split(".")[-1].strip('"`[]'), literal):
+            dropped.append("".join(text for _, text in conjunct).strip())
+        elif equality is not None and not _mentioned(literal, allowed) and not (
+                related is not None and not _DATE.search(literal)  # a date is the request's only if it names a time
+                and related(filter_phrase(equality[0], literal)) >= RELATED_FILTER):
             dropped.append("".join(text for _, text in conjunct).strip())
         else:
             kept.append("".join(text for _, text in conjunct).strip())
@@ -158,3 +196,25 @@ def drop_invented_filters(statement: str, allowed_text: str) -> FilterCheck:
     where_clause = f" WHERE {' AND '.join(kept)}" if kept else ""
     rebuilt = head + where_clause + (f" {tail}" if tail else "")
     return FilterCheck(rebuilt, dropped)
+
+
+def text_filters(statement: str) -> list[tuple[str, str]]:
+    """Every `col = 'text'` comparison in `statement`, subqueries included: (column without its table, text).
+
+        >>> text_filters("SELECT COUNT(*) FROM loans l JOIN items i ON l.item_id = i.id WHERE i.format = 'ebook'")
+        [('format', 'ebook')]
+    """
+    solid = [t for t in tokenize(statement) if t[0] != "space"]
+    found = []
+    for index in range(1, len(solid) - 1):
+        if solid[index] != ("op", "="):
+            continue
+        left, right = solid[index - 1], solid[index + 1]
+        if right[0] == "string" and left[0] in {"word", "ident"}:
+            column, value = left[1], right[1]
+        elif left[0] == "string" and right[0] in {"word", "ident"}:
+            column, value = right[1], left[1]
+        else:
+            continue
+        found.append((column.split(".")[-1].strip('"`[]'), _literal_text("string", value)))
+    return list(dict.fromkeys(found))

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
+import numpy as np
 
 from memory.records import Lesson
 
@@ -14,10 +15,11 @@ from agents.json_reply import parse_json_object
 from agents.llm import LLM
 from agents.model_agent import ModelAgent
 from agents.retriever import Retrieval
+from agents.sql_checks import Related
 from agents.tools import ToolRegistry, ToolResult
 from agents.tracing import span
 
-__all__ = ["ToolPlannerAgent", "ToolPlan", "salvage_truncated_calls"]
+__all__ = ["ToolPlannerAgent", "ToolPlan", "relatedness", "salvage_truncated_calls"]
 
 SYSTEM = """You are the ToolPlanner of a team of agents. Decide which tools, if any, must run to answer \
 the request, and with which arguments. Use a tool only when the request needs data the documents do not \
@@ -46,6 +48,28 @@ class ToolPlan:
         return [r for r in self.results if r.ok and r.output.strip()]
 
 
+Embed = Callable[[list[str]], Any]  # texts -> one vector each (rows of an array)
+
+
+def relatedness(embed: Embed, request: str) -> Related:
+    """The cosine similarity of `request` to a phrase, each phrase embedded once; nothing is embedded until
+    the first phrase (most turns check no filter)."""
+    cache: dict[str, float] = {}
+    anchors: list[np.ndarray] = []
+
+    def related(phrase: str) -> float:
+        if not anchors:
+            anchors.append(np.asarray(embed([request])[0], dtype=np.float32))
+        anchor = anchors[0]
+        if phrase not in cache:
+            vector = np.asarray(embed([phrase])[0], dtype=np.float32)
+            norms = float(np.linalg.norm(anchor) * np.linalg.norm(vector))
+            cache[phrase] = float(anchor @ vector) / norms if norms else 0.0
+        return cache[phrase]
+
+    return related
+
+
 # a reply cut off inside the query string (a small model that never closes it, then runs out of tokens)
 _TRUNCATED_CALL = re.compile(r'"tool"\s*:\s*"(?P<tool>\w+)"\s*,\s*"arguments"\s*:\s*\{\s*"query"\s*:\s*"'
                              r'(?P<query>[^"]*?)\s*(?:"|\}\s*\}\s*\]|$)', re.S)
@@ -64,12 +88,15 @@ def salvage_truncated_calls(raw: str) -> list[dict[str, Any]]:
 
 
 class ToolPlannerAgent(ModelAgent):
-    def __init__(self, llm: LLM, registry: ToolRegistry) -> None:
+    def __init__(self, llm: LLM, registry: ToolRegistry, *, embed: Embed | None = None) -> None:
+        """`embed` (texts -> vectors, e.g. the memory's embedder) lets argument checks tell a filter the
+        request asks for in other words from an invented one; without it they compare words only."""
         super().__init__(name="tool_planner", system_message=SYSTEM, human_input_mode="NEVER",
                          llm_config=llm.llm_config("tool_planner", json_output=True),
                          description="Chooses and runs tools.")
         llm.attach(self)
         self.registry = registry
+        self.embed = embed
 
     def plan(
         self, request: str, retrieval: Retrieval, lessons: list[Lesson], *, generate: bool = True, repair: bool = True,
@@ -97,9 +124,10 @@ class ToolPlannerAgent(ModelAgent):
             lines.append(guidance_block(lessons))
         # values a WHERE filter may use: what the request and the lessons mention (the schema is added by the tool)
         allowed = "\n".join([request, *(lesson.text for lesson in lessons), *hints.values()])
+        related = relatedness(self.embed, request) if self.embed is not None else None
         prompt = "\n\n".join(lines)
         plan.raw = self._generate(prompt)
-        self._run_calls(plan, plan.raw, avoid, allowed, attempt=1)
+        self._run_calls(plan, plan.raw, avoid, allowed, related, attempt=1)
         reason = self._repair_reason(plan, prefer)
         if not (repair and reason):
             return plan
@@ -110,11 +138,16 @@ class ToolPlannerAgent(ModelAgent):
                 f"That did not work: {reason}\nWrite new tool calls that fix this; do not repeat a statement that "
                 "failed. Reply with JSON only."))
             first_calls, first_results = plan.calls, plan.results
-            plan.failed = [r for r in first_results if not r.ok]
-            plan.calls = [c for c, r in zip(first_calls, first_results) if r.ok]
-            plan.results = [r for r in first_results if r.ok]
+            plan.failed = [r for r in first_results if not r.ok or r.suspect]
+            plan.calls = [c for c, r in zip(first_calls, first_results) if r.ok and not r.suspect]
+            plan.results = [r for r in first_results if r.ok and not r.suspect]
+            kept = len(plan.results)
             plan.raw = raw
-            self._run_calls(plan, raw, avoid, allowed, attempt=2)
+            self._run_calls(plan, raw, avoid, allowed, related, attempt=2)
+            if len(plan.results) == kept:  # nothing new: a suspect result still answers (it may be a true "none")
+                plan.calls += [c for c, r in zip(first_calls, first_results) if r.ok and r.suspect]
+                plan.results += [r for r in first_results if r.ok and r.suspect]
+                plan.failed = [r for r in first_results if not r.ok]
             if not plan.results:  # the repair ran nothing: the writer must still see that the data failed
                 plan.calls, plan.results = first_calls, first_results
         return plan
@@ -128,7 +161,8 @@ class ToolPlannerAgent(ModelAgent):
             step.set(reply=raw[:500])
         return raw
 
-    def _run_calls(self, plan: ToolPlan, raw: str, avoid: set[str], allowed: str, *, attempt: int) -> None:
+    def _run_calls(self, plan: ToolPlan, raw: str, avoid: set[str], allowed: str, related: Related | None, *,
+                   attempt: int) -> None:
         data = parse_json_object(raw) or {}
         calls = data.get("tool_calls") or salvage_truncated_calls(raw)
         for call in calls[:3] if isinstance(calls, list) else []:
@@ -141,17 +175,23 @@ class ToolPlannerAgent(ModelAgent):
             if any(c == {"tool": name, "arguments": arguments} for c in plan.calls):
                 continue  # a repair that repeats a call which already ran adds nothing
             with span("tool_call", tool=name, arguments=arguments, attempt=attempt) as step:
-                result = self.registry.checked_call(name, arguments, allowed)
+                result = self.registry.checked_call(name, arguments, allowed, related)
                 step.set(ok=result.ok, output=result.output[:500], attempt=attempt)
                 if result.note:
                     step.set(arguments=result.arguments, note=result.note)
+                if result.suspect:
+                    step.set(suspect=result.suspect)
             plan.calls.append({"tool": name, "arguments": result.arguments})
             plan.results.append(result)
 
     @staticmethod
     def _repair_reason(plan: ToolPlan, prefer: list[str]) -> str:
-        """Why the first attempt needs another: the failed calls' errors, or a preferred tool not called."""
+        """Why the first attempt needs another: the failed calls' errors, a result that found nothing through a
+        filter value no row holds, or a preferred tool not called."""
         errors = [f"{r.tool} failed: {r.output}" for r in plan.results if not r.ok]
+        errors += [f"{r.tool} found nothing because {r.suspect}. Remove that filter, or replace it with the column "
+                   "and value the request means."
+                   for r in plan.results if r.ok and r.suspect]
         if errors:
             return " ".join(errors)
         called = {c["tool"] for c in plan.calls}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import inspect
+import re
 import operator
 import sqlite3
 from dataclasses import dataclass, field
@@ -17,10 +18,10 @@ from typing import Any, Callable
 
 from memory.records import Document
 
-from agents.sql_checks import drop_invented_filters, sqlite_hints
+from agents.sql_checks import Related, drop_invented_filters, sqlite_hints, text_filters
 
 __all__ = ["Tool", "ToolResult", "ToolRegistry", "ArgumentCheck", "SqlError", "sql_tool", "calculator_tool",
-           "document_lookup_tool"]
+           "document_lookup_tool", "misplaced_filters", "unmatched_filters"]
 
 
 class SqlError(ValueError):
@@ -34,6 +35,7 @@ class ToolResult:
     ok: bool
     output: str
     note: str = ""  # what a check changed before the call, e.g. an invented filter dropped
+    suspect: str = ""  # why a successful result is likely wrong (a filter value no row holds); the planner repairs it
 
     @property
     def rows(self) -> list[list[str]]:
@@ -55,9 +57,12 @@ class Tool:
     parameters: dict[str, str]  # argument name -> description
     run: Callable[..., str]
     # checks the model's arguments against what the request and lessons say, before the call
-    check_arguments: Callable[[dict[str, Any], str], ArgumentCheck] | None = None
+    # (arguments, allowed text, the request's similarity to a phrase or None)
+    check_arguments: Callable[[dict[str, Any], str, Related | None], ArgumentCheck] | None = None
     # one text per data source the tool reads (a table: its columns and sample rows), for the relevance gate
     data_sources: Callable[[], list[str]] | None = None
+    # (arguments, output) of a successful call -> why the result is likely wrong, or ""
+    diagnose: Callable[[dict[str, Any], str], str] | None = None
 
     def signature(self) -> str:
         args = ", ".join(f"{name}: {desc}" for name, desc in self.parameters.items())
@@ -88,16 +93,20 @@ class ToolRegistry:
             return ToolResult(name, arguments, False, f"unknown tool {name!r}; known: {', '.join(self.tools)}")
         try:
             kwargs = {k: v for k, v in arguments.items() if k in tool.parameters}
-            return ToolResult(name, arguments, True, tool.run(**kwargs))
+            output = tool.run(**kwargs)
         except Exception as exc:  # a tool failure is a result the writer and the trace must see
             return ToolResult(name, arguments, False, f"{type(exc).__name__}: {exc}")
+        return ToolResult(name, arguments, True, output,
+                          suspect=tool.diagnose(arguments, output) if tool.diagnose is not None else "")
 
-    def checked_call(self, name: str, arguments: dict[str, Any], allowed_text: str) -> ToolResult:
-        """`call`, after the tool's argument check (if any) against `allowed_text` (request and lessons)."""
+    def checked_call(self, name: str, arguments: dict[str, Any], allowed_text: str,
+                     related: Related | None = None) -> ToolResult:
+        """`call`, after the tool's argument check (if any) against `allowed_text` (request and lessons) and,
+        when given, `related` (how near a phrase is to the request in meaning)."""
         tool = self.tools.get(name)
         note = ""
         if tool is not None and tool.check_arguments is not None:
-            checked = tool.check_arguments(arguments, allowed_text)
+            checked = tool.check_arguments(arguments, allowed_text, related)
             arguments, note = checked.arguments, checked.note
         result = self.call(name, arguments)
         result.note = note
@@ -161,23 +170,100 @@ def sql_tool(database: Path, max_rows: int = 50) -> Tool:
             conn.close()
         return texts
 
-    known = ddl()
+    # values the schema itself names (defaults, CHECK lists): quoted literals only, so that a column name
+    # ("opened") never counts as naming a value ("open")
+    known = " ".join(re.findall(r"'((?:[^']|'')*)'", ddl()))
 
-    def check(arguments: dict[str, Any], allowed_text: str) -> ArgumentCheck:
-        """Drop WHERE filters on values that neither the request, the lessons nor the schema mention."""
+    def check(arguments: dict[str, Any], allowed_text: str, related: Related | None = None) -> ArgumentCheck:
+        """Drop WHERE filters on values that neither the request, the lessons nor the schema's literals mention, unless
+        the request asks for them in other words (`related`), and filters on the wrong column (`misplaced_filters`)."""
         query = arguments.get("query")
         if not isinstance(query, str):
             return ArgumentCheck(arguments)
-        checked = drop_invented_filters(query, f"{allowed_text}\n{known}")
+        misplaced = misplaced_filters(database, query)
+        checked = drop_invented_filters(query, f"{allowed_text}\n{known}", related,
+                                        also_drop=(lambda column, value: (column, value) in misplaced) if misplaced else None)
         if not checked.changed:
             return ArgumentCheck(arguments)
-        note = "dropped filters the request does not mention: " + "; ".join(checked.dropped)
+        note = ("dropped filters the request does not mention, or that no row matches beside a like value: "
+                + "; ".join(checked.dropped))
         return ArgumentCheck({**arguments, "query": checked.statement}, note)
 
     description = (f"run one read-only SQLite SELECT (SQLite dialect: dates are TEXT 'YYYY-MM-DD'; "
                    f"year and month with strftime('%Y', col) and strftime('%m', col); a quarter is three months, "
                    f"e.g. Q1: strftime('%m', col) BETWEEN '01' AND '03'). Schema: {schema()}")
-    return Tool("sql", description, {"query": "a SQLite SELECT"}, run, check, tables)
+    def diagnose(arguments: dict[str, Any], output: str) -> str:
+        """An empty or zero result whose text filters name values no row holds: say so, with the values
+        that column has and the columns that hold a value like it, so the planner can fix the filter."""
+        query = arguments.get("query")
+        rows = [line.split(" | ") for line in output.splitlines()[1:] if line.strip()]
+        if not isinstance(query, str) or any(cell.strip() not in {"None", "0", "0.0", ""} for row in rows for cell in row):
+            return ""
+        return unmatched_filters(database, query)
+
+    return Tool("sql", description, {"query": "a SQLite SELECT"}, run, check, tables, diagnose)
+
+
+def unmatched_filters(database: Path, statement: str, max_values: int = 12) -> str:
+    """Why `col = 'text'` filters of `statement` match nothing: the column holds no such value in any table.
+    Names the values the column has (a few) and other columns holding a value like it; "" when all match."""
+    conn = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+    try:
+        tables = [name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        columns = {t: [row[1] for row in conn.execute(f'PRAGMA table_info("{t}")')] for t in tables}
+        reasons = []
+        for column, value in text_filters(statement):
+            owners = [t for t in tables if column in columns[t]]
+            if not owners or any(conn.execute(f'SELECT 1 FROM "{t}" WHERE "{column}" = ? LIMIT 1', (value,)).fetchone()
+                                 for t in owners):
+                continue
+            held = sorted({str(v) for t in owners for (v,) in conn.execute(
+                f'SELECT DISTINCT "{column}" FROM "{t}" WHERE "{column}" IS NOT NULL LIMIT {max_values + 1}')})
+            listed = ", ".join(f"'{v}'" for v in held[:max_values]) + (", ..." if len(held) > max_values else "")
+            alike = [f"{t}.{c} has '{v}'" for t in tables for c in columns[t]
+                     for v in _alike_values(conn, t, c, value)]
+            reasons.append(f"no row has {column} = '{value}' ({column} holds {listed})"
+                           + (f"; {'; '.join(alike[:3])}" if alike else ""))
+        return "; ".join(reasons)
+    except sqlite3.Error:
+        return ""
+    finally:
+        conn.close()
+
+
+def misplaced_filters(database: Path, statement: str) -> set[tuple[str, str]]:
+    """`col = 'text'` filters whose text no row of that column holds, while another text filter of the same
+    statement gives a value like it that exists (`subject = 'undergraduates'` beside `borrower_type =
+    'undergrad'`): one condition written twice, once on the wrong column, which can only empty the result."""
+    filters = text_filters(statement)
+    if len(filters) < 2:
+        return set()
+    conn = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+    try:
+        tables = [name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        columns = {t: [row[1] for row in conn.execute(f'PRAGMA table_info("{t}")')] for t in tables}
+        owners = {column: [t for t in tables if column in columns[t]] for column, _ in filters}
+        unmatched = {(column, value) for column, value in filters if owners[column] and not any(
+            conn.execute(f'SELECT 1 FROM "{t}" WHERE "{column}" = ? LIMIT 1', (value,)).fetchone()
+            for t in owners[column])}
+    except sqlite3.Error:
+        return set()
+    finally:
+        conn.close()
+    return {(column, value) for column, value in unmatched
+            if any(_alike(value, other) for c, other in filters if (c, other) not in unmatched)}
+
+
+def _alike(a: str, b: str) -> bool:
+    """Equal but for case, or one starting the other (4+ letters): 'undergrad' and 'Undergraduates'."""
+    a, b = a.strip().lower(), b.strip().lower()
+    return a == b or (min(len(a), len(b)) >= 4 and (a.startswith(b) or b.startswith(a)))
+
+
+def _alike_values(conn: sqlite3.Connection, table: str, column: str, value: str) -> list[str]:
+    """Text values of `table.column` alike `value` (`_alike`)."""
+    rows = conn.execute(f'SELECT DISTINCT "{column}" FROM "{table}" WHERE typeof("{column}") = \'text\' LIMIT 200')
+    return [str(held) for (held,) in rows if _alike(str(held), value)][:2]
 
 
 _OPS: dict[type, Callable[..., Any]] = {

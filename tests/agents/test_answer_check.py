@@ -160,3 +160,29 @@ def test_the_fake_model_follows_the_mechanical_guidance_so_the_answer_passes(tmp
     assert written.check.verdict == "pass" and not written.regenerated
     plain = WriterAgent(llm).compose(WEEKS, Retrieval(WEEKS), ToolPlan(), [])
     assert plain.text == f"(test model) Answer to: {WEEKS}" and plain.check.verdict == "nothing checked"
+
+
+def test_a_detail_the_correction_asks_for_is_required_and_regenerated(tmp_path: Path):
+    lesson = Lesson(component=Component.WRITER, trigger="Reminders to customers", text="Write calm reminders.",
+                    feedback_text='Too stern. End reminders with our line 0800 555 0123 and never say "final notice".')
+    writer, prompts = _writer(tmp_path, {"writer": ["Dear Ana, please pay your bill.",
+                                                    "Dear Ana, please pay your bill. Call us on 0800-555-0123."]})
+    request = "Write a reminder to Ana about her bill."
+    written = writer.compose(request, Retrieval(request), ToolPlan(), [lesson])
+    assert written.rejected_draft == "Dear Ana, please pay your bill." and written.check.verdict == "pass"
+    assert "0800 555 0123" in prompts["writer"][1] and "IT WAS REJECTED" in prompts["writer"][1]
+    assert 'in the words of the person who gave it' in prompts["writer"][0]  # the lesson text lost the number
+    rules = [(f.rule, f.passed) for f in written.check.findings]
+    assert rules == [("required_detail", True)]  # "final notice" is forbidden by the person, not required
+
+
+def test_a_regenerated_answer_that_copies_the_prompt_is_cut(tmp_path: Path):
+    writer, _ = _writer(tmp_path, {"writer": [
+        "SELECT WEEKOFYEAR(order_date) FROM orders",
+        "SELECT EXTRACT(WEEK FROM order_date) FROM orders\n\nIT WAS REJECTED: the answer uses WEEKOFYEAR"]})
+    written = writer.compose(WEEKS, Retrieval(WEEKS), ToolPlan(), [DIALECT])
+    assert written.text == "SELECT EXTRACT(WEEK FROM order_date) FROM orders" and written.check.verdict == "pass"
+    writer, _ = _writer(tmp_path, {"writer": ["SELECT WEEKOFYEAR(order_date) FROM orders",
+                                              "YOUR PREVIOUS ANSWER:\nSELECT WEEKOFYEAR(order_date) FROM orders"]})
+    written = writer.compose(WEEKS, Retrieval(WEEKS), ToolPlan(), [DIALECT])
+    assert written.text == "SELECT WEEKOFYEAR(order_date) FROM orders" and not written.regenerated

@@ -22,7 +22,7 @@ from workflows.evaluation.scenarios import Scenario, Step
 from workflows.turn.assistant import Assistant
 from workflows.turn.model_checks import gate_with_checks
 
-__all__ = ["StepOutcome", "ScenarioOutcome", "run_scenario", "run_scenarios"]
+__all__ = ["StepOutcome", "ScenarioOutcome", "run_scenario", "run_scenarios", "score_turn"]
 
 
 @dataclass
@@ -100,6 +100,22 @@ def _model_verdicts(turn: Any, applied: dict[str, Any]) -> dict[str, bool]:
     return verdicts
 
 
+def score_turn(step: Step, turn: Any, *, real_model: bool, generate: bool) -> StepOutcome:
+    """One step's outcome from its turn: what the gate retrieved and applied, and the answer's checks (the
+    step's expect/forbid, and with a real model the post-write check's verdict per applied lesson)."""
+    by_id = {lesson.id: lesson for c in turn.consultations.values() for lesson in c.applied}
+    retrieved_ids = {d.lesson_id: d.feedback_id or d.lesson_id for d in turn.decisions}
+    return StepOutcome(
+        step=step,
+        retrieved=sorted(set(retrieved_ids.values())),
+        applied=sorted({lesson.feedback_id or lesson.id for lesson in by_id.values()}),
+        routed=None,
+        answer=turn.answer,
+        answer_checks=_check_answer(step, turn.answer, real_model, generate),
+        lesson_verdicts=_model_verdicts(turn, by_id) if real_model else {},
+    )
+
+
 def run_scenario(
     scenario: Scenario,
     *,
@@ -123,8 +139,6 @@ def run_scenario(
                               governance=governance)
         for step in scenario.steps:
             turn = assistant.run_turn(step.ask, generate=generate, redo_after_correction=0)
-            by_id = {lesson.id: lesson for c in turn.consultations.values() for lesson in c.applied}
-            retrieved_ids = {d.lesson_id: d.feedback_id or d.lesson_id for d in turn.decisions}
             routed, lessons, reinforced, held = None, [], False, ""
             if step.feedback is not None and memory_enabled:
                 routing = assistant.learn(
@@ -135,18 +149,8 @@ def run_scenario(
                            for l in routing.lessons]
                 reinforced = bool(routing.reinforced)
                 held = routing.held
-            outcome = StepOutcome(
-                step=step,
-                retrieved=sorted(set(retrieved_ids.values())),
-                applied=sorted({lesson.feedback_id or lesson.id for lesson in by_id.values()}),
-                routed=routed,
-                answer=turn.answer,
-                answer_checks=_check_answer(step, turn.answer, not llm.is_fake, generate),
-                lesson_verdicts=_model_verdicts(turn, by_id) if not llm.is_fake else {},
-                lessons=lessons,
-                reinforced=reinforced,
-                held=held,
-            )
+            outcome = score_turn(step, turn, real_model=not llm.is_fake, generate=generate)
+            outcome.routed, outcome.lessons, outcome.reinforced, outcome.held = routed, lessons, reinforced, held
             outcomes.append(outcome)
             if step.not_here and memory_enabled:  # scored first, then taught
                 assistant.learner.not_here([lesson.id for lesson in store.list_lessons()

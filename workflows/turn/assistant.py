@@ -60,7 +60,7 @@ class Assistant:
             if tool.data_sources is not None:
                 memory.describe_data(tool.name, tool.data_sources())
         self.retriever = RetrieverAgent(store, store.embedder, top_k=top_k, search=memory.search_corpus)
-        self.tool_planner = ToolPlannerAgent(llm, registry)
+        self.tool_planner = ToolPlannerAgent(llm, registry, embed=store.embedder.embed)
         self.writer = WriterAgent(llm)
         self.router = FeedbackRouterAgent(llm, [d.id for d in store.list_documents()], registry.names())
         self.pipeline = Pipeline(memory, self.retriever, self.tool_planner, self.writer)
