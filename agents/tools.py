@@ -204,23 +204,37 @@ def sql_tool(database: Path, max_rows: int = 50) -> Tool:
     return Tool("sql", description, {"query": "a SQLite SELECT"}, run, check, tables, diagnose)
 
 
+def _columns(conn: sqlite3.Connection) -> dict[str, list[str]]:
+    """Each table's column names."""
+    tables = [name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+    return {t: [row[1] for row in conn.execute(f'PRAGMA table_info("{t}")')] for t in tables}
+
+
+def _matching_nothing(conn: sqlite3.Connection, columns: dict[str, list[str]],
+                      filters: list[tuple[str, str]]) -> list[tuple[str, str, list[str]]]:
+    """The `(column, text)` filters whose column some table has but whose text no row of it holds, each with
+    the tables that have the column."""
+    found = []
+    for column, value in filters:
+        owners = [t for t, names in columns.items() if column in names]
+        if owners and not any(conn.execute(f'SELECT 1 FROM "{t}" WHERE "{column}" = ? LIMIT 1', (value,)).fetchone()
+                              for t in owners):
+            found.append((column, value, owners))
+    return found
+
+
 def unmatched_filters(database: Path, statement: str, max_values: int = 12) -> str:
     """Why `col = 'text'` filters of `statement` match nothing: the column holds no such value in any table.
     Names the values the column has (a few) and other columns holding a value like it; "" when all match."""
     conn = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
     try:
-        tables = [name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
-        columns = {t: [row[1] for row in conn.execute(f'PRAGMA table_info("{t}")')] for t in tables}
+        columns = _columns(conn)
         reasons = []
-        for column, value in text_filters(statement):
-            owners = [t for t in tables if column in columns[t]]
-            if not owners or any(conn.execute(f'SELECT 1 FROM "{t}" WHERE "{column}" = ? LIMIT 1', (value,)).fetchone()
-                                 for t in owners):
-                continue
+        for column, value, owners in _matching_nothing(conn, columns, text_filters(statement)):
             held = sorted({str(v) for t in owners for (v,) in conn.execute(
                 f'SELECT DISTINCT "{column}" FROM "{t}" WHERE "{column}" IS NOT NULL LIMIT {max_values + 1}')})
             listed = ", ".join(f"'{v}'" for v in held[:max_values]) + (", ..." if len(held) > max_values else "")
-            alike = [f"{t}.{c} has '{v}'" for t in tables for c in columns[t]
+            alike = [f"{t}.{c} has '{v}'" for t, names in columns.items() for c in names
                      for v in _alike_values(conn, t, c, value)]
             reasons.append(f"no row has {column} = '{value}' ({column} holds {listed})"
                            + (f"; {'; '.join(alike[:3])}" if alike else ""))
@@ -240,12 +254,7 @@ def misplaced_filters(database: Path, statement: str) -> set[tuple[str, str]]:
         return set()
     conn = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
     try:
-        tables = [name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
-        columns = {t: [row[1] for row in conn.execute(f'PRAGMA table_info("{t}")')] for t in tables}
-        owners = {column: [t for t in tables if column in columns[t]] for column, _ in filters}
-        unmatched = {(column, value) for column, value in filters if owners[column] and not any(
-            conn.execute(f'SELECT 1 FROM "{t}" WHERE "{column}" = ? LIMIT 1', (value,)).fetchone()
-            for t in owners[column])}
+        unmatched = {(column, value) for column, value, _ in _matching_nothing(conn, _columns(conn), filters)}
     except sqlite3.Error:
         return set()
     finally:
