@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from gate_replay import build_llm, load  # noqa: E402
-from scope_judge_probe import cached_lesson  # noqa: E402
+from scope_judge_probe import cached_lesson, recall_and_injection  # noqa: E402
 
 from agents.data_question import DataQuestionJudge  # noqa: E402
 
@@ -39,11 +39,8 @@ def score(candidates: list[dict], steps: list[dict], stopped: set) -> dict:
     for c in candidates:
         if c["passed"] and (c["scenario"], c["step"], c["component"], c["feedback_id"]) not in stopped:
             applied[(c["scenario"], c["step"])].add(c["feedback_id"])
-    required = sum(len(s["required"]) for s in steps)
-    recalled = sum(len(set(s["required"]) & applied[(s["scenario"], s["step"])]) for s in steps)
-    injected = sum(bool(applied[(s["scenario"], s["step"])] - set(s["required"])) for s in steps)
-    return {"lesson_recall": round(recalled / required, 3), "false_injection_rate": round(injected / len(steps), 3),
-            "steps": len(steps), "required": required}
+    return {**recall_and_injection(steps, applied), "steps": len(steps),
+            "required": sum(len(s["required"]) for s in steps)}
 
 
 def main() -> None:

@@ -60,12 +60,17 @@ def simulate(candidates: list[dict], steps: list[dict], verdicts: dict, settings
             asked.add((c["scenario"], c["step"]))
         if passed:
             applied[(c["scenario"], c["step"])].add(c["feedback_id"])
+    return {"band_below": below, "band_above": above, **recall_and_injection(steps, applied),
+            "checked_turn_share": round(len(asked) / len(steps), 3)}
+
+
+def recall_and_injection(steps: list[dict], applied: dict) -> dict:
+    """Lesson recall and false-injection rate of dumped `steps` when `applied` ((scenario, step) -> feedback ids)
+    is what the gate let through."""
     required = sum(len(s["required"]) for s in steps)
     recalled = sum(len(set(s["required"]) & applied[(s["scenario"], s["step"])]) for s in steps)
     injected = sum(bool(applied[(s["scenario"], s["step"])] - set(s["required"])) for s in steps)
-    return {"band_below": below, "band_above": above, "lesson_recall": round(recalled / required, 3),
-            "false_injection_rate": round(injected / len(steps), 3),
-            "checked_turn_share": round(len(asked) / len(steps), 3)}
+    return {"lesson_recall": round(recalled / required, 3), "false_injection_rate": round(injected / len(steps), 3)}
 
 
 def main() -> None:
