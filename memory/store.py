@@ -29,6 +29,8 @@ __all__ = ["MemoryStore", "LessonHit", "DocumentHit", "LessonVectors", "open_bac
 
 _NAMESPACE = uuid.UUID("6f1c3a52-8d5e-4d0b-9a57-0b3b3f4c2a11")
 LESSON_INDEXED_FIELDS = ("lesson_id", "status", "project")
+# a lesson has several points (its trigger and examples): a search over-fetches, then keeps each lesson's best
+_POINTS_PER_LESSON = 4
 
 
 @dataclass(frozen=True)
@@ -300,7 +302,7 @@ class MemoryStore:
         """
         collection = self.lesson_collection(component)
         query = np.asarray(vector, dtype=np.float32).tolist()
-        fetch = limit * 4  # several points per lesson: over-fetch, then keep each lesson's best
+        fetch = limit * _POINTS_PER_LESSON
         points = self.backend.query(collection, query, fetch, with_payload=False)
         hits, complete = self._best_lessons(collection, points, limit, project)
         if len(points) == fetch and not complete:
@@ -324,7 +326,7 @@ class MemoryStore:
                     for component in components}
         collections = {self.lesson_collection(component): component for component in components}
         query = np.asarray(vector, dtype=np.float32).tolist()
-        fetch = limit * 4
+        fetch = limit * _POINTS_PER_LESSON
         points = self.backend.query_many(list(collections), query, fetch * len(components))
         unknown = [p.id for p in points if p.id not in self._lesson_of]
         for point_id, (collection, payload) in self.backend.locate(unknown, ["lesson_id", "matched_text"]).items() \
