@@ -35,7 +35,6 @@ from agents.llm import LLM  # noqa: E402
 from memory.consult import LessonMemory  # noqa: E402
 from memory.gate import RelevanceGate  # noqa: E402
 from memory.records import Component, Lesson  # noqa: E402
-from memory.scoping import screen_near_misses  # noqa: E402
 from memory.settings import build_embedder, open_store  # noqa: E402
 from bench.gate_replay import cached_lessons  # noqa: E402
 from workflows.config import data_dir, load_config  # noqa: E402
@@ -118,7 +117,7 @@ def probe(scenarios: list[Scenario], *, llm: LLM, config: Any, embedder: Any, re
                         print(f"{scenario.name}:{step.id}: no stored lessons for {step.feedback.id}; skipped",
                               file=sys.stderr)
                     else:
-                        store.add_lessons([screen_near_misses(lesson, embedder) for lesson in lessons])
+                        store.add_lessons([memory.screen_near_misses(lesson) for lesson in lessons])
                 if step.not_here:  # scored first, then taught, as the eval does
                     assistant.learner.not_here([lesson.id for lesson in store.list_lessons()
                                                 if lesson.feedback_id in step.not_here], step.ask, actor="eval")

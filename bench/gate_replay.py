@@ -120,8 +120,10 @@ def route_cached(router: FeedbackRouterAgent, provider: str, scenario: Scenario,
 
 
 def replay(scenarios: list[Scenario], *, provider: str, gguf: Path | None, embedder, settings: GateSettings,
-           second_stage: bool = False, screen: bool = True, judge: str | None = None) -> Replay:
-    """`judge`: the provider of the borderline check (default: the router's)."""
+           second_stage: bool = False, screen: bool = True, judge: str | None = None,
+           data_near_misses: bool = False) -> Replay:
+    """`judge`: the provider of the borderline check (default: the router's); `data_near_misses`: data lessons keep
+    the router's near misses (the screen before 2026-11-25)."""
     llm = build_llm(provider, gguf)
     judge_llm = build_llm(judge, gguf) if judge and judge != provider else llm
     result = Replay()
@@ -161,7 +163,8 @@ def replay(scenarios: list[Scenario], *, provider: str, gguf: Path | None, embed
             if step.feedback is not None and not step.feedback.quarantine:
                 lessons, ok = route_cached(router, provider, scenario, step)
                 if screen:
-                    lessons = [screen_near_misses(lesson, embedder) for lesson in lessons]
+                    lessons = [screen_near_misses(lesson, embedder) if data_near_misses else memory.screen_near_misses(lesson)
+                               for lesson in lessons]
                 result.routed.append(ok)
                 store.add_lessons(lessons)
             for feedback_id in getattr(step, "not_here", []) or []:
@@ -192,6 +195,8 @@ def main() -> None:
     parser.add_argument("--judge", choices=["fake", "local"], help="who answers the borderline check (default: --provider)")
     parser.add_argument("--no-data-check", action="store_true", help="no data check (agents/data_question.py), the gate "
                         "before 2026-11-25; the fake model never runs it")
+    parser.add_argument("--keep-data-near-misses", action="store_true", help="data lessons keep the router's near "
+                        "misses (the screen before 2026-11-25)")
     parser.add_argument("--no-screen", action="store_true", help="keep every near miss the router wrote")
     parser.add_argument("--no-near-miss-rule", action="store_true", help="let the fitted model alone weigh near misses")
     parser.add_argument("--no-grounding", action="store_true", help="no document or data grounding (the gate before it)")
@@ -206,7 +211,8 @@ def main() -> None:
                             grounding=not args.no_grounding, data_check="off" if args.no_data_check else "model",
                             **margins)
     result = replay(load(args.folders), provider=args.provider, gguf=args.gguf, embedder=embedder(),
-                    settings=settings, second_stage=args.second_stage, screen=not args.no_screen, judge=args.judge)
+                    settings=settings, second_stage=args.second_stage, screen=not args.no_screen, judge=args.judge,
+                    data_near_misses=args.keep_data_near_misses)
     if args.steps:
         for s in result.steps:
             mark = "ok" if set(s["applied"]) == set(s["required"]) else "XX"

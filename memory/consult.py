@@ -10,6 +10,7 @@ import numpy as np
 from memory.gate import RelevanceGate
 from memory.grounding import ground_lessons
 from memory.records import Component, GateDecision, Lesson
+from memory.scoping import screen_near_misses
 from memory.store import DocumentHit, LessonHit, MemoryStore
 
 __all__ = ["Consultation", "LessonMemory"]
@@ -47,6 +48,12 @@ class LessonMemory:
     def describe_data(self, tool: str, sources: list[str]) -> None:
         """What `tool` reads (one text per table), so the gate can tell data questions from document ones."""
         self.data_sources[tool] = self.store.embedder.embed(sources) if sources else np.zeros((0, self.store.embedder.dim))
+
+    def screen_near_misses(self, lesson: Lesson) -> Lesson:
+        """A new lesson's router-written near misses, screened (memory.scoping.screen_near_misses); a data
+        lesson drops them when the gate's data check runs."""
+        data_tools = self.data_sources if self.gate.data_check is not None and self.gate.settings.data_check != "off" else ()
+        return screen_near_misses(lesson, self.store.embedder, data_tools=data_tools)
 
     def consult(
         self, component: Component, vector: np.ndarray, *, user: str, request: str = "",

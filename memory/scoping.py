@@ -14,7 +14,7 @@ change in the audit log.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Collection, Literal
 
 import numpy as np
 
@@ -77,11 +77,18 @@ def add_positive_example(store: MemoryStore, lesson_id: str, request: str) -> Sc
     return _change(store, lesson_id, request, "positive")
 
 
-def screen_near_misses(lesson: Lesson, embedder: Embedder) -> Lesson:
+def screen_near_misses(lesson: Lesson, embedder: Embedder, *, data_tools: Collection[str] = ()) -> Lesson:
     """Drop the router's near misses that the lesson's own "applies to" text describes as well as one
     of its examples does: a small model often writes positives and calls them near misses.
+
+    A lesson that prefers one of `data_tools` (tools whose data the gate's data check knows about, given
+    only when that check runs) keeps none: for such a lesson the router's near misses are other questions
+    about the same records ("how many claims in April?" next to "count the claims paid in March"), the
+    requests it must apply to, and the data check is the negative side (measured, docs/evaluation.md).
     Call it on a new lesson before storing it; near misses a person gives are never screened."""
     near = lesson.near_miss_texts()
+    if near and set(lesson.action.prefer_tools) & set(data_tools):
+        return lesson.model_copy(update={"negative_examples": []})
     examples = [text for text in lesson.trigger_texts()[1:]]
     if not near or not examples:
         return lesson

@@ -181,3 +181,29 @@ def test_router_near_misses_that_fit_the_lesson_as_well_as_its_examples_are_scre
                     trigger_examples=["How much can I claim for lunch on a business trip?", "Can I expense a taxi on a business trip?"],
                     negative_examples=["What business trip expenses can I claim for a hotel?", "What time does the canteen open?"])
     assert screen_near_misses(lesson, minilm).negative_examples == ["What time does the canteen open?"]
+
+
+def test_a_data_lesson_drops_the_routers_near_misses_only_when_the_data_check_runs():
+    from memory.records import LessonAction
+
+    lesson = Lesson(component=Component.TOOL_PLANNER, text="Count claims with SQL on the claims table.",
+                    trigger="Questions asking how many claims or for claim totals",
+                    trigger_examples=["How many claims did we pay in March?"],
+                    negative_examples=["How many claims did we receive in April?", "What is the average claim amount?"],
+                    action=LessonAction(prefer_tools=["sql"]))
+    store = MemoryStore.open(":memory:", embedder=HashingEmbedder(dim=64))
+
+    def memory(data_check, setting="model") -> LessonMemory:
+        gate = RelevanceGate(GateSettings(mode="threshold", data_check=setting), data_check=data_check)
+        result = LessonMemory(store, gate)
+        result.describe_data("sql", ["claims: id, status, amount, paid_on"])
+        return result
+
+    asks_for_data = lambda request: True  # noqa: E731
+    assert memory(asks_for_data).screen_near_misses(lesson).negative_examples == []
+    # without the check (fake model, or data_check: off) the near misses stay the lesson's negative side
+    assert memory(None).screen_near_misses(lesson).negative_examples == lesson.negative_examples
+    assert memory(asks_for_data, "off").screen_near_misses(lesson).negative_examples == lesson.negative_examples
+    # a lesson preferring no data tool keeps them
+    other = lesson.model_copy(update={"action": LessonAction(prefer_tools=["calculator"])})
+    assert memory(asks_for_data).screen_near_misses(other).negative_examples == lesson.negative_examples

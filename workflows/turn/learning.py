@@ -18,7 +18,7 @@ from memory.consult import LessonMemory
 from memory.errors import AlhfError
 from memory.records import Lesson, LessonStatus
 from memory.repeats import find_repeat, neighbours, reinforce
-from memory.scoping import ScopingChange, screen_near_misses
+from memory.scoping import ScopingChange
 from workflows.governance.audit import record_memory_change
 from workflows.governance.conflicts import AskFn, find_conflict, resolve
 from workflows.governance.lessons import scope_lesson
@@ -73,7 +73,7 @@ class Learner:
             self._admit(routing, correction, screening)
             if correction.feedback_id:
                 _stable_ids(routing, correction.feedback_id)
-            routing.lessons = [screen_near_misses(lesson, self.memory.store.embedder) for lesson in routing.lessons]
+            routing.lessons = [self.memory.screen_near_misses(lesson) for lesson in routing.lessons]
             fresh, superseded = self._sort_out_repeats_and_conflicts(routing, correction.feedback_id)
             self.memory.store.add_lessons(fresh)
             for old, replacement in superseded:
