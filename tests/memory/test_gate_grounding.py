@@ -161,9 +161,12 @@ def test_the_components_of_a_turn_share_one_corpus_search_until_the_corpus_chang
     assert len(searches) == 2
 
 
-def test_the_data_veto_is_off_by_default():
-    """Chosen on tuning (0.10), it cost recall on the held-out suite: shipped off (docs/evaluation.md)."""
-    assert GateSettings().data_margin == 1.0
+def test_by_default_the_data_veto_stops_only_a_request_a_document_leads_by_far():
+    """0.10 cost held-out recall; right data lessons were led by documents by up to 0.34 on four suites, so the
+    default veto starts past 0.4 (docs/evaluation.md)."""
+    gate = RelevanceGate(GateSettings())
+    assert gate._grounding_veto({"data": 0.3, "data_margin": -0.34}) == ""
+    assert "a document answers the request" in gate._grounding_veto({"data": 0.1, "data_margin": -0.45})
 
 
 def test_the_retriever_reuses_the_turns_corpus_search(tmp_path, monkeypatch):
