@@ -163,11 +163,3 @@ def test_relatedness_embeds_nothing_until_asked():
     related("status open"), related("status open")
     assert seen == [["tickets still open"], ["status open"]]
 
-
-def test_guidance_shows_the_person_s_words_when_the_lesson_dropped_a_name():
-    dropped = _writer_lesson("Write thank-you letters with the amount and a signature.",
-                             "Thank-you letters have to name the amount and be signed by our director Ruth Okoye.")
-    assert missing_details(dropped) == ["Ruth Okoye"]
-    assert "signed by our director Ruth Okoye" in guidance_block([dropped])
-    sentence_start = _writer_lesson("Be brief.", "Too long. Keep It short.")  # capitalised at a sentence start
-    assert missing_details(sentence_start) == []
