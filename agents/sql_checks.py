@@ -102,7 +102,7 @@ def _mentioned(literal: str, allowed: str) -> bool:
 _DATE = re.compile(r"\d{4}-\d{2}")
 # a request that names a time: a year, a month, a quarter, a relative period
 _TIME = re.compile(r"\b(?:(?:19|20)\d{2}|q[1-4]|quarters?|months?|weeks?|years?|days?|today|yesterday|tomorrow|"
-                   r"ago|since|until|recent(?:ly)?|season|(?:jan|febr)uary|march|april|may|june|july|august|"
+                   r"ago|since|until|recent(?:ly)?|seasons?|spring|summer|autumn|winter|(?:jan|febr)uary|march|april|may|june|july|august|"
                    r"(?:sept|nov|dec)ember|october|(?:jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.?)\b", re.I)
 
 

@@ -193,7 +193,7 @@ class ToolPlannerAgent(ModelAgent):
         through a filter value no row holds, or left out a value the request names), or a preferred tool not
         called."""
         errors = [f"{r.tool} failed: {r.output}" for r in plan.results if not r.ok]
-        errors += [f"{r.tool} gave a likely wrong result: {r.suspect}." for r in plan.results if r.ok and r.suspect]
+        errors += [f"{r.tool} {r.suspect}." for r in plan.results if r.ok and r.suspect]
         if errors:
             return " ".join(errors)
         called = {c["tool"] for c in plan.calls}

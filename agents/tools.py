@@ -220,12 +220,12 @@ def sql_tool(database: Path, max_rows: int = 50) -> Tool:
         if all(cell.strip() in {"None", "0", "0.0", ""} for row in rows for cell in row):
             found = "; ".join(r for r in (unmatched_filters(database, query), undated_columns(database, query)) if r)
             if found:
-                reasons.append(f"it found nothing because {found}. Remove that filter, or replace it with the column "
+                reasons.append(f"found nothing because {found}. Remove that filter, or replace it with the column "
                                "and value the request means")
         unfiltered = unfiltered_values(database, query, request) if request else []
         if unfiltered:
-            reasons.append("the request names " + ", ".join(f"'{value}', a value of {column}," for column, value in unfiltered)
-                           + " but the statement does not filter on it. Add "
+            reasons.append("left out what the request names: " + ", ".join(f"'{value}', a value of {column}," for column, value in unfiltered)
+                           + " and the statement does not filter on it. Add "
                            + " and ".join(f"{column.split('.')[1]} = '{value}' (table {column.split('.')[0]})"
                                           for column, value in unfiltered))
         return "; ".join(reasons)

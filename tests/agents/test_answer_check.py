@@ -108,11 +108,6 @@ def test_a_combined_value_is_a_data_request(tmp_path: Path):
     assert "TOOL RESULT - THIS ANSWERS THE REQUEST" in prompt
 
 
-def test_the_writer_is_told_to_write_the_text_a_request_asks_for(tmp_path: Path):
-    writer, _ = _writer(tmp_path, {"writer": ["x"]})
-    assert "reply with that text itself, ready to send" in writer.system_message
-
-
 def test_a_lesson_no_rule_covers_gets_the_scripted_model_verdict(tmp_path: Path):
     tone = Lesson(component=Component.WRITER, trigger="customer replies", text="Answer customers in a warm tone.")
     writer, prompts = _writer(tmp_path, {"writer": ["No.", "Happy to help: yes, within 30 days."],

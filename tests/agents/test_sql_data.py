@@ -72,6 +72,7 @@ def test_a_period_the_request_never_names_is_dropped():
     check = drop_invented_filters(statement, "How many visits are open right now? status open")
     assert check.statement == "SELECT COUNT(*) FROM visits WHERE status = 'open'" and len(check.dropped) == 3
     assert not drop_invented_filters(statement, "How many visits were open in the first quarter of 2025?").changed
+    assert drop_invented_filters(statement, "How much did the spring sale bring in?").dropped == ["status = 'open'"]  # a season is a time
 
 
 def test_sqlite_is_told_how_to_subtract_months():
