@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 __all__ = ["sqlite_hints", "FilterCheck", "drop_invented_filters", "filter_phrase", "tokenize", "RELATED_FILTER",
-           "Related", "text_filters"]
+           "Related", "text_filters", "match_date_formats", "date_columns_read", "string_literals",
+           "replace_strings"]
 
 # (pattern in the failing statement, the fix in SQLite terms); small models write MySQL/PostgreSQL dates
 _DIALECT_HINTS: list[tuple[re.Pattern[str], str]] = [
@@ -29,6 +30,8 @@ _DIALECT_HINTS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\bDATE_TRUNC\s*\(", re.I), "SQLite has no date_trunc; use date(col, 'start of month')"),
     (re.compile(r"\b(NOW|CURDATE|GETDATE)\s*\(", re.I), "SQLite has no NOW(); use date('now')"),
     (re.compile(r"\bINTERVAL\b", re.I), "SQLite has no INTERVAL; use date(col, '+1 month')"),
+    (re.compile(r"[-+]\s*\d+\s+(?:days?|months?|years?)\b", re.I),
+     "SQLite cannot add a bare '3 months' to a date; use date('now', '-3 months')"),
     (re.compile(r"\bILIKE\b", re.I), "SQLite has no ILIKE; LIKE is already case-insensitive for ASCII"),
     (re.compile(r"^\s*SELECT\s+TOP\s+\d+", re.I), "SQLite has no TOP n; put LIMIT n at the end"),
     (re.compile(r"::\s*\w+"), "SQLite has no :: casts; use CAST(x AS type)"),
@@ -90,8 +93,8 @@ def _mentioned(literal: str, allowed: str) -> bool:
         # dates: requests say "March 2024", never '2024-03-01'; a date is the request's when it names a time
         return _TIME.search(allowed) is not None
     words = re.findall(r"[a-z0-9]+", value)
-    if len(words) > 1:
-        return value in allowed
+    if len(words) > 1:  # 'direct_debit' is named by "direct debit", 'no_show' by "no-shows"
+        return value in allowed or " ".join(words) in " ".join(re.findall(r"[a-z0-9]+", allowed))
     return re.search(rf"\b{re.escape(value)}", allowed) is not None or (
         len(value) >= 4 and any(value.startswith(w) for w in re.findall(r"[a-z0-9]{4,}", allowed)))
 
@@ -99,8 +102,22 @@ def _mentioned(literal: str, allowed: str) -> bool:
 _DATE = re.compile(r"\d{4}-\d{2}")
 # a request that names a time: a year, a month, a quarter, a relative period
 _TIME = re.compile(r"\b(?:(?:19|20)\d{2}|q[1-4]|quarters?|months?|weeks?|years?|days?|today|yesterday|tomorrow|"
-                   r"ago|since|until|recent(?:ly)?|season|(?:jan|febr)uary|march|april|may|june|july|august|"
+                   r"ago|since|until|recent(?:ly)?|seasons?|spring|summer|autumn|winter|(?:jan|febr)uary|march|april|may|june|july|august|"
                    r"(?:sept|nov|dec)ember|october|(?:jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.?)\b", re.I)
+
+
+_DATE_FUNCTION = {"strftime", "date", "datetime", "julianday", "unixepoch"}
+
+
+def _date_condition(tokens: list[tuple[str, str]]) -> bool:
+    """A condition on time: it compares with a date ('2024-03...', 'now') or reads a date function."""
+    solid = [t for t in tokens if t[0] != "space"]
+    for index, (kind, text) in enumerate(solid):
+        if kind == "string" and (_DATE.search(text) or text.lower() == "'now'"):
+            return True
+        if kind == "word" and text.lower() in _DATE_FUNCTION and solid[index + 1:index + 2] == [("op", "(")]:
+            return True
+    return False
 
 
 def _simple_equality(tokens: list[tuple[str, str]]) -> tuple[str, str, str] | None:
@@ -131,7 +148,8 @@ def filter_phrase(column: str, literal: str) -> str:
 def drop_invented_filters(statement: str, allowed_text: str, related: Related | None = None, *,
                           also_drop: Callable[[str, str], bool] | None = None) -> FilterCheck:
     """Remove `col = literal` conditions of the top-level WHERE whose literal `allowed_text` (request,
-    lesson texts, schema DDL) never mentions. Only plain AND-conjunctions are touched: a WHERE with OR,
+    lesson texts, schema DDL) never mentions, and conditions on a period (a date literal, a date function,
+    'now') when `allowed_text` names no time. Only plain AND-conjunctions are touched: a WHERE with OR,
     a subquery, or a single-statement shape this reader does not know is returned unchanged.
 
     `related` (the request's similarity to a phrase) keeps a filter the request asks for in other words
@@ -183,6 +201,8 @@ def drop_invented_filters(statement: str, allowed_text: str, related: Related | 
         literal = _literal_text(equality[1], equality[2]) if equality is not None else ""
         if equality is not None and also_drop is not None and also_drop(equality[0].split(".")[-1].strip('"`[]'), literal):
             dropped.append("".join(text for _, text in conjunct).strip())
+        elif equality is None and _date_condition(conjunct) and _TIME.search(allowed) is None:
+            dropped.append("".join(text for _, text in conjunct).strip())  # a period the request never named
         elif equality is not None and not _mentioned(literal, allowed) and not (
                 related is not None and not _DATE.search(literal)  # a date is the request's only if it names a time
                 and related(filter_phrase(equality[0], literal)) >= RELATED_FILTER):
@@ -217,4 +237,120 @@ def text_filters(statement: str) -> list[tuple[str, str]]:
         else:
             continue
         found.append((column.split(".")[-1].strip('"`[]'), _literal_text("string", value)))
+    return list(dict.fromkeys(found))
+
+
+def replace_strings(statement: str, replacements: dict[str, str]) -> str:
+    """`statement` with each quoted string whose text is a key of `replacements` written as its value.
+
+        >>> replace_strings("SELECT 1 FROM t WHERE s = 'no-show'", {"no-show": "no_show"})
+        "SELECT 1 FROM t WHERE s = 'no_show'"
+    """
+    def written(kind: str, text: str) -> str:
+        value = _literal_text(kind, text) if kind == "string" else None
+        return "'" + replacements[value].replace("'", "''") + "'" if value in replacements else text
+
+    return "".join(written(kind, text) for kind, text in tokenize(statement))
+
+
+def string_literals(statement: str) -> list[str]:
+    """The text of every quoted string in `statement`."""
+    return [_literal_text(kind, text) for kind, text in tokenize(statement) if kind == "string"]
+
+
+# digits each strftime code writes; a format with any other code is left alone
+_FORMAT_DIGITS = {"%Y": 4, "%m": 2, "%d": 2, "%H": 2, "%M": 2, "%S": 2, "%W": 2, "%j": 3}
+# the one format that writes a literal of this shape (a 2-digit literal could be a month, a day or an hour)
+_FORMAT_FOR_SHAPE = {"dddd": "%Y", "dddd-dd": "%Y-%m", "dddd-dd-dd": "%Y-%m-%d"}
+
+
+def _format_shape(fmt: str) -> str | None:
+    """What strftime(fmt, ...) writes, digits as 'd': '%Y-%m' -> 'dddd-dd'; None for a code not known."""
+    if any(code not in _FORMAT_DIGITS for code in re.findall(r"%.", fmt)):
+        return None
+    return re.sub(r"%.", lambda m: "d" * _FORMAT_DIGITS[m.group()], fmt)
+
+
+def _closing(solid: list[tuple[int, str, str]], start: int) -> int | None:
+    """Index in `solid` of the ")" closing the "(" at `start`."""
+    depth = 0
+    for index in range(start, len(solid)):
+        if solid[index][1:] == ("op", "("):
+            depth += 1
+        elif solid[index][1:] == ("op", ")"):
+            depth -= 1
+            if depth == 0:
+                return index
+    return None
+
+
+def _compared_literals(solid: list[tuple[int, str, str]], after: int) -> list[tuple[int, str, str]]:
+    """The string literals `strftime(...)` ending at `after` is compared with: `= 'x'` (or <, >, <=, >=, !=),
+    `IN ('x', 'y')`, `BETWEEN 'x' AND 'y'`; [] for any other shape."""
+    rest = solid[after + 1:]
+    if len(rest) >= 2 and rest[0][1] == "op" and rest[0][2] in {"=", "<", ">", "<=", ">=", "!=", "<>"} \
+            and rest[1][1] == "string":
+        return [rest[1]]
+    if len(rest) >= 4 and rest[0][1] == "word" and rest[0][2].lower() == "between" and rest[1][1] == "string" \
+            and rest[2][2].lower() == "and" and rest[3][1] == "string":
+        return [rest[1], rest[3]]
+    if len(rest) >= 3 and rest[0][1] == "word" and rest[0][2].lower() == "in" and rest[1][2] == "(":
+        items = []
+        for token in rest[2:]:
+            if token[2] == ")":
+                return items
+            if token[1] == "string":
+                items.append(token)
+            elif token[2] != ",":
+                return []
+    return []
+
+
+def match_date_formats(statement: str) -> FilterCheck:
+    """Give `strftime(fmt, col)` the format its compared literals are written in, when `fmt` can never write
+    them: `strftime('%Y', d) IN ('2025-03', '2025-04')` matches nothing; `strftime('%Y-%m', d)` is what was
+    meant. `dropped` lists each format changed, as "'%Y' -> '%Y-%m'".
+
+        >>> match_date_formats("SELECT COUNT(*) FROM t WHERE strftime('%Y', d) = '2025-03'").statement
+        "SELECT COUNT(*) FROM t WHERE strftime('%Y-%m', d) = '2025-03'"
+    """
+    tokens = tokenize(statement)
+    solid = [(index, kind, text) for index, (kind, text) in enumerate(tokens) if kind != "space"]
+    changes: dict[int, str] = {}
+    for position, (_, kind, text) in enumerate(solid):
+        if kind != "word" or text.lower() != "strftime" or position + 3 >= len(solid):
+            continue
+        if solid[position + 1][2] != "(" or solid[position + 2][1] != "string":
+            continue
+        end = _closing(solid, position + 1)
+        fmt = _literal_text("string", solid[position + 2][2])
+        shape = _format_shape(fmt)
+        literals = _compared_literals(solid, end) if end is not None else []
+        shapes = {re.sub(r"\d", "d", _literal_text("string", literal[2])) for literal in literals}
+        if shape is None or len(shapes) != 1:
+            continue
+        wanted = _FORMAT_FOR_SHAPE.get(next(iter(shapes)))
+        if wanted is not None and shape != next(iter(shapes)):
+            changes[solid[position + 2][0]] = wanted
+    if not changes:
+        return FilterCheck(statement)
+    rebuilt = "".join(f"'{changes[index]}'" if index in changes else text for index, (_, text) in enumerate(tokens))
+    return FilterCheck(rebuilt, [f"{tokens[index][1]} -> '{fmt}'" for index, fmt in changes.items()])
+
+
+def date_columns_read(statement: str) -> list[str]:
+    """Columns (without their table) a date function of `statement` reads: strftime('%Y', o.day) -> 'day'.
+
+        >>> date_columns_read("SELECT 1 FROM t WHERE strftime('%Y', t.in_service) = '2025' AND date(x) > '2025'")
+        ['in_service', 'x']
+    """
+    solid = [(index, kind, text) for index, (kind, text) in enumerate(tokenize(statement)) if kind != "space"]
+    found = []
+    for position, (_, kind, text) in enumerate(solid):
+        if kind != "word" or text.lower() not in _DATE_FUNCTION or solid[position + 1:position + 2] == [] \
+                or solid[position + 1][2] != "(":
+            continue
+        end = _closing(solid, position + 1) or len(solid)
+        found += [t[2].split(".")[-1].strip('"`[]') for t in solid[position + 2:end]
+                  if t[1] in {"word", "ident"} and _COLUMN.match(t[2]) and t[2].lower() not in _DATE_FUNCTION]
     return list(dict.fromkeys(found))

@@ -127,7 +127,7 @@ class ToolPlannerAgent(ModelAgent):
         related = relatedness(self.embed, request) if self.embed is not None else None
         prompt = "\n\n".join(lines)
         plan.raw = self._generate(prompt)
-        self._run_calls(plan, plan.raw, avoid, allowed, related, attempt=1)
+        self._run_calls(plan, plan.raw, avoid, allowed, related, request, attempt=1)
         reason = self._repair_reason(plan, prefer)
         if not (repair and reason):
             return plan
@@ -143,11 +143,14 @@ class ToolPlannerAgent(ModelAgent):
             plan.results = [r for r in first_results if r.ok and not r.suspect]
             kept = len(plan.results)
             plan.raw = raw
-            self._run_calls(plan, raw, avoid, allowed, related, attempt=2)
-            if len(plan.results) == kept:  # nothing new: a suspect result still answers (it may be a true "none")
-                plan.calls += [c for c, r in zip(first_calls, first_results) if r.ok and r.suspect]
-                plan.results += [r for r in first_results if r.ok and r.suspect]
-                plan.failed = [r for r in first_results if not r.ok]
+            self._run_calls(plan, raw, avoid, allowed, related, request, attempt=2)
+            suspects = [(c, r) for c, r in zip(first_calls, first_results) if r.ok and r.suspect]
+            if suspects and not any(r.ok for r in plan.results[kept:]):
+                # the repair ran nothing that worked: a suspect result still answers (it may be a true "none")
+                failed_again = plan.results[kept:]
+                plan.calls = plan.calls[:kept] + [c for c, _ in suspects]
+                plan.results = plan.results[:kept] + [r for _, r in suspects]
+                plan.failed = [r for r in first_results if not r.ok] + failed_again
             if not plan.results:  # the repair ran nothing: the writer must still see that the data failed
                 plan.calls, plan.results = first_calls, first_results
         return plan
@@ -161,8 +164,8 @@ class ToolPlannerAgent(ModelAgent):
             step.set(reply=raw[:500])
         return raw
 
-    def _run_calls(self, plan: ToolPlan, raw: str, avoid: set[str], allowed: str, related: Related | None, *,
-                   attempt: int) -> None:
+    def _run_calls(self, plan: ToolPlan, raw: str, avoid: set[str], allowed: str, related: Related | None,
+                   request: str, *, attempt: int) -> None:
         data = parse_json_object(raw) or {}
         calls = data.get("tool_calls") or salvage_truncated_calls(raw)
         for call in calls[:3] if isinstance(calls, list) else []:
@@ -175,7 +178,7 @@ class ToolPlannerAgent(ModelAgent):
             if any(c == {"tool": name, "arguments": arguments} for c in plan.calls):
                 continue  # a repair that repeats a call which already ran adds nothing
             with span("tool_call", tool=name, arguments=arguments, attempt=attempt) as step:
-                result = self.registry.checked_call(name, arguments, allowed, related)
+                result = self.registry.checked_call(name, arguments, allowed, related, request)
                 step.set(ok=result.ok, output=result.output[:500], attempt=attempt)
                 if result.note:
                     step.set(arguments=result.arguments, note=result.note)
@@ -186,12 +189,11 @@ class ToolPlannerAgent(ModelAgent):
 
     @staticmethod
     def _repair_reason(plan: ToolPlan, prefer: list[str]) -> str:
-        """Why the first attempt needs another: the failed calls' errors, a result that found nothing through a
-        filter value no row holds, or a preferred tool not called."""
+        """Why the first attempt needs another: the failed calls' errors, a suspect result (it found nothing
+        through a filter value no row holds, or left out a value the request names), or a preferred tool not
+        called."""
         errors = [f"{r.tool} failed: {r.output}" for r in plan.results if not r.ok]
-        errors += [f"{r.tool} found nothing because {r.suspect}. Remove that filter, or replace it with the column "
-                   "and value the request means."
-                   for r in plan.results if r.ok and r.suspect]
+        errors += [f"{r.tool} {r.suspect}." for r in plan.results if r.ok and r.suspect]
         if errors:
             return " ".join(errors)
         called = {c["tool"] for c in plan.calls}

@@ -18,7 +18,9 @@ from typing import Any, Callable
 
 from memory.records import Document
 
-from agents.sql_checks import Related, drop_invented_filters, sqlite_hints, text_filters
+from agents.sql_checks import Related, drop_invented_filters, match_date_formats, replace_strings, sqlite_hints
+from agents.sql_data import (misplaced_filters, respelled_filters, undated_columns, unfiltered_values,
+                             unmatched_filters)
 
 __all__ = ["Tool", "ToolResult", "ToolRegistry", "ArgumentCheck", "SqlError", "sql_tool", "calculator_tool",
            "document_lookup_tool", "misplaced_filters", "unmatched_filters"]
@@ -61,8 +63,8 @@ class Tool:
     check_arguments: Callable[[dict[str, Any], str, Related | None], ArgumentCheck] | None = None
     # one text per data source the tool reads (a table: its columns and sample rows), for the relevance gate
     data_sources: Callable[[], list[str]] | None = None
-    # (arguments, output) of a successful call -> why the result is likely wrong, or ""
-    diagnose: Callable[[dict[str, Any], str], str] | None = None
+    # (arguments, output, request) of a successful call -> why the result is likely wrong, or ""
+    diagnose: Callable[[dict[str, Any], str, str], str] | None = None
 
     def signature(self) -> str:
         args = ", ".join(f"{name}: {desc}" for name, desc in self.parameters.items())
@@ -87,7 +89,8 @@ class ToolRegistry:
     def names(self) -> list[str]:
         return list(self.tools)
 
-    def call(self, name: str, arguments: dict[str, Any]) -> ToolResult:
+    def call(self, name: str, arguments: dict[str, Any], request: str = "") -> ToolResult:
+        """Run a tool; a successful result is diagnosed (against `request` when given)."""
         tool = self.tools.get(name)
         if tool is None:
             return ToolResult(name, arguments, False, f"unknown tool {name!r}; known: {', '.join(self.tools)}")
@@ -97,10 +100,10 @@ class ToolRegistry:
         except Exception as exc:  # a tool failure is a result the writer and the trace must see
             return ToolResult(name, arguments, False, f"{type(exc).__name__}: {exc}")
         return ToolResult(name, arguments, True, output,
-                          suspect=tool.diagnose(arguments, output) if tool.diagnose is not None else "")
+                          suspect=tool.diagnose(arguments, output, request) if tool.diagnose is not None else "")
 
     def checked_call(self, name: str, arguments: dict[str, Any], allowed_text: str,
-                     related: Related | None = None) -> ToolResult:
+                     related: Related | None = None, request: str = "") -> ToolResult:
         """`call`, after the tool's argument check (if any) against `allowed_text` (request and lessons) and,
         when given, `related` (how near a phrase is to the request in meaning)."""
         tool = self.tools.get(name)
@@ -108,7 +111,7 @@ class ToolRegistry:
         if tool is not None and tool.check_arguments is not None:
             checked = tool.check_arguments(arguments, allowed_text, related)
             arguments, note = checked.arguments, checked.note
-        result = self.call(name, arguments)
+        result = self.call(name, arguments, request)
         result.note = note
         return result
 
@@ -147,7 +150,7 @@ def sql_tool(database: Path, max_rows: int = 50) -> Tool:
             columns = [d[0] for d in cursor.description or []]
             rows = cursor.fetchmany(max_rows)
         except sqlite3.Error as exc:
-            hints = " ".join(f"{hint}." for hint in sqlite_hints(statement))
+            hints = " ".join(f"{hint}." for hint in [*sqlite_hints(statement), *_column_homes(conn, str(exc))])
             raise SqlError(f"SQLite rejected the statement ({exc}). Statement: {statement}"
                            + (f" Fix: {hints}" if hints else " This database is SQLite: write SQLite syntax.")) from None
         finally:
@@ -176,103 +179,69 @@ def sql_tool(database: Path, max_rows: int = 50) -> Tool:
 
     def check(arguments: dict[str, Any], allowed_text: str, related: Related | None = None) -> ArgumentCheck:
         """Drop WHERE filters on values that neither the request, the lessons nor the schema's literals mention, unless
-        the request asks for them in other words (`related`), and filters on the wrong column (`misplaced_filters`)."""
+        the request asks for them in other words (`related`), filters on the wrong column (`misplaced_filters`) and
+        periods the request never names; write a value as the data spells it (`respelled_filters`) and a date
+        format as the literals it is compared with (`match_date_formats`)."""
         query = arguments.get("query")
         if not isinstance(query, str):
             return ArgumentCheck(arguments)
+        notes = []
         misplaced = misplaced_filters(database, query)
         checked = drop_invented_filters(query, f"{allowed_text}\n{known}", related,
                                         also_drop=(lambda column, value: (column, value) in misplaced) if misplaced else None)
-        if not checked.changed:
+        if checked.changed:
+            notes.append("dropped filters the request does not mention, or that no row matches beside a like value: "
+                         + "; ".join(checked.dropped))
+        query = checked.statement
+        respelled = respelled_filters(database, query)  # after the check: the model's spelling is the one mentioned
+        if respelled:
+            query = replace_strings(query, respelled)
+            notes.append("values written as the data spells them: "
+                         + "; ".join(f"'{a}' -> '{b}'" for a, b in respelled.items()))
+        formats = match_date_formats(query)
+        if formats.changed:
+            notes.append("date formats matched to the dates compared: " + "; ".join(formats.dropped))
+        if not notes:
             return ArgumentCheck(arguments)
-        note = ("dropped filters the request does not mention, or that no row matches beside a like value: "
-                + "; ".join(checked.dropped))
-        return ArgumentCheck({**arguments, "query": checked.statement}, note)
+        return ArgumentCheck({**arguments, "query": formats.statement}, "; ".join(notes))
 
     description = (f"run one read-only SQLite SELECT (SQLite dialect: dates are TEXT 'YYYY-MM-DD'; "
                    f"year and month with strftime('%Y', col) and strftime('%m', col); a quarter is three months, "
                    f"e.g. Q1: strftime('%m', col) BETWEEN '01' AND '03'). Schema: {schema()}")
-    def diagnose(arguments: dict[str, Any], output: str) -> str:
-        """An empty or zero result whose text filters name values no row holds: say so, with the values
-        that column has and the columns that hold a value like it, so the planner can fix the filter."""
+    def diagnose(arguments: dict[str, Any], output: str, request: str = "") -> str:
+        """Why a result is likely wrong, with what the planner needs to fix it: an empty or zero result whose text
+        filters name values no row holds (the values that column has, the columns holding a like value) or whose
+        date function reads a column without dates; any result that leaves out a value the request names."""
         query = arguments.get("query")
-        rows = [line.split(" | ") for line in output.splitlines()[1:] if line.strip()]
-        if not isinstance(query, str) or any(cell.strip() not in {"None", "0", "0.0", ""} for row in rows for cell in row):
+        if not isinstance(query, str):
             return ""
-        return unmatched_filters(database, query)
+        reasons = []
+        rows = [line.split(" | ") for line in output.splitlines()[1:] if line.strip()]
+        if all(cell.strip() in {"None", "0", "0.0", ""} for row in rows for cell in row):
+            found = "; ".join(r for r in (unmatched_filters(database, query), undated_columns(database, query)) if r)
+            if found:
+                reasons.append(f"found nothing because {found}. Remove that filter, or replace it with the column "
+                               "and value the request means")
+        unfiltered = unfiltered_values(database, query, request) if request else []
+        if unfiltered:
+            reasons.append("left out what the request names: " + ", ".join(f"'{value}', a value of {column}," for column, value in unfiltered)
+                           + " and the statement does not filter on it. Add "
+                           + " and ".join(f"{column.split('.')[1]} = '{value}' (table {column.split('.')[0]})"
+                                          for column, value in unfiltered))
+        return "; ".join(reasons)
 
     return Tool("sql", description, {"query": "a SQLite SELECT"}, run, check, tables, diagnose)
 
 
-def _columns(conn: sqlite3.Connection) -> dict[str, list[str]]:
-    """Each table's column names."""
-    tables = [name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
-    return {t: [row[1] for row in conn.execute(f'PRAGMA table_info("{t}")')] for t in tables}
-
-
-def _matching_nothing(conn: sqlite3.Connection, columns: dict[str, list[str]],
-                      filters: list[tuple[str, str]]) -> list[tuple[str, str, list[str]]]:
-    """The `(column, text)` filters whose column some table has but whose text no row of it holds, each with
-    the tables that have the column."""
-    found = []
-    for column, value in filters:
-        owners = [t for t, names in columns.items() if column in names]
-        if owners and not any(conn.execute(f'SELECT 1 FROM "{t}" WHERE "{column}" = ? LIMIT 1', (value,)).fetchone()
-                              for t in owners):
-            found.append((column, value, owners))
-    return found
-
-
-def unmatched_filters(database: Path, statement: str, max_values: int = 12) -> str:
-    """Why `col = 'text'` filters of `statement` match nothing: the column holds no such value in any table.
-    Names the values the column has (a few) and other columns holding a value like it; "" when all match."""
-    conn = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
-    try:
-        columns = _columns(conn)
-        reasons = []
-        for column, value, owners in _matching_nothing(conn, columns, text_filters(statement)):
-            held = sorted({str(v) for t in owners for (v,) in conn.execute(
-                f'SELECT DISTINCT "{column}" FROM "{t}" WHERE "{column}" IS NOT NULL LIMIT {max_values + 1}')})
-            listed = ", ".join(f"'{v}'" for v in held[:max_values]) + (", ..." if len(held) > max_values else "")
-            alike = [f"{t}.{c} has '{v}'" for t, names in columns.items() for c in names
-                     for v in _alike_values(conn, t, c, value)]
-            reasons.append(f"no row has {column} = '{value}' ({column} holds {listed})"
-                           + (f"; {'; '.join(alike[:3])}" if alike else ""))
-        return "; ".join(reasons)
-    except sqlite3.Error:
-        return ""
-    finally:
-        conn.close()
-
-
-def misplaced_filters(database: Path, statement: str) -> set[tuple[str, str]]:
-    """`col = 'text'` filters whose text no row of that column holds, while another text filter of the same
-    statement gives a value like it that exists (`subject = 'undergraduates'` beside `borrower_type =
-    'undergrad'`): one condition written twice, once on the wrong column, which can only empty the result."""
-    filters = text_filters(statement)
-    if len(filters) < 2:
-        return set()
-    conn = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
-    try:
-        unmatched = {(column, value) for column, value, _ in _matching_nothing(conn, _columns(conn), filters)}
-    except sqlite3.Error:
-        return set()
-    finally:
-        conn.close()
-    return {(column, value) for column, value in unmatched
-            if any(_alike(value, other) for c, other in filters if (c, other) not in unmatched)}
-
-
-def _alike(a: str, b: str) -> bool:
-    """Equal but for case, or one starting the other (4+ letters): 'undergrad' and 'Undergraduates'."""
-    a, b = a.strip().lower(), b.strip().lower()
-    return a == b or (min(len(a), len(b)) >= 4 and (a.startswith(b) or b.startswith(a)))
-
-
-def _alike_values(conn: sqlite3.Connection, table: str, column: str, value: str) -> list[str]:
-    """Text values of `table.column` alike `value` (`_alike`)."""
-    rows = conn.execute(f'SELECT DISTINCT "{column}" FROM "{table}" WHERE typeof("{column}") = \'text\' LIMIT 200')
-    return [str(held) for (held,) in rows if _alike(str(held), value)][:2]
+def _column_homes(conn: sqlite3.Connection, error: str) -> list[str]:
+    """For "no such column: x.name", the tables that do have `name` (a small model puts a column on the wrong table)."""
+    match = re.search(r"no such column: (?:\w+\.)?(\w+)", error)
+    if match is None:
+        return []
+    column = match.group(1)
+    tables = [t for (t,) in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
+              if column in [row[1] for row in conn.execute(f'PRAGMA table_info("{t}")')]]
+    return [f"{column} is a column of {', '.join(tables)}; join that table to use it"] if tables else []
 
 
 _OPS: dict[type, Callable[..., Any]] = {

@@ -44,7 +44,8 @@ class WrittenAnswer:
 # a request for a figure or a listing from data; a tool run for any other request is context, not the answer
 _DATA_REQUEST = re.compile(
     r"\b(how (many|much)|total|count|number of|sum|average|avg|mean|revenue|sales|amount|per (day|week|month|year|region)"
-    r"|list|which|top \d+|most|least|largest|smallest|min|max|figures?|compute|calculate)\b", re.I)
+    r"|list|which|top \d+|most|least|largest|smallest|min|max|figures?|compute|calculate|combined|altogether|in all"
+    r"|add(?:s|ed)? up)\b", re.I)
 
 
 def answering_results(request: str, plan: ToolPlan) -> list[ToolResult]:
@@ -75,6 +76,8 @@ def tool_section(request: str, plan: ToolPlan) -> str:
         return "TOOL RESULTS (use them only if they help with the request):\n" + "\n".join(
             f"- {r.tool}({r.arguments}): {r.output}" for r in other)
     failed = [r for r in plan.results if not r.ok]
+    if failed and _DATA_REQUEST.search(request) is None:  # a tool this request did not need failed: it changes nothing
+        return "No tool result is needed for this request."
     if failed:
         return ("TOOL ERROR - the data could not be computed (" + "; ".join(f"{r.tool}: {r.output}" for r in failed)
                 + "). Do not present figures from the documents as the answer; say the figure could not be computed.")

@@ -93,13 +93,13 @@ def test_a_filter_value_no_row_holds_makes_the_result_suspect(tmp_path: Path):
 
 
 def test_the_planner_repairs_a_suspect_result(tmp_path: Path):
-    wrong = "SELECT COUNT(*) FROM orders WHERE product = 'chargers'"
+    wrong = "SELECT COUNT(*) FROM orders WHERE product = 'phone charger'"  # not a spelling of 'charger': repaired
     right = "SELECT COUNT(*) FROM orders WHERE product = 'charger'"
     planner, prompts = _planner(tmp_path, [_sql(wrong), _sql(right)])
     recorder = SpanRecorder()
     with recorder.active():
-        plan = planner.plan("How many chargers did we sell?", Retrieval("x"), [])
-    assert len(prompts) == 2 and "no row has product = 'chargers'" in prompts[1]
+        plan = planner.plan("How many phone chargers did we sell?", Retrieval("x"), [])
+    assert len(prompts) == 2 and "no row has product = 'phone charger'" in prompts[1]
     assert [r.arguments["query"] for r in plan.results] == [right] and plan.results[0].output.endswith("2")
     assert [r.arguments["query"] for r in plan.failed] == [wrong]
     assert "suspect" in next(s for s in recorder.spans if s.name == "tool_call").attributes
@@ -162,3 +162,4 @@ def test_relatedness_embeds_nothing_until_asked():
     assert seen == []
     related("status open"), related("status open")
     assert seen == [["tickets still open"], ["status open"]]
+

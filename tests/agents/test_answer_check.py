@@ -94,6 +94,20 @@ def test_a_failed_tool_is_named_to_the_writer(tmp_path: Path):
     assert "TOOL ERROR" in prompt and "THIS ANSWERS" not in prompt
 
 
+def test_a_failed_tool_a_writing_request_did_not_need_is_not_the_answer(tmp_path: Path):
+    writer, _ = _writer(tmp_path, {"writer": ["x"]})
+    failed = ToolResult("sql", {"query": "SELECT nope"}, False, "SqlError: SQLite rejected the statement")
+    prompt = writer.prompt("Send Ms Lee our thanks for her gift.", WIKI, ToolPlan(results=[failed]), [])
+    assert "TOOL ERROR" not in prompt and "could not be computed" not in prompt
+    assert "No tool result is needed for this request." in prompt
+
+
+def test_a_combined_value_is_a_data_request(tmp_path: Path):
+    writer, _ = _writer(tmp_path, {"writer": ["x"]})
+    prompt = writer.prompt("What's the combined value of all orders so far?", WIKI, ToolPlan(results=[SUM_RESULT]), [])
+    assert "TOOL RESULT - THIS ANSWERS THE REQUEST" in prompt
+
+
 def test_a_lesson_no_rule_covers_gets_the_scripted_model_verdict(tmp_path: Path):
     tone = Lesson(component=Component.WRITER, trigger="customer replies", text="Answer customers in a warm tone.")
     writer, prompts = _writer(tmp_path, {"writer": ["No.", "Happy to help: yes, within 30 days."],

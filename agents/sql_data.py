@@ -1,0 +1,179 @@
+"""What the data says about a SQL statement the ToolPlanner wrote: text filters no row matches (and the
+values the column holds), a filter written on the wrong column, a value spelled otherwise than the data
+spells it ('no-show' for 'no_show'), a date function reading a column that holds no dates, and a value the
+request names that the statement never filters on. Each reads the SQLite file read-only.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from pathlib import Path
+
+from agents.sql_checks import date_columns_read, string_literals, text_filters
+
+__all__ = ["unmatched_filters", "misplaced_filters", "respelled_filters", "undated_columns", "unfiltered_values"]
+
+# a text column with more distinct values than this holds names or free text, not categories a request names
+_MAX_CATEGORIES = 30
+
+
+def _connect(database: Path) -> sqlite3.Connection:
+    return sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+
+
+def _columns(conn: sqlite3.Connection) -> dict[str, list[str]]:
+    """Each table's column names."""
+    tables = [name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+    return {t: [row[1] for row in conn.execute(f'PRAGMA table_info("{t}")')] for t in tables}
+
+
+def _matching_nothing(conn: sqlite3.Connection, columns: dict[str, list[str]],
+                      filters: list[tuple[str, str]]) -> list[tuple[str, str, list[str]]]:
+    """The `(column, text)` filters whose column some table has but whose text no row of it holds, each with
+    the tables that have the column."""
+    found = []
+    for column, value in filters:
+        owners = [t for t, names in columns.items() if column in names]
+        if owners and not any(conn.execute(f'SELECT 1 FROM "{t}" WHERE "{column}" = ? LIMIT 1', (value,)).fetchone()
+                              for t in owners):
+            found.append((column, value, owners))
+    return found
+
+
+def unmatched_filters(database: Path, statement: str, max_values: int = 12) -> str:
+    """Why `col = 'text'` filters of `statement` match nothing: the column holds no such value in any table.
+    Names the values the column has (a few) and other columns holding a value like it; "" when all match."""
+    conn = _connect(database)
+    try:
+        columns = _columns(conn)
+        reasons = []
+        for column, value, owners in _matching_nothing(conn, columns, text_filters(statement)):
+            held = sorted({str(v) for t in owners for (v,) in conn.execute(
+                f'SELECT DISTINCT "{column}" FROM "{t}" WHERE "{column}" IS NOT NULL LIMIT {max_values + 1}')})
+            listed = ", ".join(f"'{v}'" for v in held[:max_values]) + (", ..." if len(held) > max_values else "")
+            alike = [f"{t}.{c} has '{v}'" for t, names in columns.items() for c in names
+                     for v in _alike_values(conn, t, c, value)]
+            reasons.append(f"no row has {column} = '{value}' ({column} holds {listed})"
+                           + (f"; {'; '.join(alike[:3])}" if alike else ""))
+        return "; ".join(reasons)
+    except sqlite3.Error:
+        return ""
+    finally:
+        conn.close()
+
+
+def misplaced_filters(database: Path, statement: str) -> set[tuple[str, str]]:
+    """`col = 'text'` filters whose text no row of that column holds, while another text filter of the same
+    statement gives a value like it that exists (`subject = 'undergraduates'` beside `borrower_type =
+    'undergrad'`): one condition written twice, once on the wrong column, which can only empty the result."""
+    filters = text_filters(statement)
+    if len(filters) < 2:
+        return set()
+    conn = _connect(database)
+    try:
+        unmatched = {(column, value) for column, value, _ in _matching_nothing(conn, _columns(conn), filters)}
+    except sqlite3.Error:
+        return set()
+    finally:
+        conn.close()
+    return {(column, value) for column, value in unmatched
+            if any(_alike(value, other) for c, other in filters if (c, other) not in unmatched)}
+
+
+def _alike(a: str, b: str) -> bool:
+    """Equal but for case, or one starting the other (4+ letters): 'undergrad' and 'Undergraduates'."""
+    a, b = a.strip().lower(), b.strip().lower()
+    return a == b or (min(len(a), len(b)) >= 4 and (a.startswith(b) or b.startswith(a)))
+
+
+def _alike_values(conn: sqlite3.Connection, table: str, column: str, value: str) -> list[str]:
+    """Text values of `table.column` alike `value` (`_alike`)."""
+    rows = conn.execute(f'SELECT DISTINCT "{column}" FROM "{table}" WHERE typeof("{column}") = \'text\' LIMIT 200')
+    return [str(held) for (held,) in rows if _alike(str(held), value)][:2]
+
+
+def _spelling(text: str) -> str:
+    """A value as words, for comparing spellings: 'No-Show' -> 'no show', 'spring_appeal' -> 'spring appeal'."""
+    return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
+
+
+def _singular(words: str) -> str:
+    return words[:-1] if len(words) > 3 and words.endswith("s") else words
+
+
+def respelled_filters(database: Path, statement: str) -> dict[str, str]:
+    """Text filters no row matches whose column holds exactly one value spelled the same but for case,
+    separators or a plural 's' ('no-show' -> 'no_show', 'Collisions' -> 'collision'): {written: held}."""
+    conn = _connect(database)
+    try:
+        columns = _columns(conn)
+        found = {}
+        for column, value, owners in _matching_nothing(conn, columns, text_filters(statement)):
+            held = {str(v) for t in owners for (v,) in conn.execute(
+                f'SELECT DISTINCT "{column}" FROM "{t}" WHERE typeof("{column}") = \'text\' LIMIT 500')}
+            same = [v for v in held if _singular(_spelling(v)) == _singular(_spelling(value))]
+            if len(same) == 1:
+                found[value] = same[0]
+        return found
+    except sqlite3.Error:
+        return {}
+    finally:
+        conn.close()
+
+
+_DATE_TEXT = "[0-9][0-9][0-9][0-9]-[0-9][0-9]*"
+
+
+def undated_columns(database: Path, statement: str) -> str:
+    """Why a date function of `statement` reads nothing: the column it reads holds no dates (`strftime('%Y',
+    in_service)` on a 0/1 flag). Names the values it holds and the columns that hold dates; "" when none."""
+    conn = _connect(database)
+    try:
+        columns = _columns(conn)
+        dated = [f"{t}.{c}" for t, names in columns.items() for c in names
+                 if conn.execute(f'SELECT 1 FROM "{t}" WHERE "{c}" GLOB ? LIMIT 1', (_DATE_TEXT,)).fetchone()]
+        reasons = []
+        for column in date_columns_read(statement):
+            owners = [t for t, names in columns.items() if column in names]
+            if not owners or any(f"{t}.{column}" in dated for t in owners):
+                continue
+            held = sorted({str(v) for t in owners for (v,) in conn.execute(
+                f'SELECT DISTINCT "{column}" FROM "{t}" LIMIT 6')})
+            reasons.append(f"{column} holds no dates (it holds {', '.join(held[:5])}); the dates are in "
+                           + (", ".join(dated) or "no column"))
+        return "; ".join(reasons)
+    except sqlite3.Error:
+        return ""
+    finally:
+        conn.close()
+
+
+def unfiltered_values(database: Path, statement: str, request: str) -> list[tuple[str, str]]:
+    """Values of a category column (a text column with few distinct values) that the request names as words
+    ('motor claims' names claims.policy_type 'motor') while no string of the statement holds them:
+    [(table.column, value)]. A statement that leaves out what the request names counts the wrong rows."""
+    asked = f" {_spelling(request)} "
+    literals = [_spelling(text) for text in string_literals(statement)]
+    conn = _connect(database)
+    try:
+        found = []
+        for table, names in _columns(conn).items():
+            for column in names:
+                values = [str(v) for (v,) in conn.execute(
+                    f'SELECT DISTINCT "{column}" FROM "{table}" WHERE typeof("{column}") = \'text\' '
+                    f"LIMIT {_MAX_CATEGORIES + 1}")]
+                if len(values) > _MAX_CATEGORIES:
+                    continue
+                for value in values:
+                    words = _spelling(value)
+                    if len(words) < 3 or re.search(r"\d", words):
+                        continue
+                    named = re.search(rf" {re.escape(words)}(?:s|es)? ", asked) is not None
+                    if named and not any(words in literal or _singular(literal) == _singular(words) for literal in literals):
+                        found.append((f"{table}.{column}", value))
+        return found
+    except sqlite3.Error:
+        return []
+    finally:
+        conn.close()

@@ -1,0 +1,146 @@
+"""What the data says about a statement (held-out v3 diagnosis): a value spelled otherwise than the data
+spells it, a date format that can never write the dates it is compared with, a period the request never
+named, a date function on a column without dates, and a value the request names that no filter uses."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from agents.llm import LLM
+from agents.retriever import Retrieval
+from agents.settings import ModelSettings
+from agents.sql_checks import date_columns_read, drop_invented_filters, match_date_formats, sqlite_hints
+from agents.sql_data import respelled_filters, undated_columns, unfiltered_values
+from agents.tool_planner import ToolPlannerAgent
+from agents.tools import ToolRegistry, sql_tool
+
+
+def _database(tmp_path: Path) -> Path:
+    path = tmp_path / "visits.sqlite"
+    if path.exists():
+        return path
+    conn = sqlite3.connect(path)
+    conn.executescript("""
+        CREATE TABLE units (id INTEGER PRIMARY KEY, site TEXT NOT NULL, active INTEGER NOT NULL);
+        CREATE TABLE visits (id INTEGER PRIMARY KEY, unit_id INTEGER NOT NULL, day TEXT NOT NULL,
+                             kind TEXT NOT NULL, status TEXT NOT NULL);
+        INSERT INTO units VALUES (1, 'North', 1), (2, 'South', 1);
+        INSERT INTO visits VALUES (1, 1, '2025-03-03', 'check', 'no_show'), (2, 2, '2025-03-20', 'repair', 'done'),
+                                  (3, 2, '2025-04-02', 'check', 'no_show'), (4, 1, '2025-04-09', 'repair', 'done');
+    """)
+    conn.commit()
+    conn.close()
+    return path
+
+
+def _registry(tmp_path: Path) -> ToolRegistry:
+    registry = ToolRegistry()
+    registry.add(sql_tool(_database(tmp_path)))
+    return registry
+
+
+def test_a_value_spelled_otherwise_is_written_as_the_data_spells_it(tmp_path: Path):
+    database = _database(tmp_path)
+    assert respelled_filters(database, "SELECT 1 FROM visits WHERE status = 'no-show' AND kind = 'Repairs'") == \
+        {"no-show": "no_show", "Repairs": "repair"}
+    assert respelled_filters(database, "SELECT 1 FROM visits WHERE status = 'missed'") == {}  # no such spelling
+    result = _registry(tmp_path).checked_call("sql", {"query": "SELECT COUNT(*) FROM visits WHERE status = 'no-show'"},
+                                              "How many no-shows?")
+    assert result.arguments["query"] == "SELECT COUNT(*) FROM visits WHERE status = 'no_show'"
+    assert result.output.endswith("2") and "'no-show' -> 'no_show'" in result.note
+
+
+def test_a_date_format_takes_the_shape_of_the_dates_it_is_compared_with(tmp_path: Path):
+    wrong = "SELECT COUNT(*) FROM visits WHERE strftime('%Y', day) IN ('2025-03', '2025-04') AND kind = 'check'"
+    assert match_date_formats(wrong).statement == wrong.replace("'%Y'", "'%Y-%m'")
+    between = "SELECT 1 FROM visits WHERE strftime('%m', day) BETWEEN '2025-01' AND '2025-03'"
+    assert match_date_formats(between).dropped == ["'%m' -> '%Y-%m'"]
+    for fine in ("SELECT 1 FROM visits WHERE strftime('%Y', day) = '2025'",
+                 "SELECT 1 FROM visits WHERE strftime('%m', day) = '03'",  # two digits: month, day or hour
+                 "SELECT 1 FROM visits WHERE strftime('%Y-%m', day) LIKE '2025-%'"):
+        assert not match_date_formats(fine).changed
+    result = _registry(tmp_path).checked_call("sql", {"query": wrong}, "How many checks in March and April 2025?")
+    assert result.output.endswith("2") and "'%Y' -> '%Y-%m'" in result.note
+
+
+def test_a_period_the_request_never_names_is_dropped():
+    statement = ("SELECT COUNT(*) FROM visits WHERE status = 'open' AND day >= strftime('%Y-%m-01', 'now') AND "
+                 "strftime('%Y', day) = '2025' AND day BETWEEN '2025-01-01' AND '2025-03-31'")
+    check = drop_invented_filters(statement, "How many visits are open right now? status open")
+    assert check.statement == "SELECT COUNT(*) FROM visits WHERE status = 'open'" and len(check.dropped) == 3
+    assert not drop_invented_filters(statement, "How many visits were open in the first quarter of 2025?").changed
+    assert drop_invented_filters(statement, "How much did the spring sale bring in?").dropped == ["status = 'open'"]  # a season is a time
+
+
+def test_sqlite_is_told_how_to_subtract_months():
+    assert any("date('now', '-3 months')" in hint for hint in sqlite_hints("SELECT 1 WHERE d >= date('now') - 3 months"))
+
+
+def test_a_date_function_on_a_column_without_dates_makes_an_empty_result_suspect(tmp_path: Path):
+    statement = ("SELECT COUNT(*) FROM visits WHERE unit_id IN (SELECT id FROM units WHERE site = 'South' "
+                 "AND strftime('%Y', active) = '2025')")
+    assert date_columns_read(statement) == ["active"]
+    reason = undated_columns(_database(tmp_path), statement)
+    assert "active holds no dates (it holds 1)" in reason and "visits.day" in reason
+    result = _registry(tmp_path).call("sql", {"query": statement}, "How many visits at South units in 2025?")
+    assert result.output.endswith("0") and "active holds no dates" in result.suspect
+    assert undated_columns(_database(tmp_path), "SELECT 1 FROM visits WHERE strftime('%Y', day) = '2025'") == ""
+
+
+def test_a_value_the_request_names_and_no_filter_uses_makes_the_result_suspect(tmp_path: Path):
+    database = _database(tmp_path)
+    statement = "SELECT COUNT(*) FROM visits WHERE strftime('%Y', day) = '2025'"
+    assert unfiltered_values(database, statement, "How many repairs were done in 2025?") == \
+        [("visits.kind", "repair"), ("visits.status", "done")]
+    assert unfiltered_values(database, "SELECT COUNT(*) FROM visits WHERE kind LIKE '%repair%' AND status = 'done'",
+                             "How many repairs were done in 2025?") == []
+    assert unfiltered_values(database, statement, "How many visits in 2025?") == []
+    result = _registry(tmp_path).call("sql", {"query": statement}, "How many repairs in 2025?")
+    assert result.output.endswith("4") and "Add kind = 'repair' (table visits)" in result.suspect
+    assert _registry(tmp_path).call("sql", {"query": statement}).suspect == ""  # no request: nothing to compare
+
+
+def _planner(tmp_path: Path, replies: list[str]) -> tuple[ToolPlannerAgent, list[str]]:
+    prompts: list[str] = []
+
+    def script(messages: list[dict[str, Any]], role: str) -> str:
+        prompts.append(str(messages[-1]["content"]))
+        return replies[min(len(prompts), len(replies)) - 1]
+
+    return ToolPlannerAgent(LLM(ModelSettings(provider="fake"), tmp_path / "models", script=script),
+                            _registry(tmp_path)), prompts
+
+
+def _sql(query: str) -> str:
+    return json.dumps({"tool_calls": [{"tool": "sql", "arguments": {"query": query}}]})
+
+
+def test_the_planner_adds_the_filter_the_request_names(tmp_path: Path):
+    unfiltered = "SELECT COUNT(*) FROM visits"
+    filtered = "SELECT COUNT(*) FROM visits WHERE kind = 'repair'"
+    planner, prompts = _planner(tmp_path, [_sql(unfiltered), _sql(filtered)])
+    plan = planner.plan("How many repairs have we logged?", Retrieval("x"), [])
+    assert len(prompts) == 2 and "Add kind = 'repair' (table visits)" in prompts[1]
+    assert [r.arguments["query"] for r in plan.results] == [filtered] and plan.results[0].output.endswith("2")
+
+
+def test_a_suspect_result_stands_when_the_repair_fails(tmp_path: Path):
+    unfiltered = "SELECT COUNT(*) FROM visits"
+    planner, _ = _planner(tmp_path, [_sql(unfiltered), _sql("SELECT COUNT(*) FROM visit")])
+    plan = planner.plan("How many repairs have we logged?", Retrieval("x"), [])
+    assert [r.arguments["query"] for r in plan.results] == [unfiltered] and plan.results[0].ok
+    assert [r.ok for r in plan.failed] == [False]
+
+
+def test_a_column_on_the_wrong_table_is_named_with_its_table(tmp_path: Path):
+    result = _registry(tmp_path).call("sql", {"query": "SELECT COUNT(*) FROM units WHERE kind = 'repair'"})
+    assert not result.ok and "kind is a column of visits; join that table to use it" in result.output
+
+
+def test_a_value_with_separators_is_named_by_its_words():
+    statement = "SELECT COUNT(*) FROM visits WHERE status = 'no_show'"
+    assert not drop_invented_filters(statement, "How many no-shows were there?").changed
+    assert drop_invented_filters(statement, "How many visits were there?").changed
