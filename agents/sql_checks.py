@@ -15,7 +15,7 @@ from typing import Callable
 
 __all__ = ["sqlite_hints", "FilterCheck", "drop_invented_filters", "filter_phrase", "tokenize", "RELATED_FILTER",
            "Related", "text_filters", "match_date_formats", "date_columns_read", "string_literals",
-           "replace_strings"]
+           "replace_strings", "exact_division"]
 
 # (pattern in the failing statement, the fix in SQLite terms); small models write MySQL/PostgreSQL dates
 _DIALECT_HINTS: list[tuple[re.Pattern[str], str]] = [
@@ -354,3 +354,23 @@ def date_columns_read(statement: str) -> list[str]:
         found += [t[2].split(".")[-1].strip('"`[]') for t in solid[position + 2:end]
                   if t[1] in {"word", "ident"} and _COLUMN.match(t[2]) and t[2].lower() not in _DATE_FUNCTION]
     return list(dict.fromkeys(found))
+
+
+def exact_division(statement: str) -> FilterCheck:
+    """Divide by a whole-number literal as a real number: SQLite divides an integer by an integer as integers, so
+    `SUM(weight_kg) / 1000` over whole kilograms answers 4 where the tonnes are 4.08, and `COUNT(*) / 3` drops the
+    fraction of a monthly average. `dropped` lists each divisor changed, as "/ 1000 -> / 1000.0".
+
+        >>> exact_division("SELECT SUM(weight_kg) / 1000 FROM collections").statement
+        'SELECT SUM(weight_kg) / 1000.0 FROM collections'
+        >>> exact_division("SELECT SUM(amount) / 2.5 FROM t").changed
+        False
+    """
+    tokens = tokenize(statement)
+    solid = [index for index, (kind, _) in enumerate(tokens) if kind != "space"]
+    changed: list[str] = []
+    for before, after in zip(solid, solid[1:]):
+        if tokens[before] == ("op", "/") and tokens[after][0] == "number" and tokens[after][1].isdigit():
+            changed.append(f"/ {tokens[after][1]} -> / {tokens[after][1]}.0")
+            tokens[after] = ("number", tokens[after][1] + ".0")
+    return FilterCheck("".join(text for _, text in tokens), changed) if changed else FilterCheck(statement)

@@ -18,7 +18,8 @@ from typing import Any, Callable
 
 from memory.records import Document
 
-from agents.sql_checks import Related, drop_invented_filters, match_date_formats, replace_strings, sqlite_hints
+from agents.sql_checks import (Related, drop_invented_filters, exact_division, match_date_formats, replace_strings,
+                               sqlite_hints)
 from agents.sql_data import (misplaced_filters, respelled_filters, undated_columns, unfiltered_values,
                              unmatched_filters)
 
@@ -180,8 +181,9 @@ def sql_tool(database: Path, max_rows: int = 50) -> Tool:
     def check(arguments: dict[str, Any], allowed_text: str, related: Related | None = None) -> ArgumentCheck:
         """Drop WHERE filters on values that neither the request, the lessons nor the schema's literals mention, unless
         the request asks for them in other words (`related`), filters on the wrong column (`misplaced_filters`) and
-        periods the request never names; write a value as the data spells it (`respelled_filters`) and a date
-        format as the literals it is compared with (`match_date_formats`)."""
+        periods the request never names; write a value as the data spells it (`respelled_filters`), a date
+        format as the literals it is compared with (`match_date_formats`), and a division by a whole number as a
+        real one (`exact_division`: SQLite divides integers as integers)."""
         query = arguments.get("query")
         if not isinstance(query, str):
             return ArgumentCheck(arguments)
@@ -201,9 +203,12 @@ def sql_tool(database: Path, max_rows: int = 50) -> Tool:
         formats = match_date_formats(query)
         if formats.changed:
             notes.append("date formats matched to the dates compared: " + "; ".join(formats.dropped))
+        division = exact_division(formats.statement)
+        if division.changed:
+            notes.append("whole-number divisions made exact: " + "; ".join(division.dropped))
         if not notes:
             return ArgumentCheck(arguments)
-        return ArgumentCheck({**arguments, "query": formats.statement}, "; ".join(notes))
+        return ArgumentCheck({**arguments, "query": division.statement}, "; ".join(notes))
 
     description = (f"run one read-only SQLite SELECT (SQLite dialect: dates are TEXT 'YYYY-MM-DD'; "
                    f"year and month with strftime('%Y', col) and strftime('%m', col); a quarter is three months, "

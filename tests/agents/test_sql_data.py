@@ -144,3 +144,14 @@ def test_a_value_with_separators_is_named_by_its_words():
     statement = "SELECT COUNT(*) FROM visits WHERE status = 'no_show'"
     assert not drop_invented_filters(statement, "How many no-shows were there?").changed
     assert drop_invented_filters(statement, "How many visits were there?").changed
+
+
+def test_a_division_by_a_whole_number_keeps_its_fraction(tmp_path: Path):
+    """SQLite divides integers as integers: 2 no-shows of 4 visits is 0 unless the divisor is written 4.0."""
+    registry = _registry(tmp_path)
+    result = registry.checked_call("sql", {"query": "SELECT COUNT(*) / 4 FROM visits WHERE status = 'no_show'"},
+                                   "What share of visits were no-shows?")
+    assert result.ok and result.output.splitlines()[-1].strip() == "0.5"
+    assert result.arguments["query"].endswith("/ 4.0 FROM visits WHERE status = 'no_show'")
+    assert "whole-number divisions made exact: / 4 -> / 4.0" in result.note
+    assert registry.call("sql", {"query": "SELECT COUNT(*) / 4 FROM visits"}).output.splitlines()[-1].strip() == "1"
