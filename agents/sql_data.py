@@ -12,7 +12,7 @@ from pathlib import Path
 
 from agents.sql_checks import date_columns_read, string_literals, text_filters
 
-__all__ = ["unmatched_filters", "misplaced_filters", "respelled_filters", "undated_columns", "unfiltered_values"]
+__all__ = ["column_homes", "unmatched_filters", "misplaced_filters", "respelled_filters", "undated_columns", "unfiltered_values"]
 
 # a text column with more distinct values than this holds names or free text, not categories a request names
 _MAX_CATEGORIES = 30
@@ -26,6 +26,16 @@ def _columns(conn: sqlite3.Connection) -> dict[str, list[str]]:
     """Each table's column names."""
     tables = [name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
     return {t: [row[1] for row in conn.execute(f'PRAGMA table_info("{t}")')] for t in tables}
+
+
+def column_homes(conn: sqlite3.Connection, error: str) -> list[str]:
+    """For "no such column: x.name", the tables that do have `name` (a small model puts a column on the wrong table)."""
+    match = re.search(r"no such column: (?:\w+\.)?(\w+)", error)
+    if match is None:
+        return []
+    column = match.group(1)
+    tables = [t for t, names in _columns(conn).items() if column in names]
+    return [f"{column} is a column of {', '.join(tables)}; join that table to use it"] if tables else []
 
 
 def _matching_nothing(conn: sqlite3.Connection, columns: dict[str, list[str]],

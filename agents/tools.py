@@ -20,7 +20,7 @@ from memory.records import Document
 
 from agents.sql_checks import (Related, drop_invented_filters, exact_division, match_date_formats, replace_strings,
                                sqlite_hints)
-from agents.sql_data import (misplaced_filters, respelled_filters, undated_columns, unfiltered_values,
+from agents.sql_data import (column_homes, misplaced_filters, respelled_filters, undated_columns, unfiltered_values,
                              unmatched_filters)
 
 __all__ = ["Tool", "ToolResult", "ToolRegistry", "ArgumentCheck", "SqlError", "sql_tool", "calculator_tool",
@@ -151,7 +151,7 @@ def sql_tool(database: Path, max_rows: int = 50) -> Tool:
             columns = [d[0] for d in cursor.description or []]
             rows = cursor.fetchmany(max_rows)
         except sqlite3.Error as exc:
-            hints = " ".join(f"{hint}." for hint in [*sqlite_hints(statement), *_column_homes(conn, str(exc))])
+            hints = " ".join(f"{hint}." for hint in [*sqlite_hints(statement), *column_homes(conn, str(exc))])
             raise SqlError(f"SQLite rejected the statement ({exc}). Statement: {statement}"
                            + (f" Fix: {hints}" if hints else " This database is SQLite: write SQLite syntax.")) from None
         finally:
@@ -236,17 +236,6 @@ def sql_tool(database: Path, max_rows: int = 50) -> Tool:
         return "; ".join(reasons)
 
     return Tool("sql", description, {"query": "a SQLite SELECT"}, run, check, tables, diagnose)
-
-
-def _column_homes(conn: sqlite3.Connection, error: str) -> list[str]:
-    """For "no such column: x.name", the tables that do have `name` (a small model puts a column on the wrong table)."""
-    match = re.search(r"no such column: (?:\w+\.)?(\w+)", error)
-    if match is None:
-        return []
-    column = match.group(1)
-    tables = [t for (t,) in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
-              if column in [row[1] for row in conn.execute(f'PRAGMA table_info("{t}")')]]
-    return [f"{column} is a column of {', '.join(tables)}; join that table to use it"] if tables else []
 
 
 _OPS: dict[type, Callable[..., Any]] = {
