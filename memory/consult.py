@@ -52,7 +52,7 @@ class LessonMemory:
     def screen_near_misses(self, lesson: Lesson) -> Lesson:
         """A new lesson's router-written near misses, screened (memory.scoping.screen_near_misses); a data
         lesson drops them when the gate's data check runs."""
-        data_tools = self.data_sources if self.gate.data_check is not None and self.gate.settings.data_check != "off" else ()
+        data_tools = self.data_sources if self.gate.checks_data else ()
         return screen_near_misses(lesson, self.store.embedder, data_tools=data_tools)
 
     def consult(

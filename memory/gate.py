@@ -224,9 +224,14 @@ class RelevanceGate:
         passed, checked, second_stage = self._second_stage(self.borderline(component, signals), passed, request, lesson)
         return passed, text + checked + (f", scope {lesson.scope}" if passed else ""), second_stage
 
+    @property
+    def checks_data(self) -> bool:
+        """Whether the data check runs: a check is given and the settings leave it on."""
+        return self.data_check is not None and self.settings.data_check != "off"
+
     def _asks_for_data(self, request: str) -> bool | None:
         """The data check's verdict on `request` (asked once per request), None without a check or a verdict."""
-        if self.data_check is None or self.settings.data_check == "off" or not request:
+        if not self.checks_data or not request:
             return None
         known = self._data_verdict  # read once: batch threads share the gate
         if known is None or known[0] != request:
