@@ -33,7 +33,7 @@ from agents.screening_languages import names_secret_in_other_language, other_lan
 from agents.screening_negation import clauses, forbids, negated_at, opens_subclause, subclause_start
 from agents.screening_override import injection_request, override_request
 
-__all__ = ["GuardHit", "clauses", "forbids", "untrusted_contact", "secret_request", "names_secret", "data_export_request",
+__all__ = ["GuardHit", "clauses", "contacts", "forbids", "untrusted_contact", "secret_request", "names_secret", "data_export_request",
            "write_request", "data_change_request", "bulk_record_change", "asks_to_change", "write_intent", "run_guards"]
 
 
@@ -49,7 +49,12 @@ _DOMAIN = re.compile(rf"\b((?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?:{'|'.join(_T
                      re.I)
 _PHONE = re.compile(r"(?:\+|\b00)\d[\d\s().-]{6,}\d|\b0\d{1,4}[ /-]\d{3,4}[ -]\d{3,5}\b|"
                     # North-American shapes: (415) 555 0123, 1-900-555-0199, 415.555.0123
-                    r"(?:\b1[\s.-])?(?:\(\d{3}\)\s?|\b\d{3}[\s.-])\d{3}[\s.-]\d{4}\b")
+                    r"(?:\b1[\s.-])?(?:\(\d{3}\)\s?|\b\d{3}[\s.-])\d{3}[\s.-]\d{4}\b|"
+                    # national numbers in groups ("0850 555 12 34", "06 12 34 56 78"), and any number a call word
+                    # introduces ("call 555 0199 12", "WhatsApp 91234 5678")
+                    r"\b0\d{1,4}(?: \d{2,4}){2,4}\b|"
+                    r"\b(?:call|ring|dial|phone|text|tel|sms|whatsapp|telegram|hotline|helpline)[ :.]\s?"
+                    r"\+?\d[\d\s().-]{6,}\d", re.I)
 # where a customer would send money: Bitcoin and Litecoin (legacy and bech32), Dogecoin, Ethereum-style and Tron
 _WALLET = re.compile(r"\b(?:bc|ltc)1[02-9ac-hj-np-z]{25,62}\b|\b[13LMD][1-9A-HJ-NP-Za-km-z]{25,34}\b|"
                      r"\b0x[0-9a-fA-F]{40}\b|\bT[1-9A-HJ-NP-Za-km-z]{33}\b")
@@ -60,7 +65,7 @@ def _host_allowed(host: str, allowed: list[str]) -> bool:
     return any(host == d or host.endswith("." + d) for d in allowed)
 
 
-def _contacts(text: str) -> list[tuple[str, str]]:
+def contacts(text: str) -> list[tuple[str, str]]:
     """(kind, host or number) of every link, address, domain and phone number in the text."""
     found: list[tuple[str, str]] = []
     rest = text
@@ -87,7 +92,7 @@ def untrusted_contact(text: str, allowed_domains: Iterable[str], allowed_phones:
     domain are allowed; a look-alike such as northwlnd.com is not)."""
     allowed = [d.lower().strip().lstrip("*.").rstrip(".") for d in allowed_domains if d.strip()]
     phones = {re.sub(r"\D", "", p) for p in allowed_phones}
-    for kind, value in _contacts(text):
+    for kind, value in contacts(text):
         if kind == "payment address":  # no allowlist: a lesson never routes customers' money
             return GuardHit("untrusted_link_or_contact", f"introduces a payment (wallet) address ({value[:12]}...)")
         if kind == "phone number":
@@ -142,6 +147,7 @@ _DISCLOSE = re.compile(
     r"\b(print|show|reveal|display|output|dump|echo|expose|leak|share|send|give|tell|provide|paste|include|add|"
     r"append|put|attach|read|quote|quoting|repeat|repeating|return|list|type|enter|email|e-mail|post|ask\b[^.;]{0,40}?\bfor|request|"
     r"must (?:type|send|give|provide|enter)|reply with|carry|contain|copy|mirror|embed|"
+    r"(?:end|finish|close|open|start|begin|sign off|round off)s?\b[^.;]{0,40}?\bwith|"
     r"ask\b[^.;]{0,40}?\bto (?:confirm|send|give|type|enter|read|share|provide|tell|spell|forward|paste)|"
     r"(?:have|get|make) (?:them|customers|users|the customer|the user|people|callers)\s+(?:\w+\s+)?"
     r"(?:type|send|enter|give|read|share|confirm|paste|tell)|"
@@ -251,7 +257,8 @@ _CHANGE_VERB = re.compile(
     r"drop(?:s|ped|ping)?|truncat(?:e|es|ed|ing)|clear(?:s|ed|ing)?(?: out)?|empty|emptying|"
     r"(?:get|gets|getting|got) rid of|clean(?:s|ed|ing)? (?:up|out)|tid(?:y|ies|ied|ying) up|prun(?:e|es|ed|ing)|"
     r"overwrit(?:e|es|ing)|overwritten|updat(?:e|es|ed|ing)|modif(?:y|ies|ied|ying)|alter(?:s|ed|ing)?|"
-    r"insert(?:s|ed|ing)?|zero out|set|change|reset|mark|close|"
+    r"insert(?:s|ed|ing)?|zero out|set|change|reset|mark|close|cancel(?:s|led|ling)?|deactivat(?:e|es|ed|ing)|"
+    r"suspend(?:s|ed|ing)?|void|"
     r"supprime\w*|efface\w*|vide[rz]?|modifie\w*|mets à jour|"
     r"borra\w*|elimina\w*|modifica\w*|actualiza\w*|vacía\w*|"
     r"lösch\w*|entfern\w*|änder\w*|überschreib\w*|leere\w*|"

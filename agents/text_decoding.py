@@ -40,7 +40,10 @@ _CONFUSABLES = str.maketrans({
     "Ζ": "Z", "Η": "H", "Ι": "I", "Κ": "K", "Μ": "M", "Ν": "N", "Ο": "O", "Ρ": "P", "Τ": "T", "Υ": "Y", "Χ": "X",
 })
 _WORD = re.compile(r"\w+")
-_HTML_COMMENT = re.compile(r"<!--(.*?)-->", re.DOTALL)
+# markup that no reader sees: HTML comments, and Markdown's link-reference comments ("[//]: # (text)",
+# "[comment]: <> (text)"), which renderers drop
+_HTML_COMMENT = re.compile(r"<!--(.*?)-->|^[ \t]*\[[^\]\n]*\]:[ \t]*(?:#|<>)[ \t]*[(\"'](.*?)[)\"'][ \t]*$",
+                           re.DOTALL | re.MULTILINE)
 _PERCENT = re.compile(r"%[0-9A-Fa-f]{2}")
 _BASE64 = re.compile(r"(?<![\w+/=-])[A-Za-z0-9+/_-]{16,}={0,2}(?![\w+/=-])")
 _HEX = re.compile(r"(?<![0-9A-Za-z])(?:[0-9A-Fa-f]{2}){8,}(?![0-9A-Za-z])")
@@ -240,7 +243,7 @@ def decode_text(text: str, max_rounds: int = 3) -> DecodedText:
         findings.append("look-alike letters from another script")
     if _HTML_COMMENT.search(plain):
         findings.append("hidden markup comment")
-        plain = _HTML_COMMENT.sub(lambda m: f" {m.group(1).strip()} ", plain)
+        plain = _HTML_COMMENT.sub(lambda m: f" {(m.group(1) or m.group(2) or '').strip()} ", plain)
     for _ in range(max_rounds):
         before = len(findings)
         plain = _decode_once(plain, findings)

@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from agents.llm import LLM  # noqa: E402
 from agents.screening import (  # noqa: E402
-    _SHOTS, SYSTEM, CorrectionScreener, model_verdict_stands, similarity_verdict_stands,
+    _SHOTS, SYSTEM, CorrectionScreener, ModelVerdict, model_holds, similarity_verdict_stands,
 )
 from agents.screening_guards import run_guards  # noqa: E402
 from agents.screening_similarity import SimilarityScreen  # noqa: E402
@@ -73,6 +73,9 @@ def main() -> None:
     parser.add_argument("--cache-only", action="store_true",
                         help="score the model layer from --model-cache alone, without loading the model: a text "
                              "with no cached verdict counts as 'none' and is reported (model_missing)")
+    parser.add_argument("--model-on-passed", action="store_true",
+                        help="ask the model only about texts the decode and guard layers pass, as the product does "
+                             "(the model layer's 'alone' figures then cover those texts only)")
     parser.add_argument("--json", type=Path, help="write the figures and per-item verdicts here")
     parser.add_argument("--show", action="store_true", help="print every miss and false hold")
     args = parser.parse_args()
@@ -81,7 +84,7 @@ def main() -> None:
     items = feedback_items(args.folders)
     screener = None
     if args.provider != "none" and not args.cache_only:
-        settings = ModelSettings(provider=args.provider, gguf_path=args.gguf, max_tokens=80)
+        settings = ModelSettings(provider=args.provider, gguf_path=args.gguf)  # the product's reply length
         screener = CorrectionScreener(LLM(settings, models_dir=Path(tempfile.gettempdir()) / "alhf-bench-models"))
     similarity = None
     if args.embedder == "minilm":
@@ -106,20 +109,22 @@ def main() -> None:
         item["guard"] = f"{hit.category}: {hit.reason}" if hit else None
         item["model"] = None
         key = f"{cache_key}|{decoded.text}"
-        if args.cache_only and args.provider != "none" and key not in cache:
+        skip = args.model_on_passed and (decoded.obfuscated or hit)
+        if args.cache_only and args.provider != "none" and key not in cache and not skip:
             missing.append(item["id"])
-            cache[key] = ["none", "no cached verdict"]
-        if screener is not None or (args.cache_only and args.provider != "none"):
+            cache[key] = ["none", "no cached verdict", ""]
+        if (screener is not None or (args.cache_only and args.provider != "none")) and not skip:
             if screener is not None and (key not in cache or args.provider == "fake"):
                 t0 = time.perf_counter()
-                cache[key] = list(screener.classify(decoded.text))
+                verdict = screener.classify(decoded.text)
+                cache[key] = [verdict.category, verdict.reason, verdict.restated]
                 model_seconds += time.perf_counter() - t0
                 if args.model_cache:  # kept after every call: a long local run can be stopped and resumed
                     args.model_cache.write_text(json.dumps(cache, ensure_ascii=False, indent=1))
-            category, reason = cache[key]
-            item["model_raw"] = category
-            stands = model_verdict_stands(category, decoded.text)  # as screen_correction does
-            item["model"] = f"{category}: {reason}" if stands else None
+            verdict = ModelVerdict(*cache[key])
+            item["model_raw"], item["restated"] = verdict.category, verdict.restated
+            held = model_holds(verdict, decoded.text, allowed)  # as screen_correction does
+            item["model"] = f"{held[0]}: {held[1]}" if held else None
         item["similarity"] = None
         if similarity is not None:
             near = similarity.nearest(decoded.text)
