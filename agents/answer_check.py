@@ -20,12 +20,13 @@ from typing import Any
 
 from memory.records import Component, Lesson
 
+from agents.correction_details import correction_details
 from agents.json_reply import parse_json_object
 from agents.llm import LLM
 from agents.model_agent import ModelAgent
 from agents.tools import ToolResult
 
-__all__ = ["Finding", "AnswerCheck", "AnswerChecker", "figures_in", "lesson_terms", "required_details",
+__all__ = ["Finding", "AnswerCheck", "AnswerChecker", "figures_in", "forbidden_details", "lesson_terms", "required_details",
            "required_figures", "verdict_reply"]
 
 _VERDICT_SCHEMA = {
@@ -50,7 +51,7 @@ _REQUIRE = re.compile(rf"\b(?i:use|using|write|prefer|always say)\s+(?i:the\s+)?
 
 @dataclass
 class Finding:
-    rule: str  # tool_figures | forbidden_term | required_term | required_detail | preferred_tool | model_verdict
+    rule: str  # tool_figures | forbidden_term | required_term | required_detail | forbidden_detail | preferred_tool | model_verdict
     passed: bool
     reason: str
     lesson_id: str | None = None
@@ -120,26 +121,26 @@ def lesson_terms(text: str) -> tuple[list[str], list[str]]:
     return list(dict.fromkeys(required)), list(dict.fromkeys(forbidden))
 
 
-# a detail a correction asks every answer to carry: a quoted phrase, or a number of 6+ digits (a phone number)
-_DETAIL = re.compile(r'"([^"\n]{2,80})"|(?<![\w.])(\+?\d[\d \-./()]{4,}\d)(?![\w])')
-_NEGATED = re.compile(r"\b(?:never|not|avoid|don't|do not|no|without|instead of|rather than)\b(?:\W+\w+){0,4}\W*$", re.I)
-
-
 def required_details(lesson: Lesson) -> list[str]:
-    """Quoted phrases and phone-like numbers the person's correction asks for (not those it forbids).
+    """Phrases (quoted, tags, a literal sign-off line) and phone-like numbers (6+ digits) the person's
+    correction asks for, not those it forbids (`agents.correction_details`).
 
         >>> required_details(Lesson(component="writer", trigger="t", text="Sign off politely.",
         ...     feedback_text='Too stern. Sign off with "Help Desk, ext. 4410" and never write "Dear user".'))
         ['Help Desk, ext. 4410']
     """
-    found = []
-    for match in _DETAIL.finditer(lesson.feedback_text):
-        detail = match.group(1) or match.group(2)
-        if match.group(2) and sum(c.isdigit() for c in detail) < 6:
-            continue
-        if not _NEGATED.search(lesson.feedback_text[:match.start()]):
-            found.append(detail.strip())
-    return list(dict.fromkeys(found))
+    return [d.text for d in correction_details(lesson.feedback_text)
+            if not d.forbidden and (d.kind == "phrase" or d.digits >= 6)]
+
+
+def forbidden_details(lesson: Lesson) -> list[str]:
+    """Quoted phrases the person's correction forbids ("never use the word 'refuse'").
+
+        >>> forbidden_details(Lesson(component="writer", trigger="t", text="Say rubbish.",
+        ...     feedback_text="Never use the word 'refuse'; say rubbish."))
+        ['refuse']
+    """
+    return [d.text for d in correction_details(lesson.feedback_text) if d.forbidden and d.kind == "phrase"]
 
 
 def _has_detail(answer: str, detail: str) -> bool:
@@ -194,6 +195,14 @@ class AnswerChecker(ModelAgent):
                 outcome.findings.append(Finding("forbidden_term", not present, (
                     f'the answer uses {term}, which the guidance "{lesson.text}" forbids') if present else "", lesson.id))
             if lesson.component is Component.WRITER:
+                for detail in forbidden_details(lesson):
+                    if detail in forbidden:
+                        continue
+                    covered = True
+                    present = _contains(answer, detail)
+                    outcome.findings.append(Finding("forbidden_detail", not present, (
+                        f'the answer uses "{detail}", which the person said not to use: '
+                        f'"{" ".join(lesson.feedback_text.split())}"') if present else "", lesson.id))
                 for detail in required_details(lesson):
                     covered = True
                     present = _has_detail(answer, detail)

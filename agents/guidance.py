@@ -2,29 +2,28 @@
 
 from __future__ import annotations
 
-import re
-
 from memory.records import Lesson
+
+from agents.correction_details import correction_details
 
 __all__ = ["guidance_block", "missing_details"]
 
-# concrete details a correction can give that a general lesson tends to drop: a quoted phrase, a number
-# (phone numbers, extensions, amounts: digits with spaces, dashes, dots or slashes between them)
-_DETAIL = re.compile(r'"([^"\n]{2,80})"|(?<![\w.])(\d(?:[\d.\-/]|\s(?=\d))*\d|\d)(?![\w])')
-
 
 def missing_details(lesson: Lesson) -> list[str]:
-    """Details of the person's correction (quoted phrases, numbers) that the lesson's text leaves out.
+    """Details of the person's correction (`agents.correction_details`: quoted phrases, tags, a literal line,
+    numbers) that the lesson's text leaves out.
 
         >>> missing_details(Lesson(component="writer", trigger="t", text="End with our phone number.",
         ...                        feedback_text="Too stern. End with the phone number 0800 555 0123."))
         ['0800 555 0123']
+        >>> missing_details(Lesson(component="tool_planner", trigger="t", text="Filter on status 'delivered'.",
+        ...                        feedback_text="Leave out the rows with status 'cancelled'."))
+        ['cancelled']
     """
     if not lesson.feedback_text:
         return []
-    details = [m.group(1) or m.group(2) for m in _DETAIL.finditer(lesson.feedback_text)]
     text = " ".join(lesson.text.split()).lower()
-    return list(dict.fromkeys(d for d in details if " ".join(d.split()).lower() not in text))
+    return [d.text for d in correction_details(lesson.feedback_text) if " ".join(d.text.split()).lower() not in text]
 
 
 def guidance_block(lessons: list[Lesson]) -> str:

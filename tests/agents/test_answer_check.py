@@ -187,7 +187,8 @@ def test_a_detail_the_correction_asks_for_is_required_and_regenerated(tmp_path: 
     assert "0800 555 0123" in prompts["writer"][1] and "IT WAS REJECTED" in prompts["writer"][1]
     assert 'in the words of the person who gave it' in prompts["writer"][0]  # the lesson text lost the number
     rules = [(f.rule, f.passed) for f in written.check.findings]
-    assert rules == [("required_detail", True)]  # "final notice" is forbidden by the person, not required
+    # "final notice" is forbidden by the person, not required: it is checked to be absent
+    assert rules == [("forbidden_detail", True), ("required_detail", True)]
 
 
 def test_a_regenerated_answer_that_copies_the_prompt_is_cut(tmp_path: Path):

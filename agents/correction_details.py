@@ -1,0 +1,65 @@
+"""Concrete details a person's correction names, which a general lesson tends to drop: quoted phrases (double,
+single or typographic quotes), hashtags and handles, a literal line given after a colon ("sign off as: Waste
+Team, Thornbury Council"), and numbers (phone numbers, extensions, amounts). Each is marked forbidden when the
+correction says not to use it ("never write 'refuse'").
+
+    >>> [(d.text, d.forbidden) for d in correction_details(
+    ...     "Never use the word 'refuse'; always sign off as: Waste Team, Thornbury Council. Tag #BinDay.")]
+    [('refuse', True), ('Waste Team, Thornbury Council', False), ('#BinDay', False)]
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = ["Detail", "correction_details"]
+
+_QUOTED = re.compile(r'"([^"\n]{2,80})"|“([^”\n]{2,80})”|«\s?([^»\n]{2,80}?)\s?»|‘([^’\n]{2,80})’|'
+                     r"(?<![\w'])'([^'\n]{2,60})'(?![\w'])")
+_TAG = re.compile(r"(?<![\w@.])([#@][A-Za-z]\w{1,40})\b")
+# a literal line after a colon that a writing cue introduces: "sign off as: ...", "the last line is always: ..."
+_LITERAL_LINE = re.compile(r"\b(?:as|with|always|exactly|line|sign-?off|signature|subject|reads?|says?|wording|"
+                           r"phrase|text)\s*:\s*([^\n.!?;:\"“'‘]{3,80}?)\s*(?=[.!?;]\s|[.!?;]?$|\n)", re.I)
+_NUMBER = re.compile(r"(?<![\w.])(\+?\d(?:[\d.\-/]|\s(?=\d))*\d|\d)(?![\w])")
+_NEGATED = re.compile(r"\b(?:never|not|avoid|don't|do not|no|without|instead of|rather than|stop)\b(?:\W+\w+){0,5}\W*$",
+                      re.I)
+
+
+@dataclass(frozen=True)
+class Detail:
+    text: str
+    forbidden: bool  # the correction asks not to use it
+    kind: str  # phrase | number
+
+    @property
+    def digits(self) -> int:
+        return sum(c.isdigit() for c in self.text)
+
+
+def correction_details(text: str) -> list[Detail]:
+    """Phrases first (quoted, tags, literal lines), then numbers not inside a phrase; each once, in order."""
+    found: list[tuple[int, Detail]] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(match: re.Match[str], group_text: str, kind: str) -> None:
+        start, end = match.span()
+        if any(s <= start < e or s < end <= e for s, e in taken):
+            return
+        taken.append((start, end))
+        # the clause before the detail decides whether it is forbidden
+        before = re.split(r"[.;!?\n]|,\s*(?:and|but)\b", text[:start])[-1]
+        found.append((start, Detail(group_text.strip(), bool(_NEGATED.search(before + " ")), kind)))
+
+    for match in _QUOTED.finditer(text):
+        add(match, next(g for g in match.groups() if g), "phrase")
+    for match in _TAG.finditer(text):
+        add(match, match.group(1), "phrase")
+    for match in _LITERAL_LINE.finditer(text):
+        add(match, match.group(1), "phrase")
+    for match in _NUMBER.finditer(text):
+        add(match, match.group(1), "number")
+    details: dict[str, Detail] = {}
+    for _, detail in sorted(found, key=lambda pair: (pair[1].kind != "phrase", pair[0])):
+        details.setdefault(detail.text.lower(), detail)
+    return list(details.values())
