@@ -257,8 +257,7 @@ _CHANGE_VERB = re.compile(
     r"drop(?:s|ped|ping)?|truncat(?:e|es|ed|ing)|clear(?:s|ed|ing)?(?: out)?|empty|emptying|"
     r"(?:get|gets|getting|got) rid of|clean(?:s|ed|ing)? (?:up|out)|tid(?:y|ies|ied|ying) up|prun(?:e|es|ed|ing)|"
     r"overwrit(?:e|es|ing)|overwritten|updat(?:e|es|ed|ing)|modif(?:y|ies|ied|ying)|alter(?:s|ed|ing)?|"
-    r"insert(?:s|ed|ing)?|zero out|set|change|reset|mark|close|cancel(?:s|led|ling)?|deactivat(?:e|es|ed|ing)|"
-    r"suspend(?:s|ed|ing)?|void|"
+    r"insert(?:s|ed|ing)?|zero out|set|change|reset|mark|close|cancel|deactivate|suspend|"
     r"supprime\w*|efface\w*|vide[rz]?|modifie\w*|mets à jour|"
     r"borra\w*|elimina\w*|modifica\w*|actualiza\w*|vacía\w*|"
     r"lösch\w*|entfern\w*|änder\w*|überschreib\w*|leere\w*|"
@@ -322,6 +321,14 @@ def asks_to_change(text: str) -> bool:
         for v in _CHANGE_VERB.finditer(c)) for c in clauses(text))
 
 
+# a change described as what someone else does: "'estimated' rows are placeholders the installer overwrites later"
+_SOMEONE_ELSE_DOES = re.compile(
+    r"\b(?:the|a|an|our|their|its|each|every)\s+(?!assistant\b|bot\b|agent\b|ai\b|model\b|tool\b)"
+    r"(?:[a-z-]+\s+){0,2}?(?!assistant\b|bot\b|agent\b|ai\b|model\b|tool\b)[a-z-]*(?:er|or|ist|ian|team|staff|office|"
+    r"system|job|script|process|department|provider|partner|vendor|company)\s+(?:later\s+|usually\s+|also\s+|then\s+)?$",
+    re.I)
+
+
 def data_change_request(text: str) -> GuardHit | None:
     """A clause that asks to change or delete stored data (the tools only read), in words rather than SQL:
     a change verb and a data store (database, table, rows, records) in a clause that neither explains nor
@@ -331,7 +338,7 @@ def data_change_request(text: str) -> GuardHit | None:
             continue
         for verb in _CHANGE_VERB.finditer(clause):
             store = _DATA_STORE.search(clause)  # "no one reads the logs table, so empty it": the store is named once
-            if store and not negated_at(clause, verb.start()):
+            if store and not negated_at(clause, verb.start()) and not _SOMEONE_ELSE_DOES.search(clause[:verb.start()]):
                 return GuardHit("destructive_tool_use",
                                 f"asks to {verb.group(0).lower()} stored data ({store.group(0)})")
     return None
