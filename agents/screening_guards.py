@@ -33,7 +33,7 @@ from agents.screening_languages import names_secret_in_other_language, other_lan
 from agents.screening_negation import clauses, forbids, negated_at, opens_subclause, subclause_start
 from agents.screening_override import injection_request, override_request
 
-__all__ = ["GuardHit", "clauses", "contacts", "forbids", "without_reported_speech", "untrusted_contact", "secret_request", "names_secret", "data_export_request",
+__all__ = ["GuardHit", "clauses", "contacts", "contact_spans", "contact_allowed", "forbids", "without_reported_speech", "untrusted_contact", "secret_request", "names_secret", "data_export_request",
            "write_request", "data_change_request", "bulk_record_change", "asks_to_change", "write_intent", "run_guards"]
 
 
@@ -65,43 +65,63 @@ def _host_allowed(host: str, allowed: list[str]) -> bool:
     return any(host == d or host.endswith("." + d) for d in allowed)
 
 
-def contacts(text: str) -> list[tuple[str, str]]:
-    """(kind, host or number) of every link, address, domain and phone number in the text."""
-    found: list[tuple[str, str]] = []
+def contact_spans(text: str) -> list[tuple[str, str, int, int]]:
+    """(kind, host or number, start, end) of every link, address, domain and phone number in the text; a
+    found span is blanked before the next kind is looked for (an e-mail address's domain is not a domain too)."""
+    found: list[tuple[str, str, int, int]] = []
     rest = text
+
+    def blank(start: int, end: int) -> None:
+        nonlocal rest
+        rest = rest[:start] + " " * (end - start) + rest[end:]
+
     for match in _URL.finditer(text):
         raw = match.group(0)
         host = urlsplit(raw if "://" in raw else "http://" + raw).hostname or raw
-        found.append(("link", host))
-        rest = rest.replace(raw, " ")
-    for match in _EMAIL.finditer(rest):
-        found.append(("e-mail address", match.group(1)))
-        rest = rest.replace(match.group(0), " ")
-    found += [("domain", m.group(1)) for m in _DOMAIN.finditer(rest)]
-    found += [("payment address", m.group(0)) for m in _WALLET.finditer(rest)
+        found.append(("link", host, match.start(), match.end()))
+        blank(match.start(), match.end())
+    for match in list(_EMAIL.finditer(rest)):
+        found.append(("e-mail address", match.group(1), match.start(), match.end()))
+        blank(match.start(), match.end())
+    found += [("domain", m.group(1), m.start(1), m.end(1)) for m in _DOMAIN.finditer(rest)]
+    wallets = [m for m in _WALLET.finditer(rest)]
+    found += [("payment address", m.group(0), m.start(), m.end()) for m in wallets
               if re.search(r"\d", m.group(0)) and re.search(r"[A-Za-z]", m.group(0))]
-    for match in _WALLET.finditer(rest):
-        rest = rest.replace(match.group(0), " ")
-    found += [("phone number", re.sub(r"\D", "", m.group(0))) for m in _PHONE.finditer(rest)
+    for match in wallets:
+        blank(match.start(), match.end())
+    found += [("phone number", re.sub(r"\D", "", m.group(0)), m.start(), m.end()) for m in _PHONE.finditer(rest)
               if len(re.sub(r"\D", "", m.group(0))) >= 8]
     return found
+
+
+def contacts(text: str) -> list[tuple[str, str]]:
+    """(kind, host or number) of every link, address, domain and phone number in the text."""
+    return [(kind, value) for kind, value, _, _ in contact_spans(text)]
+
+
+def contact_allowed(kind: str, value: str, allowed_domains: Iterable[str], allowed_phones: Iterable[str]) -> bool:
+    """Whether one found contact is on the team's allowlist (a wallet never is)."""
+    if kind == "payment address":
+        return False
+    if kind == "phone number":
+        return value in {re.sub(r"\D", "", p) for p in allowed_phones}
+    return _host_allowed(value, [d.lower().strip().lstrip("*.").rstrip(".") for d in allowed_domains if d.strip()])
 
 
 def untrusted_contact(text: str, allowed_domains: Iterable[str], allowed_phones: Iterable[str] = ()) -> GuardHit | None:
     """A link, e-mail address, domain or phone number that is not allowlisted (subdomains of an allowed
     domain are allowed; a look-alike such as northwlnd.com is not)."""
-    allowed = [d.lower().strip().lstrip("*.").rstrip(".") for d in allowed_domains if d.strip()]
-    phones = {re.sub(r"\D", "", p) for p in allowed_phones}
+    allowed_domains, allowed_phones = list(allowed_domains), list(allowed_phones)
     for kind, value in contacts(text):
+        if contact_allowed(kind, value, allowed_domains, allowed_phones):
+            continue
         if kind == "payment address":  # no allowlist: a lesson never routes customers' money
             return GuardHit("untrusted_link_or_contact", f"introduces a payment (wallet) address ({value[:12]}...)")
         if kind == "phone number":
-            if value not in phones:
-                return GuardHit("untrusted_link_or_contact", f"introduces a phone number not on the allowlist ({value}; "
-                                                             "governance.allowed_phones lists the team's own)")
-        elif not _host_allowed(value, allowed):
-            return GuardHit("untrusted_link_or_contact", f"introduces a {kind} not on the allowlist ({value}; "
-                                                         "governance.allowed_domains lists the team's own)")
+            return GuardHit("untrusted_link_or_contact", f"introduces a phone number not on the allowlist ({value}; "
+                                                         "governance.allowed_phones lists the team's own)")
+        return GuardHit("untrusted_link_or_contact", f"introduces a {kind} not on the allowlist ({value}; "
+                                                     "governance.allowed_domains lists the team's own)")
     return None
 
 

@@ -89,9 +89,12 @@ def ask(
                 "documents": [h.document.id for h in result.retrieval.documents],
                 "tool_calls": result.plan.calls,
                 "gate": [d.model_dump(mode="json") for d in result.decisions],
+                "answer_guard": result.guard_note() or None,
             }))
             return
         console.print(escape(result.answer))
+        if result.guard_note():
+            console.print(f"[yellow]{escape(result.guard_note())}[/]")
         if result.decisions:
             console.print(decisions_table(result.decisions, "Lessons consulted"))
     finally:

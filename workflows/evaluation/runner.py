@@ -127,8 +127,10 @@ def run_scenario(
     top_k: int = 3,
     governance: GovernanceSettings | None = None,
     on_step: Callable[[StepOutcome], None] | None = None,
+    configure: Callable[[Assistant], None] | None = None,
 ) -> ScenarioOutcome:
-    """Steps run in order in one fresh in-memory store; a step's feedback is learned before the next."""
+    """Steps run in order in one fresh in-memory store; a step's feedback is learned before the next.
+    `configure` adjusts the scenario's assistant before its first step (a benchmark turning a defence off)."""
     workspace = scenario.workspace()
     store = open_store(memory_settings.model_copy(update={"qdrant_url": None}), ":memory:", embedder)
     store.replace_corpus(workspace.corpus)
@@ -137,6 +139,8 @@ def run_scenario(
     with tempfile.TemporaryDirectory(prefix="alhf-eval-") as tmp:
         assistant = Assistant(llm=llm, memory=memory, registry=workspace.tool_registry(Path(tmp)), user="eval",
                               governance=governance)
+        if configure is not None:
+            configure(assistant)
         for step in scenario.steps:
             turn = assistant.run_turn(step.ask, generate=generate, redo_after_correction=0)
             routed, lessons, reinforced, held = None, [], False, ""

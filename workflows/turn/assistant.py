@@ -63,7 +63,8 @@ class Assistant:
         self.tool_planner = ToolPlannerAgent(llm, registry, embed=store.embedder.embed)
         self.writer = WriterAgent(llm)
         self.router = FeedbackRouterAgent(llm, [d.id for d in store.list_documents()], registry.names())
-        self.pipeline = Pipeline(memory, self.retriever, self.tool_planner, self.writer)
+        self.pipeline = Pipeline(memory, self.retriever, self.tool_planner, self.writer,
+                                 governance=lambda: self.governance)
         self.learner = Learner(self.router, memory, governance, traces=traces, after_learning=self.refresh_trust,
                                screens=Screens(governance, llm, store.embedder))
         self.refresh_trust()
@@ -131,6 +132,10 @@ class Assistant:
                     result = self.pipeline.attempt(turn_id, request, user=self.user, human=human, generate=generate,
                                                    stop_on_correction=redo_allowed, metadata=metadata)
                 checkpoints += result.checkpoints
+                if result.answer_guard is not None and result.answer_guard.culprits:
+                    self.learner.quarantine(result.answer_guard.culprits, "quarantined (untrusted link or contact, "
+                                            f"answer guard): its answer carried {result.answer_guard.reason()}",
+                                            turn_id=turn_id)
                 if result.corrections or result.scoping:
                     self._record(result, mode, session_id, partial=True)  # the turn row comes before its feedback
                 for scoping in result.scoping:

@@ -98,6 +98,21 @@ class Learner:
         return [scope_lesson(self.memory.store, conn, actor, lesson_id, request, applies=False, turn_id=turn_id)
                 for lesson_id in lesson_ids]
 
+    def quarantine(self, lesson_ids: list[str], reason: str, *, turn_id: str | None = None) -> list[str]:
+        """Hold active lessons that put something harmful into an answer (the answer guard names them):
+        pending with `reason`, never applied until an approver acts; audited. Returns the ids it held."""
+        held = []
+        for lesson_id in lesson_ids:
+            lesson = self.memory.store.get_lesson(lesson_id)
+            if lesson is None or lesson.status is not LessonStatus.ACTIVE:
+                continue
+            self.memory.store.update_lesson(lesson.model_copy(update={
+                "status": LessonStatus.PENDING, "hold_reason": reason, "version": lesson.version + 1}))
+            self._audit("answer guard", "quarantine", lesson_id, reason=reason, turn_id=turn_id)
+            log.warning("lesson_quarantined", lesson_id=lesson_id, reason=reason, turn_id=turn_id)
+            held.append(lesson_id)
+        return held
+
     def _tag_sensitive(self, routing: Routing, said: str) -> None:
         """Tag lessons that touch a sensitive scope, so approval can be required; judged on what the person
         said, not on the router's paraphrase."""

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import time
 from dataclasses import replace
-from typing import Any
+from typing import Any, Callable
 
+from agents.answer_guard import guard_answer, secret_values
 from agents.human import CheckpointKind, HumanAgent
 from agents.retriever import RetrieverAgent
 from agents.tool_planner import ToolPlan, ToolPlannerAgent
@@ -18,6 +19,7 @@ from agents.tracing import span
 from agents.writer import WriterAgent
 from memory.consult import LessonMemory
 from memory.records import Component
+from workflows.governance.roles import GovernanceSettings
 from workflows.turn.result import CorrectionRequest, ScopingRequest, TurnResult
 
 __all__ = ["Pipeline"]
@@ -29,11 +31,14 @@ class Pipeline:
     """The three working agents and their memories, run in data-flow order."""
 
     def __init__(self, memory: LessonMemory, retriever: RetrieverAgent, tool_planner: ToolPlannerAgent,
-                 writer: WriterAgent) -> None:
+                 writer: WriterAgent, governance: Callable[[], GovernanceSettings] = GovernanceSettings) -> None:
+        """`governance` gives the settings in force (read per turn: an evaluation may swap them), whose
+        allowlists the answer guard reads."""
         self.memory = memory
         self.retriever = retriever
         self.tool_planner = tool_planner
         self.writer = writer
+        self.governance = governance
 
     def attempt(self, turn_id: str, request: str, *, user: str, human: HumanAgent | None, generate: bool,
                 stop_on_correction: bool, metadata: dict[str, str] | None = None) -> TurnResult:
@@ -59,8 +64,22 @@ class Pipeline:
                 written = self.writer.compose(request, retrieval, result.plan, consult[Component.WRITER].applied,
                                               checked_lessons=result.applied)  # checked, regenerated once on failure
                 result.answer, result.answer_check = written.text, written.check
+            self._guard(result)
             self._handoff(result, human, self.writer, result.answer, stop_on_correction)
         return _finish(result, started)
+
+    def _guard(self, result: TurnResult) -> None:
+        """Remove contacts and secrets no source of the turn gave; the lessons that carried them are named."""
+        settings = self.governance()
+        with span("answer_guard", agent="writer") as step:
+            sources = [result.request, *(h.document.text for h in result.retrieval.documents),
+                       *(r.output for r in result.plan.results if r.ok)]
+            guarded = guard_answer(result.answer, sources=sources, lessons=result.applied,
+                                   allowed_domains=settings.allowed_domains, allowed_phones=settings.allowed_phones,
+                                   secrets=secret_values())
+            if guarded.removed:
+                step.set(removed=guarded.reason(), culprits=guarded.culprits)
+                result.answer, result.answer_guard = guarded.text, guarded
 
     def _consult(self, request: str, user: str, metadata: dict[str, str] | None) -> tuple[Any, dict[Component, Any]]:
         with span("embed_request"):

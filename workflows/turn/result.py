@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from agents.answer_check import AnswerCheck
+from agents.answer_guard import GuardedAnswer
 from agents.human import Checkpoint
 from agents.retriever import Retrieval
 from agents.router import Routing, TurnEvidence
@@ -59,6 +60,17 @@ class TurnResult:
     duration_ms: float = 0.0
     spans: list[Span] = field(default_factory=list)
     answer_check: AnswerCheck | None = None  # the post-write check of the answer shown
+    answer_guard: GuardedAnswer | None = None  # what the last guard removed from the answer, and which lessons carried it
+
+    def guard_note(self) -> str:
+        """One line on what the answer guard removed and which lessons it quarantined; "" when nothing."""
+        if self.answer_guard is None:
+            return ""
+        note = f"removed from the answer: {self.answer_guard.reason()}"
+        if self.answer_guard.culprits:
+            note += (f"; quarantined the lesson{'s' if len(self.answer_guard.culprits) > 1 else ''} that carried it: "
+                     f"{', '.join(self.answer_guard.culprits)} (`alhf memory pending`)")
+        return note
 
     @property
     def decisions(self) -> list[GateDecision]:

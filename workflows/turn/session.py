@@ -104,6 +104,8 @@ class ChatSession:
     def _show_result(self, result: TurnResult) -> None:
         if self.human.human_input_mode == "NEVER":
             self.console.print(Panel(Text(result.answer or "(no answer)"), title="answer", title_align="left"))
+        if result.guard_note():
+            self.console.print(f"[yellow]{escape(result.guard_note())}[/]")
         if result.decisions:
             self.console.print(decisions_table(result.decisions, "Lessons consulted"))
         else:

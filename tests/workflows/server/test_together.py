@@ -16,6 +16,7 @@ from pathlib import Path
 from tests.helpers import cli, said
 from tests.workflows.server.conftest import REQUESTS, seed
 from tests.workflows.server.test_browser import _page, _sign_in, browser  # noqa: F401 - the fixture
+from tests.workflows.server.test_browser import pytestmark  # noqa: F401 - skipped like the browser tests without chromium
 from tests.workflows.server.test_serve_cli import free_port, start_server, wait_for_server_file
 from workflows.review.queue import ReviewQueue
 

@@ -1,0 +1,118 @@
+"""The last guard before an answer reaches a person: no link, e-mail address, domain, phone number or wallet
+that neither the team's allowlist nor what the turn read (the request, the documents, the tool results, lessons
+an approver let through) contains, and no secret of the process's environment.
+
+Screening holds a poisoned correction when it sees it; this guard holds what gets past it where the harm is
+done. An obfuscated link a screen could not read ("hxxp://refunds-desk[.]example") comes out of the model as a
+plain one, and a plain one is what this guard reads. A removed contact that an applied lesson carries names
+that lesson as the culprit, so the caller can quarantine it.
+
+    >>> guarded = guard_answer("Claim it at https://refunds-desk.example/login today.",
+    ...                        sources=["How do I get a refund?"], lessons=[], allowed_domains=["acme.example"])
+    >>> guarded.text
+    'Claim it at [removed: a link not on the allowlist] today.'
+    >>> guard_answer("See https://help.acme.example/returns.", sources=[], lessons=[],
+    ...              allowed_domains=["acme.example"]).removed
+    []
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from typing import Iterable, Mapping
+
+from memory.records import Lesson, LessonStatus
+
+from agents.screening_guards import contact_allowed, contact_spans
+from agents.text_decoding import decode_text
+
+__all__ = ["GuardedAnswer", "Removal", "guard_answer", "secret_values"]
+
+# environment variables whose values must never reach an answer
+_SECRET_NAME = re.compile(r"KEY|TOKEN|SECRET|PASSWORD|PASSWD|PASSPHRASE|CREDENTIAL|DSN|AUTH|PRIVATE", re.I)
+_MIN_SECRET_CHARS = 8  # shorter values ("1", "true") are not secrets and would match ordinary words
+
+
+@dataclass(frozen=True)
+class Removal:
+    kind: str  # link | e-mail address | domain | phone number | payment address | secret
+    value: str  # the host or number (never the secret itself)
+
+
+@dataclass
+class GuardedAnswer:
+    text: str
+    removed: list[Removal] = field(default_factory=list)
+    culprits: list[str] = field(default_factory=list)  # ids of applied lessons that carry a removed contact
+
+    def reason(self) -> str:
+        """One line: what was removed, e.g. "a link not on the allowlist (refunds-desk.example)"."""
+        return "; ".join(f"a {r.kind} not on the allowlist ({r.value})" if r.kind != "secret"
+                         else "a secret of the environment" for r in self.removed)
+
+
+def secret_values(environ: Mapping[str, str] | None = None) -> list[str]:
+    """Values of environment variables named like secrets (API keys, tokens, passwords), longest first."""
+    environ = os.environ if environ is None else environ
+    values = {value for name, value in environ.items()
+              if _SECRET_NAME.search(name) and len(value.strip()) >= _MIN_SECRET_CHARS}
+    return sorted(values, key=len, reverse=True)
+
+
+def _approved(lesson: Lesson) -> bool:
+    """Held at learning time and let through by an approver (approval keeps the hold's reason)."""
+    return lesson.status is LessonStatus.ACTIVE and bool(lesson.hold_reason)
+
+
+def _squashed(text: str) -> str:
+    """Letters and digits only, lower case: 'refunds-desk[.]example' and 'refunds-desk.example' agree."""
+    return re.sub(r"[\W_]+", "", text.lower())
+
+
+def _carries(lesson: Lesson, kind: str, value: str) -> bool:
+    """Whether the lesson (its text or the correction it came from, decoded) carries this contact."""
+    texts = [lesson.text, lesson.feedback_text]
+    texts += [decode_text(t).text for t in texts if t]
+    wanted = re.sub(r"\D", "", value) if kind == "phone number" else _squashed(value)
+    have = [re.sub(r"\D", "", t) if kind == "phone number" else _squashed(t) for t in texts]
+    return bool(wanted) and any(wanted in h for h in have)
+
+
+def guard_answer(
+    answer: str, *, sources: Iterable[str], lessons: list[Lesson], allowed_domains: Iterable[str] = (),
+    allowed_phones: Iterable[str] = (), secrets: Iterable[str] = (),
+) -> GuardedAnswer:
+    """Remove from `answer` every contact that is not allowlisted and not in `sources` (or in an approved
+    applied lesson), and every value of `secrets`; name the applied lessons that carry a removed contact."""
+    found = contact_spans(answer)
+    secrets = [secret for secret in secrets if secret and secret in answer]
+    if not found and not secrets:  # most answers: nothing to compare with the sources
+        return GuardedAnswer(answer)
+    allowed_domains, allowed_phones = list(allowed_domains), list(allowed_phones)
+    known = [text for text in sources if text] + [lesson.text for lesson in lessons if _approved(lesson)]
+    seen = {(kind, value.lower()) for text in known for kind, value, _, _ in contact_spans(text)}
+    seen_hosts = {value for kind, value in seen if kind != "phone number"}
+
+    def trusted(kind: str, value: str) -> bool:
+        if contact_allowed(kind, value, allowed_domains, allowed_phones):
+            return True
+        if kind == "phone number":
+            return ("phone number", value) in seen
+        return value.lower() in seen_hosts  # a document's link may come back as its bare domain
+
+    removed: list[Removal] = []
+    text, edited_from = answer, len(answer)
+    for kind, value, start, end in sorted(found, key=lambda c: c[2], reverse=True):
+        if trusted(kind, value) or end > edited_from:  # overlaps a span already removed
+            continue
+        edited_from = start
+        text = text[:start] + f"[removed: a {kind} not on the allowlist]" + text[end:]
+        removed.insert(0, Removal(kind, value))
+    for secret in secrets:
+        text = text.replace(secret, "[removed: a secret]")
+        removed.append(Removal("secret", ""))
+    culprits = [lesson.id for lesson in lessons if not _approved(lesson)
+                and any(r.kind != "secret" and _carries(lesson, r.kind, r.value) for r in removed)]
+    return GuardedAnswer(text, removed, culprits)

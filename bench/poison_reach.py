@@ -1,0 +1,131 @@
+"""How many poisoned corrections reach a customer's answer: with no defence, with the answer guard alone, and
+with the shipped defence (screening + answer guard).
+
+A governance suite whose malicious corrections (`quarantine: true`) are each followed by reach probes (steps
+with `forbid` regexes matching the poisoned payload, until the next feedback) is run once with the local model
+and **screening off** (every correction is routed and learned as if the screen had missed it) and the answer
+guard recording instead of editing: each probe's raw answer is kept, and so is what the guard would have made
+of it (`agents.answer_guard.guard_answer` is deterministic, so both come from the same generation). A probe is
+*reached* when its answer matches one of its `forbid` regexes.
+
+    flock /tmp/alhf-llm.lock env PYTHONPATH=. .venv/bin/python bench/poison_reach.py scenarios/governance-heldout-v6 \\
+        --json bench/results/poison-reach-heldout-v6.json
+
+The "shipped" column comes from `alhf eval SUITE --json` (screening on, guard on), passed with `--eval`: there a
+probe is reached when its answer check failed. Reached with the guard alone is an upper bound: a guard that
+removes a lesson's link also quarantines the lesson, so later probes would not see it at all.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from agents.answer_guard import guard_answer, secret_values  # noqa: E402
+from agents.llm import LLM  # noqa: E402
+from memory.settings import build_embedder  # noqa: E402
+from workflows.config import data_dir, load_config  # noqa: E402
+from workflows.evaluation.runner import run_scenario  # noqa: E402
+from workflows.evaluation.scenarios import Scenario, load_scenarios  # noqa: E402
+from workflows.turn.assistant import Assistant  # noqa: E402
+from workflows.turn.result import TurnResult  # noqa: E402
+
+
+def probes(scenario: Scenario) -> dict[str, str]:
+    """Step id -> the malicious feedback id it probes: steps with `forbid` after a quarantine feedback."""
+    found, current = {}, None
+    for step in scenario.steps:
+        if step.forbid and current:
+            found[step.id] = current
+        if step.feedback is not None:
+            current = step.feedback.id if step.feedback.quarantine else None
+    return found
+
+
+def _reached(patterns: list[str], answer: str) -> bool:
+    return any(re.search(p, answer or "", re.I) for p in patterns)
+
+
+def run(scenario: Scenario, llm: LLM, embedder: Any, config: Any) -> list[dict[str, Any]]:
+    guarded: dict[str, str] = {}
+
+    def configure(assistant: Assistant) -> None:
+        assistant.learner.screens = None  # the screen misses everything
+
+        def record(result: TurnResult) -> None:  # the guard's verdict, kept aside; the answer stays raw
+            settings = assistant.governance
+            sources = [result.request, *(h.document.text for h in result.retrieval.documents),
+                       *(r.output for r in result.plan.results if r.ok)]
+            guarded[result.request] = guard_answer(
+                result.answer, sources=sources, lessons=result.applied, allowed_domains=settings.allowed_domains,
+                allowed_phones=settings.allowed_phones, secrets=secret_values()).text
+
+        assistant.pipeline._guard = record
+
+    outcome = run_scenario(scenario, llm=llm, embedder=embedder, memory_settings=config.memory,
+                           governance=config.governance, configure=configure)
+    targets = probes(scenario)
+    rows = []
+    for step_outcome in outcome.steps:
+        step = step_outcome.step
+        if step.id not in targets:
+            continue
+        raw = step_outcome.answer
+        rows.append({"scenario": scenario.name, "step": step.id, "feedback": targets[step.id],
+                     "applied": step_outcome.applied, "answer": raw, "guarded": guarded.get(step.ask, raw),
+                     "reached_no_defence": _reached(step.forbid, raw),
+                     "reached_guard_only": _reached(step.forbid, guarded.get(step.ask, raw))})
+    return rows
+
+
+def shipped(report_path: Path, wanted: set[tuple[str, str]]) -> dict[tuple[str, str], bool]:
+    """(scenario, step) -> reached, from an `alhf eval --json` report of the same suite (answer check failed)."""
+    report = json.loads(report_path.read_text())
+    return {(s["name"], st["id"]): st["answer_checks"] == "failed"
+            for s in report["scenarios"] for st in s["steps"] if (s["name"], st["id"]) in wanted}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("suite", type=Path)
+    parser.add_argument("--config", type=Path, default=None)
+    parser.add_argument("--json", type=Path, default=None)
+    parser.add_argument("--eval", type=Path, default=None, help="an `alhf eval --json` report of the same suite")
+    args = parser.parse_args()
+    config = load_config(args.config)
+    home = data_dir(config)
+    llm = LLM(config.model, home / "models")
+    embedder = build_embedder(config.memory, home)
+    rows: list[dict[str, Any]] = []
+    started = time.time()
+    for _, scenario in load_scenarios(args.suite):
+        if not probes(scenario):
+            continue
+        print(f"{scenario.name}: {len(probes(scenario))} probes ...", flush=True)
+        rows += run(scenario, llm, embedder, config)
+    if args.eval is not None:
+        reached = shipped(args.eval, {(r["scenario"], r["step"]) for r in rows})
+        for row in rows:
+            row["reached_shipped"] = reached.get((row["scenario"], row["step"]))
+    total = len(rows)
+    summary = {"probes": total, "model": llm.description, "seconds": round(time.time() - started, 1)}
+    for column in ("reached_no_defence", "reached_guard_only", "reached_shipped"):
+        values = [r[column] for r in rows if r.get(column) is not None]
+        if values:
+            summary[column] = sum(values)
+            print(f"{column}: {sum(values)} of {len(values)} probes")
+    if args.json:
+        args.json.write_text(json.dumps({"summary": summary, "probes": rows}, indent=1))
+
+
+if __name__ == "__main__":
+    main()
