@@ -12,7 +12,7 @@ from pathlib import Path
 
 from agents.sql_checks import date_columns_read, string_literals, text_filters
 
-__all__ = ["column_homes", "unmatched_filters", "misplaced_filters", "respelled_filters", "undated_columns", "unfiltered_values"]
+__all__ = ["column_homes", "unmatched_filters", "misplaced_filters", "respelled_filters", "undated_columns", "unfiltered_values", "tables_read"]
 
 # a text column with more distinct values than this holds names or free text, not categories a request names
 _MAX_CATEGORIES = 30
@@ -159,16 +159,33 @@ def undated_columns(database: Path, statement: str) -> str:
         conn.close()
 
 
-def unfiltered_values(database: Path, statement: str, request: str) -> list[tuple[str, str]]:
+_TABLE_READ = re.compile(r"""\b(?:FROM|JOIN)\s+["`\[]?(\w+)""", re.I)
+
+
+def tables_read(statement: str) -> set[str]:
+    """The tables a statement names after FROM or JOIN, lower case.
+
+        >>> sorted(tables_read('SELECT COUNT(*) FROM orders o JOIN "customers" c ON c.id = o.customer_id'))
+        ['customers', 'orders']
+    """
+    return {name.lower() for name in _TABLE_READ.findall(statement)}
+
+
+def unfiltered_values(database: Path, statement: str, request: str, *, read_only: bool = False
+                      ) -> list[tuple[str, str]]:
     """Values of a category column (a text column with few distinct values) that the request names as words
     ('motor claims' names claims.policy_type 'motor') while no string of the statement holds them:
-    [(table.column, value)]. A statement that leaves out what the request names counts the wrong rows."""
+    [(table.column, value)]. A statement that leaves out what the request names counts the wrong rows.
+    `read_only`: only columns of the tables the statement reads (for guidance, which may speak of others)."""
     asked = f" {_spelling(request)} "
     literals = [_spelling(text) for text in string_literals(statement)]
+    reads = tables_read(statement)
     conn = _connect(database)
     try:
         found = []
         for table, names in _columns(conn).items():
+            if read_only and table.lower() not in reads:
+                continue
             for column in names:
                 values = [str(v) for (v,) in conn.execute(
                     f'SELECT DISTINCT "{column}" FROM "{table}" WHERE typeof("{column}") = \'text\' '

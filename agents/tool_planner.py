@@ -125,9 +125,11 @@ class ToolPlannerAgent(ModelAgent):
         # values a WHERE filter may use: what the request and the lessons mention (the schema is added by the tool)
         allowed = "\n".join([request, *(lesson.text for lesson in lessons), *hints.values()])
         related = relatedness(self.embed, request) if self.embed is not None else None
+        # what the lessons ask of the data, in the person's own words where kept (a router's paraphrase may lose them)
+        guidance = "\n".join(lesson.feedback_text or lesson.text for lesson in lessons)
         prompt = "\n\n".join(lines)
         plan.raw = self._generate(prompt)
-        self._run_calls(plan, plan.raw, avoid, allowed, related, request, attempt=1)
+        self._run_calls(plan, plan.raw, avoid, allowed, related, request, guidance, attempt=1)
         reason = self._repair_reason(plan, prefer)
         if not (repair and reason):
             return plan
@@ -143,7 +145,7 @@ class ToolPlannerAgent(ModelAgent):
             plan.results = [r for r in first_results if r.ok and not r.suspect]
             kept = len(plan.results)
             plan.raw = raw
-            self._run_calls(plan, raw, avoid, allowed, related, request, attempt=2)
+            self._run_calls(plan, raw, avoid, allowed, related, request, guidance, attempt=2)
             suspects = [(c, r) for c, r in zip(first_calls, first_results) if r.ok and r.suspect]
             if suspects and not any(r.ok for r in plan.results[kept:]):
                 # the repair ran nothing that worked: a suspect result still answers (it may be a true "none")
@@ -165,7 +167,7 @@ class ToolPlannerAgent(ModelAgent):
         return raw
 
     def _run_calls(self, plan: ToolPlan, raw: str, avoid: set[str], allowed: str, related: Related | None,
-                   request: str, *, attempt: int) -> None:
+                   request: str, guidance: str, *, attempt: int) -> None:
         data = parse_json_object(raw) or {}
         calls = data.get("tool_calls") or salvage_truncated_calls(raw)
         for call in calls[:3] if isinstance(calls, list) else []:
@@ -178,7 +180,7 @@ class ToolPlannerAgent(ModelAgent):
             if any(c == {"tool": name, "arguments": arguments} for c in plan.calls):
                 continue  # a repair that repeats a call which already ran adds nothing
             with span("tool_call", tool=name, arguments=arguments, attempt=attempt) as step:
-                result = self.registry.checked_call(name, arguments, allowed, related, request)
+                result = self.registry.checked_call(name, arguments, allowed, related, request, guidance)
                 step.set(ok=result.ok, output=result.output[:500], attempt=attempt)
                 if result.note:
                     step.set(arguments=result.arguments, note=result.note)

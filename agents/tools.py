@@ -64,8 +64,8 @@ class Tool:
     check_arguments: Callable[[dict[str, Any], str, Related | None], ArgumentCheck] | None = None
     # one text per data source the tool reads (a table: its columns and sample rows), for the relevance gate
     data_sources: Callable[[], list[str]] | None = None
-    # (arguments, output, request) of a successful call -> why the result is likely wrong, or ""
-    diagnose: Callable[[dict[str, Any], str, str], str] | None = None
+    # (arguments, output, request, guidance) of a successful call -> why the result is likely wrong, or ""
+    diagnose: Callable[[dict[str, Any], str, str, str], str] | None = None
 
     def signature(self) -> str:
         args = ", ".join(f"{name}: {desc}" for name, desc in self.parameters.items())
@@ -90,8 +90,9 @@ class ToolRegistry:
     def names(self) -> list[str]:
         return list(self.tools)
 
-    def call(self, name: str, arguments: dict[str, Any], request: str = "") -> ToolResult:
-        """Run a tool; a successful result is diagnosed (against `request` when given)."""
+    def call(self, name: str, arguments: dict[str, Any], request: str = "", guidance: str = "") -> ToolResult:
+        """Run a tool; a successful result is diagnosed (against `request` and the applied lessons' `guidance`
+        when given)."""
         tool = self.tools.get(name)
         if tool is None:
             return ToolResult(name, arguments, False, f"unknown tool {name!r}; known: {', '.join(self.tools)}")
@@ -101,10 +102,10 @@ class ToolRegistry:
         except Exception as exc:  # a tool failure is a result the writer and the trace must see
             return ToolResult(name, arguments, False, f"{type(exc).__name__}: {exc}")
         return ToolResult(name, arguments, True, output,
-                          suspect=tool.diagnose(arguments, output, request) if tool.diagnose is not None else "")
+                          suspect=tool.diagnose(arguments, output, request, guidance) if tool.diagnose is not None else "")
 
     def checked_call(self, name: str, arguments: dict[str, Any], allowed_text: str,
-                     related: Related | None = None, request: str = "") -> ToolResult:
+                     related: Related | None = None, request: str = "", guidance: str = "") -> ToolResult:
         """`call`, after the tool's argument check (if any) against `allowed_text` (request and lessons) and,
         when given, `related` (how near a phrase is to the request in meaning)."""
         tool = self.tools.get(name)
@@ -112,7 +113,7 @@ class ToolRegistry:
         if tool is not None and tool.check_arguments is not None:
             checked = tool.check_arguments(arguments, allowed_text, related)
             arguments, note = checked.arguments, checked.note
-        result = self.call(name, arguments, request)
+        result = self.call(name, arguments, request, guidance)
         result.note = note
         return result
 
@@ -213,10 +214,11 @@ def sql_tool(database: Path, max_rows: int = 50) -> Tool:
     description = (f"run one read-only SQLite SELECT (SQLite dialect: dates are TEXT 'YYYY-MM-DD'; "
                    f"year and month with strftime('%Y', col) and strftime('%m', col); a quarter is three months, "
                    f"e.g. Q1: strftime('%m', col) BETWEEN '01' AND '03'). Schema: {schema()}")
-    def diagnose(arguments: dict[str, Any], output: str, request: str = "") -> str:
+    def diagnose(arguments: dict[str, Any], output: str, request: str = "", guidance: str = "") -> str:
         """Why a result is likely wrong, with what the planner needs to fix it: an empty or zero result whose text
         filters name values no row holds (the values that column has, the columns holding a like value) or whose
-        date function reads a column without dates; any result that leaves out a value the request names."""
+        date function reads a column without dates; any result that leaves out a value the request names, or
+        that the team's `guidance` names for a table the statement reads ("leave out the cancelled orders")."""
         query = arguments.get("query")
         if not isinstance(query, str):
             return ""
@@ -233,6 +235,14 @@ def sql_tool(database: Path, max_rows: int = 50) -> Tool:
                            + " and the statement does not filter on it. Add "
                            + " and ".join(f"{column.split('.')[1]} = '{value}' (table {column.split('.')[0]})"
                                           for column, value in unfiltered))
+        named = {v for _, v in unfiltered}
+        ignored = [(c, v) for c, v in (unfiltered_values(database, query, guidance, read_only=True) if guidance else [])
+                   if v not in named]
+        if ignored:
+            reasons.append("ignored the team guidance, which names " + ", ".join(
+                f"'{value}' (a value of {column})" for column, value in ignored)
+                + f", and the statement does not use it. The guidance: \"{' '.join(guidance.split())[:400]}\". "
+                "Filter on that value as the guidance says (= to keep only those rows, <> to leave them out)")
         return "; ".join(reasons)
 
     return Tool("sql", description, {"query": "a SQLite SELECT"}, run, check, tables, diagnose)

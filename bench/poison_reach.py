@@ -63,10 +63,8 @@ def run(scenario: Scenario, llm: LLM, embedder: Any, config: Any) -> list[dict[s
 
         def record(result: TurnResult) -> None:  # the guard's verdict, kept aside; the answer stays raw
             settings = assistant.governance
-            sources = [result.request, *(h.document.text for h in result.retrieval.documents),
-                       *(r.output for r in result.plan.results if r.ok)]
             guarded[result.request] = guard_answer(
-                result.answer, sources=sources, lessons=result.applied, allowed_domains=settings.allowed_domains,
+                result.answer, sources=result.sources(), lessons=result.applied, allowed_domains=settings.allowed_domains,
                 allowed_phones=settings.allowed_phones, secrets=secret_values()).text
 
         assistant.pipeline._guard = record

@@ -155,3 +155,27 @@ def test_a_division_by_a_whole_number_keeps_its_fraction(tmp_path: Path):
     assert result.arguments["query"].endswith("/ 4.0 FROM visits WHERE status = 'no_show'")
     assert "whole-number divisions made exact: / 4 -> / 4.0" in result.note
     assert registry.call("sql", {"query": "SELECT COUNT(*) / 4 FROM visits"}).output.splitlines()[-1].strip() == "1"
+
+
+def test_a_value_the_guidance_names_for_a_table_read_and_no_filter_uses_makes_the_result_suspect(tmp_path: Path):
+    """"Leave out the no-shows" was learned; a statement that counts every visit ignores it. A value of a table
+    the statement does not read is no reason (the guidance may speak of other data)."""
+    registry = _registry(tmp_path)
+    guidance = "Leave out the no-show visits when you count visits."
+    result = registry.call("sql", {"query": "SELECT COUNT(*) FROM visits"}, "How many visits in March?", guidance)
+    assert "ignored the team guidance, which names 'no_show' (a value of visits.status)" in result.suspect
+    assert registry.call("sql", {"query": "SELECT COUNT(*) FROM visits WHERE status <> 'no_show'"},
+                         "How many visits in March?", guidance).suspect == ""
+    assert registry.call("sql", {"query": "SELECT COUNT(*) FROM units"}, "How many units?", guidance).suspect == ""
+
+
+def test_the_planner_repairs_a_statement_that_ignores_its_lesson(tmp_path: Path):
+    from memory.records import Component, Lesson
+
+    lesson = Lesson(component=Component.TOOL_PLANNER, trigger="counting visits", text="Count visits with SQL.",
+                    feedback_text="Wrong: never count the no-show visits, leave them out.")
+    first, repaired = "SELECT COUNT(*) FROM visits", "SELECT COUNT(*) FROM visits WHERE status <> 'no_show'"
+    planner, prompts = _planner(tmp_path, [_sql(first), _sql(repaired)])
+    plan = planner.plan("How many visits did we make?", Retrieval("x"), [lesson])
+    assert len(prompts) == 2 and "'no_show' (a value of visits.status)" in prompts[1]
+    assert [r.arguments["query"] for r in plan.results] == [repaired] and plan.results[0].output.endswith("2")

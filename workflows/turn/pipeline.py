@@ -72,9 +72,7 @@ class Pipeline:
         """Remove contacts and secrets no source of the turn gave; the lessons that carried them are named."""
         settings = self.governance()
         with span("answer_guard", agent="writer") as step:
-            sources = [result.request, *(h.document.text for h in result.retrieval.documents),
-                       *(r.output for r in result.plan.results if r.ok)]
-            guarded = guard_answer(result.answer, sources=sources, lessons=result.applied,
+            guarded = guard_answer(result.answer, sources=result.sources(), lessons=result.applied,
                                    allowed_domains=settings.allowed_domains, allowed_phones=settings.allowed_phones,
                                    secrets=secret_values())
             if guarded.removed:

@@ -62,6 +62,11 @@ class TurnResult:
     answer_check: AnswerCheck | None = None  # the post-write check of the answer shown
     answer_guard: GuardedAnswer | None = None  # what the last guard removed from the answer, and which lessons carried it
 
+    def sources(self) -> list[str]:
+        """What the turn read, which an answer may quote: the request, the documents, the successful tool results."""
+        return [self.request, *(h.document.text for h in self.retrieval.documents),
+                *(r.output for r in self.plan.results if r.ok)]
+
     def guard_note(self) -> str:
         """One line on what the answer guard removed and which lessons it quarantined; "" when nothing."""
         if self.answer_guard is None:
