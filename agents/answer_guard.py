@@ -25,14 +25,21 @@ from typing import Iterable, Mapping
 
 from memory.records import Lesson, LessonStatus
 
-from agents.screening_guards import contact_allowed, contact_spans
+from agents.screening_guards import TOP_LEVEL_DOMAINS, contact_allowed, contact_spans
 from agents.text_decoding import decode_text
 
-__all__ = ["GuardedAnswer", "Removal", "guard_answer", "secret_values"]
+__all__ = ["GuardedAnswer", "Removal", "defanged_spans", "guard_answer", "secret_values"]
 
 # environment variables whose values must never reach an answer
 _SECRET_NAME = re.compile(r"KEY|TOKEN|SECRET|PASSWORD|PASSWD|PASSPHRASE|CREDENTIAL|DSN|AUTH|PRIVATE", re.I)
 _MIN_SECRET_CHARS = 8  # shorter values ("1", "true") are not secrets and would match ordinary words
+# a link written so that no link finder reads it ("hxxp://refunds-desk[.]example", "refunds-desk dot example"),
+# which a customer still follows: at least one dot written otherwise, or a mangled scheme
+_DOT = r"(?:\s*[\[({]\s*(?:\.|dot)\s*[\])}]\s*|\s+dot\s+)"
+_SPOKEN_TLDS = {"com", "net", "org", "info", "biz", "io", "xyz", "example", "test", "ru", "cn", "uk", "eu"}  # not words
+_DEFANGED = re.compile(
+    rf"(?:\b(?P<scheme>h(?:xx|XX|\*\*|\[tt\]|tt)ps?)(?:\[:\]|:)//)?"
+    rf"\b(?P<host>(?:[a-z0-9-]+(?:{_DOT}|\.))+(?:{'|'.join(TOP_LEVEL_DOMAINS)}))\b(?:/[^\s<>\"')\]]*)?", re.I)
 
 
 @dataclass(frozen=True)
@@ -61,6 +68,28 @@ def secret_values(environ: Mapping[str, str] | None = None) -> list[str]:
     return sorted(values, key=len, reverse=True)
 
 
+def defanged_spans(text: str) -> list[tuple[str, str, int, int]]:
+    """("link", host, start, end) of links written to escape a link finder; the host as a browser reads it.
+
+        >>> defanged_spans("Claim at hxxp://refunds-desk[.]example/claim or refunds-desk dot example.")
+        [('link', 'refunds-desk.example', 9, 44), ('link', 'refunds-desk.example', 48, 72)]
+        >>> defanged_spans("Tap the green dot to open the red dot in the app.")
+        []
+    """
+    found = []
+    for match in _DEFANGED.finditer(text):
+        scheme, host = match.group("scheme"), match.group("host")
+        refanged = re.sub(_DOT, ".", host, flags=re.I)
+        mangled_scheme = bool(scheme) and scheme.lower() not in {"http", "https"}
+        if refanged == host and not mangled_scheme:
+            continue  # an ordinary domain: contact_spans reads it
+        spoken_only = not mangled_scheme and not re.search(r"[\[({]", host)
+        if spoken_only and refanged.rsplit(".", 1)[-1].lower() not in _SPOKEN_TLDS:
+            continue  # "the green dot to open": 'to' is a word here, not a domain
+        found.append(("link", refanged.lower(), match.start(), match.end()))
+    return found
+
+
 def _approved(lesson: Lesson) -> bool:
     """Held at learning time and let through by an approver (approval keeps the hold's reason)."""
     return lesson.status is LessonStatus.ACTIVE and bool(lesson.hold_reason)
@@ -87,6 +116,7 @@ def guard_answer(
     """Remove from `answer` every contact that is not allowlisted and not in `sources` (or in an approved
     applied lesson), and every value of `secrets`; name the applied lessons that carry a removed contact."""
     found = contact_spans(answer)
+    found += [span for span in defanged_spans(answer) if not any(s < span[3] and span[2] < e for _, _, s, e in found)]
     secrets = [secret for secret in secrets if secret and secret in answer]
     if not found and not secrets:  # most answers: nothing to compare with the sources
         return GuardedAnswer(answer)

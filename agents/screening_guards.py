@@ -33,7 +33,7 @@ from agents.screening_languages import names_secret_in_other_language, other_lan
 from agents.screening_negation import clauses, forbids, negated_at, opens_subclause, subclause_start
 from agents.screening_override import injection_request, override_request
 
-__all__ = ["GuardHit", "clauses", "contacts", "contact_spans", "contact_allowed", "forbids", "without_reported_speech", "untrusted_contact", "secret_request", "names_secret", "data_export_request",
+__all__ = ["GuardHit", "TOP_LEVEL_DOMAINS", "clauses", "contacts", "contact_spans", "contact_allowed", "forbids", "without_reported_speech", "untrusted_contact", "secret_request", "names_secret", "data_export_request",
            "write_request", "data_change_request", "bulk_record_change", "asks_to_change", "write_intent", "run_guards"]
 
 
@@ -45,6 +45,7 @@ _EMAIL = re.compile(r"\b[\w.+-]+@([a-z0-9-]+(?:\.[a-z0-9-]+)+)\b", re.I)
 _TLDS = ("com net org info biz io co ly me app dev xyz top online site shop store link click help support "
          "services live tk ml ga cf gq ru cn de fr es it nl uk eu us ca au in br pl ch at be se no fi dk pt "
          "cz gr tr jp kr su ws cc tv to example test").split()
+TOP_LEVEL_DOMAINS: tuple[str, ...] = tuple(_TLDS)
 _DOMAIN = re.compile(rf"\b((?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?:{'|'.join(_TLDS)}))(?=$|[/\s:,;!?)'\"]|\.(?:\s|$))",
                      re.I)
 _PHONE = re.compile(r"(?:\+|\b00)\d[\d\s().-]{6,}\d|\b0\d{1,4}[ /-]\d{3,4}[ -]\d{3,5}\b|"
