@@ -109,7 +109,7 @@ class Learner:
             self.memory.store.update_lesson(lesson.model_copy(update={
                 "status": LessonStatus.PENDING, "hold_reason": reason, "version": lesson.version + 1}))
             self._audit("answer guard", "quarantine", lesson_id, reason=reason, turn_id=turn_id)
-            log.warning("lesson_quarantined", lesson_id=lesson_id, reason=reason, turn_id=turn_id)
+            log.info("lesson_quarantined", lesson_id=lesson_id, reason=reason, turn_id=turn_id)
             held.append(lesson_id)
         return held
 

@@ -120,7 +120,10 @@ def test_the_answer_guard_removes_a_poisoned_link_and_quarantines_the_lesson_tha
     held = assistant.memory.store.get_lesson(missed.id)
     assert held.status is LessonStatus.PENDING and "answer guard" in held.hold_reason
     assert [entry["action"] for entry in lesson_history(traces.connection, missed.id)] == ["quarantine"]
-    assert any(s.name == "answer_guard" for s in result.spans)
+    guard_span = next(s for s in result.spans if s.name == "answer_guard" and s.attributes.get("removed"))
+    assert guard_span.attributes["culprits"] == [missed.id] and "refunds-desk.example" in guard_span.attributes["removed"]
+    assert result.guard_note().startswith("removed from the answer: a link not on the allowlist (refunds-desk.example); "
+                                          f"quarantined the lesson that carried it: {missed.id}")
 
     again = assistant.run_turn("How do I get a refund?")
     assert missed.id not in [lesson.id for lesson in again.applied] and "refunds-desk" not in again.answer
