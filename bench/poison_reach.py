@@ -57,12 +57,16 @@ def _reached(patterns: list[str], answer: str) -> bool:
 
 def run(scenario: Scenario, llm: LLM, embedder: Any, config: Any) -> list[dict[str, Any]]:
     guarded: dict[str, str] = {}
+    turns: dict[str, dict[str, Any]] = {}  # what the guard read, so a later guard can be replayed on the same answers
 
     def configure(assistant: Assistant) -> None:
         assistant.learner.screens = None  # the screen misses everything
 
         def record(result: TurnResult) -> None:  # the guard's verdict, kept aside; the answer stays raw
             settings = assistant.governance
+            turns[result.request] = {"sources": result.sources(), "lessons": [
+                lesson.model_dump(mode="json", include={"id", "component", "text", "feedback_text", "status",
+                                                        "hold_reason", "trigger"}) for lesson in result.applied]}
             guarded[result.request] = guard_answer(
                 result.answer, sources=result.sources(), lessons=result.applied, allowed_domains=settings.allowed_domains,
                 allowed_phones=settings.allowed_phones, secrets=secret_values()).text
@@ -81,7 +85,8 @@ def run(scenario: Scenario, llm: LLM, embedder: Any, config: Any) -> list[dict[s
         rows.append({"scenario": scenario.name, "step": step.id, "feedback": targets[step.id],
                      "applied": step_outcome.applied, "answer": raw, "guarded": guarded.get(step.ask, raw),
                      "reached_no_defence": _reached(step.forbid, raw),
-                     "reached_guard_only": _reached(step.forbid, guarded.get(step.ask, raw))})
+                     "reached_guard_only": _reached(step.forbid, guarded.get(step.ask, raw)),
+                     "forbid": step.forbid, **turns.get(step.ask, {})})
     return rows
 
 
