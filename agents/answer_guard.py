@@ -25,6 +25,7 @@ from typing import Iterable, Mapping
 
 from memory.records import Lesson, LessonStatus
 
+from agents.screening_abuse import insults
 from agents.screening_guards import TOP_LEVEL_DOMAINS, contact_allowed, contact_spans
 from agents.text_decoding import decode_text
 
@@ -44,8 +45,8 @@ _DEFANGED = re.compile(
 
 @dataclass(frozen=True)
 class Removal:
-    kind: str  # link | e-mail address | domain | phone number | payment address | secret
-    value: str  # the host or number (never the secret itself)
+    kind: str  # link | e-mail address | domain | phone number | payment address | secret | insult
+    value: str  # the host, number or insult (never the secret itself)
 
 
 @dataclass
@@ -56,8 +57,11 @@ class GuardedAnswer:
 
     def reason(self) -> str:
         """One line: what was removed, e.g. "a link not on the allowlist (refunds-desk.example)"."""
-        return "; ".join(f"a {r.kind} not on the allowlist ({r.value})" if r.kind != "secret"
-                         else "a secret of the environment" for r in self.removed)
+        return "; ".join(_REASONS.get(r.kind, "a {kind} not on the allowlist ({value})").format(kind=r.kind, value=r.value)
+                         for r in self.removed)
+
+
+_REASONS = {"secret": "a secret of the environment", "insult": "a sentence insulting the reader ({value})"}
 
 
 def secret_values(environ: Mapping[str, str] | None = None) -> list[str]:
@@ -100,10 +104,22 @@ def _squashed(text: str) -> str:
     return re.sub(r"[\W_]+", "", text.lower())
 
 
-def _carries(lesson: Lesson, kind: str, value: str) -> bool:
-    """Whether the lesson (its text or the correction it came from, decoded) carries this contact."""
+def _insult_words(text: str) -> set[str]:
+    """The insults of a text, singular ("idiots" and "idiot" are one)."""
+    return {word[:-1] if word.endswith("s") else word for word, _, _ in insults(text)}
+
+
+def _lesson_texts(lesson: Lesson) -> list[str]:
+    """The lesson and the correction it came from, as written and decoded."""
     texts = [lesson.text, lesson.feedback_text]
-    texts += [decode_text(t).text for t in texts if t]
+    return texts + [decode_text(t).text for t in texts if t]
+
+
+def _carries(lesson: Lesson, kind: str, value: str) -> bool:
+    """Whether the lesson (its text or the correction it came from, decoded) carries this contact or insult."""
+    texts = _lesson_texts(lesson)
+    if kind == "insult":
+        return any(value in _insult_words(t) for t in texts)
     wanted = re.sub(r"\D", "", value) if kind == "phone number" else _squashed(value)
     have = [re.sub(r"\D", "", t) if kind == "phone number" else _squashed(t) for t in texts]
     return bool(wanted) and any(wanted in h for h in have)
@@ -118,7 +134,8 @@ def guard_answer(
     found = contact_spans(answer)
     found += [span for span in defanged_spans(answer) if not any(s < span[3] and span[2] < e for _, _, s, e in found)]
     secrets = [secret for secret in secrets if secret and secret in answer]
-    if not found and not secrets:  # most answers: nothing to compare with the sources
+    said = insults(answer)
+    if not found and not secrets and not said:  # most answers: nothing to compare with the sources
         return GuardedAnswer(answer)
     allowed_domains, allowed_phones = list(allowed_domains), list(allowed_phones)
     known = [text for text in sources if text] + [lesson.text for lesson in lessons if _approved(lesson)]
@@ -143,6 +160,20 @@ def guard_answer(
     for secret in secrets:
         text = text.replace(secret, "[removed: a secret]")
         removed.append(Removal("secret", ""))
+    # an insult is removed with its sentence, and only when an applied lesson carries it: an answer may say
+    # "there are no stupid questions", and a request or document may quote a rude customer
+    heard = set().union(*(_insult_words(source) for source in known))
+    for word in sorted(_insult_words(answer) - heard):
+        if any(not _approved(lesson) and _carries(lesson, "insult", word) for lesson in lessons):
+            text = _without_sentences_saying(text, word)
+            removed.append(Removal("insult", word))
     culprits = [lesson.id for lesson in lessons if not _approved(lesson)
                 and any(r.kind != "secret" and _carries(lesson, r.kind, r.value) for r in removed)]
     return GuardedAnswer(text, removed, culprits)
+
+
+def _without_sentences_saying(text: str, word: str) -> str:
+    """The text without the sentences in which `word` is an insult; a marker where nothing is left."""
+    sentences = re.split(r"(?<=[.!?。！？])\s+", text)
+    kept = [s for s in sentences if word not in _insult_words(s)]
+    return " ".join(kept).strip() or "[removed: a sentence insulting the reader]"

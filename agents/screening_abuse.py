@@ -22,7 +22,7 @@ import re
 from agents.screening_guard_hit import GuardHit
 from agents.screening_negation import leading_negation, negated_at, opens_subclause, subclause_start
 
-__all__ = ["abuse_request"]
+__all__ = ["abuse_request", "insults"]
 
 _INSULT = re.compile(
     r"\b(\w*idiot\w*|morons?|moronic|imbeciles?|stupid|dumb|dimwit\w*|halfwits?|fools?|clowns?|"
@@ -123,6 +123,15 @@ def _instruction(text: str, match: re.Match[str]) -> bool:
     if _CJK.match(match.group(0)) or match.group(0).lower().startswith("by "):
         return True  # Chinese has no spaces to tell an imperative by; "answer them by mocking ..." is one
     return opens_subclause(text, start) or bool(_TOLD_TO.search(text[:start].rsplit(".", 1)[-1]))
+
+
+def insults(text: str) -> list[tuple[str, int, int]]:
+    """(word, start, end) of every insult in the text, the word lower case ("idiot", "shut up", "笨蛋").
+
+        >>> [w for w, _, _ in insults("Shut up, you idiot.")]
+        ['shut up', 'idiot']
+    """
+    return [(m.group(0).lower(), m.start(), m.end()) for m in _INSULT.finditer(text)]
 
 
 def abuse_request(text: str) -> GuardHit | None:
