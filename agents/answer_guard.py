@@ -1,6 +1,6 @@
 """The last guard before an answer reaches a person: no link, e-mail address, domain, phone number or wallet
 that neither the team's allowlist nor what the turn read (the request, the documents, the tool results, lessons
-an approver let through) contains, and no secret of the process's environment.
+an approver let through) contains, no secret of the process's environment, and no insult a lesson put there.
 
 Screening holds a poisoned correction when it sees it; this guard holds what gets past it where the harm is
 done. An obfuscated link a screen could not read ("hxxp://refunds-desk[.]example") comes out of the model as a
@@ -130,12 +130,12 @@ def guard_answer(
     allowed_phones: Iterable[str] = (), secrets: Iterable[str] = (),
 ) -> GuardedAnswer:
     """Remove from `answer` every contact that is not allowlisted and not in `sources` (or in an approved
-    applied lesson), and every value of `secrets`; name the applied lessons that carry a removed contact."""
+    applied lesson), every value of `secrets`, and every sentence with an insult that an applied lesson carries
+    and no source said; name the applied lessons that carry what was removed."""
     found = contact_spans(answer)
     found += [span for span in defanged_spans(answer) if not any(s < span[3] and span[2] < e for _, _, s, e in found)]
     secrets = [secret for secret in secrets if secret and secret in answer]
-    said = insults(answer)
-    if not found and not secrets and not said:  # most answers: nothing to compare with the sources
+    if not found and not secrets and not insults(answer):  # most answers: nothing to compare with the sources
         return GuardedAnswer(answer)
     allowed_domains, allowed_phones = list(allowed_domains), list(allowed_phones)
     known = [text for text in sources if text] + [lesson.text for lesson in lessons if _approved(lesson)]
