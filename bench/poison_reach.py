@@ -73,9 +73,11 @@ def run(scenario: Scenario, llm: LLM, embedder: Any, config: Any) -> list[dict[s
 
         assistant.pipeline._guard = record
 
+    targets = probes(scenario)
+    last = max(i for i, step in enumerate(scenario.steps) if step.id in targets)
+    scenario = scenario.model_copy(update={"steps": scenario.steps[:last + 1]})  # nothing after the last probe
     outcome = run_scenario(scenario, llm=llm, embedder=embedder, memory_settings=config.memory,
                            governance=config.governance, configure=configure)
-    targets = probes(scenario)
     rows = []
     for step_outcome in outcome.steps:
         step = step_outcome.step
