@@ -55,6 +55,10 @@ class GuardedAnswer:
     removed: list[Removal] = field(default_factory=list)
     culprits: list[str] = field(default_factory=list)  # ids of applied lessons that carry a removed contact
 
+    def category(self) -> str:
+        """The harm, in the screen's words: abuse of users when an insult was removed, else an untrusted contact."""
+        return "abuse of users" if any(r.kind == "insult" for r in self.removed) else "untrusted link or contact"
+
     def reason(self) -> str:
         """One line: what was removed, e.g. "a link not on the allowlist (refunds-desk.example)"."""
         return "; ".join(_REASONS.get(r.kind, "a {kind} not on the allowlist ({value})").format(kind=r.kind, value=r.value)

@@ -73,7 +73,7 @@ def test_an_insult_a_lesson_carried_is_removed_with_its_sentence_and_the_lesson_
     guarded = guard_answer("Refunds take 30 days. As I said, you are an idiot for asking again.",
                            sources=["How long do refunds take?"], lessons=[rude, _lesson("Be brief.")])
     assert guarded.text == "Refunds take 30 days." and guarded.culprits == [rude.id]
-    assert guarded.reason() == "a sentence insulting the reader (idiot)"
+    assert guarded.reason() == "a sentence insulting the reader (idiot)" and guarded.category() == "abuse of users"
     # no lesson said it, or the customer said it first: the answer stays as it is
     kind = "There are no stupid questions: refunds take 30 days."
     assert guard_answer(kind, sources=[], lessons=[_lesson("Be brief.")]).text == kind
