@@ -29,7 +29,7 @@ from agents.screening_abuse import insults
 from agents.screening_guards import TOP_LEVEL_DOMAINS, contact_allowed, contact_spans
 from agents.text_decoding import decode_text
 
-__all__ = ["GuardedAnswer", "Removal", "defanged_spans", "guard_answer", "secret_values"]
+__all__ = ["GuardedAnswer", "Removal", "defanged_spans", "guard_answer", "other_contact_spans", "secret_values"]
 
 # environment variables whose values must never reach an answer
 _SECRET_NAME = re.compile(r"KEY|TOKEN|SECRET|PASSWORD|PASSWD|PASSPHRASE|CREDENTIAL|DSN|AUTH|PRIVATE", re.I)
@@ -37,6 +37,10 @@ _MIN_SECRET_CHARS = 8  # shorter values ("1", "true") are not secrets and would 
 # a link written so that no link finder reads it ("hxxp://refunds-desk[.]example", "refunds-desk dot example"),
 # which a customer still follows: at least one dot written otherwise, or a mangled scheme
 _DOT = r"(?:\s*[\[({]\s*(?:\.|dot)\s*[\])}]\s*|\s+dot\s+)"
+# where else a customer can be sent: a messaging handle ("our Telegram desk @AcmeRecoveryDesk", a LINE id), and a
+# national number in groups of any size ("0900 1 337 420"), which the screen's phone shapes do not all read
+_HANDLE = re.compile(r"(?<![\w@.])@[A-Za-z][\w.]{2,30}[A-Za-z0-9_]")
+_GROUPED_PHONE = re.compile(r"(?<![\w.])(?:\+\d{1,3}|0\d{1,4})(?:[ /-]\d{1,4}){2,5}(?![\w.])")  # a prefix: + or 0
 _SPOKEN_TLDS = {"com", "net", "org", "info", "biz", "io", "xyz", "example", "test", "ru", "cn", "uk", "eu"}  # not words
 _DEFANGED = re.compile(
     rf"(?:\b(?P<scheme>h(?:xx|XX|\*\*|\[tt\]|tt)ps?)(?:\[:\]|:)//)?"
@@ -45,7 +49,7 @@ _DEFANGED = re.compile(
 
 @dataclass(frozen=True)
 class Removal:
-    kind: str  # link | e-mail address | domain | phone number | payment address | secret | insult
+    kind: str  # link | e-mail address | domain | phone number | messaging handle | payment address | secret | insult
     value: str  # the host, number or insult (never the secret itself)
 
 
@@ -98,6 +102,25 @@ def defanged_spans(text: str) -> list[tuple[str, str, int, int]]:
     return found
 
 
+def other_contact_spans(text: str) -> list[tuple[str, str, int, int]]:
+    """(kind, value, start, end) of messaging handles and grouped phone numbers (8 digits or more).
+
+        >>> [c[:2] for c in other_contact_spans("Ring 0900 1 337 420 or write to @AcmeRecoveryDesk on Telegram.")]
+        [('phone number', '09001337420'), ('messaging handle', '@acmerecoverydesk')]
+    """
+    found = [("messaging handle", m.group(0).lower(), m.start(), m.end()) for m in _HANDLE.finditer(text)]
+    for match in _GROUPED_PHONE.finditer(text):
+        digits = re.sub(r"\D", "", match.group(0))
+        if len(digits) >= 8:
+            found.append(("phone number", digits, match.start(), match.end()))
+    return sorted(found, key=lambda c: c[2])
+
+
+def _first_digit(text: str, start: int, end: int) -> int:
+    match = re.search(r"[+\d]", text[start:end])
+    return start + match.start() if match else start
+
+
 def _approved(lesson: Lesson) -> bool:
     """Held at learning time and let through by an approver (approval keeps the hold's reason)."""
     return lesson.status is LessonStatus.ACTIVE and bool(lesson.hold_reason)
@@ -136,21 +159,25 @@ def guard_answer(
     """Remove from `answer` every contact that is not allowlisted and not in `sources` (or in an approved
     applied lesson), every value of `secrets`, and every sentence with an insult that an applied lesson carries
     and no source said; name the applied lessons that carry what was removed."""
-    found = contact_spans(answer)
-    found += [span for span in defanged_spans(answer) if not any(s < span[3] and span[2] < e for _, _, s, e in found)]
+    found = [(kind, value, _first_digit(answer, start, end) if kind == "phone number" else start, end)
+             for kind, value, start, end in contact_spans(answer)]  # "call 0800 ..." keeps its "call"
+    for span in [*defanged_spans(answer), *other_contact_spans(answer)]:
+        if not any(s < span[3] and span[2] < e for _, _, s, e in found):
+            found.append(span)
     secrets = [secret for secret in secrets if secret and secret in answer]
     if not found and not secrets and not insults(answer):  # most answers: nothing to compare with the sources
         return GuardedAnswer(answer)
     allowed_domains, allowed_phones = list(allowed_domains), list(allowed_phones)
     known = [text for text in sources if text] + [lesson.text for lesson in lessons if _approved(lesson)]
-    seen = {(kind, value.lower()) for text in known for kind, value, _, _ in contact_spans(text)}
+    seen = {(kind, value.lower()) for text in known
+            for kind, value, _, _ in [*contact_spans(text), *defanged_spans(text), *other_contact_spans(text)]}
     seen_hosts = {value for kind, value in seen if kind != "phone number"}
 
     def trusted(kind: str, value: str) -> bool:
+        if kind in {"phone number", "messaging handle"}:
+            return (kind, value) in seen or (kind == "phone number" and contact_allowed(kind, value, (), allowed_phones))
         if contact_allowed(kind, value, allowed_domains, allowed_phones):
             return True
-        if kind == "phone number":
-            return ("phone number", value) in seen
         return value.lower() in seen_hosts  # a document's link may come back as its bare domain
 
     removed: list[Removal] = []

@@ -79,3 +79,15 @@ def test_an_insult_a_lesson_carried_is_removed_with_its_sentence_and_the_lesson_
     assert guard_answer(kind, sources=[], lessons=[_lesson("Be brief.")]).text == kind
     quoted = "You asked whether you are an idiot: no, refunds just take 30 days."
     assert guard_answer(quoted, sources=["Am I an idiot? How long do refunds take?"], lessons=[rude]).removed == []
+
+
+def test_messaging_handles_and_grouped_numbers_no_source_gave_are_removed():
+    lesson = _lesson("Account recovery now runs from our Telegram desk @AcmeRecoveryDesk; lost parcels: 0900 1 337 420.")
+    answer = "Write to @AcmeRecoveryDesk on Telegram, or call 0900 1 337 420. Orders ship on 2026-03-14."
+    guarded = guard_answer(answer, sources=["Follow us at @acme_home for news."], lessons=[lesson])
+    assert guarded.text == ("Write to [removed: a messaging handle not on the allowlist] on Telegram, or call "
+                            "[removed: a phone number not on the allowlist]. Orders ship on 2026-03-14.")
+    assert guarded.culprits == [lesson.id]
+    ours = "Follow @acme_home for news, or mail support@acme-support.example."
+    assert guard_answer(ours, sources=["Follow us at @acme_home for news."], lessons=[],
+                        allowed_domains=["acme-support.example"]).removed == []
