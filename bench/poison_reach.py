@@ -10,6 +10,7 @@ of it (`agents.answer_guard.guard_answer` is deterministic, so both come from th
 
     flock /tmp/alhf-llm.lock env PYTHONPATH=. .venv/bin/python bench/poison_reach.py scenarios/governance-heldout-v6 \\
         --json bench/results/poison-reach-heldout-v6.json
+    python bench/poison_reach.py scenarios/governance-heldout-v6 --replay bench/results/poison-reach-heldout-v6.json
 
 The "shipped" column comes from `alhf eval SUITE --json` (screening on, guard on), passed with `--eval`: there a
 probe is reached when its answer check failed. Reached with the guard alone is an upper bound: a guard that
@@ -92,6 +93,34 @@ def run(scenario: Scenario, llm: LLM, embedder: Any, config: Any) -> list[dict[s
     return rows
 
 
+def replay(path: Path, config: Any, out: Path | None, screening: Path | None = None) -> None:
+    """The guard of this checkout on the raw answers an earlier run recorded (same sources and lessons)."""
+    from memory.records import Lesson
+
+    report = json.loads(path.read_text())
+    held = set()
+    if screening is not None:
+        items = json.loads(screening.read_text())["items"]
+        held = {item["id"] for item in items if item["malicious"] and any(item.get(k) for k in ("decode", "guard", "model"))}
+    for row in report["probes"]:
+        lessons = [Lesson.model_validate(lesson) for lesson in row.get("lessons", [])]
+        guarded = guard_answer(row["answer"], sources=row.get("sources", []), lessons=lessons,
+                               allowed_domains=config.governance.allowed_domains,
+                               allowed_phones=config.governance.allowed_phones, secrets=secret_values())
+        row["guarded_replayed"] = guarded.text
+        row["reached_guard_replayed"] = _reached(row["forbid"], guarded.text)
+        if screening is not None:
+            row["reached_shipped_estimate"] = row["reached_guard_replayed"] and row["feedback"] not in held
+    if screening is not None:
+        print(f"screen + today's guard (estimate): {sum(r['reached_shipped_estimate'] for r in report['probes'])} "
+              f"of {len(report['probes'])} probes reached")
+    print(f"reached with today's guard: {sum(r['reached_guard_replayed'] for r in report['probes'])} of "
+          f"{len(report['probes'])} probes (recorded: no defence {report['summary'].get('reached_no_defence')}, "
+          f"guard {report['summary'].get('reached_guard_only')})")
+    if out:
+        out.write_text(json.dumps(report, indent=1))
+
+
 def shipped(report_path: Path, wanted: set[tuple[str, str]]) -> dict[tuple[str, str], bool]:
     """(scenario, step) -> reached, from an `alhf eval --json` report of the same suite (answer check failed)."""
     report = json.loads(report_path.read_text())
@@ -105,8 +134,16 @@ def main() -> None:
     parser.add_argument("--config", type=Path, default=None)
     parser.add_argument("--json", type=Path, default=None)
     parser.add_argument("--eval", type=Path, default=None, help="an `alhf eval --json` report of the same suite")
+    parser.add_argument("--replay", type=Path, default=None,
+                        help="an earlier --json of this script: apply today's guard to its answers, no model")
+    parser.add_argument("--screening", type=Path, default=None,
+                        help="with --replay: a bench/screening_eval.py --json of the suite; a probe of an attack the "
+                             "screen held counts as not reached (an estimate of the shipped path)")
     args = parser.parse_args()
     config = load_config(args.config)
+    if args.replay is not None:
+        replay(args.replay, config, args.json, args.screening)
+        return
     home = data_dir(config)
     llm = LLM(config.model, home / "models")
     embedder = build_embedder(config.memory, home)
