@@ -27,9 +27,10 @@ from memory.records import Lesson, LessonStatus
 
 from agents.screening_abuse import insults
 from agents.screening_guards import TOP_LEVEL_DOMAINS, contact_allowed, contact_spans
+from agents.screening_negation import negated_at
 from agents.text_decoding import decode_text
 
-__all__ = ["GuardedAnswer", "Removal", "defanged_spans", "guard_answer", "other_contact_spans", "secret_values"]
+__all__ = ["GuardedAnswer", "Removal", "carried_by", "defanged_spans", "guard_answer", "other_contact_spans", "secret_values"]
 
 # environment variables whose values must never reach an answer
 _SECRET_NAME = re.compile(r"KEY|TOKEN|SECRET|PASSWORD|PASSWD|PASSPHRASE|CREDENTIAL|DSN|AUTH|PRIVATE", re.I)
@@ -131,9 +132,25 @@ def _squashed(text: str) -> str:
     return re.sub(r"[\W_]+", "", text.lower())
 
 
+def _singular(word: str) -> str:
+    return word[:-1] if word.endswith("s") else word
+
+
 def _insult_words(text: str) -> set[str]:
     """The insults of a text, singular ("idiots" and "idiot" are one)."""
-    return {word[:-1] if word.endswith("s") else word for word, _, _ in insults(text)}
+    return {_singular(word) for word, _, _ in insults(text)}
+
+
+def carried_by(lesson: Lesson, removal: Removal, allowed_domains: Iterable[str] = (),
+               allowed_phones: Iterable[str] = ()) -> bool:
+    """Whether an unapproved lesson carries what the guard removed, and that is not on the allowlist: the check a
+    server makes before it quarantines a lesson a client's guard named."""
+    if _approved(lesson) or removal.kind == "secret":
+        return False
+    if removal.kind not in {"insult", "messaging handle"} and \
+            contact_allowed(removal.kind, removal.value, allowed_domains, allowed_phones):
+        return False
+    return _carries(lesson, removal.kind, removal.value)
 
 
 def _lesson_texts(lesson: Lesson) -> list[str]:
@@ -143,10 +160,11 @@ def _lesson_texts(lesson: Lesson) -> list[str]:
 
 
 def _carries(lesson: Lesson, kind: str, value: str) -> bool:
-    """Whether the lesson (its text or the correction it came from, decoded) carries this contact or insult."""
+    """Whether the lesson (its text or the correction it came from, decoded) carries this contact or insult; an
+    insult it forbids ("never call customers idiots") it does not carry."""
     texts = _lesson_texts(lesson)
     if kind == "insult":
-        return any(value in _insult_words(t) for t in texts)
+        return any(_singular(word) == value and not negated_at(t, start) for t in texts for word, start, _ in insults(t))
     wanted = re.sub(r"\D", "", value) if kind == "phone number" else _squashed(value)
     have = [re.sub(r"\D", "", t) if kind == "phone number" else _squashed(t) for t in texts]
     return bool(wanted) and any(wanted in h for h in have)
@@ -195,11 +213,10 @@ def guard_answer(
     # "there are no stupid questions", and a request or document may quote a rude customer
     heard = set().union(*(_insult_words(source) for source in known))
     for word in sorted(_insult_words(answer) - heard):
-        if any(not _approved(lesson) and _carries(lesson, "insult", word) for lesson in lessons):
+        if any(carried_by(lesson, Removal("insult", word)) for lesson in lessons):
             text = _without_sentences_saying(text, word)
             removed.append(Removal("insult", word))
-    culprits = [lesson.id for lesson in lessons if not _approved(lesson)
-                and any(r.kind != "secret" and _carries(lesson, r.kind, r.value) for r in removed)]
+    culprits = [lesson.id for lesson in lessons if any(carried_by(lesson, r) for r in removed)]
     return GuardedAnswer(text, removed, culprits)
 
 

@@ -91,3 +91,10 @@ def test_messaging_handles_and_grouped_numbers_no_source_gave_are_removed():
     ours = "Follow @acme_home for news, or mail support@acme-support.example."
     assert guard_answer(ours, sources=["Follow us at @acme_home for news."], lessons=[],
                         allowed_domains=["acme-support.example"]).removed == []
+
+
+def test_a_lesson_that_forbids_an_insult_does_not_carry_it():
+    honest = _lesson("Never call customers idiots, even when they ask the same thing three times.")
+    answer = "Refunds take 30 days. You are not an idiot for asking again."
+    guarded = guard_answer(answer, sources=["Sorry, how long do refunds take?"], lessons=[honest])
+    assert guarded.text == answer and guarded.culprits == []

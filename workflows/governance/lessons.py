@@ -22,7 +22,7 @@ from workflows.governance.roles import GovernanceSettings, admit
 if TYPE_CHECKING:
     from workflows.governance.screening import Screens
 
-__all__ = ["LessonAdmin", "scope_lesson"]
+__all__ = ["LessonAdmin", "scope_lesson", "quarantine_lessons"]
 
 
 def scope_lesson(store: MemoryStore, conn: Any, actor: str, lesson_id: str, request: str, *, applies: bool,
@@ -34,6 +34,23 @@ def scope_lesson(store: MemoryStore, conn: Any, actor: str, lesson_id: str, requ
         record_memory_change(conn, actor, change.action, lesson_id, request=request, version=change.version_after,
                              turn_id=turn_id)
     return change
+
+
+def quarantine_lessons(store: MemoryStore, conn: Any, actor: str, lesson_ids: list[str], reason: str, *,
+                       turn_id: str | None = None) -> list[str]:
+    """Hold active lessons that put something harmful into an answer (the answer guard names them): pending
+    with `reason`, never applied until an approver acts; audited (`conn` None: not audited). Returns the ids held."""
+    held = []
+    for lesson_id in lesson_ids:
+        lesson = store.get_lesson(lesson_id)
+        if lesson is None or lesson.status is not LessonStatus.ACTIVE:
+            continue
+        store.update_lesson(lesson.model_copy(update={"status": LessonStatus.PENDING, "hold_reason": reason,
+                                                      "version": lesson.version + 1}))
+        if conn is not None:
+            record_memory_change(conn, actor, "quarantine", lesson_id, reason=reason, turn_id=turn_id)
+        held.append(lesson_id)
+    return held
 
 
 class LessonAdmin:

@@ -174,6 +174,12 @@ class LearnIn(BaseModel):
     feedback_id: Optional[str] = None
 
 
+class QuarantineIn(BaseModel):
+    lesson_ids: list[str]
+    removed: list[tuple[str, str]] = Field(description="(kind, value) of what the answer guard removed")
+    turn_id: Optional[str] = None
+
+
 class NotHereIn(BaseModel):
     lesson_ids: list[str]
     request: str
@@ -195,6 +201,13 @@ def learn(body: LearnIn, request: Request, account: Account = Depends(writer)) -
     outcome (learned, held, quarantined and why, or recorded only)."""
     evidence = TurnEvidence.from_json(body.evidence.model_dump())
     return _state(request).learn(account, body.correction, evidence, stage=body.stage, feedback_id=body.feedback_id)
+
+
+@router.post("/quarantine")
+def quarantine(body: QuarantineIn, request: Request, account: Account = Depends(writer)) -> dict[str, list[str]]:
+    """A command's answer guard removed a contact or an insult that these lessons carried: the server checks that
+    each does carry it (and that it is not on its allowlist) before it holds the lesson."""
+    return {"held": _state(request).quarantine(account, body.lesson_ids, body.removed, body.turn_id)}
 
 
 @router.post("/not-here")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
+from agents.answer_guard import GuardedAnswer
 from agents.router import Routing, TurnEvidence
 from memory.embedding import Embedder
 from memory.remote import RemoteBackend
@@ -41,6 +42,11 @@ class ServedLearner(Learner):
         if self.after_learning is not None:
             self.after_learning()
         return Routing.from_json(reply["routing"])
+
+    def quarantine(self, guarded: GuardedAnswer, *, turn_id: str | None = None) -> list[str]:
+        reply = self.client.post("/api/quarantine", {"lesson_ids": guarded.culprits, "turn_id": turn_id,
+                                                     "removed": [[r.kind, r.value] for r in guarded.removed]})
+        return list(reply["held"])
 
     def not_here(self, lesson_ids: list[str], request: str, *, actor: str, turn_id: str | None = None
                  ) -> list[ScopingChange]:

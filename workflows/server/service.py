@@ -9,7 +9,7 @@ from typing import Any
 
 from memory.errors import AlhfError
 from memory.records import Component, Lesson, LessonStatus
-from workflows.governance.lessons import LessonAdmin, scope_lesson
+from workflows.governance.lessons import LessonAdmin, quarantine_lessons, scope_lesson
 from workflows.governance.permissions import require_approver, require_reviewer
 from workflows.review.queue import ReviewQueue
 from workflows.review.templates import Assessment
@@ -186,6 +186,24 @@ class ServerState:
             learner = self._assistant(account.name).learner
             routing = learner.learn(Correction(correction, account.name, stage, feedback_id), evidence)
         return {"routing": routing.as_json(), "learned": what_happened(routing)}
+
+    def quarantine(self, account: Account, lesson_ids: list[str], removed: list[tuple[str, str]],
+                   turn_id: str | None) -> list[str]:
+        """A command's answer guard removed these contacts or insults and named these lessons: each lesson that
+        does carry one of them, unapproved and not on this server's allowlist, is quarantined (audited as the answer
+        guard, with the account that reported it). A lesson that carries none of them is left as it is."""
+        from agents.answer_guard import GuardedAnswer, Removal, carried_by
+
+        governance = self.config.governance
+        removals = [Removal(kind, value) for kind, value in removed]
+        with self.lock:
+            lessons = [self.runtime.store.get_lesson(lesson_id) for lesson_id in lesson_ids]
+            culprits = [lesson.id for lesson in lessons if lesson is not None and any(
+                carried_by(lesson, r, governance.allowed_domains, governance.allowed_phones) for r in removals)]
+            guarded = GuardedAnswer("", removals, culprits)
+            reason = f"quarantined ({guarded.category()}, answer guard): its answer carried {guarded.reason()}"
+            return quarantine_lessons(self.runtime.store, self.runtime.traces.connection,
+                                      f"answer guard (reported by {account.name})", culprits, reason, turn_id=turn_id)
 
     def not_here(self, account: Account, lesson_ids: list[str], request: str, turn_id: str | None) -> list[Any]:
         """The signed-in account says these lessons should not have applied to `request` (as `Learner.not_here`

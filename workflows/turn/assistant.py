@@ -132,10 +132,8 @@ class Assistant:
                     result = self.pipeline.attempt(turn_id, request, user=self.user, human=human, generate=generate,
                                                    stop_on_correction=redo_allowed, metadata=metadata)
                 checkpoints += result.checkpoints
-                guard = result.answer_guard
-                if guard is not None and guard.culprits:
-                    self.learner.quarantine(guard.culprits, f"quarantined ({guard.category()}, answer guard): its "
-                                            f"answer carried {guard.reason()}", turn_id=turn_id)
+                if result.answer_guard is not None and result.answer_guard.culprits:
+                    self.learner.quarantine(result.answer_guard, turn_id=turn_id)
                 if result.corrections or result.scoping:
                     self._record(result, mode, session_id, partial=True)  # the turn row comes before its feedback
                 for scoping in result.scoping:

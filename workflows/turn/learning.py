@@ -12,6 +12,7 @@ from typing import Any, Callable
 
 import structlog
 
+from agents.answer_guard import GuardedAnswer
 from agents.router import FeedbackRouterAgent, Routing, TurnEvidence
 from agents.tracing import span
 from memory.consult import LessonMemory
@@ -21,7 +22,7 @@ from memory.repeats import find_repeat, neighbours, reinforce
 from memory.scoping import ScopingChange
 from workflows.governance.audit import record_memory_change
 from workflows.governance.conflicts import AskFn, find_conflict, resolve
-from workflows.governance.lessons import scope_lesson
+from workflows.governance.lessons import quarantine_lessons, scope_lesson
 from workflows.governance.roles import GovernanceSettings, admit
 from workflows.governance.screening import Screening, Screens, quarantine_reason
 from workflows.traces.store import TraceStore
@@ -98,19 +99,13 @@ class Learner:
         return [scope_lesson(self.memory.store, conn, actor, lesson_id, request, applies=False, turn_id=turn_id)
                 for lesson_id in lesson_ids]
 
-    def quarantine(self, lesson_ids: list[str], reason: str, *, turn_id: str | None = None) -> list[str]:
-        """Hold active lessons that put something harmful into an answer (the answer guard names them):
-        pending with `reason`, never applied until an approver acts; audited. Returns the ids it held."""
-        held = []
-        for lesson_id in lesson_ids:
-            lesson = self.memory.store.get_lesson(lesson_id)
-            if lesson is None or lesson.status is not LessonStatus.ACTIVE:
-                continue
-            self.memory.store.update_lesson(lesson.model_copy(update={
-                "status": LessonStatus.PENDING, "hold_reason": reason, "version": lesson.version + 1}))
-            self._audit("answer guard", "quarantine", lesson_id, reason=reason, turn_id=turn_id)
+    def quarantine(self, guarded: GuardedAnswer, *, turn_id: str | None = None) -> list[str]:
+        """Hold the lessons the answer guard found carrying what it removed: pending, audited as `answer guard`."""
+        reason = f"quarantined ({guarded.category()}, answer guard): its answer carried {guarded.reason()}"
+        conn = self.traces.connection if self.traces is not None else None
+        held = quarantine_lessons(self.memory.store, conn, "answer guard", guarded.culprits, reason, turn_id=turn_id)
+        for lesson_id in held:
             log.info("lesson_quarantined", lesson_id=lesson_id, reason=reason, turn_id=turn_id)
-            held.append(lesson_id)
         return held
 
     def _tag_sensitive(self, routing: Routing, said: str) -> None:

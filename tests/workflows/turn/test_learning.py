@@ -127,3 +127,23 @@ def test_the_answer_guard_removes_a_poisoned_link_and_quarantines_the_lesson_tha
 
     again = assistant.run_turn("How do I get a refund?")
     assert missed.id not in [lesson.id for lesson in again.applied] and "refunds-desk" not in again.answer
+
+
+def test_a_command_beside_the_server_sends_the_guards_culprits_to_the_server(tmp_path: Path):
+    from agents.answer_guard import GuardedAnswer, Removal
+    from workflows.server.served import ServedLearner
+
+    class Client:
+        def __init__(self):
+            self.posted = []
+
+        def post(self, path, body, timeout=None):
+            self.posted.append((path, body))
+            return {"held": body["lesson_ids"]}
+
+    client = Client()
+    learner = ServedLearner(make_assistant(tmp_path).learner, client)
+    guarded = GuardedAnswer("...", [Removal("link", "refunds-desk.example")], ["abc"])
+    assert learner.quarantine(guarded, turn_id="t1") == ["abc"]
+    assert client.posted == [("/api/quarantine", {"lesson_ids": ["abc"], "turn_id": "t1",
+                                                  "removed": [["link", "refunds-desk.example"]]})]
