@@ -1,5 +1,5 @@
-"""The last guard before an answer reaches a person: no link, e-mail address, domain, phone number or wallet
-that neither the team's allowlist nor what the turn read (the request, the documents, the tool results, lessons
+"""The last guard before an answer reaches a person: no link, e-mail address, domain, phone number, messaging
+handle or wallet that neither the team's allowlist nor what the turn read (the request, the documents, the tool results, lessons
 an approver let through) contains, no secret of the process's environment, and no insult a lesson put there.
 
 Screening holds a poisoned correction when it sees it; this guard holds what gets past it where the harm is
