@@ -64,6 +64,10 @@ class GuardedAnswer:
         """The harm, in the screen's words: abuse of users when an insult was removed, else an untrusted contact."""
         return "abuse of users" if any(r.kind == "insult" for r in self.removed) else "untrusted link or contact"
 
+    def quarantine_reason(self) -> str:
+        """The hold reason of a lesson this guard quarantined (the learner's and the server's alike)."""
+        return f"quarantined ({self.category()}, answer guard): its answer carried {self.reason()}"
+
     def reason(self) -> str:
         """One line: what was removed, e.g. "a link not on the allowlist (refunds-desk.example)"."""
         return "; ".join(_REASONS.get(r.kind, "a {kind} not on the allowlist ({value})").format(kind=r.kind, value=r.value)
@@ -122,6 +126,23 @@ def _first_digit(text: str, start: int, end: int) -> int:
     return start + match.start() if match else start
 
 
+def _all_contact_spans(text: str) -> list[tuple[str, str, int, int]]:
+    """Every contact the guard reads: the screen's (`contact_spans`, a phone number's span from its first digit,
+    so "call 0800 ..." keeps its "call"), then defanged links, handles and grouped numbers that overlap none."""
+    found = [(kind, value, _first_digit(text, start, end) if kind == "phone number" else start, end)
+             for kind, value, start, end in contact_spans(text)]
+    for span in [*defanged_spans(text), *other_contact_spans(text)]:
+        if not any(s < span[3] and span[2] < e for _, _, s, e in found):
+            found.append(span)
+    return found
+
+
+def _allowlisted(kind: str, value: str, allowed_domains: Iterable[str], allowed_phones: Iterable[str]) -> bool:
+    """On the team's allowlist (handles and insults have none)."""
+    return kind not in {"insult", "messaging handle", "secret"} and \
+        contact_allowed(kind, value, allowed_domains, allowed_phones)
+
+
 def _approved(lesson: Lesson) -> bool:
     """Held at learning time and let through by an approver (approval keeps the hold's reason)."""
     return lesson.status is LessonStatus.ACTIVE and bool(lesson.hold_reason)
@@ -145,10 +166,8 @@ def carried_by(lesson: Lesson, removal: Removal, allowed_domains: Iterable[str] 
                allowed_phones: Iterable[str] = ()) -> bool:
     """Whether an unapproved lesson carries what the guard removed, and that is not on the allowlist: the check a
     server makes before it quarantines a lesson a client's guard named."""
-    if _approved(lesson) or removal.kind == "secret":
-        return False
-    if removal.kind not in {"insult", "messaging handle"} and \
-            contact_allowed(removal.kind, removal.value, allowed_domains, allowed_phones):
+    if _approved(lesson) or removal.kind == "secret" or \
+            _allowlisted(removal.kind, removal.value, allowed_domains, allowed_phones):
         return False
     return _carries(lesson, removal.kind, removal.value)
 
@@ -177,25 +196,20 @@ def guard_answer(
     """Remove from `answer` every contact that is not allowlisted and not in `sources` (or in an approved
     applied lesson), every value of `secrets`, and every sentence with an insult that an applied lesson carries
     and no source said; name the applied lessons that carry what was removed."""
-    found = [(kind, value, _first_digit(answer, start, end) if kind == "phone number" else start, end)
-             for kind, value, start, end in contact_spans(answer)]  # "call 0800 ..." keeps its "call"
-    for span in [*defanged_spans(answer), *other_contact_spans(answer)]:
-        if not any(s < span[3] and span[2] < e for _, _, s, e in found):
-            found.append(span)
+    found = _all_contact_spans(answer)
     secrets = [secret for secret in secrets if secret and secret in answer]
     if not found and not secrets and not insults(answer):  # most answers: nothing to compare with the sources
         return GuardedAnswer(answer)
     allowed_domains, allowed_phones = list(allowed_domains), list(allowed_phones)
     known = [text for text in sources if text] + [lesson.text for lesson in lessons if _approved(lesson)]
-    seen = {(kind, value.lower()) for text in known
-            for kind, value, _, _ in [*contact_spans(text), *defanged_spans(text), *other_contact_spans(text)]}
-    seen_hosts = {value for kind, value in seen if kind != "phone number"}
+    seen = {(kind, value.lower()) for text in known for kind, value, _, _ in _all_contact_spans(text)}
+    seen_hosts = {value for kind, value in seen if kind not in {"phone number", "messaging handle"}}
 
     def trusted(kind: str, value: str) -> bool:
-        if kind in {"phone number", "messaging handle"}:
-            return (kind, value) in seen or (kind == "phone number" and contact_allowed(kind, value, (), allowed_phones))
-        if contact_allowed(kind, value, allowed_domains, allowed_phones):
+        if _allowlisted(kind, value, allowed_domains, allowed_phones):
             return True
+        if kind in {"phone number", "messaging handle"}:
+            return (kind, value) in seen
         return value.lower() in seen_hosts  # a document's link may come back as its bare domain
 
     removed: list[Removal] = []

@@ -64,13 +64,10 @@ def run(scenario: Scenario, llm: LLM, embedder: Any, config: Any) -> list[dict[s
         assistant.learner.screens = None  # the screen misses everything
 
         def record(result: TurnResult) -> None:  # the guard's verdict, kept aside; the answer stays raw
-            settings = assistant.governance
             turns[result.request] = {"sources": result.sources(), "lessons": [
                 lesson.model_dump(mode="json", include={"id", "component", "text", "feedback_text", "status",
                                                         "hold_reason", "trigger"}) for lesson in result.applied]}
-            guarded[result.request] = guard_answer(
-                result.answer, sources=result.sources(), lessons=result.applied, allowed_domains=settings.allowed_domains,
-                allowed_phones=settings.allowed_phones, secrets=secret_values()).text
+            guarded[result.request] = assistant.pipeline.guard_verdict(result).text
 
         assistant.pipeline._guard = record
 

@@ -200,8 +200,7 @@ class ServerState:
             lessons = [self.runtime.store.get_lesson(lesson_id) for lesson_id in lesson_ids]
             culprits = [lesson.id for lesson in lessons if lesson is not None and any(
                 carried_by(lesson, r, governance.allowed_domains, governance.allowed_phones) for r in removals)]
-            guarded = GuardedAnswer("", removals, culprits)
-            reason = f"quarantined ({guarded.category()}, answer guard): its answer carried {guarded.reason()}"
+            reason = GuardedAnswer("", removals, culprits).quarantine_reason()
             return quarantine_lessons(self.runtime.store, self.runtime.traces.connection,
                                       f"answer guard (reported by {account.name})", culprits, reason, turn_id=turn_id)
 

@@ -101,7 +101,7 @@ class Learner:
 
     def quarantine(self, guarded: GuardedAnswer, *, turn_id: str | None = None) -> list[str]:
         """Hold the lessons the answer guard found carrying what it removed: pending, audited as `answer guard`."""
-        reason = f"quarantined ({guarded.category()}, answer guard): its answer carried {guarded.reason()}"
+        reason = guarded.quarantine_reason()
         conn = self.traces.connection if self.traces is not None else None
         held = quarantine_lessons(self.memory.store, conn, "answer guard", guarded.culprits, reason, turn_id=turn_id)
         for lesson_id in held:

@@ -11,7 +11,7 @@ import time
 from dataclasses import replace
 from typing import Any, Callable
 
-from agents.answer_guard import guard_answer, secret_values
+from agents.answer_guard import GuardedAnswer, guard_answer, secret_values
 from agents.human import CheckpointKind, HumanAgent
 from agents.retriever import RetrieverAgent
 from agents.tool_planner import ToolPlan, ToolPlannerAgent
@@ -68,13 +68,17 @@ class Pipeline:
             self._handoff(result, human, self.writer, result.answer, stop_on_correction)
         return _finish(result, started)
 
+    def guard_verdict(self, result: TurnResult) -> GuardedAnswer:
+        """What the answer guard makes of the turn's answer, under the governance in force (nothing is changed)."""
+        settings = self.governance()
+        return guard_answer(result.answer, sources=result.sources(), lessons=result.applied,
+                            allowed_domains=settings.allowed_domains, allowed_phones=settings.allowed_phones,
+                            secrets=secret_values())
+
     def _guard(self, result: TurnResult) -> None:
         """Remove contacts and secrets no source of the turn gave; the lessons that carried them are named."""
-        settings = self.governance()
         with span("answer_guard", agent="writer") as step:
-            guarded = guard_answer(result.answer, sources=result.sources(), lessons=result.applied,
-                                   allowed_domains=settings.allowed_domains, allowed_phones=settings.allowed_phones,
-                                   secrets=secret_values())
+            guarded = self.guard_verdict(result)
             if guarded.removed:
                 step.set(removed=guarded.reason(), culprits=guarded.culprits)
                 result.answer, result.answer_guard = guarded.text, guarded
