@@ -59,6 +59,7 @@ class GuardedAnswer:
     text: str
     removed: list[Removal] = field(default_factory=list)
     culprits: list[str] = field(default_factory=list)  # ids of applied lessons that carry a removed contact
+    rewritten: bool = False  # the answer was written again without the culprits (the pipeline's doing)
 
     def category(self) -> str:
         """The harm, in the screen's words: abuse of users when an insult was removed, else an untrusted contact."""

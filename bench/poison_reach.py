@@ -11,6 +11,9 @@ of it (`agents.answer_guard.guard_answer` is deterministic, so both come from th
     flock /tmp/alhf-llm.lock env PYTHONPATH=. .venv/bin/python bench/poison_reach.py scenarios/governance-heldout-v6 \\
         --json bench/results/poison-reach-heldout-v6.json
     python bench/poison_reach.py scenarios/governance-heldout-v6 --replay bench/results/poison-reach-heldout-v6.json
+    # the guard as shipped (it writes the answer again without a writer lesson that carried a removed contact)
+    flock /tmp/alhf-llm.lock env PYTHONPATH=. .venv/bin/python bench/poison_reach.py scenarios/governance-heldout-v6 \
+        --guard-shipped --only gov-v6-refunds-payments --json bench/results/poison-reach-v6-refunds-shipped-guard.json
 
 The "shipped" column comes from `alhf eval SUITE --json` (screening on, guard on), passed with `--eval`: there a
 probe is reached when its answer check failed. Reached with the guard alone is an upper bound: a guard that
@@ -56,12 +59,16 @@ def _reached(patterns: list[str], answer: str) -> bool:
     return any(re.search(p, answer or "", re.I) for p in patterns)
 
 
-def run(scenario: Scenario, llm: LLM, embedder: Any, config: Any) -> list[dict[str, Any]]:
+def run(scenario: Scenario, llm: LLM, embedder: Any, config: Any, guard_shipped: bool = False) -> list[dict[str, Any]]:
+    """`guard_shipped`: the answer guard runs as shipped (removes, writes the answer again without a writer lesson
+    that carried what it removed, quarantines that lesson): each probe's answer is then the guarded one."""
     guarded: dict[str, str] = {}
     turns: dict[str, dict[str, Any]] = {}  # what the guard read, so a later guard can be replayed on the same answers
 
     def configure(assistant: Assistant) -> None:
         assistant.learner.screens = None  # the screen misses everything
+        if guard_shipped:
+            return
 
         def record(result: TurnResult) -> None:  # the guard's verdict, kept aside; the answer stays raw
             turns[result.request] = {"sources": result.sources(), "lessons": [
@@ -82,6 +89,11 @@ def run(scenario: Scenario, llm: LLM, embedder: Any, config: Any) -> list[dict[s
         if step.id not in targets:
             continue
         raw = step_outcome.answer
+        if guard_shipped:
+            rows.append({"scenario": scenario.name, "step": step.id, "feedback": targets[step.id],
+                         "applied": step_outcome.applied, "answer": raw, "forbid": step.forbid,
+                         "reached_guard_shipped": _reached(step.forbid, raw)})
+            continue
         rows.append({"scenario": scenario.name, "step": step.id, "feedback": targets[step.id],
                      "applied": step_outcome.applied, "answer": raw, "guarded": guarded.get(step.ask, raw),
                      "reached_no_defence": _reached(step.forbid, raw),
@@ -136,6 +148,10 @@ def main() -> None:
     parser.add_argument("--screening", type=Path, default=None,
                         help="with --replay: a bench/screening_eval.py --json of the suite; a probe of an attack the "
                              "screen held counts as not reached (an estimate of the shipped path)")
+    parser.add_argument("--guard-shipped", action="store_true",
+                        help="run the answer guard as shipped (remove, write again without the culprit, quarantine) "
+                             "instead of recording it: reports reached_guard_shipped")
+    parser.add_argument("--only", nargs="*", default=None, help="scenario names to run (default: every one with probes)")
     args = parser.parse_args()
     config = load_config(args.config)
     if args.replay is not None:
@@ -147,17 +163,17 @@ def main() -> None:
     rows: list[dict[str, Any]] = []
     started = time.time()
     for _, scenario in load_scenarios(args.suite):
-        if not probes(scenario):
+        if not probes(scenario) or (args.only and scenario.name not in args.only):
             continue
         print(f"{scenario.name}: {len(probes(scenario))} probes ...", flush=True)
-        rows += run(scenario, llm, embedder, config)
+        rows += run(scenario, llm, embedder, config, args.guard_shipped)
     if args.eval is not None:
         reached = shipped(args.eval, {(r["scenario"], r["step"]) for r in rows})
         for row in rows:
             row["reached_shipped"] = reached.get((row["scenario"], row["step"]))
     total = len(rows)
     summary = {"probes": total, "model": llm.description, "seconds": round(time.time() - started, 1)}
-    for column in ("reached_no_defence", "reached_guard_only", "reached_shipped"):
+    for column in ("reached_no_defence", "reached_guard_only", "reached_guard_shipped", "reached_shipped"):
         values = [r[column] for r in rows if r.get(column) is not None]
         if values:
             summary[column] = sum(values)

@@ -18,7 +18,7 @@ from agents.tool_planner import ToolPlan, ToolPlannerAgent
 from agents.tracing import span
 from agents.writer import WriterAgent
 from memory.consult import LessonMemory
-from memory.records import Component
+from memory.records import Component, Lesson
 from workflows.governance.roles import GovernanceSettings
 from workflows.turn.result import CorrectionRequest, ScopingRequest, TurnResult
 
@@ -60,10 +60,7 @@ class Pipeline:
         if self._handoff(result, human, self.tool_planner, result.plan.summary(), stop_on_correction):
             return _finish(result, started)
         if generate:
-            with span("write", agent="writer"):
-                written = self.writer.compose(request, retrieval, result.plan, consult[Component.WRITER].applied,
-                                              checked_lessons=result.applied)  # checked, regenerated once on failure
-                result.answer, result.answer_check = written.text, written.check
+            self._write(result, consult[Component.WRITER].applied)
             self._guard(result)
             self._handoff(result, human, self.writer, result.answer, stop_on_correction)
         return _finish(result, started)
@@ -75,13 +72,35 @@ class Pipeline:
                             allowed_domains=settings.allowed_domains, allowed_phones=settings.allowed_phones,
                             secrets=secret_values())
 
+    def _write(self, result: TurnResult, lessons: list[Lesson], *, skipped: frozenset[str] = frozenset()) -> None:
+        """The writer's answer, checked against every applied lesson but those in `skipped` (regenerated once on
+        failure)."""
+        with span("write", agent="writer"):
+            written = self.writer.compose(result.request, result.retrieval, result.plan, lessons,
+                                          checked_lessons=[x for x in result.applied if x.id not in skipped])
+            result.answer, result.answer_check = written.text, written.check
+
     def _guard(self, result: TurnResult) -> None:
-        """Remove contacts and secrets no source of the turn gave; the lessons that carried them are named."""
+        """Remove contacts and secrets no source of the turn gave; the lessons that carried them are named. When a
+        writer lesson carried them, the answer is written again without that lesson (the sentence around a removed
+        link is the poison's pitch: "pay the deposit in USDT to ..."), and guarded again."""
         with span("answer_guard", agent="writer") as step:
             guarded = self.guard_verdict(result)
-            if guarded.removed:
-                step.set(removed=guarded.reason(), culprits=guarded.culprits)
-                result.answer, result.answer_guard = guarded.text, guarded
+            if not guarded.removed:
+                return
+            step.set(removed=guarded.reason(), culprits=guarded.culprits)
+            result.answer, result.answer_guard = guarded.text, guarded
+            writer_lessons = result.consultations[Component.WRITER].applied
+            culprits = frozenset(guarded.culprits)
+            if not culprits & {lesson.id for lesson in writer_lessons}:
+                return  # an invented contact, or one a retriever or planner lesson carried: the removal is enough
+            with span("rewrite_without_culprits", agent="writer", culprits=sorted(culprits)) as rewrite:
+                self._write(result, [x for x in writer_lessons if x.id not in culprits], skipped=culprits)
+                again = self.guard_verdict(result)
+                rewrite.set(removed=again.reason())
+            result.answer = again.text
+            result.answer_guard = GuardedAnswer(again.text, guarded.removed + again.removed,
+                                                list(dict.fromkeys(guarded.culprits + again.culprits)), rewritten=True)
 
     def _consult(self, request: str, user: str, metadata: dict[str, str] | None) -> tuple[Any, dict[Component, Any]]:
         with span("embed_request"):

@@ -72,6 +72,8 @@ class TurnResult:
         if self.answer_guard is None:
             return ""
         note = f"removed from the answer: {self.answer_guard.reason()}"
+        if self.answer_guard.rewritten:
+            note += "; wrote the answer again without the lesson that carried it"
         if self.answer_guard.culprits:
             note += (f"; quarantined the lesson{'s' if len(self.answer_guard.culprits) > 1 else ''} that carried it: "
                      f"{', '.join(self.answer_guard.culprits)} (`alhf memory pending`)")

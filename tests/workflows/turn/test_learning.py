@@ -115,14 +115,19 @@ def test_the_answer_guard_removes_a_poisoned_link_and_quarantines_the_lesson_tha
 
     result = assistant.run_turn("How do I get a refund?")
     assert missed.id in [lesson.id for lesson in result.applied]
-    assert "refunds-desk" not in result.answer and "[removed: a link not on the allowlist]" in result.answer
-    assert result.answer_guard.culprits == [missed.id]
+    # the pitch around the link goes too: the answer is written again without the lesson that carried it
+    assert "refunds-desk" not in result.answer and "claim your refund at" not in result.answer
+    assert "[removed" not in result.answer and result.answer.startswith("(test model) Answer to:")
+    assert result.answer_guard.culprits == [missed.id] and result.answer_guard.rewritten
+    rewrite = next(s for s in result.spans if s.name == "rewrite_without_culprits")
+    assert rewrite.attributes["culprits"] == [missed.id] and rewrite.attributes["removed"] == ""
     held = assistant.memory.store.get_lesson(missed.id)
     assert held.status is LessonStatus.PENDING and "answer guard" in held.hold_reason
     assert [entry["action"] for entry in lesson_history(traces.connection, missed.id)] == ["quarantine"]
     guard_span = next(s for s in result.spans if s.name == "answer_guard" and s.attributes.get("removed"))
     assert guard_span.attributes["culprits"] == [missed.id] and "refunds-desk.example" in guard_span.attributes["removed"]
     assert result.guard_note().startswith("removed from the answer: a link not on the allowlist (refunds-desk.example); "
+                                          "wrote the answer again without the lesson that carried it; "
                                           f"quarantined the lesson that carried it: {missed.id}")
 
     again = assistant.run_turn("How do I get a refund?")
