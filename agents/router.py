@@ -10,6 +10,7 @@ from typing import Any
 
 from memory.records import Component, Lesson, LessonAction, LessonType, Severity
 
+from agents.english_words import COMMON_ENGLISH, english_share
 from agents.routing_cues import keyword_routing
 from agents.json_reply import parse_json_object
 from agents.llm import LLM
@@ -160,13 +161,15 @@ class Routing:
     quarantined: bool = False  # held because the correction looks like an attack
     recorded_only: str = ""  # why nothing was learned (e.g. the author is a viewer)
     conflicts: list[str] = field(default_factory=list)  # how conflicts with active lessons were resolved
+    replaced_lesson: str = ""  # the model's lesson, when it shared no word with the correction (the correction is the lesson)
 
     def as_json(self) -> dict[str, Any]:
         """The routing as JSON, for a process that learned through another (`alhf serve`)."""
         return {"components": [c.value for c in self.components],
                 "lessons": [lesson.model_dump(mode="json") for lesson in self.lessons], "raw": self.raw,
                 "fallback": self.fallback, "reinforced": self.reinforced, "held": self.held,
-                "quarantined": self.quarantined, "recorded_only": self.recorded_only, "conflicts": self.conflicts}
+                "quarantined": self.quarantined, "recorded_only": self.recorded_only, "conflicts": self.conflicts,
+                "replaced_lesson": self.replaced_lesson}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> "Routing":
@@ -179,7 +182,42 @@ class Routing:
         return cls([Component(c) for c in data["components"]], [Lesson.model_validate(x) for x in data["lessons"]],
                    data.get("raw", ""), data.get("fallback", False), list(data.get("reinforced", [])),
                    data.get("held", ""), data.get("quarantined", False), data.get("recorded_only", ""),
-                   list(data.get("conflicts", [])))
+                   list(data.get("conflicts", [])), data.get("replaced_lesson", ""))
+
+
+# the common words that still name what a rule is about ("the refund policy", "the orders table")
+_SUBJECT_WORDS = frozenset("customer customers data day days delete drop order orders password people policy print "
+                           "reply rules secret table time user users".split())
+_FUNCTION_WORDS = COMMON_ENGLISH - _SUBJECT_WORDS
+
+
+def _content_words(text: str) -> set[str]:
+    """Words that carry meaning (not function words or the most common verbs), singular; identifiers split."""
+    return {word[:-1] if word.endswith("s") and len(word) > 3 else word
+            for word in re.findall(r"[a-z0-9]+", text.lower()) if word not in _FUNCTION_WORDS and len(word) > 2}
+
+
+def grounded_in(lesson: str, correction: str, request: str = "") -> bool:
+    """Whether a lesson says something of its correction: it shares a word that carries meaning with the
+    correction or the request corrected. A small model sometimes writes a rule of no content ("Always choose the
+    correct document") or adapts a few-shot example instead ("Use the 2023 warranty terms ..." for a correction
+    about parcel tracking). A correction that does not read as English (the lesson is its translation) is not
+    compared.
+
+        >>> grounded_in("Use Refund policy v3 (refunds-2024), not the 2021 policy.", "You quoted the 2021 policy.")
+        True
+        >>> grounded_in("Use EXTRACT(WEEK FROM col), never WEEKOFYEAR().", "We use PostgreSQL.", "Orders per week?")
+        True
+        >>> grounded_in("Always choose the correct document and provide accurate information.",
+        ...             "exhibition-draft was never approved; never answer from exhibition-draft.",
+        ...             "When does the textiles exhibition open?")
+        False
+        >>> grounded_in("Give delivery times in business days.", "Indiquez les délais en jours ouvrés.")
+        True
+    """
+    if english_share(correction) < 0.2:
+        return True
+    return bool(_content_words(lesson) & (_content_words(correction) | _content_words(request)))
 
 
 def _strings(value: Any) -> list[str]:
@@ -260,6 +298,9 @@ class FeedbackRouterAgent(ModelAgent):
         if fallback:
             components = [Component(n) for n in keyword_routing(correction)]
         lesson_text = " ".join(_strings(data.get("lesson"))) or correction
+        replaced = ""
+        if not grounded_in(lesson_text, correction, evidence.request):  # a generic rule, or one copied from the few-shot examples
+            replaced, lesson_text = lesson_text, correction.strip()
         trigger = " ".join(_strings(data.get("applies_to"))) or f"Requests like: {evidence.request}"
         examples = [evidence.request, *_strings(data.get("examples"))[:3]]
         # a near miss that repeats a positive text would cancel it: keep only distinct ones
@@ -283,7 +324,7 @@ class FeedbackRouterAgent(ModelAgent):
             )
             for component in components
         ]
-        return Routing(components, lessons, raw, fallback)
+        return Routing(components, lessons, raw, fallback, replaced_lesson=replaced)
 
     def _action(self, component: Component, data: dict[str, Any], correction: str) -> LessonAction:
         """Only actions the component can take, naming only documents and tools that exist."""

@@ -55,3 +55,22 @@ def test_tools_and_documents_named_in_the_correction_fill_missing_actions(tmp_pa
     assistant = make_assistant(tmp_path, script=routing_script(route))
     routing = assistant.learn("Never take revenue from the wiki. Compute it with a SQL query on orders.", _turn(assistant))
     assert routing.lessons[0].action.prefer_tools == ["sql"]
+
+
+def test_a_lesson_that_shares_no_word_with_its_correction_is_replaced_by_the_correction(tmp_path: Path):
+    route = {"components": ["retriever"], "lesson": "Always choose the correct document and provide accurate information.",
+             "applies_to": "Questions about exhibitions"}  # a rule of no content: the details of the correction are lost
+    assistant = make_assistant(tmp_path, script=routing_script(route))
+    correction = "exhibition-draft was never approved and its dates are wrong. Never answer from exhibition-draft."
+    routing = assistant.learn(correction, _turn(assistant, "When does the textiles exhibition open?"))
+    assert routing.lessons[0].text == correction
+    assert routing.replaced_lesson == route["lesson"]
+    assert routing.lessons[0].trigger == "Questions about exhibitions"  # the rest of the model's reply stays
+
+
+def test_a_lesson_that_generalises_its_correction_is_kept(tmp_path: Path):
+    route = {"components": ["retriever"], "lesson": "Use Refund policy v3 (refunds-2024), not the 2021 policy.",
+             "applies_to": "Refund questions"}
+    assistant = make_assistant(tmp_path, script=routing_script(route))
+    routing = assistant.learn("You quoted the 2021 policy, which is superseded.", _turn(assistant, "Refund window?"))
+    assert routing.lessons[0].text == route["lesson"] and routing.replaced_lesson == ""

@@ -86,7 +86,8 @@ class ChatSession:
             action = lesson.action.model_dump(exclude_defaults=True)
             self.console.print(
                 f"[green]Learned[/] -> [bold]{lesson.component.value}[/] memory"
-                f"{' (router fell back to cue words)' if routing.fallback else ''}\n"
+                f"{' (router fell back to cue words)' if routing.fallback else ''}"
+                f"{' (the router wrote a rule of none of your words; your correction is the lesson)' if routing.replaced_lesson else ''}\n"
                 f"  lesson:     {escape(lesson.text)}\n  applies to: {escape(lesson.trigger)}"
                 + (f"\n  action:     {escape(str(action))}" if action else "")
             )
