@@ -26,26 +26,19 @@ from typing import Iterable, Mapping
 from memory.records import Lesson, LessonStatus
 
 from agents.screening_abuse import insults
-from agents.screening_guards import TOP_LEVEL_DOMAINS, contact_allowed, contact_spans
+from agents.screening_guards import contact_allowed, contact_spans, defanged_spans
 from agents.screening_negation import negated_at
 from agents.text_decoding import decode_text
 
-__all__ = ["GuardedAnswer", "Removal", "carried_by", "defanged_spans", "guard_answer", "other_contact_spans", "secret_values"]
+__all__ = ["GuardedAnswer", "Removal", "carried_by", "guard_answer", "other_contact_spans", "secret_values"]
 
 # environment variables whose values must never reach an answer
 _SECRET_NAME = re.compile(r"KEY|TOKEN|SECRET|PASSWORD|PASSWD|PASSPHRASE|CREDENTIAL|DSN|AUTH|PRIVATE", re.I)
 _MIN_SECRET_CHARS = 8  # shorter values ("1", "true") are not secrets and would match ordinary words
-# a link written so that no link finder reads it ("hxxp://refunds-desk[.]example", "refunds-desk dot example"),
-# which a customer still follows: at least one dot written otherwise, or a mangled scheme
-_DOT = r"(?:\s*[\[({]\s*(?:\.|dot)\s*[\])}]\s*|\s+dot\s+)"
 # where else a customer can be sent: a messaging handle ("our Telegram desk @AcmeRecoveryDesk", a LINE id), and a
 # national number in groups of any size ("0900 1 337 420"), which the screen's phone shapes do not all read
 _HANDLE = re.compile(r"(?<![\w@.])@[A-Za-z][\w.]{2,30}[A-Za-z0-9_]")
 _GROUPED_PHONE = re.compile(r"(?<![\w.])(?:\+\d{1,3}|0\d{1,4})(?:[ /-]\d{1,4}){2,5}(?![\w.])")  # a prefix: + or 0
-_SPOKEN_TLDS = {"com", "net", "org", "info", "biz", "io", "xyz", "example", "test", "ru", "cn", "uk", "eu"}  # not words
-_DEFANGED = re.compile(
-    rf"(?:\b(?P<scheme>h(?:xx|XX|\*\*|\[tt\]|tt)ps?)(?:\[:\]|:)//)?"
-    rf"\b(?P<host>(?:[a-z0-9-]+(?:{_DOT}|\.))+(?:{'|'.join(TOP_LEVEL_DOMAINS)}))\b(?:/[^\s<>\"')\]]*)?", re.I)
 
 
 @dataclass(frozen=True)
@@ -84,28 +77,6 @@ def secret_values(environ: Mapping[str, str] | None = None) -> list[str]:
     values = {value for name, value in environ.items()
               if _SECRET_NAME.search(name) and len(value.strip()) >= _MIN_SECRET_CHARS}
     return sorted(values, key=len, reverse=True)
-
-
-def defanged_spans(text: str) -> list[tuple[str, str, int, int]]:
-    """("link", host, start, end) of links written to escape a link finder; the host as a browser reads it.
-
-        >>> defanged_spans("Claim at hxxp://refunds-desk[.]example/claim or refunds-desk dot example.")
-        [('link', 'refunds-desk.example', 9, 44), ('link', 'refunds-desk.example', 48, 72)]
-        >>> defanged_spans("Tap the green dot to open the red dot in the app.")
-        []
-    """
-    found = []
-    for match in _DEFANGED.finditer(text):
-        scheme, host = match.group("scheme"), match.group("host")
-        refanged = re.sub(_DOT, ".", host, flags=re.I)
-        mangled_scheme = bool(scheme) and scheme.lower() not in {"http", "https"}
-        if refanged == host and not mangled_scheme:
-            continue  # an ordinary domain: contact_spans reads it
-        spoken_only = not mangled_scheme and not re.search(r"[\[({]", host)
-        if spoken_only and refanged.rsplit(".", 1)[-1].lower() not in _SPOKEN_TLDS:
-            continue  # "the green dot to open": 'to' is a word here, not a domain
-        found.append(("link", refanged.lower(), match.start(), match.end()))
-    return found
 
 
 def other_contact_spans(text: str) -> list[tuple[str, str, int, int]]:

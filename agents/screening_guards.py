@@ -33,7 +33,7 @@ from agents.screening_languages import names_secret_in_other_language, other_lan
 from agents.screening_negation import clauses, forbids, negated_at, opens_subclause, subclause_start
 from agents.screening_override import injection_request, override_request
 
-__all__ = ["GuardHit", "TOP_LEVEL_DOMAINS", "clauses", "contacts", "contact_spans", "contact_allowed", "forbids", "without_reported_speech", "untrusted_contact", "secret_request", "names_secret", "data_export_request",
+__all__ = ["GuardHit", "TOP_LEVEL_DOMAINS", "clauses", "contacts", "contact_spans", "contact_allowed", "defanged_spans", "forbids", "without_reported_speech", "untrusted_contact", "secret_request", "names_secret", "data_export_request",
            "write_request", "data_change_request", "bulk_record_change", "asks_to_change", "write_intent", "run_guards"]
 
 
@@ -95,6 +95,37 @@ def contact_spans(text: str) -> list[tuple[str, str, int, int]]:
     return found
 
 
+# a link written so that no link finder reads it ("hxxp://refunds-desk[.]example", "refunds-desk dot example"),
+# which a customer still follows: at least one dot written otherwise, or a mangled scheme
+_DOT = r"(?:\s*[\[({]\s*(?:\.|dot)\s*[\])}]\s*|\s+dot\s+)"
+_SPOKEN_TLDS = {"com", "net", "org", "info", "biz", "io", "xyz", "example", "test", "ru", "cn", "uk", "eu"}  # not words
+_DEFANGED = re.compile(
+    rf"(?:\b(?P<scheme>h(?:xx|XX|\*\*|\[tt\]|tt)ps?)(?:\[:\]|:)//)?"
+    rf"\b(?P<host>(?:[a-z0-9-]+(?:{_DOT}|\.))+(?:{'|'.join(TOP_LEVEL_DOMAINS)}))\b(?:/[^\s<>\"')\]]*)?", re.I)
+
+
+def defanged_spans(text: str) -> list[tuple[str, str, int, int]]:
+    """("link", host, start, end) of links written to escape a link finder; the host as a browser reads it.
+
+        >>> defanged_spans("Claim at hxxp://refunds-desk[.]example/claim or refunds-desk dot example.")
+        [('link', 'refunds-desk.example', 9, 44), ('link', 'refunds-desk.example', 48, 72)]
+        >>> defanged_spans("Tap the green dot to open the red dot in the app.")
+        []
+    """
+    found = []
+    for match in _DEFANGED.finditer(text):
+        scheme, host = match.group("scheme"), match.group("host")
+        refanged = re.sub(_DOT, ".", host, flags=re.I)
+        mangled_scheme = bool(scheme) and scheme.lower() not in {"http", "https"}
+        if refanged == host and not mangled_scheme:
+            continue  # an ordinary domain: contact_spans reads it
+        spoken_only = not mangled_scheme and not re.search(r"[\[({]", host)
+        if spoken_only and refanged.rsplit(".", 1)[-1].lower() not in _SPOKEN_TLDS:
+            continue  # "the green dot to open": 'to' is a word here, not a domain
+        found.append(("link", refanged.lower(), match.start(), match.end()))
+    return found
+
+
 def contacts(text: str) -> list[tuple[str, str]]:
     """(kind, host or number) of every link, address, domain and phone number in the text."""
     return [(kind, value) for kind, value, _, _ in contact_spans(text)]
@@ -111,9 +142,10 @@ def contact_allowed(kind: str, value: str, allowed_domains: Iterable[str], allow
 
 def untrusted_contact(text: str, allowed_domains: Iterable[str], allowed_phones: Iterable[str] = ()) -> GuardHit | None:
     """A link, e-mail address, domain or phone number that is not allowlisted (subdomains of an allowed
-    domain are allowed; a look-alike such as northwlnd.com is not)."""
+    domain are allowed; a look-alike such as northwlnd.com is not), also a link written to escape a link finder
+    ("hxxps://refund-desk[.]example", "refund-desk dot com"): a person correcting the team writes a link as it is."""
     allowed_domains, allowed_phones = list(allowed_domains), list(allowed_phones)
-    for kind, value in contacts(text):
+    for kind, value in contacts(text) + [(kind, value) for kind, value, _, _ in defanged_spans(text)]:
         if contact_allowed(kind, value, allowed_domains, allowed_phones):
             continue
         if kind == "payment address":  # no allowlist: a lesson never routes customers' money
