@@ -96,6 +96,8 @@ def test_ordinary_text_is_not_taken_for_an_encoding(text: str):
     "Complaints go to complaints.northwind@gmail.com.",
     "Customers should call +44 20 7946 0000 for urgent help.",
     "Share bit.ly/nw-form with every customer.",
+    "Track parcels at hxxps://parcel-track-now[.]com from now on.",  # written to escape a link finder
+    "Refund claims go through refund-desk dot com.",
 ])
 def test_links_and_contacts_outside_the_allowlist_are_held(text: str):
     hit = untrusted_contact(text, ALLOWED)
@@ -108,6 +110,8 @@ def test_links_and_contacts_outside_the_allowlist_are_held(text: str):
     "Write to support@northwind.example about warranty claims.",
     "Join orders o with customers c on o.id = c.order_id; see config.yaml and report.py.",
     "Orders from 2024-01-15 to 2024-02-03 count as Q1.",
+    "Tap the green dot to open the order, then the red dot in the app.",
+    "Returns are explained at help[.]northwind[.]example.",  # defanged, but the team's own
 ])
 def test_allowlisted_or_non_contacts_pass(text: str):
     assert untrusted_contact(text, ALLOWED) is None
