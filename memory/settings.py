@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from memory.backend import is_local_mode_folder
-from memory.embedding import Embedder, HashingEmbedder, MiniLMEmbedder
-from memory.gate import GateSettings
-from memory.store import MemoryStore
+from memory.gate_settings import GateSettings
+
+if TYPE_CHECKING:  # the embedder and the store import numpy and the engines: loading a config needs neither
+    from memory.embedding import Embedder
+    from memory.store import MemoryStore
 
 __all__ = ["MemorySettings", "build_embedder", "open_store", "LEGACY_NOTICE"]
 
@@ -36,6 +37,8 @@ class MemorySettings(BaseModel):
 
 
 def build_embedder(settings: MemorySettings, data_dir: Path) -> Embedder:
+    from memory.embedding import HashingEmbedder, MiniLMEmbedder
+
     if settings.embedder == "hashing":
         return HashingEmbedder()
     return MiniLMEmbedder(data_dir / "models" / "minilm", threads=settings.embedder_threads)
@@ -47,6 +50,9 @@ def open_store(settings: MemorySettings, location: str | Path, embedder: Embedde
     A folder still in the old local-mode format keeps opening with qdrant-client, so no lesson is
     lost; the store's `notice` then says to run `alhf memory migrate`.
     """
+    from memory.backend import is_local_mode_folder
+    from memory.store import MemoryStore
+
     api_key = os.environ.get(settings.qdrant_api_key_env) if settings.qdrant_api_key_env else None
     backend = settings.backend
     legacy = str(location) != ":memory:" and backend == "edge" and is_local_mode_folder(Path(location))

@@ -1,0 +1,66 @@
+"""The relevance gate's settings, apart from the gate (memory/gate.py): loading a config reads them, and a
+command that only loads its config (`alhf --help`, the listing commands) need not import numpy or the store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from memory.records import Component
+
+__all__ = ["GateSettings"]
+
+
+class GateSettings(BaseModel):
+    """How the gate decides. Configs that set only `thresholds` keep the threshold rule."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    mode: Literal["learned", "threshold"] = Field("threshold", description="threshold: cosine >= a per-component threshold, vetoed by near misses and tags (the default: measured better with the local model); learned: fitted signals")
+    thresholds: dict[Component, float] = Field(
+        default_factory=lambda: {Component.RETRIEVER: 0.54, Component.TOOL_PLANNER: 0.3, Component.WRITER: 0.4},
+        description="threshold mode only: best similarity a lesson needs, per component",
+    )
+    weights_path: Path | None = Field(None, description="learned mode: a weights file; unset = memory/gate_weights.json")
+    decision_probability: float = Field(0.5, gt=0.0, lt=1.0, description="learned mode: apply at or above this")
+    borderline: float = Field(0.1, ge=0.0, lt=0.5, description="learned mode: probabilities within this of the cut go to the second-stage check")
+    band_below: float = Field(0.05, ge=0.0, le=1.0, description="threshold mode: similarities this far below the threshold go to "
+                              "the second-stage check (0.05 / 0.0: the best band on the tuning set that asks on under 1 turn in 5)")
+    band_above: float = Field(0.0, ge=0.0, le=1.0, description="threshold mode: similarities less than this above the threshold go "
+                              "to the second-stage check")
+    second_stage: Literal["off", "model"] = Field(
+        "off", description="model: borderline candidates are settled by the model's yes/no check (measured: a noise-level "
+        "gain for a model call on a quarter of the turns, docs/evaluation.md)")
+    data_check: Literal["off", "model"] = Field(
+        "model", description="model: a lesson that sends requests to a data tool (SQL) applies only when the model says "
+        "the request asks for figures or records (agents/data_question.py); one model call on turns where such a lesson "
+        "passes (measured: stops a third of such lessons' wrong applications, kept every right one, docs/evaluation.md); "
+        "the fake model is never asked")
+    near_miss_rule: bool = Field(True, description="reject a request nearer a near miss than any example")
+    grounding: bool = Field(True, description="lessons about a source apply to requests that lead to it (memory/grounding.py): "
+                            "a lesson naming documents is rejected when other documents lead the request's corpus search "
+                            "by more than grounding_margin (in threshold mode its documents' similarity counts as a positive "
+                            "one); a lesson preferring a data tool is rejected when a document leads the tool's data by more "
+                            "than data_margin")
+    grounding_margin: float = Field(0.05, ge=0.0, le=1.0, description="how far another document may lead a lesson's own")
+    data_margin: float = Field(0.4, ge=0.0, le=1.0, description="how far a document may lead a data lesson's tables "
+                               "(1.0: never; 0.10 cost held-out recall; 0.4, measured on four spent suites once data lessons "
+                               "lost the router's near misses, stops 4 wrong steps of 275 and no right lesson, docs/evaluation.md)")
+    grounding_documents: int = Field(10, ge=1, le=100, description="corpus documents searched per request for grounding")
+    grounding_family: float = Field(0.55, ge=0.0, le=1.0, description="documents at least this alike to a named one "
+                                    "(its other versions) count as the lesson's too")
+    candidates: int = Field(5, ge=1, le=100, description="lessons retrieved per component before gating")
+    max_applied: int = Field(3, ge=1, le=20, description="most lessons one component applies in a turn")
+    trust_floor: float = Field(0.3, ge=0.0, le=1.0, description="lessons by authors trusted less are not applied")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _old_configs_keep_thresholds(cls, data: object) -> object:
+        if isinstance(data, dict) and "thresholds" in data and "mode" not in data:
+            return {**data, "mode": "threshold"}
+        return data
+
+    def threshold(self, component: Component) -> float:
+        return self.thresholds.get(component, 0.5)
