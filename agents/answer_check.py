@@ -76,6 +76,12 @@ class AnswerCheck:
         return "; ".join(f.reason for f in self.findings if not f.passed)
 
     @property
+    def fixable_reason(self) -> str:
+        """What a new draft is asked to fix: the failed findings the writer can fix (telling a small model about a
+        planner's guidance it cannot act on gets that guidance copied into the answer)."""
+        return "; ".join(f.reason for f in self.findings if not f.passed and f.fixable)
+
+    @property
     def writer_can_fix(self) -> bool:
         """A failed finding a new draft could fix (a missing tool result is the planner's, not the writer's)."""
         return any(not f.passed and f.fixable for f in self.findings)

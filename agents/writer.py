@@ -134,9 +134,9 @@ class WriterAgent(ModelAgent):
         check = self._check(request, answer, plan, checked, attempt=1)
         if not (regenerate and check.writer_can_fix):
             return WrittenAnswer(answer, check)
-        with span("regenerate", agent=self.name, reason=check.reason[:500]):
+        with span("regenerate", agent=self.name, reason=check.fixable_reason[:500]):
             content = (f"{self.prompt(request, retrieval, plan, lessons)}\n\nYOUR PREVIOUS ANSWER:\n{answer}\n\n"
-                       f"IT WAS REJECTED: {check.reason}.\nWrite the whole answer again, fixing this.")
+                       f"IT WAS REJECTED: {check.fixable_reason}.\nWrite the whole answer again, fixing this.")
             second = _without_echo(self._generate(content))
         if not second:  # the retry only echoed the prompt: keep the first draft
             return WrittenAnswer(answer, check)

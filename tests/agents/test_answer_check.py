@@ -201,3 +201,17 @@ def test_a_regenerated_answer_that_copies_the_prompt_is_cut(tmp_path: Path):
                                               "YOUR PREVIOUS ANSWER:\nSELECT WEEKOFYEAR(order_date) FROM orders"]})
     written = writer.compose(WEEKS, Retrieval(WEEKS), ToolPlan(), [DIALECT])
     assert written.text == "SELECT WEEKOFYEAR(order_date) FROM orders" and not written.regenerated
+
+
+def test_the_new_draft_is_told_only_what_the_writer_can_fix(tmp_path: Path):
+    """A planner lesson whose tool gave no result fails the check too, but a new draft cannot fix it; a small
+    model told about it copies the planner's guidance into the answer."""
+    planner = Lesson(component=Component.TOOL_PLANNER, trigger="Booking hours", action=LessonAction(prefer_tools=["sql"]),
+                     text="Work it out from the bookings table: add up end_ts minus start_ts, leave out cancelled ones.")
+    writer, prompts = _writer(tmp_path, {"writer": [
+        "SELECT WEEKOFYEAR(order_date), COUNT(*) FROM orders GROUP BY 1",
+        "SELECT EXTRACT(WEEK FROM order_date) AS week, COUNT(*) FROM orders GROUP BY week"]})
+    written = writer.compose(WEEKS, Retrieval(WEEKS), ToolPlan(), [DIALECT], checked_lessons=[DIALECT, planner])
+    rejected = prompts["writer"][1].split("IT WAS REJECTED:", 1)[1]
+    assert "WEEKOFYEAR" in rejected and "bookings table" not in rejected
+    assert "bookings table" in written.check.reason  # still failed and recorded: the planner's, not the writer's
