@@ -188,7 +188,10 @@ class Routing:
 # the common words that still name what a rule is about ("the refund policy", "the orders table")
 _SUBJECT_WORDS = frozenset("customer customers data day days delete drop order orders password people policy print "
                            "reply rules secret table time user users".split())
-_FUNCTION_WORDS = COMMON_ENGLISH - _SUBJECT_WORDS
+# words of judgement, which any correction may say and no lesson needs to repeat ("No, that is wrong.")
+_VERDICT_WORDS = frozenset("wrong incorrect correct right bad good answer answers answered please thanks thank "
+                           "actually really yes okay instead".split())
+_FUNCTION_WORDS = (COMMON_ENGLISH - _SUBJECT_WORDS) | _VERDICT_WORDS
 
 
 def _content_words(text: str) -> set[str]:
@@ -214,10 +217,13 @@ def grounded_in(lesson: str, correction: str, request: str = "") -> bool:
         False
         >>> grounded_in("Give delivery times in business days.", "Indiquez les délais en jours ouvrés.")
         True
+        >>> grounded_in("Answer with the figure the question asks for.", "No, that is wrong.", "Orders in May?")
+        True
     """
-    if english_share(correction) < 0.2:
-        return True
-    return bool(_content_words(lesson) & (_content_words(correction) | _content_words(request)))
+    said = _content_words(correction) | _content_words(request)
+    if english_share(correction) < 0.2 or not _content_words(correction):
+        return True  # a translation, or a correction with nothing to compare ("No, wrong.")
+    return bool(_content_words(lesson) & said)
 
 
 def _strings(value: Any) -> list[str]:
@@ -299,8 +305,8 @@ class FeedbackRouterAgent(ModelAgent):
             components = [Component(n) for n in keyword_routing(correction)]
         lesson_text = " ".join(_strings(data.get("lesson"))) or correction
         replaced = ""
-        if not grounded_in(lesson_text, correction, evidence.request):  # a generic rule, or one copied from the few-shot examples
-            replaced, lesson_text = lesson_text, correction.strip()
+        if lesson_text != correction and not grounded_in(lesson_text, correction, evidence.request):
+            replaced, lesson_text = lesson_text, correction.strip()  # a generic rule, or an adapted few-shot example
         trigger = " ".join(_strings(data.get("applies_to"))) or f"Requests like: {evidence.request}"
         examples = [evidence.request, *_strings(data.get("examples"))[:3]]
         # a near miss that repeats a positive text would cancel it: keep only distinct ones

@@ -74,3 +74,10 @@ def test_a_lesson_that_generalises_its_correction_is_kept(tmp_path: Path):
     assistant = make_assistant(tmp_path, script=routing_script(route))
     routing = assistant.learn("You quoted the 2021 policy, which is superseded.", _turn(assistant, "Refund window?"))
     assert routing.lessons[0].text == route["lesson"] and routing.replaced_lesson == ""
+
+
+def test_a_correction_with_nothing_to_compare_keeps_the_models_lesson(tmp_path: Path):
+    route = {"components": ["writer"], "lesson": "Give the total as one figure in EUR.", "applies_to": "Revenue questions"}
+    assistant = make_assistant(tmp_path, script=routing_script(route))
+    routing = assistant.learn("No, that is wrong.", _turn(assistant))
+    assert routing.lessons[0].text == route["lesson"] and routing.replaced_lesson == ""
