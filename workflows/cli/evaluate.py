@@ -30,6 +30,9 @@ def evaluate(
                                          "below VALUE (repeatable), e.g. lesson_recall=0.9."),
     fail_over: list[str] = typer.Option([], "--fail-over", help="METRIC=VALUE: exit 1 if above VALUE (repeatable), "
                                         "e.g. false_injection_rate=0.05."),
+    trace_home: Optional[Path] = typer.Option(None, "--trace-home", help="Keep every turn's trace (and the feedback "
+                                              "learned) in DIR/alhf.db, a data dir of its own; the JSON report names each "
+                                              "step's turn: read it with ALHF_HOME=DIR alhf trace show TURN."),
     provider: Optional[Provider] = typer.Option(None, case_sensitive=False, help="Override model.provider (fake: no model needed)."),
     config_path: Optional[Path] = ConfigOption,
 ) -> None:
@@ -53,6 +56,12 @@ def evaluate(
         llm = guarded(lambda: LLM(config.model, home / "models", progress=update))
     finally:
         progress.stop()
+    traces = None
+    if trace_home is not None:
+        from workflows.traces.store import TraceStore
+
+        trace_home.mkdir(parents=True, exist_ok=True)
+        traces = guarded(lambda: TraceStore(trace_home / "alhf.db"))
     total_steps = sum(len(s.steps) for s in scenarios) * (2 if baseline else 1)
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total} steps"),
                   TimeRemainingColumn(), console=err, transient=True) as bar:
@@ -61,7 +70,9 @@ def evaluate(
             scenarios, llm=llm, embedder=embedder, memory_settings=config.memory, baseline=baseline,
             generate=answers is Switch.on, top_k=config.retriever_top_k, governance=config.governance,
             on_scenario=lambda s, enabled: bar.update(task, description=f"{s.name} (memory {'on' if enabled else 'off'})"),
-            on_step=lambda _: bar.advance(task)))
+            on_step=lambda _: bar.advance(task), traces=traces))
+    if traces is not None:
+        traces.close()
     settings = {"model": llm.description, "embedder": embedder.name, "answers": answers.value,
                 "thresholds": {k.value: v for k, v in config.memory.gate.thresholds.items()}}
     result = report(on, off, settings)
@@ -75,6 +86,8 @@ def evaluate(
 
         written = write_report_folder(result, report_dir or Path("eval-report"))
         console.print(f"report folder: {written} (report.md, learning_curve.png, injection_matrix.png, metrics.json)")
+    if trace_home is not None:
+        console.print(f"traces of every turn: ALHF_HOME={trace_home} alhf trace list (turn ids in the JSON report)")
     _check_regressions(result, old, floors, ceilings)
 
 

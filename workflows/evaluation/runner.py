@@ -19,6 +19,7 @@ from memory.embedding import Embedder
 from memory.settings import MemorySettings, open_store
 from workflows.governance.roles import GovernanceSettings
 from workflows.evaluation.scenarios import Scenario, Step
+from workflows.traces.store import TraceStore
 from workflows.turn.assistant import Assistant
 from workflows.turn.model_checks import gate_with_checks
 
@@ -37,6 +38,7 @@ class StepOutcome:
     reinforced: bool = False  # the feedback repeated a lesson already stored
     held: str = ""  # why the feedback's lessons wait for approval
     lesson_verdicts: dict[str, bool] = field(default_factory=dict)  # feedback id -> the real model's post-write verdict
+    turn_id: str = ""  # the turn's id in the trace store, when the run kept traces
 
     @property
     def adherence(self) -> bool | None:
@@ -68,6 +70,7 @@ class StepOutcome:
             "held": self.held or None,
             "adherence": self.adherence,
             "not_here": self.step.not_here or None,
+            "turn_id": self.turn_id or None,
         }
 
 
@@ -113,6 +116,7 @@ def score_turn(step: Step, turn: Any, *, real_model: bool, generate: bool) -> St
         answer=turn.answer,
         answer_checks=_check_answer(step, turn.answer, real_model, generate),
         lesson_verdicts=_model_verdicts(turn, by_id) if real_model else {},
+        turn_id=turn.turn_id,
     )
 
 
@@ -128,9 +132,11 @@ def run_scenario(
     governance: GovernanceSettings | None = None,
     on_step: Callable[[StepOutcome], None] | None = None,
     configure: Callable[[Assistant], None] | None = None,
+    traces: TraceStore | None = None,
 ) -> ScenarioOutcome:
     """Steps run in order in one fresh in-memory store; a step's feedback is learned before the next.
-    `configure` adjusts the scenario's assistant before its first step (a benchmark turning a defence off)."""
+    `configure` adjusts the scenario's assistant before its first step (a benchmark turning a defence off);
+    `traces` keeps every turn's span tree (and the feedback learned) there, so a failed step can be read later."""
     workspace = scenario.workspace()
     store = open_store(memory_settings.model_copy(update={"qdrant_url": None}), ":memory:", embedder)
     store.replace_corpus(workspace.corpus)
@@ -138,7 +144,7 @@ def run_scenario(
     outcomes: list[StepOutcome] = []
     with tempfile.TemporaryDirectory(prefix="alhf-eval-") as tmp:
         assistant = Assistant(llm=llm, memory=memory, registry=workspace.tool_registry(Path(tmp)), user="eval",
-                              governance=governance)
+                              governance=governance, traces=traces)
         if configure is not None:
             configure(assistant)
         for step in scenario.steps:
@@ -169,6 +175,7 @@ def run_scenarios(
     scenarios: list[Scenario], *, llm: LLM, embedder: Embedder, memory_settings: MemorySettings, baseline: bool,
     generate: bool, top_k: int, governance: GovernanceSettings | None,
     on_scenario: Callable[[Scenario, bool], None] | None = None, on_step: Callable[[StepOutcome], None] | None = None,
+    traces: TraceStore | None = None,
 ) -> tuple[list[ScenarioOutcome], list[ScenarioOutcome] | None]:
     """Every scenario with memory on, and with `baseline` also with memory off: (on, off or None)."""
     runs: dict[bool, list[ScenarioOutcome]] = {True: [], False: []}
@@ -178,5 +185,5 @@ def run_scenarios(
                 on_scenario(scenario, enabled)
             runs[enabled].append(run_scenario(scenario, llm=llm, embedder=embedder, memory_settings=memory_settings,
                                               memory_enabled=enabled, generate=generate, top_k=top_k,
-                                              governance=governance, on_step=on_step))
+                                              governance=governance, on_step=on_step, traces=traces))
     return runs[True], runs[False] if baseline else None

@@ -62,3 +62,20 @@ def test_governance_scenarios_are_scored(tmp_path: Path, shared_dir: Path):
     assert result.exit_code == 0, result.output
     overall = json.loads(out.read_text())["overall"]
     assert overall["quarantine_recall"] == 1.0 and overall["false_quarantine_rate"] == 0.0
+
+
+def test_eval_keeps_each_turns_trace_in_a_data_dir_of_its_own(tmp_path: Path, shared_dir: Path):
+    from workflows.traces.store import TraceStore
+
+    out, home = tmp_path / "report.json", tmp_path / "eval-traces"
+    result = runner.invoke(app, ["eval", str(shared_dir / "scenarios"), "--json", str(out), "--trace-home", str(home),
+                                 "-c", str(hashing_config(tmp_path)), *FAKE])
+    assert result.exit_code == 0, result.output
+    assert f"ALHF_HOME={home}alhftracelist" in "".join(result.output.split())  # rich wraps long paths anywhere
+    turn_ids = [st["turn_id"] for s in json.loads(out.read_text())["scenarios"] for st in s["steps"]]
+    assert turn_ids and all(turn_ids)
+    traces = TraceStore(home / "alhf.db")
+    try:
+        assert all(traces.turn_exists(turn_id) for turn_id in turn_ids)
+    finally:
+        traces.close()
