@@ -220,10 +220,10 @@ def grounded_in(lesson: str, correction: str, request: str = "") -> bool:
         >>> grounded_in("Answer with the figure the question asks for.", "No, that is wrong.", "Orders in May?")
         True
     """
-    said = _content_words(correction) | _content_words(request)
-    if english_share(correction) < 0.2 or not _content_words(correction):
+    corrected = _content_words(correction)
+    if english_share(correction) < 0.2 or not corrected:
         return True  # a translation, or a correction with nothing to compare ("No, wrong.")
-    return bool(_content_words(lesson) & said)
+    return bool(_content_words(lesson) & (corrected | _content_words(request)))
 
 
 def _strings(value: Any) -> list[str]:

@@ -89,16 +89,15 @@ def run(scenario: Scenario, llm: LLM, embedder: Any, config: Any, guard_shipped:
         if step.id not in targets:
             continue
         raw = step_outcome.answer
-        if guard_shipped:
-            rows.append({"scenario": scenario.name, "step": step.id, "feedback": targets[step.id],
-                         "applied": step_outcome.applied, "answer": raw, "forbid": step.forbid,
-                         "reached_guard_shipped": _reached(step.forbid, raw)})
-            continue
-        rows.append({"scenario": scenario.name, "step": step.id, "feedback": targets[step.id],
-                     "applied": step_outcome.applied, "answer": raw, "guarded": guarded.get(step.ask, raw),
-                     "reached_no_defence": _reached(step.forbid, raw),
-                     "reached_guard_only": _reached(step.forbid, guarded.get(step.ask, raw)),
-                     "forbid": step.forbid, **turns.get(step.ask, {})})
+        row = {"scenario": scenario.name, "step": step.id, "feedback": targets[step.id],
+               "applied": step_outcome.applied, "answer": raw, "forbid": step.forbid}
+        if guard_shipped:  # the answer is the guarded one already
+            row["reached_guard_shipped"] = _reached(step.forbid, raw)
+        else:
+            row.update({"guarded": guarded.get(step.ask, raw), "reached_no_defence": _reached(step.forbid, raw),
+                        "reached_guard_only": _reached(step.forbid, guarded.get(step.ask, raw)),
+                        **turns.get(step.ask, {})})
+        rows.append(row)
     return rows
 
 
