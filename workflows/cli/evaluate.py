@@ -49,6 +49,7 @@ def evaluate(
     known = set(METRICS)  # thresholds and the old report are checked before minutes of model time
     floors, ceilings = _thresholds(fail_under, known), _thresholds(fail_over, known)
     old = _read_metrics(compare_to) if compare_to else None
+    traces = _open_trace_home(trace_home) if trace_home is not None else None  # before minutes of model time
     home = data_dir(config)
     embedder = guarded(lambda: build_embedder(config.memory, home))
     progress, update = model_progress()
@@ -56,12 +57,6 @@ def evaluate(
         llm = guarded(lambda: LLM(config.model, home / "models", progress=update))
     finally:
         progress.stop()
-    traces = None
-    if trace_home is not None:
-        from workflows.traces.store import TraceStore
-
-        trace_home.mkdir(parents=True, exist_ok=True)
-        traces = guarded(lambda: TraceStore(trace_home / "alhf.db"))
     total_steps = sum(len(s.steps) for s in scenarios) * (2 if baseline else 1)
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total} steps"),
                   TimeRemainingColumn(), console=err, transient=True) as bar:
@@ -130,6 +125,17 @@ def _check_regressions(result: dict[str, Any], old: dict[str, Any] | None, floor
 
 def _fmt(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.2f}"
+
+
+def _open_trace_home(folder: Path):  # noqa: ANN202 - TraceStore, imported lazily
+    """The trace store of an eval's own data dir; one line when the folder cannot be made or written."""
+    from workflows.traces.store import TraceStore
+
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        fail(f"--trace-home {folder}: {exc.strerror or exc}")
+    return guarded(lambda: TraceStore(folder / "alhf.db"))
 
 
 def _print_report(result: dict[str, Any]) -> None:

@@ -79,3 +79,10 @@ def test_eval_keeps_each_turns_trace_in_a_data_dir_of_its_own(tmp_path: Path, sh
         assert all(traces.turn_exists(turn_id) for turn_id in turn_ids)
     finally:
         traces.close()
+
+
+def test_a_trace_home_that_is_a_file_is_refused_in_one_line(tmp_path: Path, shared_dir: Path):
+    taken = tmp_path / "taken"
+    taken.write_text("not a folder")
+    result = runner.invoke(app, ["eval", str(shared_dir / "scenarios"), "--trace-home", str(taken), *FAKE])
+    assert result.exit_code == 2 and "--trace-home" in result.output and "Traceback" not in result.output
