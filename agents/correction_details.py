@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["Detail", "correction_details"]
+__all__ = ["Detail", "correction_details", "quoted_phrases"]
 
 _QUOTED = re.compile(r'"([^"\n]{2,80})"|“([^”\n]{2,80})”|«\s?([^»\n]{2,80}?)\s?»|‘([^’\n]{2,80})’|'
                      r"(?<![\w'])'([^'\n]{2,60})'(?![\w'])")
@@ -63,3 +63,14 @@ def correction_details(text: str) -> list[Detail]:
     for _, detail in sorted(found, key=lambda pair: (pair[1].kind != "phrase", pair[0])):
         details.setdefault(detail.text.lower(), detail)
     return list(details.values())
+
+
+def quoted_phrases(text: str) -> list[str]:
+    """The phrases a correction puts in quotes, in order: the values a person names on purpose ("only count
+    rows where event is 'checkout'"), as opposed to words that happen to spell a value ("the same book twice").
+
+        >>> quoted_phrases("Count rows where event is 'checkout'; a renewal counts the same book twice.")
+        ['checkout']
+    """
+    return [next(g for g in match.groups() if g).strip() for match in _QUOTED.finditer(text)]
+

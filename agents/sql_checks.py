@@ -146,7 +146,8 @@ def filter_phrase(column: str, literal: str) -> str:
 
 
 def drop_invented_filters(statement: str, allowed_text: str, related: Related | None = None, *,
-                          also_drop: Callable[[str, str], bool] | None = None) -> FilterCheck:
+                          also_drop: Callable[[str, str], bool] | None = None,
+                          also_keep: Callable[[str, str], bool] | None = None) -> FilterCheck:
     """Remove `col = literal` conditions of the top-level WHERE whose literal `allowed_text` (request,
     lesson texts, schema DDL) never mentions, and conditions on a period (a date literal, a date function,
     'now') when `allowed_text` names no time. Only plain AND-conjunctions are touched: a WHERE with OR,
@@ -155,7 +156,9 @@ def drop_invented_filters(statement: str, allowed_text: str, related: Related | 
     `related` (the request's similarity to a phrase) keeps a filter the request asks for in other words
     ("teeth cleanings" for kind = 'dental', "waiting for a decision" for status = 'pending'): one whose
     phrase (`filter_phrase`) is at least RELATED_FILTER similar to the request is not an invention.
-    `also_drop(column, literal)` (the column without its table) marks other conditions to remove."""
+    `also_drop(column, literal)` (the column without its table) marks other conditions to remove;
+    `also_keep(column, literal)` marks `col = literal` conditions that are not inventions (the team's guidance
+    speaks of that column's values)."""
     tokens = tokenize(statement)
     lowered = [(kind, text.lower()) for kind, text in tokens]
     if sum(1 for kind, text in lowered if kind == "word" and text == "select") != 1:
@@ -203,6 +206,8 @@ def drop_invented_filters(statement: str, allowed_text: str, related: Related | 
             dropped.append("".join(text for _, text in conjunct).strip())
         elif equality is None and _date_condition(conjunct) and _TIME.search(allowed) is None:
             dropped.append("".join(text for _, text in conjunct).strip())  # a period the request never named
+        elif equality is not None and also_keep is not None and also_keep(equality[0].split(".")[-1].strip('"`[]'), literal):
+            kept.append("".join(text for _, text in conjunct).strip())
         elif equality is not None and not _mentioned(literal, allowed) and not (
                 related is not None and not _DATE.search(literal)  # a date is the request's only if it names a time
                 and related(filter_phrase(equality[0], literal)) >= RELATED_FILTER):

@@ -6,6 +6,7 @@ request names that the statement never filters on. Each reads the SQLite file re
 
 from __future__ import annotations
 
+import difflib
 import re
 import sqlite3
 from pathlib import Path
@@ -28,14 +29,70 @@ def _columns(conn: sqlite3.Connection) -> dict[str, list[str]]:
     return {t: [row[1] for row in conn.execute(f'PRAGMA table_info("{t}")')] for t in tables}
 
 
-def column_homes(conn: sqlite3.Connection, error: str) -> list[str]:
-    """For "no such column: x.name", the tables that do have `name` (a small model puts a column on the wrong table)."""
+_FROM_ALIAS = re.compile(r"""\b(?:FROM|JOIN)\s+["`\[]?(\w+)["`\]]?(?:\s+(?:AS\s+)?(\w+))?""", re.I)
+_NOT_ALIAS = {"where", "join", "inner", "left", "right", "outer", "cross", "natural", "on", "group", "order", "limit",
+              "having", "union", "using", "as"}
+
+
+def _aliases(statement: str) -> dict[str, str]:
+    """The tables a statement reads, each with the name it is called by (its alias, else its name).
+
+        >>> _aliases("SELECT SUM(t.passengers) FROM tickets AS t JOIN sailings s ON s.id = t.sailing_id")
+        {'tickets': 't', 'sailings': 's'}
+    """
+    found: dict[str, str] = {}
+    for table, alias in _FROM_ALIAS.findall(statement):
+        named = alias if alias and alias.lower() not in _NOT_ALIAS else table
+        found.setdefault(table, named)
+    return found
+
+
+def _join_clause(conn: sqlite3.Connection, target: str, read: dict[str, str]) -> str:
+    """How to join `target` to a table the statement reads, by a declared foreign key or a `<target>_id`
+    column ("JOIN sailings ON sailings.id = t.sailing_id"); "" when no link is known."""
+    columns = _columns(conn)
+    for table, name in read.items():
+        if table not in columns or table == target:
+            continue
+        for row in conn.execute(f'PRAGMA foreign_key_list("{table}")'):
+            if row[2] == target:
+                return f"JOIN {target} ON {target}.{row[4] or 'id'} = {name}.{row[3]}"
+        for row in conn.execute(f'PRAGMA foreign_key_list("{target}")'):
+            if row[2] == table:
+                return f"JOIN {target} ON {target}.{row[3]} = {name}.{row[4] or 'id'}"
+        singular = target[:-1] if target.endswith("s") else target
+        if f"{singular}_id" in columns[table] and "id" in columns[target]:
+            return f"JOIN {target} ON {target}.id = {name}.{singular}_id"
+    return ""
+
+
+def column_homes(conn: sqlite3.Connection, error: str, statement: str = "") -> list[str]:
+    """For "no such column: x.name", where that column is: the tables that have `name` (a small model puts a
+    column on the wrong table), else the column nearest in name ("sailing_date" for sailings.sail_date), each
+    with the join that reaches it from the tables `statement` reads."""
     match = re.search(r"no such column: (?:\w+\.)?(\w+)", error)
     if match is None:
         return []
     column = match.group(1)
-    tables = [t for t, names in _columns(conn).items() if column in names]
-    return [f"{column} is a column of {', '.join(tables)}; join that table to use it"] if tables else []
+    columns = _columns(conn)
+    read = _aliases(statement)
+    tables = [t for t, names in columns.items() if column in names]
+    if tables:
+        joined = [t for t in tables if t in read]
+        if joined:  # the table is read already, under another name than the one written
+            return [f"{column} is a column of {joined[0]}, which this statement calls {read[joined[0]]}: "
+                    f"write {read[joined[0]]}.{column}"]
+        joins = [clause for t in tables if (clause := _join_clause(conn, t, read))]
+        return [f"{column} is a column of {', '.join(tables)}; join that table to use it"
+                + (f" ({joins[0]})" if joins else "")]
+    qualified = {f"{t}.{c}": c for t, names in columns.items() for c in names}
+    nearest = difflib.get_close_matches(column.lower(), [c.lower() for c in qualified.values()], n=1, cutoff=0.6)
+    if not nearest:
+        return []
+    home = next(q for q, c in qualified.items() if c.lower() == nearest[0])
+    table = home.split(".")[0]
+    join = _join_clause(conn, table, read) if table not in read else ""
+    return [f"no table has a column {column}; the nearest is {home}" + (f" ({join})" if join else "")]
 
 
 def _matching_nothing(conn: sqlite3.Connection, columns: dict[str, list[str]],

@@ -18,6 +18,8 @@ from typing import Any, Callable
 
 from memory.records import Document
 
+from agents.correction_details import quoted_phrases
+
 from agents.sql_checks import (Related, drop_invented_filters, exact_division, match_date_formats, replace_strings,
                                sqlite_hints)
 from agents.sql_data import (column_homes, misplaced_filters, respelled_filters, undated_columns, unfiltered_values,
@@ -60,8 +62,8 @@ class Tool:
     parameters: dict[str, str]  # argument name -> description
     run: Callable[..., str]
     # checks the model's arguments against what the request and lessons say, before the call
-    # (arguments, allowed text, the request's similarity to a phrase or None)
-    check_arguments: Callable[[dict[str, Any], str, Related | None], ArgumentCheck] | None = None
+    # (arguments, allowed text, the request's similarity to a phrase or None, the applied lessons' guidance)
+    check_arguments: Callable[[dict[str, Any], str, Related | None, str], ArgumentCheck] | None = None
     # one text per data source the tool reads (a table: its columns and sample rows), for the relevance gate
     data_sources: Callable[[], list[str]] | None = None
     # (arguments, output, request, guidance) of a successful call -> why the result is likely wrong, or ""
@@ -111,11 +113,23 @@ class ToolRegistry:
         tool = self.tools.get(name)
         note = ""
         if tool is not None and tool.check_arguments is not None:
-            checked = tool.check_arguments(arguments, allowed_text, related)
+            checked = tool.check_arguments(arguments, allowed_text, related, guidance)
             arguments, note = checked.arguments, checked.note
         result = self.call(name, arguments, request, guidance)
         result.note = note
         return result
+
+
+def guidance_values(guidance: str) -> str:
+    """Where the team's guidance names values of the data: its quoted phrases when it quotes any ("only count
+    rows where event is 'checkout'"), else all of it (so "the same book twice" names no item type when the
+    values that matter are quoted).
+
+        >>> guidance_values("Count rows where event is 'checkout'; a renewal counts the same book twice.")
+        "'checkout'"
+    """
+    quoted = quoted_phrases(guidance)
+    return "; ".join(f"'{phrase}'" for phrase in quoted) if quoted else guidance
 
 
 def sql_tool(database: Path, max_rows: int = 50) -> Tool:
@@ -152,7 +166,7 @@ def sql_tool(database: Path, max_rows: int = 50) -> Tool:
             columns = [d[0] for d in cursor.description or []]
             rows = cursor.fetchmany(max_rows)
         except sqlite3.Error as exc:
-            hints = " ".join(f"{hint}." for hint in [*sqlite_hints(statement), *column_homes(conn, str(exc))])
+            hints = " ".join(f"{hint}." for hint in [*sqlite_hints(statement), *column_homes(conn, str(exc), statement)])
             raise SqlError(f"SQLite rejected the statement ({exc}). Statement: {statement}"
                            + (f" Fix: {hints}" if hints else " This database is SQLite: write SQLite syntax.")) from None
         finally:
@@ -179,19 +193,25 @@ def sql_tool(database: Path, max_rows: int = 50) -> Tool:
     # ("opened") never counts as naming a value ("open")
     known = " ".join(re.findall(r"'((?:[^']|'')*)'", ddl()))
 
-    def check(arguments: dict[str, Any], allowed_text: str, related: Related | None = None) -> ArgumentCheck:
+    def check(arguments: dict[str, Any], allowed_text: str, related: Related | None = None,
+              guidance: str = "") -> ArgumentCheck:
         """Drop WHERE filters on values that neither the request, the lessons nor the schema's literals mention, unless
         the request asks for them in other words (`related`), filters on the wrong column (`misplaced_filters`) and
         periods the request never names; write a value as the data spells it (`respelled_filters`), a date
         format as the literals it is compared with (`match_date_formats`), and a division by a whole number as a
-        real one (`exact_division`: SQLite divides integers as integers)."""
+        real one (`exact_division`: SQLite divides integers as integers). The values the team's `guidance` quotes
+        are not inventions, nor is a filter on a column whose values the guidance names (it reads the rule
+        another way: status = 'delivered' for "skip the 'cancelled' orders")."""
         query = arguments.get("query")
         if not isinstance(query, str):
             return ArgumentCheck(arguments)
         notes = []
         misplaced = misplaced_filters(database, query)
-        checked = drop_invented_filters(query, f"{allowed_text}\n{known}", related,
-                                        also_drop=(lambda column, value: (column, value) in misplaced) if misplaced else None)
+        guided = {column.split(".")[1] for column, _ in unfiltered_values(database, "", guidance_values(guidance))} \
+            if guidance else set()
+        checked = drop_invented_filters(query, f"{allowed_text}\n{known}\n{' '.join(quoted_phrases(guidance))}", related,
+                                        also_drop=(lambda column, value: (column, value) in misplaced) if misplaced else None,
+                                        also_keep=(lambda column, value: column in guided) if guided else None)
         if checked.changed:
             notes.append("dropped filters the request does not mention, or that no row matches beside a like value: "
                          + "; ".join(checked.dropped))
@@ -236,8 +256,10 @@ def sql_tool(database: Path, max_rows: int = 50) -> Tool:
                            + " and ".join(f"{column.split('.')[1]} = '{value}' (table {column.split('.')[0]})"
                                           for column, value in unfiltered))
         named = {v for _, v in unfiltered}
-        ignored = [(c, v) for c, v in (unfiltered_values(database, query, guidance, read_only=True) if guidance else [])
-                   if v not in named]
+        # a value of a column the statement already filters on was considered ('renewal' beside event = 'checkout')
+        ignored = [(c, v) for c, v in (unfiltered_values(database, query, guidance_values(guidance), read_only=True)
+                                       if guidance else [])
+                   if v not in named and not re.search(rf"\b{re.escape(c.split('.')[1])}\b", query, re.I)]
         if ignored:
             reasons.append("ignored the team guidance, which names " + ", ".join(
                 f"'{value}' (a value of {column})" for column, value in ignored)

@@ -179,3 +179,42 @@ def test_the_planner_repairs_a_statement_that_ignores_its_lesson(tmp_path: Path)
     plan = planner.plan("How many visits did we make?", Retrieval("x"), [lesson])
     assert len(prompts) == 2 and "'no_show' (a value of visits.status)" in prompts[1]
     assert [r.arguments["query"] for r in plan.results] == [repaired] and plan.results[0].output.endswith("2")
+
+
+def test_a_value_the_correction_quotes_is_no_invented_filter(tmp_path: Path):
+    """The router's lesson may drop the value ("count it with SQL"); the person's correction quoted it."""
+    registry = _registry(tmp_path)
+    query = "SELECT COUNT(*) FROM visits WHERE kind = 'check'"
+    guidance = "Only count rows where kind is 'check'; a repair visit counts the unit twice."
+    assert registry.checked_call("sql", {"query": query}, "How many visits were there?",
+                                 guidance=guidance).arguments["query"] == query
+    assert registry.checked_call("sql", {"query": query}, "How many visits were there?").arguments["query"] != query
+
+
+def test_a_filter_on_a_column_the_guidance_speaks_of_is_kept(tmp_path: Path):
+    """"Leave out the 'no_show' visits", read as status = 'done': another reading of the rule, not an invention."""
+    registry = _registry(tmp_path)
+    query = "SELECT COUNT(*) FROM visits WHERE status = 'done'"
+    kept = registry.checked_call("sql", {"query": query}, "How many visits were there?",
+                                 guidance="Leave out the 'no_show' visits.")
+    assert kept.arguments["query"] == query and kept.output.splitlines()[-1] == "2"
+    assert registry.checked_call("sql", {"query": query}, "How many visits were there?").arguments["query"] != query
+
+
+def test_words_that_only_happen_to_spell_a_value_are_not_guidance_when_values_are_quoted(tmp_path: Path):
+    registry = _registry(tmp_path)
+    guidance = "Only count visits with status 'done': a repair that was not done counts twice."
+    query = "SELECT COUNT(*) FROM visits WHERE status = 'done'"
+    assert registry.call("sql", {"query": query}, "How many visits were there?", guidance).suspect == ""
+    unquoted = "Only count the done visits: a repair that was not done counts twice."
+    assert "'repair' (a value of visits.kind)" in registry.call("sql", {"query": query}, "How many visits?", unquoted).suspect
+
+
+def test_a_column_of_another_name_is_shown_with_its_table_and_the_join(tmp_path: Path):
+    registry = _registry(tmp_path)
+    result = registry.call("sql", {"query": "SELECT COUNT(*) FROM visits v WHERE v.site_name = 'North'"})
+    assert not result.ok
+    assert "no table has a column site_name; the nearest is units.site (JOIN units ON units.id = v.unit_id)" in result.output
+    joined = registry.call("sql", {"query": "SELECT COUNT(*) FROM visits v JOIN units u ON u.id = v.unit_id "
+                                            "WHERE v.site = 'North'"})
+    assert "site is a column of units, which this statement calls u: write u.site" in joined.output
