@@ -11,7 +11,7 @@ from typing import Any
 from memory.records import Component, Lesson, LessonAction, LessonType, Severity
 
 from agents.english_words import COMMON_ENGLISH, english_share
-from agents.routing_cues import keyword_routing
+from agents.routing_cues import data_named, keyword_routing, sources_named
 from agents.json_reply import parse_json_object
 from agents.llm import LLM
 from agents.model_agent import ModelAgent
@@ -162,6 +162,7 @@ class Routing:
     recorded_only: str = ""  # why nothing was learned (e.g. the author is a viewer)
     conflicts: list[str] = field(default_factory=list)  # how conflicts with active lessons were resolved
     replaced_lesson: str = ""  # the model's lesson, when it shared no word with the correction (the correction is the lesson)
+    rerouted: list[str] = field(default_factory=list)  # the model's components, when the correction named another's source
 
     def as_json(self) -> dict[str, Any]:
         """The routing as JSON, for a process that learned through another (`alhf serve`)."""
@@ -169,7 +170,7 @@ class Routing:
                 "lessons": [lesson.model_dump(mode="json") for lesson in self.lessons], "raw": self.raw,
                 "fallback": self.fallback, "reinforced": self.reinforced, "held": self.held,
                 "quarantined": self.quarantined, "recorded_only": self.recorded_only, "conflicts": self.conflicts,
-                "replaced_lesson": self.replaced_lesson}
+                "replaced_lesson": self.replaced_lesson, "rerouted": self.rerouted}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> "Routing":
@@ -182,7 +183,7 @@ class Routing:
         return cls([Component(c) for c in data["components"]], [Lesson.model_validate(x) for x in data["lessons"]],
                    data.get("raw", ""), data.get("fallback", False), list(data.get("reinforced", [])),
                    data.get("held", ""), data.get("quarantined", False), data.get("recorded_only", ""),
-                   list(data.get("conflicts", [])), data.get("replaced_lesson", ""))
+                   list(data.get("conflicts", [])), data.get("replaced_lesson", ""), list(data.get("rerouted", [])))
 
 
 # the common words that still name what a rule is about ("the refund policy", "the orders table")
@@ -245,13 +246,17 @@ def _enum(cls: Any, value: Any, default: Any) -> Any:
 
 
 class FeedbackRouterAgent(ModelAgent):
-    def __init__(self, llm: LLM, corpus_ids: list[str], tool_names: list[str]) -> None:
+    def __init__(self, llm: LLM, corpus_ids: list[str], tool_names: list[str],
+                 data_names: dict[str, list[str]] | None = None) -> None:
+        """`data_names` (tool -> its tables and columns, `ToolRegistry.data_names`) let a correction that names a
+        source decide the component the model got wrong (`sources_named`)."""
         super().__init__(name="feedback_router", system_message=SYSTEM, human_input_mode="NEVER",
                          llm_config=llm.llm_config("feedback_router", json_output=True),
                          description="Routes corrections to the agent at fault.")
         llm.attach(self)
         self.corpus_ids = corpus_ids
         self.tool_names = tool_names
+        self.data_names = data_names or {}
         # Blame is a separate, schema-constrained classification: small models pick the component far
         # more reliably when that is the only thing they are asked.
         self.blame = ModelAgent(name="blame_classifier", system_message=BLAME_SYSTEM, human_input_mode="NEVER",
@@ -296,13 +301,16 @@ class FeedbackRouterAgent(ModelAgent):
         return messages + [{"role": "user", "content": fault + self._evidence_text(correction, evidence, answer=True)}]
 
     def route(self, correction: str, evidence: TurnEvidence, *, author: str, feedback_id: str | None = None) -> Routing:
-        blamed = self.classify(correction, evidence)
+        named = [Component(name) for name in sources_named(correction, self.corpus_ids, self.data_names)]
+        blamed, rerouted = self._by_source(self.classify(correction, evidence), named)
         raw = self.complete(self._messages(correction, evidence, blamed))
         data = parse_json_object(raw) or {}
         components = blamed or _components(data.get("components"))
         fallback = not components
         if fallback:
             components = [Component(n) for n in keyword_routing(correction)]
+        if not blamed:
+            components, rerouted = self._by_source(components, named)
         lesson_text = " ".join(_strings(data.get("lesson"))) or correction
         replaced = ""
         if lesson_text != correction and not grounded_in(lesson_text, correction, evidence.request):
@@ -330,7 +338,16 @@ class FeedbackRouterAgent(ModelAgent):
             )
             for component in components
         ]
-        return Routing(components, lessons, raw, fallback, replaced_lesson=replaced)
+        return Routing(components, lessons, raw, fallback, replaced_lesson=replaced, rerouted=rerouted)
+
+    @staticmethod
+    def _by_source(components: list[Component], named: list[Component]) -> tuple[list[Component], list[str]]:
+        """(components, the model's choice when overruled): a correction that names the sources of exactly one
+        component ("work it out from the bookings table", "use price-list-2025") goes to that component when
+        the model chose others; the model's choice stands when it includes it, or names none or both."""
+        if components and len(named) == 1 and named[0] not in components:
+            return named, [c.value for c in components]
+        return components, []
 
     def _action(self, component: Component, data: dict[str, Any], correction: str) -> LessonAction:
         """Only actions the component can take, naming only documents and tools that exist."""
@@ -343,8 +360,9 @@ class FeedbackRouterAgent(ModelAgent):
                                 expand_query=_strings(data.get("expand_query"))[:5])
         if component is Component.TOOL_PLANNER:
             prefer = [t for t in _strings(data.get("prefer_tools")) if t in self.tool_names]
-            if not prefer:  # the model gave none: take tools the correction names ("with a SQL query")
-                prefer = [t for t in self.tool_names if re.search(rf"\b{re.escape(t)}\b", correction, re.IGNORECASE)]
+            if not prefer:  # the model gave none: take tools the correction names ("with a SQL query"), or whose data
+                prefer = [t for t in self.tool_names if re.search(rf"\b{re.escape(t)}\b", correction, re.IGNORECASE)
+                          or data_named(correction, self.data_names.get(t, []))]
             avoid = [t for t in _strings(data.get("avoid_tools")) if t in self.tool_names and t not in prefer]
             hints = data.get("tool_argument_hints")
             return LessonAction(prefer_tools=prefer, avoid_tools=avoid,

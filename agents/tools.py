@@ -68,6 +68,9 @@ class Tool:
     data_sources: Callable[[], list[str]] | None = None
     # (arguments, output, request, guidance) of a successful call -> why the result is likely wrong, or ""
     diagnose: Callable[[dict[str, Any], str, str, str], str] | None = None
+    # the identifiers of the data the tool reads (tables and columns), for the router: a correction naming one
+    # is about this tool's use
+    data_names: Callable[[], list[str]] | None = None
 
     def signature(self) -> str:
         args = ", ".join(f"{name}: {desc}" for name, desc in self.parameters.items())
@@ -91,6 +94,10 @@ class ToolRegistry:
 
     def names(self) -> list[str]:
         return list(self.tools)
+
+    def data_names(self) -> dict[str, list[str]]:
+        """tool -> the identifiers of the data it reads (tables and columns), for tools that read data."""
+        return {name: tool.data_names() for name, tool in self.tools.items() if tool.data_names is not None}
 
     def call(self, name: str, arguments: dict[str, Any], request: str = "", guidance: str = "") -> ToolResult:
         """Run a tool; a successful result is diagnosed (against `request` and the applied lessons' `guidance`
@@ -267,7 +274,18 @@ def sql_tool(database: Path, max_rows: int = 50) -> Tool:
                 "Filter on that value as the guidance says (= to keep only those rows, <> to leave them out)")
         return "; ".join(reasons)
 
-    return Tool("sql", description, {"query": "a SQLite SELECT"}, run, check, tables, diagnose)
+    def names() -> list[str]:
+        conn = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+        try:
+            found = []
+            for (table,) in conn.execute("SELECT name FROM sqlite_master WHERE type='table'"):
+                found += [table, *(row[1] for row in conn.execute(f'PRAGMA table_info("{table}")'))]
+        finally:
+            conn.close()
+        return list(dict.fromkeys(found))
+
+    identifiers = names()  # read once, as the schema's literals are
+    return Tool("sql", description, {"query": "a SQLite SELECT"}, run, check, tables, diagnose, lambda: identifiers)
 
 
 _OPS: dict[type, Callable[..., Any]] = {

@@ -40,7 +40,8 @@ try:  # the layout after the workflows refactor, then before it
 except ImportError:
     from workflows.scenarios import Scenario, load_scenarios  # noqa: E402
 
-CACHE = Path(__file__).parent / "results" / "gate-lessons"
+# the router's lessons, cached per provider; ALHF_GATE_LESSONS=DIR routes afresh into another folder (a router change)
+CACHE = Path(os.environ.get("ALHF_GATE_LESSONS") or Path(__file__).parent / "results" / "gate-lessons")
 
 
 @dataclass
@@ -132,7 +133,7 @@ def replay(scenarios: list[Scenario], *, provider: str, gguf: Path | None, embed
         with tempfile.TemporaryDirectory() as tmp:
             registry = workspace.tool_registry(Path(tmp))
             data = {tool.name: tool.data_sources() for tool in registry.tools.values() if tool.data_sources is not None}
-        router = FeedbackRouterAgent(llm, [d.id for d in workspace.corpus], registry.names())
+        router = FeedbackRouterAgent(llm, [d.id for d in workspace.corpus], registry.names(), registry.data_names())
         # the checks the settings ask for, as the product builds them (none with the fake model)
         gate = gate_with_checks(settings.model_copy(update={"second_stage": "model" if second_stage else "off"}), judge_llm)
         store = MemoryStore.open(":memory:", embedder=embedder)

@@ -101,7 +101,8 @@ class RelevanceGate:
                 passed, reason = False, f"scope {lesson.scope} does not cover user {user}"
             elif author_trust < self.settings.trust_floor:
                 passed, reason = False, f"author {lesson.author} trust {author_trust:.2f} < floor {self.settings.trust_floor:.2f}"
-            elif self.settings.grounding and (veto := self._grounding_veto(signals)):
+            elif self.settings.grounding and signals["example"] < self.settings.grounding_overruled_at \
+                    and (veto := self._grounding_veto(signals)):
                 passed, reason = False, veto
             elif self.weights is None:
                 passed, reason, second_stage = self._threshold(component, lesson, signals, request, metadata)

@@ -48,6 +48,9 @@ class GateSettings(BaseModel):
     data_margin: float = Field(0.4, ge=0.0, le=1.0, description="how far a document may lead a data lesson's tables "
                                "(1.0: never; 0.10 cost held-out recall; 0.4, measured on four spent suites once data lessons "
                                "lost the router's near misses, stops 4 wrong steps of 275 and no right lesson, docs/evaluation.md)")
+    grounding_overruled_at: float = Field(0.9, ge=0.0, le=1.01, description="a request at least this similar to one of the "
+                                          "lesson's examples (the request it was taught on, nearly word for word) is not "
+                                          "vetoed by grounding: the person said, for that request, which source is right")
     grounding_documents: int = Field(10, ge=1, le=100, description="corpus documents searched per request for grounding")
     grounding_family: float = Field(0.55, ge=0.0, le=1.0, description="documents at least this alike to a named one "
                                     "(its other versions) count as the lesson's too")

@@ -81,3 +81,34 @@ def test_a_correction_with_nothing_to_compare_keeps_the_models_lesson(tmp_path: 
     assistant = make_assistant(tmp_path, script=routing_script(route))
     routing = assistant.learn("No, that is wrong.", _turn(assistant))
     assert routing.lessons[0].text == route["lesson"] and routing.replaced_lesson == ""
+
+
+def test_a_correction_naming_one_components_source_goes_to_that_component(tmp_path: Path):
+    """The local model blamed the writer for "work it out from the bookings table" (held-out v6): a correction that
+    names a table or a column of the data goes to the tool planner, one that names a document id to the retriever."""
+    route = {"components": ["writer"], "lesson": "Work the figure out from the orders table.",
+             "applies_to": "Revenue questions"}
+    assistant = make_assistant(tmp_path, script=routing_script(route))
+    routing = assistant.learn("The wiki is only a guess. Work it out from the orders table and add up amount.",
+                              _turn(assistant))
+    assert [c.value for c in routing.components] == ["tool_planner"] and routing.rerouted == ["writer"]
+    assert routing.lessons[0].action.prefer_tools == ["sql"]  # the tool whose data the correction names
+    assert routing.as_json()["rerouted"] == ["writer"]
+
+    route = {"components": ["tool_planner"], "lesson": "Use the 2024 refund policy.", "applies_to": "Refund questions"}
+    assistant = make_assistant(tmp_path / "b", script=routing_script(route))
+    routing = assistant.learn("That is the old policy; go by refunds-2024.", _turn(assistant, "Refund window?"))
+    assert [c.value for c in routing.components] == ["retriever"] and routing.rerouted == ["tool_planner"]
+
+
+def test_the_models_routing_stands_when_the_correction_names_no_source_or_its_own(tmp_path: Path):
+    route = {"components": ["writer"], "lesson": "Greet customers by name.", "applies_to": "Messages to customers"}
+    assistant = make_assistant(tmp_path, script=routing_script(route))
+    # "orders" alone is a common noun, not the orders table
+    routing = assistant.learn("Greet customers by name when you write about their orders.", _turn(assistant))
+    assert [c.value for c in routing.components] == ["writer"] and routing.rerouted == []
+    both = {"components": ["tool_planner", "retriever"], "lesson": "Use SQL and the current policy.",
+            "applies_to": "Revenue questions"}
+    assistant = make_assistant(tmp_path / "b", script=routing_script(both))
+    routing = assistant.learn("Count it in the orders table, and quote refunds-2024 for the policy.", _turn(assistant))
+    assert sorted(c.value for c in routing.components) == ["retriever", "tool_planner"] and routing.rerouted == []

@@ -262,3 +262,19 @@ def test_the_fake_model_gets_no_model_checks_and_a_real_one_gets_the_data_check(
     local = gate_with_checks(settings, StubLLM("local"))
     assert local.data_check is not None and local.scope_check is None  # the borderline check stays off by default
     assert gate_with_checks(settings.model_copy(update={"data_check": "off"}), StubLLM("local")).data_check is None
+
+
+def test_the_request_a_lesson_was_taught_on_is_never_vetoed_by_grounding():
+    """Held-out v6: "count the loans in the loans table, not the board summary" was taught on Main's April loans;
+    Riverside's April loans (0.99 alike) were vetoed because the board summary led the tables. The person said,
+    for that very request, which source is right."""
+    from memory.grounding import Grounding
+    from memory.store import LessonHit
+
+    lesson = Lesson(id="loans", component=Component.TOOL_PLANNER, text="Count loans with SQL.", trigger="loan counts",
+                    action=LessonAction(prefer_tools=["sql"]))
+    gate = RelevanceGate(GateSettings())
+    veto = {"loans": Grounding("data", 0.41, -0.41 - 0.1)}
+    [near_copy] = gate.decide(Component.TOOL_PLANNER, [LessonHit(lesson, 0.95, "")], user="ana", groundings=veto)
+    [other] = gate.decide(Component.TOOL_PLANNER, [LessonHit(lesson, 0.6, "")], user="ana", groundings=veto)
+    assert near_copy.passed and not other.passed and "a document answers the request" in other.reason

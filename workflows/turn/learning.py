@@ -83,7 +83,7 @@ class Learner:
             self._record_feedback(correction, evidence, routing)
             step.set(components=[c.value for c in routing.components], lessons=[lesson.id for lesson in routing.lessons],
                      reinforced=routing.reinforced, screening=screening.layer if screening and screening.held else None,
-                     replaced_lesson=routing.replaced_lesson or None,
+                     replaced_lesson=routing.replaced_lesson or None, rerouted=routing.rerouted or None,
                      category=screening.category if screening else None)
         log.info("learned", turn_id=evidence.turn_id, components=[c.value for c in routing.components],
                  lessons=[lesson.id for lesson in routing.lessons], reinforced=routing.reinforced,

@@ -84,10 +84,13 @@ class ChatSession:
                                    f"reinforced ({lesson.reinforcements} repeat(s)): {escape(lesson.text)}")
                 continue
             action = lesson.action.model_dump(exclude_defaults=True)
+            rerouted = (f" (your correction names its source; the router had said {', '.join(routing.rerouted)})"
+                        if routing.rerouted else "")
             self.console.print(
                 f"[green]Learned[/] -> [bold]{lesson.component.value}[/] memory"
                 f"{' (router fell back to cue words)' if routing.fallback else ''}"
-                f"{' (the router wrote a rule of none of your words; your correction is the lesson)' if routing.replaced_lesson else ''}\n"
+                f"{' (the router wrote a rule of none of your words; your correction is the lesson)' if routing.replaced_lesson else ''}"
+                f"{rerouted}\n"
                 f"  lesson:     {escape(lesson.text)}\n  applies to: {escape(lesson.trigger)}"
                 + (f"\n  action:     {escape(str(action))}" if action else "")
             )
