@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["Detail", "correction_details", "quoted_phrases"]
+__all__ = ["Detail", "correction_details", "negated_before", "quoted_phrases"]
 
 _QUOTED = re.compile(r'"([^"\n]{2,80})"|“([^”\n]{2,80})”|«\s?([^»\n]{2,80}?)\s?»|‘([^’\n]{2,80})’|'
                      r"(?<![\w'])'([^'\n]{2,60})'(?![\w'])")
@@ -24,6 +24,27 @@ _LITERAL_LINE = re.compile(r"\b(?:as|with|always|exactly|line|sign-?off|signatur
 _NUMBER = re.compile(r"(?<![\w.])(\+?\d(?:[\d.\-/]|\s(?=\d))*\d|\d)(?![\w])")
 _NEGATED = re.compile(r"\b(?:never|not|avoid|don't|do not|no|without|instead of|rather than|stop)\b(?:\W+\w+){0,5}\W*$",
                       re.I)
+
+
+# what people say to take something out of an answer, beside the negations ("drop the am/pm", "remove the ISO dates")
+_REMOVED = re.compile(r"\b(?:drop|remove|leave out|get rid of|no more|skip|rather than|instead of|but not)\b(?:\W+\w+){0,5}\W*$",
+                      re.I)
+
+
+def _clause_before(text: str, start: int) -> str:
+    """The clause that leads up to position `start`: it decides whether what follows is asked for or refused."""
+    return re.split(r"[.;!?\n]|,\s*(?:and|but)\b", text[:start])[-1]
+
+
+def negated_before(text: str, start: int) -> bool:
+    """Whether the clause before position `start` refuses what follows ("not 2025-05-18", "drop the am/pm").
+
+        >>> text = "Write 07:15, drop the am/pm; like 18 May 2025, not 2025-05-18."
+        >>> [negated_before(text, text.index(s)) for s in ("07:15", "am/pm", "18 May", "2025-05-18")]
+        [False, True, False, True]
+    """
+    clause = _clause_before(text, start) + " "
+    return bool(_NEGATED.search(clause) or _REMOVED.search(clause))
 
 
 @dataclass(frozen=True)
@@ -47,9 +68,7 @@ def correction_details(text: str) -> list[Detail]:
         if any(s <= start < e or s < end <= e for s, e in taken):
             return
         taken.append((start, end))
-        # the clause before the detail decides whether it is forbidden
-        before = re.split(r"[.;!?\n]|,\s*(?:and|but)\b", text[:start])[-1]
-        found.append((start, Detail(group_text.strip(), bool(_NEGATED.search(before + " ")), kind)))
+        found.append((start, Detail(group_text.strip(), bool(_NEGATED.search(_clause_before(text, start) + " ")), kind)))
 
     for match in _QUOTED.finditer(text):
         add(match, next(g for g in match.groups() if g), "phrase")

@@ -11,9 +11,9 @@ import re
 import sqlite3
 from pathlib import Path
 
-from agents.sql_checks import date_columns_read, string_literals, text_filters
+from agents.sql_checks import date_columns_read, string_literals, text_filters, tokenize
 
-__all__ = ["column_homes", "unmatched_filters", "misplaced_filters", "respelled_filters", "undated_columns", "unfiltered_values", "tables_read"]
+__all__ = ["column_homes", "text_date_arithmetic", "unmatched_filters", "misplaced_filters", "respelled_filters", "undated_columns", "unfiltered_values", "tables_read"]
 
 # a text column with more distinct values than this holds names or free text, not categories a request names
 _MAX_CATEGORIES = 30
@@ -214,6 +214,32 @@ def undated_columns(database: Path, statement: str) -> str:
         return ""
     finally:
         conn.close()
+
+
+def text_date_arithmetic(database: Path, statement: str) -> str:
+    """Why `end_ts - start_ts` on date texts gives nonsense: SQLite subtracts the leading number of each text
+    (the year), so every difference is about 0. Names the fix in hours and days; "" when the statement does
+    no such subtraction."""
+    solid = [(kind, text) for kind, text in tokenize(statement) if kind != "space"]
+    pairs = [(solid[i - 1][1], solid[i + 1][1]) for i in range(1, len(solid) - 1)
+             if solid[i] == ("op", "-") and solid[i - 1][0] == "word" and solid[i + 1][0] == "word"]
+    if not pairs:
+        return ""
+    conn = _connect(database)
+    try:
+        columns = _columns(conn)
+        dated = {c for t, names in columns.items() for c in names
+                 if conn.execute(f'SELECT 1 FROM "{t}" WHERE "{c}" GLOB ? LIMIT 1', (_DATE_TEXT,)).fetchone()}
+    except sqlite3.Error:
+        return ""
+    finally:
+        conn.close()
+    reasons = []
+    for left, right in pairs:
+        if left.split(".")[-1] in dated and right.split(".")[-1] in dated:
+            reasons.append(f"{left} - {right} subtracts two date texts, which SQLite reads as their years: write "
+                           f"ROUND((julianday({left}) - julianday({right})) * 24, 2) for hours, without * 24 for days")
+    return "; ".join(reasons)
 
 
 _TABLE_READ = re.compile(r"""\b(?:FROM|JOIN)\s+["`\[]?(\w+)""", re.I)

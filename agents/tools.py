@@ -19,11 +19,10 @@ from typing import Any, Callable
 from memory.records import Document
 
 from agents.correction_details import quoted_phrases
-
 from agents.sql_checks import (Related, drop_invented_filters, exact_division, match_date_formats, replace_strings,
                                sqlite_hints)
-from agents.sql_data import (column_homes, misplaced_filters, respelled_filters, undated_columns, unfiltered_values,
-                             unmatched_filters)
+from agents.sql_data import (column_homes, misplaced_filters, respelled_filters, text_date_arithmetic, undated_columns,
+                             unfiltered_values, unmatched_filters)
 
 __all__ = ["Tool", "ToolResult", "ToolRegistry", "ArgumentCheck", "SqlError", "sql_tool", "calculator_tool",
            "document_lookup_tool", "misplaced_filters", "unmatched_filters"]
@@ -244,8 +243,9 @@ def sql_tool(database: Path, max_rows: int = 50) -> Tool:
     def diagnose(arguments: dict[str, Any], output: str, request: str = "", guidance: str = "") -> str:
         """Why a result is likely wrong, with what the planner needs to fix it: an empty or zero result whose text
         filters name values no row holds (the values that column has, the columns holding a like value) or whose
-        date function reads a column without dates; any result that leaves out a value the request names, or
-        that the team's `guidance` names for a table the statement reads ("leave out the cancelled orders")."""
+        date function reads a column without dates; any result of a subtraction of two date texts (SQLite
+        subtracts their years), or that leaves out a value the request names, or that the team's `guidance` names
+        for a table the statement reads ("leave out the cancelled orders")."""
         query = arguments.get("query")
         if not isinstance(query, str):
             return ""
@@ -256,6 +256,9 @@ def sql_tool(database: Path, max_rows: int = 50) -> Tool:
             if found:
                 reasons.append(f"found nothing because {found}. Remove that filter, or replace it with the column "
                                "and value the request means")
+        arithmetic = text_date_arithmetic(database, query)
+        if arithmetic:
+            reasons.append(arithmetic)
         unfiltered = unfiltered_values(database, query, request) if request else []
         if unfiltered:
             reasons.append("left out what the request names: " + ", ".join(f"'{value}', a value of {column}," for column, value in unfiltered)

@@ -1,8 +1,8 @@
 """The Writer: composes the answer; its lessons are instructions added to its prompt.
 
 A tool result that answers the request is placed last, just above the request, and named as the
-answer; `compose` checks the draft against the applied lessons and the tool results and regenerates
-once with the reason when the check fails.
+answer; `compose` writes the dates and times of each draft in the formats its lessons prescribe, checks it
+against the applied lessons and the tool results, and regenerates once with the reason when the check fails.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from memory.records import Lesson
 
 from agents.answer_check import AnswerCheck, AnswerChecker
+from agents.answer_formats import FormatRule, apply_formats, format_rules
 from agents.guidance import guidance_block
 from agents.llm import LLM
 from agents.model_agent import ModelAgent
@@ -130,7 +131,8 @@ class WriterAgent(ModelAgent):
         """Write, check the answer against `checked_lessons` (default: the writer's lessons; pass every
         applied lesson) and the tool results, and on failure write once more with the reason."""
         checked = lessons if checked_lessons is None else checked_lessons
-        answer = self.write(request, retrieval, plan, lessons)
+        rules = [rule for lesson in lessons for rule in format_rules(lesson.feedback_text or lesson.text)]
+        answer = self._formatted(self.write(request, retrieval, plan, lessons), rules)
         check = self._check(request, answer, plan, checked, attempt=1)
         if not (regenerate and check.writer_can_fix):
             return WrittenAnswer(answer, check)
@@ -140,11 +142,22 @@ class WriterAgent(ModelAgent):
             second = _without_echo(self._generate(content))
         if not second:  # the retry only echoed the prompt: keep the first draft
             return WrittenAnswer(answer, check)
+        second = self._formatted(second, rules)
         second_check = self._check(request, second, plan, checked, attempt=2)
         failures = lambda c: sum(not f.passed for f in c.findings)  # noqa: E731
         if failures(second_check) <= failures(check):
             return WrittenAnswer(second, second_check, rejected_draft=answer)
         return WrittenAnswer(answer, check, rejected_draft=second)  # the retry made it worse: keep the first
+
+    @staticmethod
+    def _formatted(answer: str, rules: list[FormatRule]) -> str:
+        """The draft with its dates and times in the formats the applied lessons prescribe (agents/answer_formats.py)."""
+        if not rules:
+            return answer
+        with span("apply_formats", agent="writer", rules=[f"{rule.kind}: {rule.style}" for rule in rules]) as step:
+            formatted, changes = apply_formats(answer, rules)
+            step.set(changes=changes[:20])
+        return formatted
 
     def _generate(self, content: str) -> str:
         with span("generate", agent=self.name) as step:

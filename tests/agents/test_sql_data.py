@@ -218,3 +218,23 @@ def test_a_column_of_another_name_is_shown_with_its_table_and_the_join(tmp_path:
     joined = registry.call("sql", {"query": "SELECT COUNT(*) FROM visits v JOIN units u ON u.id = v.unit_id "
                                             "WHERE v.site = 'North'"})
     assert "site is a column of units, which this statement calls u: write u.site" in joined.output
+
+
+def test_a_subtraction_of_two_date_texts_makes_the_result_suspect(tmp_path: Path):
+    """Held-out v6: "add up end_ts minus start_ts" was written as SUM(end_ts - start_ts), which SQLite computes
+    on the years of the texts. The repair is told the julianday form, in hours and in days."""
+    path = tmp_path / "rooms.sqlite"
+    conn = sqlite3.connect(path)
+    conn.executescript("CREATE TABLE bookings (id INTEGER PRIMARY KEY, start_ts TEXT, end_ts TEXT, seats INTEGER);"
+                       "INSERT INTO bookings VALUES (1, '2025-05-02 09:00', '2025-05-02 11:30', 4);")
+    conn.commit()
+    conn.close()
+    registry = ToolRegistry()
+    registry.add(sql_tool(path))
+    wrong = registry.call("sql", {"query": "SELECT SUM(b.end_ts - b.start_ts) FROM bookings b"}, "Hours booked?")
+    assert wrong.ok and wrong.output.splitlines()[-1] == "0"
+    assert ("b.end_ts - b.start_ts subtracts two date texts, which SQLite reads as their years: write "
+            "ROUND((julianday(b.end_ts) - julianday(b.start_ts)) * 24, 2) for hours") in wrong.suspect
+    right = "SELECT SUM(ROUND((julianday(end_ts) - julianday(start_ts)) * 24, 2)) FROM bookings"
+    assert registry.call("sql", {"query": right}, "Hours booked?").output.splitlines()[-1] == "2.5"
+    assert registry.call("sql", {"query": "SELECT SUM(seats - 1) FROM bookings"}, "Seats?").suspect == ""

@@ -1,0 +1,125 @@
+"""Date and time formats a writer lesson prescribes, applied to the answer without the model.
+
+A person who corrects a format says which one they want, usually by example: "write 07:15 and 10:30, no
+am/pm", "spell the date out, like 18 May 2025, not 2025-05-18". A small model told so still writes "5:45 pm"
+or copies "2025-04-30" from the request (held-out v6: two of the writer's lessons were applied and half
+followed). These rules are read from the correction once, and the answer is rewritten to them after the
+writer drafts it, so a format lesson that applies is always followed.
+
+    >>> rules = format_rules("Drop the am/pm in anything we send to passengers. Write 07:15 and 10:30.")
+    >>> rules
+    [FormatRule(kind='time', style='24h')]
+    >>> apply_formats("Your sailing leaves at 5:45 pm, the next at 9 am.", rules)
+    ('Your sailing leaves at 17:45, the next at 09:00.', ['5:45 pm -> 17:45', '9 am -> 09:00'])
+    >>> rules = format_rules("Spell the date out the way people say it, like 18 May 2025, not 2025-05-18.")
+    >>> apply_formats("It was due on 2025-04-30.", rules)
+    ('It was due on 30 April 2025.', ['2025-04-30 -> 30 April 2025'])
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from agents.correction_details import negated_before
+
+__all__ = ["FormatRule", "apply_formats", "format_rules"]
+
+_MONTHS = [calendar.month_name[i] for i in range(1, 13)]
+_MONTH = "|".join(_MONTHS)
+_ISO_DATE = re.compile(r"(?<![\d-])(\d{4})-(\d{2})-(\d{2})(?![\d-])")
+_DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH}),?\s+(\d{{4}})\b", re.I)
+_MONTH_DAY = re.compile(rf"\b({_MONTH})\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.I)
+_AM_PM = re.compile(r"\b(1[0-2]|0?[1-9])(?:[:.]([0-5]\d))?\s?([ap])(?:\.\s?m\.|\s?m\b)", re.I)
+_CLOCK = re.compile(r"(?<![\d:.])([01]?\d|2[0-3]):([0-5]\d)(?![\d:])(?!\s?[ap](?:\.\s?m\.|\s?m\b))", re.I)
+_AM_PM_WORDS = re.compile(r"\bam\s*/\s*pm\b|\ba\.m\.|\bp\.m\.|\bam or pm\b|\bam and pm\b|\b12[- ]hour\b", re.I)
+_24_HOUR_WORDS = re.compile(r"\b24[- ]?(?:hour|h)\b", re.I)
+
+
+@dataclass(frozen=True)
+class FormatRule:
+    kind: Literal["time", "date"]
+    style: str  # time: 24h | 12h; date: iso | day-month | month-day
+
+
+def _wanted(text: str, pattern: re.Pattern[str]) -> tuple[bool, bool]:
+    """(said to use, said not to use) for the mentions of `pattern` in a correction."""
+    said = [negated_before(text, match.start()) for match in pattern.finditer(text)]
+    return any(not neg for neg in said), any(said)
+
+
+def format_rules(correction: str) -> list[FormatRule]:
+    """The date and time formats a correction asks for, when it says so unambiguously: one form wanted (named, or
+    given as an example) and its rival rejected (named in a negated clause, or, for times, the 24-hour
+    clock asked for by name)."""
+    rules = []
+    am_pm_use, am_pm_not = _wanted(correction, _AM_PM_WORDS)
+    h24_use, h24_not = _wanted(correction, _24_HOUR_WORDS)
+    if (am_pm_not or h24_use) and not (am_pm_use or h24_not):
+        rules.append(FormatRule("time", "24h"))
+    elif (h24_not or (am_pm_use and _AM_PM.search(correction))) and not (am_pm_not or h24_use):
+        rules.append(FormatRule("time", "12h"))
+    iso_use, iso_not = _wanted(correction, _ISO_DATE)
+    dm_use, dm_not = _wanted(correction, _DAY_MONTH)
+    md_use, md_not = _wanted(correction, _MONTH_DAY)
+    if iso_not and not iso_use and (dm_use or md_use) and not (dm_use and md_use):
+        rules.append(FormatRule("date", "day-month" if dm_use else "month-day"))
+    elif iso_use and not iso_not and (dm_not or md_not) and not (dm_use or md_use):
+        rules.append(FormatRule("date", "iso"))
+    return rules
+
+
+def _to_24h(match: re.Match[str]) -> str:
+    hour, minute, half = int(match.group(1)), match.group(2) or "00", match.group(3).lower()
+    hour = hour % 12 + (12 if half == "p" else 0)
+    return f"{hour:02d}:{minute}"
+
+
+def _to_12h(match: re.Match[str]) -> str:
+    """Only a time that is surely on the 24-hour clock (17:45, 07:15, 00:30): a bare 5:45 may mean either."""
+    written, minute = match.group(1), match.group(2)
+    hour = int(written)
+    if hour < 12 and not written.startswith("0"):
+        return match.group(0)
+    return f"{hour % 12 or 12}:{minute} {'pm' if hour >= 12 else 'am'}"
+
+
+def _spelled(style: str):
+    def write(match: re.Match[str]) -> str:
+        year, month, day = int(match.group(1)), int(match.group(2)), int(match.group(3))
+        if not (1 <= month <= 12 and 1 <= day <= 31):
+            return match.group(0)
+        return f"{day} {_MONTHS[month - 1]} {year}" if style == "day-month" else f"{_MONTHS[month - 1]} {day}, {year}"
+    return write
+
+
+def _iso(day_first: bool):
+    def write(match: re.Match[str]) -> str:
+        day, month, year = (match.group(1), match.group(2), match.group(3)) if day_first else \
+            (match.group(2), match.group(1), match.group(3))
+        return f"{int(year):04d}-{_MONTHS.index(month.capitalize()) + 1:02d}-{int(day):02d}"
+    return write
+
+
+def apply_formats(answer: str, rules: list[FormatRule]) -> tuple[str, list[str]]:
+    """The answer with every date and time written as `rules` say, and the changes made ("5:45 pm -> 17:45")."""
+    changes: list[str] = []
+
+    def substitute(pattern: re.Pattern[str], write, text: str) -> str:
+        def one(match: re.Match[str]) -> str:
+            new = write(match)
+            if new != match.group(0):
+                changes.append(f"{match.group(0).strip()} -> {new}")
+            return new
+        return pattern.sub(one, text)
+
+    for rule in rules:
+        if rule.kind == "time":
+            answer = substitute(_AM_PM, _to_24h, answer) if rule.style == "24h" else substitute(_CLOCK, _to_12h, answer)
+        elif rule.style == "iso":
+            answer = substitute(_MONTH_DAY, _iso(False), substitute(_DAY_MONTH, _iso(True), answer))
+        else:
+            answer = substitute(_ISO_DATE, _spelled(rule.style), answer)
+    return answer, changes

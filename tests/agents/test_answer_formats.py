@@ -1,0 +1,68 @@
+"""A writer lesson that prescribes a date or time format is followed by rewriting the draft, not by hoping the
+model does (held-out v6: "5:45 pm" kept beside 17:45; "2025-04-30" copied from the request)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from agents.answer_formats import FormatRule, apply_formats, format_rules
+from agents.llm import LLM
+from agents.retriever import Retrieval
+from agents.settings import ModelSettings
+from agents.tool_planner import ToolPlan
+from agents.tracing import SpanRecorder
+from agents.writer import WriterAgent
+from memory.records import Component, Lesson
+
+TIMES = ("The content is fine, but please drop the am/pm in anything we send to passengers. Write 07:15 and 10:30, "
+         "exactly as they appear on the departure boards. For notes to the crew I don't mind.")
+DATES = ("When we write to our members please spell the date out the way people say it, like 18 May 2025, not "
+         "2025-05-18. Lists for us staff can stay in the system format.")
+
+
+@pytest.mark.parametrize("correction, rules", [
+    (TIMES, [FormatRule("time", "24h")]),
+    ("Use the 24-hour clock in every reply.", [FormatRule("time", "24h")]),
+    ("Customers want am/pm: write 5:45 pm, not 17:45.", [FormatRule("time", "12h")]),
+    (DATES, [FormatRule("date", "day-month")]),
+    ("US customers read May 18, 2025, never 2025-05-18.", [FormatRule("date", "month-day")]),
+    ("Dates as 2025-05-18 please, never 18 May 2025.", [FormatRule("date", "iso")]),
+    # nothing to go by: a date given with no rival refused, a time named without a rule, no format at all
+    ("Tell them the course starts on 3 May 2025.", []),
+    ("The 17:45 boat is the last one.", []),
+    ("Be warmer and sign off as the Skerry Line team.", []),
+])
+def test_the_format_a_correction_asks_for_is_read_only_when_it_is_unambiguous(correction, rules):
+    assert format_rules(correction) == rules
+
+
+def test_dates_and_times_are_rewritten_and_the_changes_listed():
+    text = "Your 5:45 pm sailing on 2025-06-06 now leaves at 6 p.m.; the 12 am one is unchanged."
+    rules = [FormatRule("time", "24h"), FormatRule("date", "day-month")]
+    assert apply_formats(text, rules) == (
+        "Your 17:45 sailing on 6 June 2025 now leaves at 18:00; the 00:00 one is unchanged.",
+        ["5:45 pm -> 17:45", "6 p.m. -> 18:00", "12 am -> 00:00", "2025-06-06 -> 6 June 2025"])
+    # a bare 5:45 may be either: only times surely on the 24-hour clock become am/pm
+    assert apply_formats("Boats at 5:45, 07:15 and 17:45.", [FormatRule("time", "12h")])[0] == \
+        "Boats at 5:45, 7:15 am and 5:45 pm."
+
+
+def test_the_writer_rewrites_its_draft_to_the_lessons_format_before_the_check(tmp_path: Path):
+    def script(messages: list[dict[str, Any]], role: str) -> str:
+        return "Dear Dev, your DVD was due on 2025-04-30 and the desk closes at 5 pm."
+
+    writer = WriterAgent(LLM(ModelSettings(provider="fake"), tmp_path / "models", script=script))
+    lesson = Lesson(component=Component.WRITER, trigger="messages to members", text="Spell dates out for members.",
+                    feedback_text=DATES)
+    request = "Write to Dev Patel that his DVD was due on 2025-04-30."
+    recorder = SpanRecorder()
+    with recorder.active():
+        written = writer.compose(request, Retrieval(request), ToolPlan(), [lesson])
+    assert written.text == "Dear Dev, your DVD was due on 30 April 2025 and the desk closes at 5 pm."
+    [step] = [s for s in recorder.spans if s.name == "apply_formats"]
+    assert step.attributes["changes"] == ["2025-04-30 -> 30 April 2025"]
+    # no lesson, no rewriting: the format is the lesson's, not the product's
+    assert writer.compose(request, Retrieval(request), ToolPlan(), []).text.endswith("2025-04-30 and the desk closes at 5 pm.")
