@@ -27,7 +27,8 @@ _NEGATED = re.compile(r"\b(?:never|not|avoid|don't|do not|no|without|instead of|
 
 
 # what people say to take something out of an answer, beside the negations ("drop the am/pm", "remove the ISO dates")
-_REMOVED = re.compile(r"\b(?:drop|remove|leave out|get rid of|no more|skip|rather than|instead of|but not)\b(?:\W+\w+){0,5}\W*$",
+_REMOVED = re.compile(r"\b(?:drop|remove|leave out|get rid of|no more|skip|rather than|instead of|but not|besides|except|"
+                      r"other than|apart from|excluding)\b(?:\W+\w+){0,5}\W*$",
                       re.I)
 
 

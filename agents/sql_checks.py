@@ -15,7 +15,7 @@ from typing import Callable
 
 __all__ = ["sqlite_hints", "FilterCheck", "drop_invented_filters", "filter_phrase", "tokenize", "RELATED_FILTER",
            "Related", "text_filters", "match_date_formats", "date_columns_read", "string_literals",
-           "replace_strings", "exact_division"]
+           "replace_strings", "exact_division", "add_filters"]
 
 # (pattern in the failing statement, the fix in SQLite terms); small models write MySQL/PostgreSQL dates
 _DIALECT_HINTS: list[tuple[re.Pattern[str], str]] = [
@@ -256,6 +256,40 @@ def replace_strings(statement: str, replacements: dict[str, str]) -> str:
         return "'" + replacements[value].replace("'", "''") + "'" if value in replacements else text
 
     return "".join(written(kind, text) for kind, text in tokenize(statement))
+
+
+def add_filters(statement: str, filters: list[tuple[str, str]]) -> FilterCheck:
+    """`statement` with `name = 'value'` added to its top-level WHERE (or a new one) for each (name, value), where
+    `name` is how the statement calls the column (alias.column). Only a single SELECT (no subquery, CTE or
+    union) is touched; the conditions added are listed in `dropped`, which here means "changed".
+
+        >>> add_filters("SELECT SUM(qty) FROM orders o GROUP BY day", [("o.customer", "Café Linde")]).statement
+        "SELECT SUM(qty) FROM orders o WHERE o.customer = 'Café Linde' GROUP BY day"
+    """
+    tokens = tokenize(statement)
+    lowered = [(kind, text.lower()) for kind, text in tokens]
+    if not filters or sum(1 for kind, text in lowered if kind == "word" and text == "select") != 1 \
+            or any(kind == "word" and text in {"union", "intersect", "except", "with"} for kind, text in lowered):
+        return FilterCheck(statement)
+    conditions = [f"{name} = '{value.replace(chr(39), chr(39) * 2)}'" for name, value in filters]
+    depth, where, end = 0, None, len(tokens)
+    for index, (kind, text) in enumerate(lowered):
+        if kind == "op" and text in "()":
+            depth += 1 if text == "(" else -1
+        elif depth == 0 and kind == "word" and text == "where" and where is None:
+            where = index
+        elif depth == 0 and ((kind == "word" and text in _CLAUSE_END) or (kind == "op" and text == ";")):
+            end = index
+            break
+    head = "".join(text for _, text in tokens[:end]).rstrip()
+    tail = "".join(text for _, text in tokens[end:]).strip()
+    if where is None:
+        rebuilt = f"{head} WHERE {' AND '.join(conditions)}"
+    else:
+        body = "".join(text for _, text in tokens[where + 1:end]).strip()
+        body = f"({body})" if any(t == ("word", "or") for t in lowered[where + 1:end]) else body
+        rebuilt = "".join(text for _, text in tokens[:where]).rstrip() + f" WHERE {body} AND {' AND '.join(conditions)}"
+    return FilterCheck(rebuilt + (f" {tail}" if tail else ""), conditions)
 
 
 def string_literals(statement: str) -> list[str]:

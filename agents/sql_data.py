@@ -11,9 +11,10 @@ import re
 import sqlite3
 from pathlib import Path
 
+from agents.correction_details import negated_before
 from agents.sql_checks import date_columns_read, string_literals, text_filters, tokenize
 
-__all__ = ["column_homes", "text_date_arithmetic", "unmatched_filters", "misplaced_filters", "respelled_filters", "undated_columns", "unfiltered_values", "tables_read"]
+__all__ = ["aliases", "column_homes", "omitted_filters", "text_date_arithmetic", "unmatched_filters", "misplaced_filters", "respelled_filters", "undated_columns", "unfiltered_values", "tables_read"]
 
 # a text column with more distinct values than this holds names or free text, not categories a request names
 _MAX_CATEGORIES = 30
@@ -34,10 +35,10 @@ _NOT_ALIAS = {"where", "join", "inner", "left", "right", "outer", "cross", "natu
               "having", "union", "using", "as"}
 
 
-def _aliases(statement: str) -> dict[str, str]:
+def aliases(statement: str) -> dict[str, str]:
     """The tables a statement reads, each with the name it is called by (its alias, else its name).
 
-        >>> _aliases("SELECT SUM(t.passengers) FROM tickets AS t JOIN sailings s ON s.id = t.sailing_id")
+        >>> aliases("SELECT SUM(t.passengers) FROM tickets AS t JOIN sailings s ON s.id = t.sailing_id")
         {'tickets': 't', 'sailings': 's'}
     """
     found: dict[str, str] = {}
@@ -75,7 +76,7 @@ def column_homes(conn: sqlite3.Connection, error: str, statement: str = "") -> l
         return []
     column = match.group(1)
     columns = _columns(conn)
-    read = _aliases(statement)
+    read = aliases(statement)
     tables = [t for t, names in columns.items() if column in names]
     if tables:
         joined = [t for t in tables if t in read]
@@ -214,6 +215,29 @@ def undated_columns(database: Path, statement: str) -> str:
         return ""
     finally:
         conn.close()
+
+
+def omitted_filters(database: Path, statement: str, request: str) -> list[tuple[str, str]]:
+    """The filters a statement leaves out that the request plainly asks for, as (name the statement gives the
+    column, value): a category value the request names ('Café Linde', 'croissants'), not after a negation
+    ("not cancelled", "besides croissants"), the only value of its column the request names, of a table the
+    statement reads, on a column the statement never mentions (a GROUP BY customer ranks, it must not be
+    narrowed)."""
+    named = unfiltered_values(database, statement, request)
+    read = aliases(statement)
+    per_column: dict[str, list[str]] = {}
+    for column, value in named:
+        per_column.setdefault(column, []).append(value)
+    found = []
+    for column, values in per_column.items():
+        table, name = column.split(".")
+        if len(values) != 1 or table not in read or re.search(rf"\b{re.escape(name)}\b", statement, re.I):
+            continue
+        spoken = re.search(rf"\b{re.escape(_spelling(values[0])).replace(' ', '[^a-z0-9]+')}", request, re.I)
+        if spoken is None or negated_before(request, spoken.start()):
+            continue
+        found.append((f"{read[table]}.{name}", values[0]))
+    return found
 
 
 def text_date_arithmetic(database: Path, statement: str) -> str:

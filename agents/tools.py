@@ -19,10 +19,10 @@ from typing import Any, Callable
 from memory.records import Document
 
 from agents.correction_details import quoted_phrases
-from agents.sql_checks import (Related, drop_invented_filters, exact_division, match_date_formats, replace_strings,
-                               sqlite_hints)
-from agents.sql_data import (column_homes, misplaced_filters, respelled_filters, text_date_arithmetic, undated_columns,
-                             unfiltered_values, unmatched_filters)
+from agents.sql_checks import (Related, add_filters, drop_invented_filters, exact_division, match_date_formats,
+                               replace_strings, sqlite_hints)
+from agents.sql_data import (column_homes, misplaced_filters, omitted_filters, respelled_filters, text_date_arithmetic,
+                             undated_columns, unfiltered_values, unmatched_filters)
 
 __all__ = ["Tool", "ToolResult", "ToolRegistry", "ArgumentCheck", "SqlError", "sql_tool", "calculator_tool",
            "document_lookup_tool", "misplaced_filters", "unmatched_filters"]
@@ -61,8 +61,8 @@ class Tool:
     parameters: dict[str, str]  # argument name -> description
     run: Callable[..., str]
     # checks the model's arguments against what the request and lessons say, before the call
-    # (arguments, allowed text, the request's similarity to a phrase or None, the applied lessons' guidance)
-    check_arguments: Callable[[dict[str, Any], str, Related | None, str], ArgumentCheck] | None = None
+    # (arguments, allowed text, the request's similarity to a phrase or None, the applied lessons' guidance, request)
+    check_arguments: Callable[[dict[str, Any], str, Related | None, str, str], ArgumentCheck] | None = None
     # one text per data source the tool reads (a table: its columns and sample rows), for the relevance gate
     data_sources: Callable[[], list[str]] | None = None
     # (arguments, output, request, guidance) of a successful call -> why the result is likely wrong, or ""
@@ -119,7 +119,7 @@ class ToolRegistry:
         tool = self.tools.get(name)
         note = ""
         if tool is not None and tool.check_arguments is not None:
-            checked = tool.check_arguments(arguments, allowed_text, related, guidance)
+            checked = tool.check_arguments(arguments, allowed_text, related, guidance, request)
             arguments, note = checked.arguments, checked.note
         result = self.call(name, arguments, request, guidance)
         result.note = note
@@ -200,14 +200,15 @@ def sql_tool(database: Path, max_rows: int = 50) -> Tool:
     known = " ".join(re.findall(r"'((?:[^']|'')*)'", ddl()))
 
     def check(arguments: dict[str, Any], allowed_text: str, related: Related | None = None,
-              guidance: str = "") -> ArgumentCheck:
+              guidance: str = "", request: str = "") -> ArgumentCheck:
         """Drop WHERE filters on values that neither the request, the lessons nor the schema's literals mention, unless
         the request asks for them in other words (`related`), filters on the wrong column (`misplaced_filters`) and
         periods the request never names; write a value as the data spells it (`respelled_filters`), a date
         format as the literals it is compared with (`match_date_formats`), and a division by a whole number as a
         real one (`exact_division`: SQLite divides integers as integers). The values the team's `guidance` quotes
         are not inventions, nor is a filter on a column whose values the guidance names (it reads the rule
-        another way: status = 'delivered' for "skip the 'cancelled' orders")."""
+        another way: status = 'delivered' for "skip the 'cancelled' orders"). A value the `request` plainly names
+        and no condition uses is added as one (`omitted_filters`: "How much has Café Linde spent?")."""
         query = arguments.get("query")
         if not isinstance(query, str):
             return ArgumentCheck(arguments)
@@ -227,6 +228,12 @@ def sql_tool(database: Path, max_rows: int = 50) -> Tool:
             query = replace_strings(query, respelled)
             notes.append("values written as the data spells them: "
                          + "; ".join(f"'{a}' -> '{b}'" for a, b in respelled.items()))
+        omitted = omitted_filters(database, query, request) if request else []
+        if omitted:
+            added = add_filters(query, omitted)
+            if added.changed:
+                query = added.statement
+                notes.append("filters the request names added: " + "; ".join(added.dropped))
         formats = match_date_formats(query)
         if formats.changed:
             notes.append("date formats matched to the dates compared: " + "; ".join(formats.dropped))

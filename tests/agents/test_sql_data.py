@@ -118,19 +118,28 @@ def _sql(query: str) -> str:
     return json.dumps({"tool_calls": [{"tool": "sql", "arguments": {"query": query}}]})
 
 
-def test_the_planner_adds_the_filter_the_request_names(tmp_path: Path):
-    unfiltered = "SELECT COUNT(*) FROM visits"
-    filtered = "SELECT COUNT(*) FROM visits WHERE kind = 'repair'"
-    planner, prompts = _planner(tmp_path, [_sql(unfiltered), _sql(filtered)])
+def test_the_filter_the_request_names_is_added_before_the_statement_runs(tmp_path: Path):
+    """Held-out v6: "How much has Café Linde spent with us?" summed every customer's orders. A value the request
+    plainly names, the only one of its column, on a column the statement never mentions, becomes a condition."""
+    planner, prompts = _planner(tmp_path, [_sql("SELECT COUNT(*) FROM visits v")])
     plan = planner.plan("How many repairs have we logged?", Retrieval("x"), [])
-    assert len(prompts) == 2 and "Add kind = 'repair' (table visits)" in prompts[1]
-    assert [r.arguments["query"] for r in plan.results] == [filtered] and plan.results[0].output.endswith("2")
+    assert len(prompts) == 1  # no repair needed
+    [result] = plan.results
+    assert result.arguments["query"] == "SELECT COUNT(*) FROM visits v WHERE v.kind = 'repair'"
+    assert result.output.endswith("2") and "filters the request names added: v.kind = 'repair'" in result.note
+    registry = _registry(tmp_path)
+    for request, query in [("How many visits were not repairs?", "SELECT COUNT(*) FROM visits"),  # negated
+                           ("How many visits besides repairs?", "SELECT COUNT(*) FROM visits"),
+                           ("Repairs or checks: which is more common?", "SELECT COUNT(*) FROM visits"),  # two values
+                           ("Count the repairs per kind.", "SELECT kind, COUNT(*) FROM visits GROUP BY kind")]:
+        assert registry.checked_call("sql", {"query": query}, request, request=request).arguments["query"] == query
 
 
 def test_a_suspect_result_stands_when_the_repair_fails(tmp_path: Path):
     unfiltered = "SELECT COUNT(*) FROM visits"
-    planner, _ = _planner(tmp_path, [_sql(unfiltered), _sql("SELECT COUNT(*) FROM visit")])
-    plan = planner.plan("How many repairs have we logged?", Retrieval("x"), [])
+    planner, prompts = _planner(tmp_path, [_sql(unfiltered), _sql("SELECT COUNT(*) FROM visit")])
+    plan = planner.plan("How many repairs and checks have we logged?", Retrieval("x"), [])
+    assert "left out what the request names" in prompts[1]
     assert [r.arguments["query"] for r in plan.results] == [unfiltered] and plan.results[0].ok
     assert [r.ok for r in plan.failed] == [False]
 
