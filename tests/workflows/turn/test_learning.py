@@ -187,3 +187,18 @@ def test_a_contact_no_writer_lesson_carried_is_removed_without_writing_again(tmp
     assert result.answer == "See [removed: a link not on the allowlist] for details."
     assert not result.answer_guard.rewritten and result.answer_guard.culprits == []
     assert not any(s.name == "rewrite_without_culprits" for s in result.spans)
+
+
+def test_a_preferred_document_retires_its_other_versions(tmp_path: Path, minilm):
+    """Held-out v6: "use the 2025 price list" applied, yet both lists reached the writer, which quoted the old
+    baguette price. A lesson naming only the current version now keeps the others out of the context."""
+    route = {**REFUND_ROUTE, "avoid_documents": []}
+    assistant = make_assistant(tmp_path, script=routing_script(route), embedder=minilm,
+                               threshold=_thresholds()[Component.RETRIEVER])
+    first = assistant.run_turn("How many days does a customer have to ask for a refund?")
+    assert {"refunds-2021", "refunds-2024"} <= {h.document.id for h in first.retrieval.documents}
+    assistant.learn("Go by refunds-2024.", first)
+    related = assistant.run_turn("Can a customer get a refund three weeks after buying?")
+    docs = [h.document.id for h in related.retrieval.documents]
+    assert docs[0] == "refunds-2024" and "refunds-2021" not in docs
+    assert related.retrieval.avoided == ["refunds-2021"]
