@@ -240,14 +240,19 @@ def omitted_filters(database: Path, statement: str, request: str) -> list[tuple[
     return found
 
 
+_PART_DIFFERENCE = re.compile(r"strftime\(\s*'%\w'\s*,\s*([\w.]+)\s*\)\s*-\s*strftime\(\s*'%\w'\s*,\s*([\w.]+)\s*\)", re.I)
+
+
 def text_date_arithmetic(database: Path, statement: str) -> str:
     """Why `end_ts - start_ts` on date texts gives nonsense: SQLite subtracts the leading number of each text
-    (the year), so every difference is about 0. Names the fix in hours and days; "" when the statement does
-    no such subtraction."""
+    (the year), so every difference is about 0; likewise `strftime('%H', end_ts) - strftime('%H', start_ts)` loses
+    the minutes. Names the fix in hours and days; "" when the statement does no such subtraction."""
     solid = [(kind, text) for kind, text in tokenize(statement) if kind != "space"]
     pairs = [(solid[i - 1][1], solid[i + 1][1]) for i in range(1, len(solid) - 1)
              if solid[i] == ("op", "-") and solid[i - 1][0] == "word" and solid[i + 1][0] == "word"]
-    if not pairs:
+    # strftime('%H', end) - strftime('%H', start): whole hours, the minutes lost
+    parts = [(m.group(1), m.group(2)) for m in _PART_DIFFERENCE.finditer(statement)]
+    if not pairs and not parts:
         return ""
     conn = _connect(database)
     try:
@@ -258,7 +263,9 @@ def text_date_arithmetic(database: Path, statement: str) -> str:
         return ""
     finally:
         conn.close()
-    reasons = []
+    reasons = [f"strftime(...{left}) - strftime(...{right}) subtracts date parts and loses the rest (the minutes of an "
+               f"hour): write ROUND((julianday({left}) - julianday({right})) * 24, 2) for hours, without * 24 for days"
+               for left, right in parts if left.split(".")[-1] in dated and right.split(".")[-1] in dated]
     for left, right in pairs:
         if left.split(".")[-1] in dated and right.split(".")[-1] in dated:
             reasons.append(f"{left} - {right} subtracts two date texts, which SQLite reads as their years: write "

@@ -247,3 +247,5 @@ def test_a_subtraction_of_two_date_texts_makes_the_result_suspect(tmp_path: Path
     right = "SELECT SUM(ROUND((julianday(end_ts) - julianday(start_ts)) * 24, 2)) FROM bookings"
     assert registry.call("sql", {"query": right}, "Hours booked?").output.splitlines()[-1] == "2.5"
     assert registry.call("sql", {"query": "SELECT SUM(seats - 1) FROM bookings"}, "Seats?").suspect == ""
+    parts = registry.call("sql", {"query": "SELECT SUM(strftime('%H', end_ts) - strftime('%H', start_ts)) FROM bookings"})
+    assert parts.output.splitlines()[-1] == "2" and "loses the rest (the minutes of an hour)" in parts.suspect
