@@ -15,7 +15,7 @@ from typing import Callable
 
 __all__ = ["sqlite_hints", "FilterCheck", "drop_invented_filters", "filter_phrase", "tokenize", "RELATED_FILTER",
            "Related", "text_filters", "match_date_formats", "date_columns_read", "string_literals",
-           "replace_strings", "exact_division", "add_filters"]
+           "replace_strings", "replace_words", "exact_division", "add_filters"]
 
 # (pattern in the failing statement, the fix in SQLite terms); small models write MySQL/PostgreSQL dates
 _DIALECT_HINTS: list[tuple[re.Pattern[str], str]] = [
@@ -290,6 +290,15 @@ def add_filters(statement: str, filters: list[tuple[str, str]]) -> FilterCheck:
         body = f"({body})" if any(t == ("word", "or") for t in lowered[where + 1:end]) else body
         rebuilt = "".join(text for _, text in tokens[:where]).rstrip() + f" WHERE {body} AND {' AND '.join(conditions)}"
     return FilterCheck(rebuilt + (f" {tail}" if tail else ""), conditions)
+
+
+def replace_words(statement: str, replacements: dict[str, str]) -> str:
+    """`statement` with each bare word (a name, never a quoted string) that is a key of `replacements` replaced.
+
+        >>> replace_words("SELECT SUM(o.qty) FROM orders o WHERE note = 'o.qty'", {"o.qty": "ol.qty"})
+        "SELECT SUM(ol.qty) FROM orders o WHERE note = 'o.qty'"
+    """
+    return "".join(replacements.get(text, text) if kind == "word" else text for kind, text in tokenize(statement))
 
 
 def string_literals(statement: str) -> list[str]:

@@ -14,7 +14,7 @@ from pathlib import Path
 from agents.correction_details import negated_before
 from agents.sql_checks import date_columns_read, string_literals, text_filters, tokenize
 
-__all__ = ["aliases", "column_homes", "omitted_filters", "text_date_arithmetic", "unmatched_filters", "misplaced_filters", "respelled_filters", "undated_columns", "unfiltered_values", "tables_read"]
+__all__ = ["aliases", "column_homes", "requalified_columns", "omitted_filters", "text_date_arithmetic", "unmatched_filters", "misplaced_filters", "respelled_filters", "undated_columns", "unfiltered_values", "tables_read"]
 
 # a text column with more distinct values than this holds names or free text, not categories a request names
 _MAX_CATEGORIES = 30
@@ -65,6 +65,38 @@ def _join_clause(conn: sqlite3.Connection, target: str, read: dict[str, str]) ->
         if f"{singular}_id" in columns[table] and "id" in columns[target]:
             return f"JOIN {target} ON {target}.id = {name}.{singular}_id"
     return ""
+
+
+def requalified_columns(database: Path, statement: str) -> dict[str, str]:
+    """Qualified columns written on a table that lacks them, where a table the statement reads has them: {written:
+    meant}, e.g. {'o.qty': 'ol.qty'} beside `JOIN order_lines ol`, or {'t.sailing_date': 'sailings.sail_date'}
+    beside `JOIN sailings` (a name at least 0.8 alike, the only one). Only a column that would fail is touched."""
+    read = aliases(statement)
+    table_of = {name.lower(): table for table, name in read.items()}
+    try:
+        conn = _connect(database)
+        try:
+            columns = _columns(conn)
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return {}
+    found = {}
+    for kind, text in tokenize(statement):
+        qualifier, _, column = text.partition(".")
+        table = table_of.get(qualifier.lower()) if kind == "word" and column and "." not in column else None
+        if table not in columns or column in columns[table]:
+            continue
+        homes = [t for t in read if t in columns and t != table and column in columns[t]]
+        if len(homes) == 1:
+            found[text] = f"{read[homes[0]]}.{column}"
+            continue
+        near = [(difflib.SequenceMatcher(None, column.lower(), c.lower()).ratio(), t, c)
+                for t in read if t in columns for c in columns[t]]
+        best = sorted(near, reverse=True)[:2]
+        if best and best[0][0] >= 0.8 and (len(best) == 1 or best[1][0] < best[0][0]):
+            found[text] = f"{read[best[0][1]]}.{best[0][2]}"
+    return found
 
 
 def column_homes(conn: sqlite3.Connection, error: str, statement: str = "") -> list[str]:
@@ -233,7 +265,7 @@ def omitted_filters(database: Path, statement: str, request: str) -> list[tuple[
         table, name = column.split(".")
         if len(values) != 1 or table not in read or re.search(rf"\b{re.escape(name)}\b", statement, re.I):
             continue
-        spoken = re.search(rf"\b{re.escape(_spelling(values[0])).replace(' ', '[^a-z0-9]+')}", request, re.I)
+        spoken = re.search(r"\b" + "[^a-z0-9]+".join(map(re.escape, _spelling(values[0]).split())), request, re.I)
         if spoken is None or negated_before(request, spoken.start()):
             continue
         found.append((f"{read[table]}.{name}", values[0]))

@@ -20,9 +20,9 @@ from memory.records import Document
 
 from agents.correction_details import quoted_phrases
 from agents.sql_checks import (Related, add_filters, drop_invented_filters, exact_division, match_date_formats,
-                               replace_strings, sqlite_hints)
-from agents.sql_data import (column_homes, misplaced_filters, omitted_filters, respelled_filters, text_date_arithmetic,
-                             undated_columns, unfiltered_values, unmatched_filters)
+                               replace_strings, replace_words, sqlite_hints)
+from agents.sql_data import (column_homes, misplaced_filters, omitted_filters, requalified_columns, respelled_filters,
+                             text_date_arithmetic, undated_columns, unfiltered_values, unmatched_filters)
 
 __all__ = ["Tool", "ToolResult", "ToolRegistry", "ArgumentCheck", "SqlError", "sql_tool", "calculator_tool",
            "document_lookup_tool", "misplaced_filters", "unmatched_filters"]
@@ -213,6 +213,11 @@ def sql_tool(database: Path, max_rows: int = 50) -> Tool:
         if not isinstance(query, str):
             return ArgumentCheck(arguments)
         notes = []
+        requalified = requalified_columns(database, query)
+        if requalified:
+            query = replace_words(query, requalified)
+            notes.append("columns written on the table that has them: "
+                         + "; ".join(f"{a} -> {b}" for a, b in requalified.items()))
         misplaced = misplaced_filters(database, query)
         guided = {column.split(".")[1] for column, _ in unfiltered_values(database, "", guidance_values(guidance))} \
             if guidance else set()

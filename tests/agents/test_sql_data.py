@@ -249,3 +249,32 @@ def test_a_subtraction_of_two_date_texts_makes_the_result_suspect(tmp_path: Path
     assert registry.call("sql", {"query": "SELECT SUM(seats - 1) FROM bookings"}, "Seats?").suspect == ""
     parts = registry.call("sql", {"query": "SELECT SUM(strftime('%H', end_ts) - strftime('%H', start_ts)) FROM bookings"})
     assert parts.output.splitlines()[-1] == "2" and "loses the rest (the minutes of an hour)" in parts.suspect
+
+
+def test_a_named_value_of_several_words_is_added(tmp_path: Path):
+    path = tmp_path / "shop.sqlite"
+    conn = sqlite3.connect(path)
+    conn.executescript("CREATE TABLE orders (id INTEGER PRIMARY KEY, customer TEXT, amount REAL);"
+                       "INSERT INTO orders VALUES (1, 'Café Linde', 10), (2, 'Kiosk Nord', 5);")
+    conn.commit()
+    conn.close()
+    registry = ToolRegistry()
+    registry.add(sql_tool(path))
+    request = "How much has Café Linde spent with us in total?"
+    result = registry.checked_call("sql", {"query": "SELECT SUM(amount) FROM orders"}, request, request=request)
+    assert result.arguments["query"] == "SELECT SUM(amount) FROM orders WHERE orders.customer = 'Café Linde'"
+    assert result.output.splitlines()[-1] == "10.0"
+
+
+def test_a_column_written_on_the_wrong_table_of_the_statement_is_moved_to_the_right_one(tmp_path: Path):
+    """Held-out v6: `o.qty` beside `JOIN order_lines ol`, and after the repair added the join, `t.sailing_date`
+    beside `JOIN sailings` (whose column is sail_date). Both failed; both are rewritten before the call."""
+    registry = _registry(tmp_path)
+    wrong_alias = "SELECT COUNT(*) FROM visits v JOIN units u ON u.id = v.unit_id WHERE v.site = 'North'"
+    result = registry.checked_call("sql", {"query": wrong_alias}, "How many visits at North?")
+    assert result.ok and result.arguments["query"].endswith("WHERE u.site = 'North'") and result.output.endswith("2")
+    assert "columns written on the table that has them: v.site -> u.site" in result.note
+    near_name = "SELECT COUNT(*) FROM visits v JOIN units u ON u.id = v.unit_id WHERE u.sites = 'North'"
+    assert registry.checked_call("sql", {"query": near_name}, "How many visits at North?").output.endswith("2")
+    unread = "SELECT COUNT(*) FROM visits v WHERE v.site = 'North'"  # units is not read: the error says how to join
+    assert not registry.checked_call("sql", {"query": unread}, "How many visits at North?").ok
