@@ -19,7 +19,7 @@ from agents.sql_checks import Related
 from agents.tools import ToolRegistry, ToolResult
 from agents.tracing import span
 
-__all__ = ["ToolPlannerAgent", "ToolPlan", "relatedness", "salvage_truncated_calls"]
+__all__ = ["ToolPlannerAgent", "ToolPlan", "asks_one_total", "relatedness", "salvage_truncated_calls"]
 
 SYSTEM = """You are the ToolPlanner of a team of agents. Decide which tools, if any, must run to answer \
 the request, and with which arguments. Use a tool only when the request needs data the documents do not \
@@ -49,6 +49,23 @@ class ToolPlan:
 
 
 Embed = Callable[[list[str]], Any]  # texts -> one vector each (rows of an array)
+
+_ONE_TOTAL = re.compile(r"\b(?:how many|how much|how long|total|in all|altogether|sum of|add(?:ed)? up)\b", re.I)
+_PER_ITEM = re.compile(r"\b(?:each|per|every|list|which|what are|breakdown|by (?:month|day|week|year|room|customer|"
+                       r"member|branch|product|type))\b", re.I)
+_AGGREGATED = re.compile(r"\b(?:SUM|COUNT|AVG|MIN|MAX|TOTAL|GROUP_CONCAT)\s*\(|\bGROUP\s+BY\b|\bLIMIT\b", re.I)
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+
+
+def asks_one_total(request: str) -> bool:
+    """Whether a request asks for one figure over all the rows it names, not one per item.
+
+        >>> asks_one_total("How many hours has Ana Ruiz used the meeting rooms?")
+        True
+        >>> asks_one_total("How many hours did each booking last?")
+        False
+    """
+    return _ONE_TOTAL.search(request) is not None and _PER_ITEM.search(request) is None
 
 
 def relatedness(embed: Embed, request: str) -> Related:
@@ -132,7 +149,7 @@ class ToolPlannerAgent(ModelAgent):
         self._run_calls(plan, plan.raw, avoid, allowed, related, request, guidance, attempt=1)
         reason = self._repair_reason(plan, prefer)
         if not (repair and reason):
-            return plan
+            return self._added_up(plan, request)
         with span("repair", agent=self.name, reason=reason[:500]):
             plan.repair_reason = reason
             # a chat turn, not one long prompt: a small model copies a previous call it is shown inside the prompt
@@ -155,6 +172,31 @@ class ToolPlannerAgent(ModelAgent):
                 plan.failed = [r for r in first_results if not r.ok] + failed_again
             if not plan.results:  # the repair ran nothing: the writer must still see that the data failed
                 plan.calls, plan.results = first_calls, first_results
+        return self._added_up(plan, request)
+
+    def _added_up(self, plan: ToolPlan, request: str) -> ToolPlan:
+        """A request for one total ("how many hours has Ana used the rooms?") answered with one figure per row
+        (the hours of each booking, no SUM): the rows are added up by the database, and that result replaces
+        them. A small writer otherwise reads out the first row."""
+        if not asks_one_total(request):
+            return plan
+        for index, result in enumerate(plan.results):
+            statement = result.arguments.get("query") if result.tool == "sql" and result.ok else None
+            lines = [line for line in result.output.splitlines() if line.strip()]
+            if not isinstance(statement, str) or len(lines) < 3 or " | " in lines[0] or _AGGREGATED.search(statement):
+                continue
+            if not all(_NUMBER.fullmatch(line.strip()) for line in lines[1:]):
+                continue
+            column = lines[0].strip().replace('"', '""')
+            total = f'SELECT SUM("{column}") AS total FROM ({statement})'
+            with span("add_up_rows", agent=self.name, rows=len(lines) - 1) as step:
+                summed = self.registry.call("sql", {"query": total}, request)
+                step.set(ok=summed.ok, output=summed.output[:200])
+            if summed.ok:
+                summed.note = (f"{len(lines) - 1} rows of one figure each, for a request that asks one total: "
+                               "added up")
+                plan.results[index] = summed
+                plan.calls[index] = {"tool": "sql", "arguments": summed.arguments}
         return plan
 
     def _generate(self, prompt: str, *, previous: str = "", feedback: str = "") -> str:

@@ -278,3 +278,17 @@ def test_a_column_written_on_the_wrong_table_of_the_statement_is_moved_to_the_ri
     assert registry.checked_call("sql", {"query": near_name}, "How many visits at North?").output.endswith("2")
     unread = "SELECT COUNT(*) FROM visits v WHERE v.site = 'North'"  # units is not read: the error says how to join
     assert not registry.checked_call("sql", {"query": unread}, "How many visits at North?").ok
+
+
+def test_one_figure_per_row_for_a_request_that_asks_one_total_is_added_up(tmp_path: Path):
+    """Held-out v6: "How many hours has Ana Ruiz used the meeting rooms?" ran the hours of each booking, no SUM,
+    and the writer read out the first row."""
+    per_row = "SELECT CAST(strftime('%d', day) AS INTEGER) AS d FROM visits WHERE kind = 'check'"
+    planner, _ = _planner(tmp_path, [_sql(per_row)])
+    plan = planner.plan("How many check days in total, added up?", Retrieval("x"), [])
+    [result] = plan.results
+    assert result.arguments["query"] == f'SELECT SUM("d") AS total FROM ({per_row})' and result.output.endswith("5")
+    assert "added up" in result.note
+    (tmp_path / "b").mkdir()
+    planner, _ = _planner(tmp_path / "b", [_sql(per_row)])
+    assert planner.plan("Which day of the month was each check?", Retrieval("x"), []).results[0].arguments["query"] == per_row
