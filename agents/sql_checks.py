@@ -15,7 +15,7 @@ from typing import Callable
 
 __all__ = ["sqlite_hints", "FilterCheck", "drop_invented_filters", "filter_phrase", "tokenize", "RELATED_FILTER",
            "Related", "text_filters", "match_date_formats", "date_columns_read", "string_literals",
-           "replace_strings", "replace_words", "exact_division", "add_filters"]
+           "replace_strings", "replace_words", "exact_division", "add_filters", "add_joins"]
 
 # (pattern in the failing statement, the fix in SQLite terms); small models write MySQL/PostgreSQL dates
 _DIALECT_HINTS: list[tuple[re.Pattern[str], str]] = [
@@ -290,6 +290,29 @@ def add_filters(statement: str, filters: list[tuple[str, str]]) -> FilterCheck:
         body = f"({body})" if any(t == ("word", "or") for t in lowered[where + 1:end]) else body
         rebuilt = "".join(text for _, text in tokens[:where]).rstrip() + f" WHERE {body} AND {' AND '.join(conditions)}"
     return FilterCheck(rebuilt + (f" {tail}" if tail else ""), conditions)
+
+
+def add_joins(statement: str, joins: list[str]) -> str:
+    """`statement` with each JOIN clause put after its FROM and JOINs, before the top-level WHERE (or GROUP BY,
+    ORDER BY, LIMIT, the end). A statement with a subquery, CTE or union is returned unchanged.
+
+        >>> add_joins("SELECT SUM(t.n) FROM tickets t WHERE s.day = 1", ["JOIN sailings s ON s.id = t.sailing_id"])
+        'SELECT SUM(t.n) FROM tickets t JOIN sailings s ON s.id = t.sailing_id WHERE s.day = 1'
+    """
+    tokens = tokenize(statement)
+    lowered = [(kind, text.lower()) for kind, text in tokens]
+    if not joins or sum(1 for kind, text in lowered if kind == "word" and text == "select") != 1:
+        return statement
+    depth, end = 0, len(tokens)
+    for index, (kind, text) in enumerate(lowered):
+        if kind == "op" and text in "()":
+            depth += 1 if text == "(" else -1
+        elif depth == 0 and ((kind == "word" and text in _CLAUSE_END | {"where"}) or (kind == "op" and text == ";")):
+            end = index
+            break
+    head = "".join(text for _, text in tokens[:end]).rstrip()
+    tail = "".join(text for _, text in tokens[end:]).strip()
+    return f"{head} {' '.join(joins)}" + (f" {tail}" if tail else "")
 
 
 def replace_words(statement: str, replacements: dict[str, str]) -> str:

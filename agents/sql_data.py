@@ -67,36 +67,50 @@ def _join_clause(conn: sqlite3.Connection, target: str, read: dict[str, str]) ->
     return ""
 
 
-def requalified_columns(database: Path, statement: str) -> dict[str, str]:
-    """Qualified columns written on a table that lacks them, where a table the statement reads has them: {written:
-    meant}, e.g. {'o.qty': 'ol.qty'} beside `JOIN order_lines ol`, or {'t.sailing_date': 'sailings.sail_date'}
-    beside `JOIN sailings` (a name at least 0.8 alike, the only one). Only a column that would fail is touched."""
+def requalified_columns(database: Path, statement: str) -> tuple[dict[str, str], list[str]]:
+    """Qualified columns written on a table that lacks them, and where they are: ({written: meant}, joins to add).
+    A table the statement reads that has the column takes it ({'o.qty': 'ol.qty'} beside `JOIN order_lines
+    ol`); else the schema's nearest name (at least 0.8 alike, the only one that near) does, joined when the
+    statement does not read its table and a foreign key or `<table>_id` column says how ({'t.sailing_date':
+    'sailings.sail_date'}, ['JOIN sailings ON sailings.id = t.sailing_id']). Only a column that would fail is
+    touched."""
     read = aliases(statement)
     table_of = {name.lower(): table for table, name in read.items()}
+    found: dict[str, str] = {}
+    joins: list[str] = []
     try:
         conn = _connect(database)
-        try:
-            columns = _columns(conn)
-        finally:
-            conn.close()
     except sqlite3.Error:
-        return {}
-    found = {}
-    for kind, text in tokenize(statement):
-        qualifier, _, column = text.partition(".")
-        table = table_of.get(qualifier.lower()) if kind == "word" and column and "." not in column else None
-        if table not in columns or column in columns[table]:
-            continue
-        homes = [t for t in read if t in columns and t != table and column in columns[t]]
-        if len(homes) == 1:
-            found[text] = f"{read[homes[0]]}.{column}"
-            continue
-        near = [(difflib.SequenceMatcher(None, column.lower(), c.lower()).ratio(), t, c)
-                for t in read if t in columns for c in columns[t]]
-        best = sorted(near, reverse=True)[:2]
-        if best and best[0][0] >= 0.8 and (len(best) == 1 or best[1][0] < best[0][0]):
-            found[text] = f"{read[best[0][1]]}.{best[0][2]}"
-    return found
+        return {}, []
+    try:
+        columns = _columns(conn)
+        for kind, text in tokenize(statement):
+            qualifier, _, column = text.partition(".")
+            table = table_of.get(qualifier.lower()) if kind == "word" and column and "." not in column else None
+            if table not in columns or column in columns[table] or text in found:
+                continue
+            homes = [t for t in read if t in columns and t != table and column in columns[t]]
+            if len(homes) == 1:
+                found[text] = f"{read[homes[0]]}.{column}"
+                continue
+            # the nearest name of the whole schema: tickets.sailing_id is near "sailing_date", sailings.sail_date nearer
+            near = sorted(((difflib.SequenceMatcher(None, column.lower(), c.lower()).ratio(), t, c)
+                           for t in columns for c in columns[t]), reverse=True)[:2]
+            if not near or near[0][0] < 0.8 or (len(near) == 2 and near[1][0] == near[0][0]):
+                continue
+            _, home, name = near[0]
+            if home in read:
+                found[text] = f"{read[home]}.{name}"
+            elif (join := _join_clause(conn, home, read)) and not any(j.startswith(f"JOIN {home} ") for j in joins):
+                found[text] = f"{home}.{name}"
+                joins.append(join)
+            elif any(j.startswith(f"JOIN {home} ") for j in joins):
+                found[text] = f"{home}.{name}"
+    except sqlite3.Error:
+        return {}, []
+    finally:
+        conn.close()
+    return found, joins
 
 
 def column_homes(conn: sqlite3.Connection, error: str, statement: str = "") -> list[str]:

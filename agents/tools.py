@@ -19,8 +19,8 @@ from typing import Any, Callable
 from memory.records import Document
 
 from agents.correction_details import quoted_phrases
-from agents.sql_checks import (Related, add_filters, drop_invented_filters, exact_division, match_date_formats,
-                               replace_strings, replace_words, sqlite_hints)
+from agents.sql_checks import (Related, add_filters, add_joins, drop_invented_filters, exact_division,
+                               match_date_formats, replace_strings, replace_words, sqlite_hints)
 from agents.sql_data import (column_homes, misplaced_filters, omitted_filters, requalified_columns, respelled_filters,
                              text_date_arithmetic, undated_columns, unfiltered_values, unmatched_filters)
 
@@ -213,11 +213,12 @@ def sql_tool(database: Path, max_rows: int = 50) -> Tool:
         if not isinstance(query, str):
             return ArgumentCheck(arguments)
         notes = []
-        requalified = requalified_columns(database, query)
+        requalified, joins = requalified_columns(database, query)
         if requalified:
-            query = replace_words(query, requalified)
+            query = add_joins(replace_words(query, requalified), joins)
             notes.append("columns written on the table that has them: "
-                         + "; ".join(f"{a} -> {b}" for a, b in requalified.items()))
+                         + "; ".join(f"{a} -> {b}" for a, b in requalified.items())
+                         + (f" ({'; '.join(joins)})" if joins else ""))
         misplaced = misplaced_filters(database, query)
         guided = {column.split(".")[1] for column, _ in unfiltered_values(database, "", guidance_values(guidance))} \
             if guidance else set()

@@ -276,8 +276,10 @@ def test_a_column_written_on_the_wrong_table_of_the_statement_is_moved_to_the_ri
     assert "columns written on the table that has them: v.site -> u.site" in result.note
     near_name = "SELECT COUNT(*) FROM visits v JOIN units u ON u.id = v.unit_id WHERE u.sites = 'North'"
     assert registry.checked_call("sql", {"query": near_name}, "How many visits at North?").output.endswith("2")
-    unread = "SELECT COUNT(*) FROM visits v WHERE v.site = 'North'"  # units is not read: the error says how to join
-    assert not registry.checked_call("sql", {"query": unread}, "How many visits at North?").ok
+    unread = "SELECT COUNT(*) FROM visits v WHERE v.site = 'North'"  # units is not read: joined by units' id
+    joined = registry.checked_call("sql", {"query": unread}, "How many visits at North?")
+    assert joined.arguments["query"] == ("SELECT COUNT(*) FROM visits v JOIN units ON units.id = v.unit_id "
+                                         "WHERE units.site = 'North'") and joined.output.endswith("2")
 
 
 def test_one_figure_per_row_for_a_request_that_asks_one_total_is_added_up(tmp_path: Path):
@@ -292,3 +294,25 @@ def test_one_figure_per_row_for_a_request_that_asks_one_total_is_added_up(tmp_pa
     (tmp_path / "b").mkdir()
     planner, _ = _planner(tmp_path / "b", [_sql(per_row)])
     assert planner.plan("Which day of the month was each check?", Retrieval("x"), []).results[0].arguments["query"] == per_row
+
+
+def test_a_column_goes_to_the_nearest_name_of_the_schema_with_its_join(tmp_path: Path):
+    """tickets.sailing_id is 0.82 alike "sailing_date", sailings.sail_date 0.86: the date function must read the
+    sailing's date, joined by the foreign key, never the id of the table already read."""
+    path = tmp_path / "ferry.sqlite"
+    conn = sqlite3.connect(path)
+    conn.executescript("CREATE TABLE sailings (id INTEGER PRIMARY KEY, sail_date TEXT);"
+                       "CREATE TABLE tickets (id INTEGER PRIMARY KEY, sailing_id INTEGER REFERENCES sailings(id), "
+                       "passengers INTEGER); INSERT INTO sailings VALUES (1, '2025-07-01'); INSERT INTO tickets VALUES (1, 1, 3);")
+    conn.commit()
+    conn.close()
+    registry = ToolRegistry()
+    registry.add(sql_tool(path))
+    unjoined = "SELECT SUM(t.passengers) FROM tickets t WHERE strftime('%m', t.sailing_date) = '07'"
+    result = registry.checked_call("sql", {"query": unjoined}, "Passengers in July?")
+    assert result.arguments["query"] == ("SELECT SUM(t.passengers) FROM tickets t JOIN sailings ON sailings.id = "
+                                         "t.sailing_id WHERE strftime('%m', sailings.sail_date) = '07'")
+    assert result.output.splitlines()[-1] == "3" and "t.sailing_date -> sailings.sail_date (JOIN sailings" in result.note
+    joined = "SELECT SUM(t.passengers) FROM tickets t JOIN sailings ON sailings.id = t.sailing_id " \
+             "WHERE strftime('%m', t.sailing_date) = '07'"
+    assert registry.checked_call("sql", {"query": joined}, "Passengers in July?").output.splitlines()[-1] == "3"
