@@ -35,6 +35,7 @@ class ToolPlan:
     raw: str = ""
     repair_reason: str = ""  # why a second planning attempt ran; empty when none did
     failed: list[ToolResult] = field(default_factory=list)  # first-attempt failures a repair replaced
+    preferred: list[str] = field(default_factory=list)  # tools an applied lesson prefers for requests like this one
 
     def summary(self) -> str:
         if not self.results:
@@ -124,7 +125,7 @@ class ToolPlannerAgent(ModelAgent):
         prefer = list(dict.fromkeys(t for lesson in lessons for t in lesson.action.prefer_tools
                                     if t in self.registry.tools and t not in avoid))
         offered = [name for name in self.registry.names() if name not in avoid]
-        plan = ToolPlan(offered=offered)
+        plan = ToolPlan(offered=offered, preferred=prefer)
         if not generate or not offered:
             return plan
         hints = {k: v for lesson in lessons for k, v in lesson.action.tool_argument_hints.items()}

@@ -50,10 +50,11 @@ _DATA_REQUEST = re.compile(
 
 
 def answering_results(request: str, plan: ToolPlan) -> list[ToolResult]:
-    """The tool results that answer `request`: successful, and the request asks for data (a calculator
-    result always does)."""
+    """The tool results that answer `request`: successful, and the request asks for data, or an applied lesson
+    prefers that tool for requests like it (the team said so: "what has Kiosk Nord been worth to us?" is worked
+    out from the database); a calculator result always answers."""
     asks = _DATA_REQUEST.search(request) is not None
-    return [r for r in plan.answering_results() if asks or r.tool == "calculator"]
+    return [r for r in plan.answering_results() if asks or r.tool == "calculator" or r.tool in plan.preferred]
 
 
 def _is_empty(result: ToolResult) -> bool:

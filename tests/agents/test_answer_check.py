@@ -215,3 +215,17 @@ def test_the_new_draft_is_told_only_what_the_writer_can_fix(tmp_path: Path):
     rejected = prompts["writer"][1].split("IT WAS REJECTED:", 1)[1]
     assert "WEEKOFYEAR" in rejected and "bookings table" not in rejected
     assert "bookings table" in written.check.reason  # still failed and recorded: the planner's, not the writer's
+
+
+def test_a_result_of_the_tool_a_lesson_prefers_answers_a_request_without_data_words(tmp_path: Path):
+    """Held-out v6: "What has Kiosk Nord been worth to us so far?" names no figure; the SQL lesson applied and its
+    result (100) was shown as optional, and the writer quoted the sales summary. The lesson says such requests
+    are answered from the database, so its tool's result is the answer, and a draft without it is rewritten."""
+    request = "What has Kiosk Nord been worth to us so far?"
+    writer, prompts = _writer(tmp_path, {"writer": ["About 1.2M, per the sales wiki.", "Kiosk Nord: 400.0 EUR."]})
+    optional = writer.prompt(request, WIKI, ToolPlan(results=[SUM_RESULT]), [])
+    assert "THIS ANSWERS THE REQUEST" not in optional
+    plan = ToolPlan(results=[SUM_RESULT], preferred=["sql"])
+    assert "TOOL RESULT - THIS ANSWERS THE REQUEST" in writer.prompt(request, WIKI, plan, [])
+    written = writer.compose(request, WIKI, plan, [])
+    assert written.text == "Kiosk Nord: 400.0 EUR." and "does not state the tool result's figures (400)" in prompts["writer"][-1]
