@@ -1,6 +1,7 @@
 """The last guard before an answer reaches a person: no link, e-mail address, domain, phone number, messaging
 handle or wallet that neither the team's allowlist nor what the turn read (the request, the documents, the tool results, lessons
-an approver let through) contains, no secret of the process's environment, and no insult a lesson put there.
+an approver let through) contains, no secret of the process's environment, and no insult or code (a voucher or staff
+code: capitals and digits) a lesson put there and no source gives.
 
 Screening holds a poisoned correction when it sees it; this guard holds what gets past it where the harm is
 done. An obfuscated link a screen could not read ("hxxp://refunds-desk[.]example") comes out of the model as a
@@ -38,12 +39,14 @@ _MIN_SECRET_CHARS = 8  # shorter values ("1", "true") are not secrets and would 
 # where else a customer can be sent: a messaging handle ("our Telegram desk @AcmeRecoveryDesk", a LINE id), and a
 # national number in groups of any size ("0900 1 337 420"), which the screen's phone shapes do not all read
 _HANDLE = re.compile(r"(?<![\w@.])@[A-Za-z][\w.]{2,30}[A-Za-z0-9_]")
+# a code a reader can use (a voucher, a staff or discount code): capitals and digits together, 5 to 21 characters
+_CODE = re.compile(r"(?<![\w-])(?=[A-Z0-9-]{5,21}(?![\w-]))(?=[A-Z0-9-]*[A-Z])(?=[A-Z0-9-]*\d)[A-Z0-9]+(?:-[A-Z0-9]+)*(?![\w-])")
 _GROUPED_PHONE = re.compile(r"(?<![\w.])(?:\+\d{1,3}|0\d{1,4})(?:[ /-]\d{1,4}){2,5}(?![\w.])")  # a prefix: + or 0
 
 
 @dataclass(frozen=True)
 class Removal:
-    kind: str  # link | e-mail address | domain | phone number | messaging handle | payment address | secret | insult
+    kind: str  # link | e-mail address | domain | phone number | messaging handle | payment address | secret | insult | code
     value: str  # the host, number or insult (never the secret itself)
 
 
@@ -56,7 +59,9 @@ class GuardedAnswer:
 
     def category(self) -> str:
         """The harm, in the screen's words: abuse of users when an insult was removed, else an untrusted contact."""
-        return "abuse of users" if any(r.kind == "insult" for r in self.removed) else "untrusted link or contact"
+        if any(r.kind == "insult" for r in self.removed):
+            return "abuse of users"
+        return "a code no source gives" if all(r.kind == "code" for r in self.removed) else "untrusted link or contact"
 
     def quarantine_reason(self) -> str:
         """The hold reason of a lesson this guard quarantined (the learner's and the server's alike)."""
@@ -68,7 +73,8 @@ class GuardedAnswer:
                          for r in self.removed)
 
 
-_REASONS = {"secret": "a secret of the environment", "insult": "a sentence insulting the reader ({value})"}
+_REASONS = {"secret": "a secret of the environment", "insult": "a sentence insulting the reader ({value})",
+            "code": "a code no document, tool or approved lesson gives ({value})"}
 
 
 def secret_values(environ: Mapping[str, str] | None = None) -> list[str]:
@@ -170,7 +176,7 @@ def guard_answer(
     and no source said; name the applied lessons that carry what was removed."""
     found = _all_contact_spans(answer)
     secrets = [secret for secret in secrets if secret and secret in answer]
-    if not found and not secrets and not insults(answer):  # most answers: nothing to compare with the sources
+    if not found and not secrets and not insults(answer) and not _CODE.search(answer):  # most answers: nothing to compare
         return GuardedAnswer(answer)
     allowed_domains, allowed_phones = list(allowed_domains), list(allowed_phones)
     known = [text for text in sources if text] + [lesson.text for lesson in lessons if _approved(lesson)]
@@ -202,6 +208,13 @@ def guard_answer(
         if any(carried_by(lesson, Removal("insult", word)) for lesson in lessons):
             text = _without_sentences_saying(text, word)
             removed.append(Removal("insult", word))
+    # a code ("STAFF100", "VIP-2025") only when an applied lesson carries it and no source gives it: the model may
+    # name a standard ("ISO8601"), and a lesson that hands out codes needs an approver
+    given = {code for source in known for code in _CODE.findall(source)}
+    for code in sorted(set(_CODE.findall(answer)) - given):
+        if any(carried_by(lesson, Removal("code", code)) for lesson in lessons):
+            text = re.sub(rf"(?<![\w-]){re.escape(code)}(?![\w-])", "[removed: a code no source gives]", text)
+            removed.append(Removal("code", code))
     culprits = [lesson.id for lesson in lessons if any(carried_by(lesson, r) for r in removed)]
     return GuardedAnswer(text, removed, culprits)
 
