@@ -42,6 +42,17 @@ def _registry(tmp_path: Path) -> ToolRegistry:
     return registry
 
 
+def _registry_over(path: Path, script: str) -> ToolRegistry:
+    """A registry whose SQL tool reads a database built from `script` at `path`."""
+    conn = sqlite3.connect(path)
+    conn.executescript(script)
+    conn.commit()
+    conn.close()
+    registry = ToolRegistry()
+    registry.add(sql_tool(path))
+    return registry
+
+
 def test_a_value_spelled_otherwise_is_written_as_the_data_spells_it(tmp_path: Path):
     database = _database(tmp_path)
     assert respelled_filters(database, "SELECT 1 FROM visits WHERE status = 'no-show' AND kind = 'Repairs'") == \
@@ -232,14 +243,8 @@ def test_a_column_of_another_name_is_shown_with_its_table_and_the_join(tmp_path:
 def test_a_subtraction_of_two_date_texts_makes_the_result_suspect(tmp_path: Path):
     """Held-out v6: "add up end_ts minus start_ts" was written as SUM(end_ts - start_ts), which SQLite computes
     on the years of the texts. The repair is told the julianday form, in hours and in days."""
-    path = tmp_path / "rooms.sqlite"
-    conn = sqlite3.connect(path)
-    conn.executescript("CREATE TABLE bookings (id INTEGER PRIMARY KEY, start_ts TEXT, end_ts TEXT, seats INTEGER);"
+    registry = _registry_over(tmp_path / "rooms.sqlite", "CREATE TABLE bookings (id INTEGER PRIMARY KEY, start_ts TEXT, end_ts TEXT, seats INTEGER);"
                        "INSERT INTO bookings VALUES (1, '2025-05-02 09:00', '2025-05-02 11:30', 4);")
-    conn.commit()
-    conn.close()
-    registry = ToolRegistry()
-    registry.add(sql_tool(path))
     wrong = registry.call("sql", {"query": "SELECT SUM(b.end_ts - b.start_ts) FROM bookings b"}, "Hours booked?")
     assert wrong.ok and wrong.output.splitlines()[-1] == "0"
     assert ("b.end_ts - b.start_ts subtracts two date texts, which SQLite reads as their years: write "
@@ -252,14 +257,8 @@ def test_a_subtraction_of_two_date_texts_makes_the_result_suspect(tmp_path: Path
 
 
 def test_a_named_value_of_several_words_is_added(tmp_path: Path):
-    path = tmp_path / "shop.sqlite"
-    conn = sqlite3.connect(path)
-    conn.executescript("CREATE TABLE orders (id INTEGER PRIMARY KEY, customer TEXT, amount REAL);"
+    registry = _registry_over(tmp_path / "shop.sqlite", "CREATE TABLE orders (id INTEGER PRIMARY KEY, customer TEXT, amount REAL);"
                        "INSERT INTO orders VALUES (1, 'Café Linde', 10), (2, 'Kiosk Nord', 5);")
-    conn.commit()
-    conn.close()
-    registry = ToolRegistry()
-    registry.add(sql_tool(path))
     request = "How much has Café Linde spent with us in total?"
     result = registry.checked_call("sql", {"query": "SELECT SUM(amount) FROM orders"}, request, request=request)
     assert result.arguments["query"] == "SELECT SUM(amount) FROM orders WHERE orders.customer = 'Café Linde'"
@@ -299,15 +298,9 @@ def test_one_figure_per_row_for_a_request_that_asks_one_total_is_added_up(tmp_pa
 def test_a_column_goes_to_the_nearest_name_of_the_schema_with_its_join(tmp_path: Path):
     """tickets.sailing_id is 0.82 alike "sailing_date", sailings.sail_date 0.86: the date function must read the
     sailing's date, joined by the foreign key, never the id of the table already read."""
-    path = tmp_path / "ferry.sqlite"
-    conn = sqlite3.connect(path)
-    conn.executescript("CREATE TABLE sailings (id INTEGER PRIMARY KEY, sail_date TEXT);"
+    registry = _registry_over(tmp_path / "ferry.sqlite", "CREATE TABLE sailings (id INTEGER PRIMARY KEY, sail_date TEXT);"
                        "CREATE TABLE tickets (id INTEGER PRIMARY KEY, sailing_id INTEGER REFERENCES sailings(id), "
                        "passengers INTEGER); INSERT INTO sailings VALUES (1, '2025-07-01'); INSERT INTO tickets VALUES (1, 1, 3);")
-    conn.commit()
-    conn.close()
-    registry = ToolRegistry()
-    registry.add(sql_tool(path))
     unjoined = "SELECT SUM(t.passengers) FROM tickets t WHERE strftime('%m', t.sailing_date) = '07'"
     result = registry.checked_call("sql", {"query": unjoined}, "Passengers in July?")
     assert result.arguments["query"] == ("SELECT SUM(t.passengers) FROM tickets t JOIN sailings ON sailings.id = "
