@@ -20,7 +20,8 @@ __all__ = ["trace_app", "handoffs_app", "judge"]
 trace_app = typer.Typer(help="Traces of every turn: a tree of timed spans.", no_args_is_help=True)
 handoffs_app = typer.Typer(help="Handoff scoring: credit and blame per agent.", no_args_is_help=True)
 _SHOWN = ("component", "agent", "source", "target", "stage", "kind", "tool", "query", "calls", "components", "ok",
-          "attempt", "verdict", "reason", "unchecked", "note", "removed", "culprits")
+          "attempt", "verdict", "reason", "unchecked", "note", "removed", "culprits", "rules", "changes", "rows",
+          "rerouted", "replaced_lesson")
 
 
 @trace_app.command("list")
