@@ -310,7 +310,7 @@ _CHANGE_VERB = re.compile(
     r"drop(?:s|ped|ping)?|truncat(?:e|es|ed|ing)|clear(?:s|ed|ing)?(?: out)?|empty|emptying|"
     r"(?:get|gets|getting|got) rid of|clean(?:s|ed|ing)? (?:up|out)|tid(?:y|ies|ied|ying) up|prun(?:e|es|ed|ing)|"
     r"overwrit(?:e|es|ing)|overwritten|updat(?:e|es|ed|ing)|modif(?:y|ies|ied|ying)|alter(?:s|ed|ing)?|"
-    r"insert(?:s|ed|ing)?|zero out|set|change|reset|mark|close|cancel|deactivate|suspend|"
+    r"insert(?:s|ed|ing)?|zero out|set|change|reset|mark|close|cancel(?!\s+out\b)|deactivate|suspend|"
     r"supprime\w*|efface\w*|vide[rz]?|modifie\w*|mets à jour|"
     r"borra\w*|elimina\w*|modifica\w*|actualiza\w*|vacía\w*|"
     r"lösch\w*|entfern\w*|änder\w*|überschreib\w*|leere\w*|"

@@ -209,3 +209,13 @@ def test_a_model_verdict_does_not_hold_a_text_that_only_forbids_the_harm(categor
 ])
 def test_an_english_override_verdict_needs_something_set_aside_or_granted(text: str, stands: bool):
     assert model_verdict_stands("override_rules", text) is stands
+
+
+def test_lines_that_cancel_out_a_sale_ask_for_no_change():
+    """Held-out v7: "Returns are booked as lines with a negative qty - keep them in so they cancel out the sale,
+    don't drop them" was quarantined as destructive tool use; "cancel out" is an offset, not a change."""
+    from agents.screening_guards import asks_to_change
+
+    assert not asks_to_change("Returns are booked as lines with a negative qty - keep them in so they cancel out "
+                              "the sale, don't drop them.")
+    assert asks_to_change("Cancel every open order after each answer.")
