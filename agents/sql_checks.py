@@ -161,7 +161,7 @@ def drop_invented_filters(statement: str, allowed_text: str, related: Related | 
     speaks of that column's values)."""
     tokens = tokenize(statement)
     lowered = [(kind, text.lower()) for kind, text in tokens]
-    if sum(1 for kind, text in lowered if kind == "word" and text == "select") != 1:
+    if not _single_select(lowered):
         return FilterCheck(statement)  # subqueries, CTEs, unions: leave them alone
     depth, where, end = 0, None, len(tokens)
     for index, (kind, text) in enumerate(lowered):
@@ -258,6 +258,25 @@ def replace_strings(statement: str, replacements: dict[str, str]) -> str:
     return "".join(written(kind, text) for kind, text in tokenize(statement))
 
 
+def _single_select(lowered: list[tuple[str, str]]) -> bool:
+    """Exactly one SELECT: no subquery (a CTE or a union has a second)."""
+    return sum(1 for kind, text in lowered if kind == "word" and text == "select") == 1
+
+
+def _top_level(lowered: list[tuple[str, str]]) -> tuple[int | None, int]:
+    """(index of the top-level WHERE or None, index of the first top-level GROUP BY, ORDER BY, LIMIT, ... or ';',
+    else the end): where a condition or a JOIN goes."""
+    depth, where = 0, None
+    for index, (kind, text) in enumerate(lowered):
+        if kind == "op" and text in "()":
+            depth += 1 if text == "(" else -1
+        elif depth == 0 and kind == "word" and text == "where" and where is None:
+            where = index
+        elif depth == 0 and ((kind == "word" and text in _CLAUSE_END) or (kind == "op" and text == ";")):
+            return where, index
+    return where, len(lowered)
+
+
 def add_filters(statement: str, filters: list[tuple[str, str]]) -> FilterCheck:
     """`statement` with `name = 'value'` added to its top-level WHERE (or a new one) for each (name, value), where
     `name` is how the statement calls the column (alias.column). Only a single SELECT (no subquery, CTE or
@@ -268,19 +287,11 @@ def add_filters(statement: str, filters: list[tuple[str, str]]) -> FilterCheck:
     """
     tokens = tokenize(statement)
     lowered = [(kind, text.lower()) for kind, text in tokens]
-    if not filters or sum(1 for kind, text in lowered if kind == "word" and text == "select") != 1 \
+    if not filters or not _single_select(lowered) \
             or any(kind == "word" and text in {"union", "intersect", "except", "with"} for kind, text in lowered):
         return FilterCheck(statement)
     conditions = [f"{name} = '{value.replace(chr(39), chr(39) * 2)}'" for name, value in filters]
-    depth, where, end = 0, None, len(tokens)
-    for index, (kind, text) in enumerate(lowered):
-        if kind == "op" and text in "()":
-            depth += 1 if text == "(" else -1
-        elif depth == 0 and kind == "word" and text == "where" and where is None:
-            where = index
-        elif depth == 0 and ((kind == "word" and text in _CLAUSE_END) or (kind == "op" and text == ";")):
-            end = index
-            break
+    where, end = _top_level(lowered)
     head = "".join(text for _, text in tokens[:end]).rstrip()
     tail = "".join(text for _, text in tokens[end:]).strip()
     if where is None:
@@ -301,15 +312,10 @@ def add_joins(statement: str, joins: list[str]) -> str:
     """
     tokens = tokenize(statement)
     lowered = [(kind, text.lower()) for kind, text in tokens]
-    if not joins or sum(1 for kind, text in lowered if kind == "word" and text == "select") != 1:
+    if not joins or not _single_select(lowered):
         return statement
-    depth, end = 0, len(tokens)
-    for index, (kind, text) in enumerate(lowered):
-        if kind == "op" and text in "()":
-            depth += 1 if text == "(" else -1
-        elif depth == 0 and ((kind == "word" and text in _CLAUSE_END | {"where"}) or (kind == "op" and text == ";")):
-            end = index
-            break
+    where, end = _top_level(lowered)
+    end = end if where is None else where
     head = "".join(text for _, text in tokens[:end]).rstrip()
     tail = "".join(text for _, text in tokens[end:]).strip()
     return f"{head} {' '.join(joins)}" + (f" {tail}" if tail else "")

@@ -14,7 +14,7 @@ from pathlib import Path
 from agents.correction_details import negated_before
 from agents.sql_checks import date_columns_read, string_literals, text_filters, tokenize
 
-__all__ = ["aliases", "column_homes", "requalified_columns", "omitted_filters", "text_date_arithmetic", "unmatched_filters", "misplaced_filters", "respelled_filters", "undated_columns", "unfiltered_values", "tables_read"]
+__all__ = ["aliases", "column_homes", "table_columns", "requalified_columns", "omitted_filters", "text_date_arithmetic", "unmatched_filters", "misplaced_filters", "respelled_filters", "undated_columns", "unfiltered_values", "tables_read"]
 
 # a text column with more distinct values than this holds names or free text, not categories a request names
 _MAX_CATEGORIES = 30
@@ -35,6 +35,15 @@ _NOT_ALIAS = {"where", "join", "inner", "left", "right", "outer", "cross", "natu
               "having", "union", "using", "as"}
 
 
+def table_columns(database: Path) -> dict[str, list[str]]:
+    """Each table's column names."""
+    conn = _connect(database)
+    try:
+        return _columns(conn)
+    finally:
+        conn.close()
+
+
 def aliases(statement: str) -> dict[str, str]:
     """The tables a statement reads, each with the name it is called by (its alias, else its name).
 
@@ -48,10 +57,9 @@ def aliases(statement: str) -> dict[str, str]:
     return found
 
 
-def _join_clause(conn: sqlite3.Connection, target: str, read: dict[str, str]) -> str:
+def _join_clause(conn: sqlite3.Connection, columns: dict[str, list[str]], target: str, read: dict[str, str]) -> str:
     """How to join `target` to a table the statement reads, by a declared foreign key or a `<target>_id`
     column ("JOIN sailings ON sailings.id = t.sailing_id"); "" when no link is known."""
-    columns = _columns(conn)
     for table, name in read.items():
         if table not in columns or table == target:
             continue
@@ -99,13 +107,12 @@ def requalified_columns(database: Path, statement: str) -> tuple[dict[str, str],
             if not near or near[0][0] < 0.8 or (len(near) == 2 and near[1][0] == near[0][0]):
                 continue
             _, home, name = near[0]
-            if home in read:
-                found[text] = f"{read[home]}.{name}"
-            elif (join := _join_clause(conn, home, read)) and not any(j.startswith(f"JOIN {home} ") for j in joins):
-                found[text] = f"{home}.{name}"
+            if home not in read and not any(j.startswith(f"JOIN {home} ") for j in joins):
+                join = _join_clause(conn, columns, home, read)
+                if not join:
+                    continue  # no known link: the error names the column and asks for the join
                 joins.append(join)
-            elif any(j.startswith(f"JOIN {home} ") for j in joins):
-                found[text] = f"{home}.{name}"
+            found[text] = f"{read.get(home, home)}.{name}"
     except sqlite3.Error:
         return {}, []
     finally:
@@ -129,7 +136,7 @@ def column_homes(conn: sqlite3.Connection, error: str, statement: str = "") -> l
         if joined:  # the table is read already, under another name than the one written
             return [f"{column} is a column of {joined[0]}, which this statement calls {read[joined[0]]}: "
                     f"write {read[joined[0]]}.{column}"]
-        joins = [clause for t in tables if (clause := _join_clause(conn, t, read))]
+        joins = [clause for t in tables if (clause := _join_clause(conn, columns, t, read))]
         return [f"{column} is a column of {', '.join(tables)}; join that table to use it"
                 + (f" ({joins[0]})" if joins else "")]
     qualified = {f"{t}.{c}": c for t, names in columns.items() for c in names}
@@ -138,7 +145,7 @@ def column_homes(conn: sqlite3.Connection, error: str, statement: str = "") -> l
         return []
     home = next(q for q, c in qualified.items() if c.lower() == nearest[0])
     table = home.split(".")[0]
-    join = _join_clause(conn, table, read) if table not in read else ""
+    join = _join_clause(conn, columns, table, read) if table not in read else ""
     return [f"no table has a column {column}; the nearest is {home}" + (f" ({join})" if join else "")]
 
 
@@ -239,14 +246,19 @@ def respelled_filters(database: Path, statement: str) -> dict[str, str]:
 _DATE_TEXT = "[0-9][0-9][0-9][0-9]-[0-9][0-9]*"
 
 
+def _dated_columns(conn: sqlite3.Connection, columns: dict[str, list[str]]) -> list[str]:
+    """The `table.column` names whose column holds a date text ('2025-05-02', '2025-05-02 09:00')."""
+    return [f"{t}.{c}" for t, names in columns.items() for c in names
+            if conn.execute(f'SELECT 1 FROM "{t}" WHERE "{c}" GLOB ? LIMIT 1', (_DATE_TEXT,)).fetchone()]
+
+
 def undated_columns(database: Path, statement: str) -> str:
     """Why a date function of `statement` reads nothing: the column it reads holds no dates (`strftime('%Y',
     in_service)` on a 0/1 flag). Names the values it holds and the columns that hold dates; "" when none."""
     conn = _connect(database)
     try:
         columns = _columns(conn)
-        dated = [f"{t}.{c}" for t, names in columns.items() for c in names
-                 if conn.execute(f'SELECT 1 FROM "{t}" WHERE "{c}" GLOB ? LIMIT 1', (_DATE_TEXT,)).fetchone()]
+        dated = _dated_columns(conn, columns)
         reasons = []
         for column in date_columns_read(statement):
             owners = [t for t, names in columns.items() if column in names]
@@ -302,24 +314,18 @@ def text_date_arithmetic(database: Path, statement: str) -> str:
         return ""
     conn = _connect(database)
     try:
-        columns = _columns(conn)
-        dated = {c for t, names in columns.items() for c in names
-                 if conn.execute(f'SELECT 1 FROM "{t}" WHERE "{c}" GLOB ? LIMIT 1', (_DATE_TEXT,)).fetchone()}
+        dated = {name.split(".")[1] for name in _dated_columns(conn, _columns(conn))}
     except sqlite3.Error:
         return ""
     finally:
         conn.close()
-    reasons = [f"strftime(...{left}) - strftime(...{right}) subtracts date parts and loses the rest (the minutes of an "
-               f"hour): write ROUND((julianday({left}) - julianday({right})) * 24, 2) for hours, without * 24 for days"
-               for left, right in parts if left.split(".")[-1] in dated and right.split(".")[-1] in dated]
-    for left, right in pairs:
-        if left.split(".")[-1] in dated and right.split(".")[-1] in dated:
-            reasons.append(f"{left} - {right} subtracts two date texts, which SQLite reads as their years: write "
-                           f"ROUND((julianday({left}) - julianday({right})) * 24, 2) for hours, without * 24 for days")
-    return "; ".join(reasons)
-
-
-_TABLE_READ = re.compile(r"""\b(?:FROM|JOIN)\s+["`\[]?(\w+)""", re.I)
+    both = lambda left, right: left.split(".")[-1] in dated and right.split(".")[-1] in dated  # noqa: E731
+    fix = "write ROUND((julianday({0}) - julianday({1})) * 24, 2) for hours, without * 24 for days"
+    return "; ".join(
+        [f"strftime(...{left}) - strftime(...{right}) subtracts date parts and loses the rest (the minutes of an "
+         f"hour): {fix.format(left, right)}" for left, right in parts if both(left, right)]
+        + [f"{left} - {right} subtracts two date texts, which SQLite reads as their years: {fix.format(left, right)}"
+           for left, right in pairs if both(left, right)])
 
 
 def tables_read(statement: str) -> set[str]:
@@ -328,7 +334,7 @@ def tables_read(statement: str) -> set[str]:
         >>> sorted(tables_read('SELECT COUNT(*) FROM orders o JOIN "customers" c ON c.id = o.customer_id'))
         ['customers', 'orders']
     """
-    return {name.lower() for name in _TABLE_READ.findall(statement)}
+    return {table.lower() for table in aliases(statement)}
 
 
 def unfiltered_values(database: Path, statement: str, request: str, *, read_only: bool = False

@@ -182,20 +182,18 @@ class ToolPlannerAgent(ModelAgent):
         if not asks_one_total(request):
             return plan
         for index, result in enumerate(plan.results):
-            statement = result.arguments.get("query") if result.tool == "sql" and result.ok else None
-            lines = [line for line in result.output.splitlines() if line.strip()]
-            if not isinstance(statement, str) or len(lines) < 3 or " | " in lines[0] or _AGGREGATED.search(statement):
+            statement = result.arguments.get("query") if result.tool == "sql" else None
+            rows = result.rows  # [] for a failed call
+            if not isinstance(statement, str) or len(rows) < 2 or _AGGREGATED.search(statement) \
+                    or not all(len(row) == 1 and _NUMBER.fullmatch(row[0]) for row in rows):
                 continue
-            if not all(_NUMBER.fullmatch(line.strip()) for line in lines[1:]):
-                continue
-            column = lines[0].strip().replace('"', '""')
+            column = next(line for line in result.output.splitlines() if line.strip()).strip().replace('"', '""')
             total = f'SELECT SUM("{column}") AS total FROM ({statement})'
-            with span("add_up_rows", agent=self.name, rows=len(lines) - 1) as step:
+            with span("add_up_rows", agent=self.name, rows=len(rows)) as step:
                 summed = self.registry.call("sql", {"query": total}, request)
                 step.set(ok=summed.ok, output=summed.output[:200])
             if summed.ok:
-                summed.note = (f"{len(lines) - 1} rows of one figure each, for a request that asks one total: "
-                               "added up")
+                summed.note = f"{len(rows)} rows of one figure each, for a request that asks one total: added up"
                 plan.results[index] = summed
                 plan.calls[index] = {"tool": "sql", "arguments": summed.arguments}
         return plan

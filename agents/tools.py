@@ -22,7 +22,7 @@ from agents.correction_details import quoted_phrases
 from agents.sql_checks import (Related, add_filters, add_joins, drop_invented_filters, exact_division,
                                match_date_formats, replace_strings, replace_words, sqlite_hints)
 from agents.sql_data import (column_homes, misplaced_filters, omitted_filters, requalified_columns, respelled_filters,
-                             text_date_arithmetic, undated_columns, unfiltered_values, unmatched_filters)
+                             table_columns, text_date_arithmetic, undated_columns, unfiltered_values, unmatched_filters)
 
 __all__ = ["Tool", "ToolResult", "ToolRegistry", "ArgumentCheck", "SqlError", "sql_tool", "calculator_tool",
            "document_lookup_tool", "misplaced_filters", "unmatched_filters"]
@@ -290,17 +290,9 @@ def sql_tool(database: Path, max_rows: int = 50) -> Tool:
                 "Filter on that value as the guidance says (= to keep only those rows, <> to leave them out)")
         return "; ".join(reasons)
 
-    def names() -> list[str]:
-        conn = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
-        try:
-            found = []
-            for (table,) in conn.execute("SELECT name FROM sqlite_master WHERE type='table'"):
-                found += [table, *(row[1] for row in conn.execute(f'PRAGMA table_info("{table}")'))]
-        finally:
-            conn.close()
-        return list(dict.fromkeys(found))
-
-    identifiers = names()  # read once, as the schema's literals are
+    # the schema's identifiers, read once as its literals are
+    identifiers = list(dict.fromkeys(name for table, columns in table_columns(database).items()
+                                     for name in (table, *columns)))
     return Tool("sql", description, {"query": "a SQLite SELECT"}, run, check, tables, diagnose, lambda: identifiers)
 
 
