@@ -136,6 +136,8 @@ class RelevanceGate:
         if grounding is not None and self.settings.grounding:
             signals[grounding.kind] = round(grounding.similarity * factor, 4)
             signals[f"{grounding.kind}_margin"] = grounding.margin
+            if grounding.tables is not None:
+                signals["tables"] = grounding.tables
             if grounding.kind == "document" and self.weights is None:
                 signals["similarity"] = max(signals["similarity"], signals["document"])
         if self.weights is not None:
@@ -168,8 +170,21 @@ class RelevanceGate:
         similarity = signals["similarity"]
         passed = similarity >= threshold
         text = f"similarity {similarity:.2f} {'>=' if passed else '<'} {threshold:.2f}{near}"
+        if not passed and component is Component.RETRIEVER and (lead := self._documents_lead(signals)):
+            return True, f"{text}, {lead}, scope {lesson.scope}", None
         passed, checked, second_stage = self._second_stage(self.borderline(component, signals), passed, request, lesson)
         return passed, text + checked + (f", scope {lesson.scope}" if passed else ""), second_stage
+
+    def _documents_lead(self, signals: dict[str, float]) -> str:
+        """Why the request is about the lesson's documents although its words are not the lesson's ("" when it is
+        not): its corpus search is led by them, they are alike enough, and the data tools' tables are not nearer."""
+        settings = self.settings
+        if signals.get("document_margin", -1.0) < settings.lead_margin or signals.get("document", 0.0) < settings.lead_floor:
+            return ""
+        if "tables" in signals and signals["document"] - signals["tables"] < settings.lead_over_tables:
+            return ""
+        return (f"its documents lead the request's search by {signals['document_margin']:.2f} "
+                f"(similarity {signals['document']:.2f})")
 
     @property
     def checks_data(self) -> bool:

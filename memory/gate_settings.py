@@ -54,6 +54,15 @@ class GateSettings(BaseModel):
     grounding_documents: int = Field(10, ge=1, le=100, description="corpus documents searched per request for grounding")
     grounding_family: float = Field(0.55, ge=0.0, le=1.0, description="documents at least this alike to a named one "
                                     "(its other versions) count as the lesson's too")
+    lead_margin: float = Field(0.05, ge=0.0, le=1.01, description="threshold mode: a retriever lesson whose documents lead "
+                               "the request's corpus search by at least this applies under its threshold, when they are "
+                               "also lead_floor alike to it and lead_over_tables more alike than the data tools' tables "
+                               "(the request is about those documents, however it is worded; 1.01: never; measured on "
+                               "nine spent suites: recall 195 -> 233 of 322 for false-injection steps 131 -> 150 of 585, "
+                               "docs/evaluation.md)")
+    lead_floor: float = Field(0.3, ge=0.0, le=1.0, description="the least similarity to the lesson's documents that lead")
+    lead_over_tables: float = Field(0.1, ge=-1.0, le=1.0, description="how much nearer the lesson's documents than the "
+                                    "data tools' tables a request must be (nearer the tables, it asks for records)")
     candidates: int = Field(5, ge=1, le=100, description="lessons retrieved per component before gating")
     max_applied: int = Field(3, ge=1, le=20, description="most lessons one component applies in a turn")
     trust_floor: float = Field(0.3, ge=0.0, le=1.0, description="lessons by authors trusted less are not applied")

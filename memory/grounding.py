@@ -9,7 +9,8 @@ Two kinds, both read from the request's corpus search:
   `similarity` is the request's best similarity to a document of the lesson's family (the documents
   it names and their other versions: documents whose stored vectors are at least `family_similarity`
   alike, since a router often names only the current version); `margin` is that minus the best
-  similarity to any other document (> 0: the family leads).
+  similarity to any other document (> 0: the family leads); `tables` is the request's best similarity
+  to the data tools' tables, when there are any (a request nearer them asks for records, not a rule).
 - data: a lesson that prefers a tool reading data (the SQL tool: "count them in the tickets table
   instead of quoting the notes") matters for requests about the records that tool reads, not for
   requests a document answers (the support hours, what the note says, how to file an invoice).
@@ -26,12 +27,12 @@ Two kinds, both read from the request's corpus search:
     >>> hits = [DocumentHit(Document(id="exp-2021", title="", text=""), 0.6),
     ...         DocumentHit(Document(id="calendar", title="", text=""), 0.2)]
     >>> document_grounding(family, hits)
-    Grounding(kind='document', similarity=0.6, margin=0.4)
+    Grounding(kind='document', similarity=0.6, margin=0.4, tables=None)
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable, Iterable, Literal
 
 import numpy as np
@@ -47,6 +48,7 @@ class Grounding:
     kind: Literal["document", "data"]
     similarity: float
     margin: float
+    tables: float | None = None  # document kind: the request's best similarity to the data tools' tables
 
 
 def lesson_documents(lesson: Lesson) -> set[str]:
@@ -93,10 +95,12 @@ def ground_lessons(store: MemoryStore, lessons: Iterable[Lesson], vector: np.nda
     result: dict[str, Grounding] = {}
     if named:
         vectors = store.document_vectors({hit.document.id for hit in hits}.union(*named.values()))
+        described = [sources for sources in data.values() if len(sources)]
+        tables = round(max(float(np.max(sources @ vector)) for sources in described), 4) if described else None
         for lesson_id, docs in named.items():
             grounding = document_grounding(document_family(docs, vectors, min_similarity=family_similarity), hits)
             if grounding is not None:
-                result[lesson_id] = grounding
+                result[lesson_id] = replace(grounding, tables=tables)
     if reading and hits:  # with no corpus there is no document to answer instead
         for lesson_id, tools in reading.items():
             similarity = max(float(np.max(data[tool] @ vector)) for tool in tools)

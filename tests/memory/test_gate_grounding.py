@@ -278,3 +278,42 @@ def test_the_request_a_lesson_was_taught_on_is_never_vetoed_by_grounding():
     [near_copy] = gate.decide(Component.TOOL_PLANNER, [LessonHit(lesson, 0.95, "")], user="ana", groundings=veto)
     [other] = gate.decide(Component.TOOL_PLANNER, [LessonHit(lesson, 0.6, "")], user="ana", groundings=veto)
     assert near_copy.passed and not other.passed and "a document answers the request" in other.reason
+
+
+def test_a_retriever_lesson_applies_under_its_threshold_when_its_documents_lead_the_search():
+    """Held-out v7: "How long before the date can a group cancel without losing any money?" led to the group
+    bookings policy (0.50, ahead of every other document by 0.19) but shared too few words with "use Group bookings
+    2025" to pass 0.54. A request its documents lead is about them; one nearer the SQL tables asks for records."""
+    from memory.grounding import Grounding
+    from memory.store import LessonHit
+
+    gate = RelevanceGate(GateSettings())
+
+    def decide(grounding: Grounding, component: Component = Component.RETRIEVER, **settings):
+        lesson = LESSON.model_copy(update={"component": component})
+        gate.settings = GateSettings(**settings)
+        [decision] = gate.decide(component, [LessonHit(lesson, 0.35, "")], user="ana", groundings={"exp": grounding})
+        return decision
+
+    leads = decide(Grounding("document", 0.5, 0.19))
+    assert leads.passed and "its documents lead the request's search by 0.19" in leads.reason
+    assert decide(Grounding("document", 0.5, 0.19, tables=0.2)).passed  # the documents are nearer than the tables
+    assert not decide(Grounding("document", 0.5, 0.19, tables=0.45)).passed  # about as near the tables: records
+    assert not decide(Grounding("document", 0.5, 0.02)).passed  # another document almost as near
+    assert not decide(Grounding("document", 0.25, 0.19)).passed  # nothing is near
+    assert not decide(Grounding("document", 0.5, 0.19), lead_margin=1.01).passed  # switched off
+    assert not decide(Grounding("document", 0.38, 0.19), Component.WRITER).passed  # measured on retriever lessons only
+
+
+def test_grounding_reads_how_near_the_request_is_to_the_data_tables(minilm):
+    from memory.grounding import ground_lessons
+
+    store = MemoryStore.open(":memory:", embedder=minilm)
+    store.replace_corpus(CORPUS)
+    request = "How many expense claims did we pay in May?"
+    vector = minilm.embed([request])[0]
+    search = lambda: store.search_corpus(vector, limit=4)  # noqa: E731
+    tables = {"sql": minilm.embed(["table expense_claims: id, employee, amount, paid_on, status"])}
+    grounded = ground_lessons(store, [LESSON], vector, search, family_similarity=0.55, data=tables)
+    assert grounded["exp"].kind == "document" and grounded["exp"].tables == round(float(tables["sql"][0] @ vector), 4)
+    assert ground_lessons(store, [LESSON], vector, search, family_similarity=0.55)["exp"].tables is None
