@@ -19,6 +19,7 @@ import numpy as np
 from memory.gate_model import GateWeights, gate_signals, load_weights
 from memory.gate_settings import GateSettings
 from memory.grounding import Grounding
+from memory.message_requests import asks_for_message
 from memory.records import Component, GateDecision, Lesson, utc_now
 from memory.store import LessonHit, LessonVectors
 
@@ -172,6 +173,9 @@ class RelevanceGate:
         text = f"similarity {similarity:.2f} {'>=' if passed else '<'} {threshold:.2f}{near}"
         if not passed and component is Component.RETRIEVER and (lead := self._documents_lead(signals)):
             return True, f"{text}, {lead}, scope {lesson.scope}", None
+        if not passed and component is Component.WRITER and similarity >= self.settings.message_floor \
+                and asks_for_message(request) and asks_for_message(lesson.source_request):
+            return True, f"{text}, a message to someone outside the team like the one it was taught on, scope {lesson.scope}", None
         passed, checked, second_stage = self._second_stage(self.borderline(component, signals), passed, request, lesson)
         return passed, text + checked + (f", scope {lesson.scope}" if passed else ""), second_stage
 

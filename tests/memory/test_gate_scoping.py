@@ -207,3 +207,28 @@ def test_a_data_lesson_drops_the_routers_near_misses_only_when_the_data_check_ru
     # a lesson preferring no data tool keeps them
     other = lesson.model_copy(update={"action": LessonAction(prefer_tools=["calculator"])})
     assert memory(asks_for_data).screen_near_misses(other).negative_examples == lesson.negative_examples
+
+
+def test_a_writer_lesson_taught_on_a_customer_message_applies_to_other_customer_messages(minilm):
+    """Held-out v7: "every message we send to climbers ends with our sign-off", taught on an e-mail to Priya Nair,
+    missed "Let Chloe Martin know her water bottle turned up" (0.22 alike, writer threshold 0.40); a note for the
+    route-setting crew is a message inside the team and keeps the threshold."""
+    lesson = Lesson(id="sign-off", component=Component.WRITER, trigger="Messages to climbers",
+                    text='End every message to climbers with "See you on the wall! - the Cragline team".',
+                    source_request="Write an email to Priya Nair confirming her place on the belay course on 12 June.",
+                    trigger_examples=["Write an email to Priya Nair confirming her place on the belay course on 12 June."])
+    memory = _memory(minilm, lesson, mode="threshold")
+
+    def decision(request: str):
+        vector = minilm.embed([request])[0]
+        return memory.consult(Component.WRITER, vector, user="ana", request=request).decisions[0]
+
+    chloe = decision("Let Chloe Martin know that the water bottle she lost on Saturday turned up at reception.")
+    assert chloe.passed and chloe.score < 0.4 and "a message to someone outside the team" in chloe.reason
+    crew = decision("Write a note for the route-setting crew: the Wednesday reset starts at 07:00.")
+    assert not crew.passed
+    price = decision("What does a 10-visit card cost?")
+    assert not price.passed
+    off = _memory(minilm, lesson, mode="threshold", message_floor=1.01)
+    request = "Let Chloe Martin know that the water bottle she lost on Saturday turned up at reception."
+    assert not off.consult(Component.WRITER, minilm.embed([request])[0], user="ana", request=request).decisions[0].passed
