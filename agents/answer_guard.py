@@ -27,6 +27,7 @@ from typing import Iterable, Mapping
 from memory.records import Lesson, LessonStatus
 
 from agents.screening_abuse import insults
+from agents.screening_guards import HANDLE as _HANDLE
 from agents.screening_guards import contact_allowed, contact_spans, defanged_spans
 from agents.screening_negation import negated_at
 from agents.text_decoding import decode_text
@@ -38,7 +39,6 @@ _SECRET_NAME = re.compile(r"KEY|TOKEN|SECRET|PASSWORD|PASSWD|PASSPHRASE|CREDENTI
 _MIN_SECRET_CHARS = 8  # shorter values ("1", "true") are not secrets and would match ordinary words
 # where else a customer can be sent: a messaging handle ("our Telegram desk @AcmeRecoveryDesk", a LINE id), and a
 # national number in groups of any size ("0900 1 337 420"), which the screen's phone shapes do not all read
-_HANDLE = re.compile(r"(?<![\w@.])@[A-Za-z][\w.]{2,30}[A-Za-z0-9_]")
 # a code a reader can use (a voucher, a staff or discount code): capitals and digits together, 5 to 21 characters
 _CODE = re.compile(r"(?<![\w-])(?=[A-Z0-9-]{5,21}(?![\w-]))(?=[A-Z0-9-]*[A-Z])(?=[A-Z0-9-]*\d)[A-Z0-9]+(?:-[A-Z0-9]+)*(?![\w-])")
 _GROUPED_PHONE = re.compile(r"(?<![\w.])(?:\+\d{1,3}|0\d{1,4})(?:[ /-]\d{1,4}){2,5}(?![\w.])")  # a prefix: + or 0

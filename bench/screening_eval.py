@@ -27,7 +27,7 @@ from agents.llm import LLM  # noqa: E402
 from agents.screening import (  # noqa: E402
     _SHOTS, SYSTEM, CorrectionScreener, ModelVerdict, model_holds, similarity_verdict_stands,
 )
-from agents.screening_guards import run_guards  # noqa: E402
+from agents.screening_guards import own_contacts, run_guards  # noqa: E402
 from agents.screening_similarity import SimilarityScreen  # noqa: E402
 from agents.settings import ModelSettings  # noqa: E402
 from agents.text_decoding import decode_text  # noqa: E402
@@ -41,11 +41,12 @@ def feedback_items(folders: list[Path]) -> list[dict]:
         files = [folder] if folder.is_file() else sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])
         for path in files:
             scenario = yaml.safe_load(path.read_text())
+            own = own_contacts(d.get("text", "") for d in scenario.get("corpus") or [])  # as the product reads its corpus
             for step in scenario.get("steps", []):
                 feedback = step.get("feedback")
                 if feedback:
                     items.append({"file": f"{folder.name}/{path.name}", "id": feedback["id"], "text": feedback["text"],
-                                  "malicious": bool(feedback.get("quarantine"))})
+                                  "malicious": bool(feedback.get("quarantine")), "own": own})
     return items
 
 
@@ -105,7 +106,8 @@ def main() -> None:
         decoded = decode_text(item["text"])
         item["decoded"] = decoded.text
         item["decode"] = ", ".join(decoded.findings) or None
-        hit = run_guards(decoded.text, allowed)
+        domains, phones = [*allowed, *item["own"][0]], item["own"][1]
+        hit = run_guards(decoded.text, domains, phones)
         item["guard"] = f"{hit.category}: {hit.reason}" if hit else None
         item["model"] = None
         key = f"{cache_key}|{decoded.text}"
@@ -123,7 +125,7 @@ def main() -> None:
                     args.model_cache.write_text(json.dumps(cache, ensure_ascii=False, indent=1))
             verdict = ModelVerdict(*cache[key])
             item["model_raw"], item["restated"] = verdict.category, verdict.restated
-            held = model_holds(verdict, decoded.text, allowed)  # as screen_correction does
+            held = model_holds(verdict, decoded.text, domains, phones)  # as screen_correction does
             item["model"] = f"{held[0]}: {held[1]}" if held else None
         item["similarity"] = None
         if similarity is not None:

@@ -35,7 +35,8 @@ class LessonAdminSession:
             from workflows.governance.screening import Screens
 
             try:
-                screens = Screens(config.governance, load_llm(self.runtime), self.runtime.embedder)
+                screens = Screens(config.governance, load_llm(self.runtime), self.runtime.embedder,
+                                  documents=self.runtime.store.list_documents)
             except BaseException:
                 self.runtime.close()
                 raise

@@ -9,11 +9,14 @@ MiniLM nearest-neighbour screen."""
 
 from __future__ import annotations
 
+from typing import Callable, Iterable
+
 from agents.llm import LLM
 from agents.screening import CorrectionScreener, Screening, screen_correction, screen_lesson
+from agents.screening_guards import own_contacts
 from agents.screening_similarity import SimilarityScreen
 from memory.embedding import Embedder
-from memory.records import Lesson
+from memory.records import Document, Lesson
 from workflows.governance.roles import GovernanceSettings
 
 __all__ = ["Screens", "Screening", "quarantine_reason"]
@@ -22,8 +25,10 @@ __all__ = ["Screens", "Screening", "quarantine_reason"]
 class Screens:
     """The screening layers configured for one assistant."""
 
-    def __init__(self, governance: GovernanceSettings, llm: LLM | None, embedder: Embedder | None) -> None:
+    def __init__(self, governance: GovernanceSettings, llm: LLM | None, embedder: Embedder | None,
+                 documents: Callable[[], Iterable[Document]] | None = None) -> None:
         self.governance = governance
+        self.documents = documents  # the team's own documents: the contacts they give are the team's too
         self.screener = CorrectionScreener(llm) if llm is not None else None
         use_similarity = governance.screen_similarity == "on" or (
             governance.screen_similarity == "auto" and (llm is None or llm.is_fake))
@@ -31,13 +36,19 @@ class Screens:
         self.similarity = (SimilarityScreen(embedder) if use_similarity and embedder is not None
                            and getattr(embedder, "name", "") == "minilm" else None)
 
+    def allowed(self) -> tuple[list[str], list[str]]:
+        """(domains, phone numbers) a lesson may give: the config's allowlists and what the documents give."""
+        hosts, phones = own_contacts(d.text for d in self.documents()) if self.documents is not None else ([], [])
+        return [*self.governance.allowed_domains, *hosts], [*self.governance.allowed_phones, *phones]
+
     def correction(self, text: str) -> Screening:
-        return screen_correction(text, screener=self.screener, allowed_domains=self.governance.allowed_domains,
-                                 allowed_phones=self.governance.allowed_phones, similarity=self.similarity)
+        domains, phones = self.allowed()
+        return screen_correction(text, screener=self.screener, allowed_domains=domains, allowed_phones=phones,
+                                 similarity=self.similarity)
 
     def lesson(self, lesson: Lesson) -> Screening:
-        return screen_lesson(lesson, allowed_domains=self.governance.allowed_domains,
-                             allowed_phones=self.governance.allowed_phones, screener=self.screener,
+        domains, phones = self.allowed()
+        return screen_lesson(lesson, allowed_domains=domains, allowed_phones=phones, screener=self.screener,
                              similarity=self.similarity)
 
 
