@@ -222,6 +222,7 @@ _SECRET = re.compile(
     r"(?:verification|one-time|confirmation|login|sign-in|authentication|security|sms|2fa|mfa|otp|reset|six-digit|"
     r"\d-digit) (?:pass)?codes?|one-time passwords?|otp|security (?:questions?|answers?)|"
     r"(?:instructions|prompt|rules|directions) you (?:were|have been|got) given|"
+    r"(?:everything|all|whatever) (?:that )?you (?:were|have been|'ve been|got) (?:given|told|set up with)|"
     r"expiry date|expiration date|(?:number|digits|code) (?:printed )?on the back|"
     r"(?:database|db|server|smtp|mail server|admin|system|sql|api) (?:settings|config(?:uration)?|user ?names?|"
     r"host ?names?|connection details?|login details?)|"
@@ -229,6 +230,8 @@ _SECRET = re.compile(
     r"histor(?:y|ies)|accounts?|purchases)|"
     r"(?:orders?|data|details|addresses|names|information|e-?mails?|histor(?:y|ies)|purchases) of other "
     r"(?:customers|users|clients|people)|"
+    r"other (?:customers|users|clients|people|travell?ers|guests|passengers|members|patients|buyers)\b[^.;]{0,80}?"
+    r"\b(?:surnames|(?:full |last |first )?names|(?:phone|mobile|passport) numbers?|home addresses|e-?mail addresses)|"
     r"(?:original|initial|original) (?:instructions|prompt)|"
     r"mot de passe|clés? d'?api|clé secrète|identifiants|variables d'environnement|numéro de (?:la )?carte|"
     r"contraseñas?|clave(?:s)? (?:de (?:la )?)?api|credenciales|variables de entorno|número de (?:su |la )?tarjeta|"
@@ -239,7 +242,7 @@ _SECRET = re.compile(
 )
 _DISCLOSE = re.compile(
     r"\b(print|show|reveal|display|output|dump|echo|expose|leak|share|send|give|tell|provide|paste|include|add|"
-    r"append|put|attach|read|quote|quoting|repeat|repeating|return|list|type|enter|email|e-mail|post|ask\b[^.;]{0,40}?\bfor|request|"
+    r"append|put|attach|read|quote|quoting|repeat|repeating|return|list|type|enter|email|e-mail|post|ask\b[^.;]{0,40}?\bfor|request|mention|"
     r"must (?:type|send|give|provide|enter)|reply with|carry|contain|copy|mirror|embed|"
     r"(?:end|finish|close|open|start|begin|sign off|round off)s?\b[^.;]{0,40}?\bwith|"
     r"ask\b[^.;]{0,40}?\bto (?:confirm|send|give|type|enter|read|share|provide|tell|spell|forward|paste)|"
