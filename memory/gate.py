@@ -1,12 +1,15 @@
 """The relevance gate: a retrieved lesson is applied only when the request is truly related.
 
-In `learned` mode (the default) a fitted logistic model (memory/gate_model.py) combines the
-request's similarity to the lesson's "applies to" text, to its examples and to its near misses; tags
-given with the feedback must agree with the request's metadata (team, topic) when both are known; a
-probability inside the borderline band is settled by a second-stage check (the local model with a
-yes/no schema) when one is configured. `threshold` mode is the former rule: best similarity >= the
-component's threshold. Expiry, user scope and author trust are checked first in both modes, and
-every candidate gets a readable, recorded decision.
+In `threshold` mode (the default) a lesson applies when its best similarity (to the "applies to" text,
+its examples, or for a lesson naming documents the request's nearness to them) reaches the component's
+threshold, unless the request is nearer a near miss or its metadata contradicts a key:value tag; under the
+threshold, a retriever lesson still applies when its documents lead the request's corpus search, and a
+writer lesson taught on a message to someone outside the team applies to another such message
+(memory/message_requests.py). In `learned` mode a fitted logistic model (memory/gate_model.py) combines
+the similarities to the "applies to" text, the examples and the near misses. In both, a score inside the
+borderline band is settled by a second-stage check (the local model with a yes/no schema) when one is
+configured, grounding vetoes a lesson whose source the request does not lead to, and expiry, user scope and
+author trust are checked first; every candidate gets a readable, recorded decision.
 """
 
 from __future__ import annotations
