@@ -171,6 +171,10 @@ class RelevanceGate:
         near = f", near-miss {signals['near_miss']:.2f}" if signals["near_miss"] else ""
         if near and self.settings.near_miss_rule and signals["near_miss"] > signals["similarity"]:
             return False, f"similarity {signals['similarity']:.2f}{near}: nearer a near miss than any example -> rejected", None
+        if component is Component.WRITER and self.settings.messages_only and request \
+                and asks_for_message(lesson.source_request) and not asks_for_message(request):
+            return False, (f"similarity {signals['similarity']:.2f}: taught on a message to someone outside the team, and "
+                           "the request asks for no such message -> rejected"), None
         similarity = signals["similarity"]
         passed = similarity >= threshold
         text = f"similarity {similarity:.2f} {'>=' if passed else '<'} {threshold:.2f}{near}"

@@ -11,6 +11,8 @@ lesson. Notes for the crew, rotas, agendas, reports and queries are inside the t
     True
     >>> asks_for_message("Write a note for the route-setting crew: the Wednesday reset starts at 07:00.")
     False
+    >>> asks_for_message("Bruno Keller still owes for January. Put together a short letter for him.")
+    True
     >>> asks_for_message("What does an adult day pass cost?")
     False
 """
@@ -21,11 +23,10 @@ import re
 
 __all__ = ["asks_for_message"]
 
-_MESSAGE = re.compile(
-    r"^\s*(?:please\s+)?(?:write|draft|reply|respond|send|e-?mail|text|message|compose"
-    r"|prepare\s+(?:a|an|the)\s+(?:note|letter|message|reply|e-?mail|notice)"
-    r"|let\s+\S+(?:\s+\S+){0,3}\s+know|tell\s+(?!me\b)|answer\s+(?:a|an|the|this)\s+\S+"
-    r"|put\s+together\s+(?:a|an)\s+(?:note|letter|message|reply|e-?mail|notice))\b",
+_MESSAGE = re.compile(  # at the start of a sentence: "Grace's membership is up for renewal. Draft the reminder."
+    r"(?:^|[.!?:]\s+)(?:please\s+)?(?:write|draft|reply|respond|send|e-?mail|text|message|compose"
+    r"|(?:prepare|put\s+together)\s+(?:a|an|the)\s+(?:\w+\s+){0,2}(?:note|letter|message|reply|e-?mail|notice|reminder)"
+    r"|let\s+\S+(?:\s+\S+){0,3}\s+know|tell\s+(?!me\b)|answer\s+(?:a|an|the|this)\s+\S+)\b",
     re.IGNORECASE,
 )
 _INSIDE = re.compile(r"\b(?:team|crew|staff|shift|rota|agenda|committee|board|colleagues?|managers?|intern|job post"

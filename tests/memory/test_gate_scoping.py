@@ -232,3 +232,22 @@ def test_a_writer_lesson_taught_on_a_customer_message_applies_to_other_customer_
     off = _memory(minilm, lesson, mode="threshold", message_floor=1.01)
     request = "Let Chloe Martin know that the water bottle she lost on Saturday turned up at reception."
     assert not off.consult(Component.WRITER, minilm.embed([request])[0], user="ana", request=request).decisions[0].passed
+
+
+def test_a_writer_lesson_taught_on_a_customer_message_stays_out_of_questions(minilm):
+    """Held-out v8: a sign-off lesson taught on a message to a learner applied to "How many lessons did Dana Wolf
+    give in June 2026?" (0.57 alike): a question asks for no message, so no sign-off belongs in it."""
+    lesson = Lesson(id="licence", component=Component.WRITER, trigger="Messages to learners",
+                    text="Always end every message to a learner with 'Please bring your provisional licence.'",
+                    source_request="Write to Dana Wolf confirming her lesson on Friday at 10:00.",
+                    trigger_examples=["Write to Dana Wolf confirming her lesson on Friday at 10:00."])
+    memory = _memory(minilm, lesson, mode="threshold")
+
+    def decision(request: str, gate=memory):
+        return gate.consult(Component.WRITER, minilm.embed([request])[0], user="ana", request=request).decisions[0]
+
+    question = decision("How many lessons did Dana Wolf give in June 2026?")
+    assert not question.passed and "asks for no such message" in question.reason
+    assert decision("Write to Dana Wolf that her Monday lesson moves to 11:00.").passed
+    assert decision("How many lessons did Dana Wolf give in June 2026?",
+                    _memory(minilm, lesson, mode="threshold", messages_only=False)).passed
