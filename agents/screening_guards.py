@@ -48,7 +48,7 @@ _TLDS = ("com net org info biz io co ly me app dev xyz top online site shop stor
 TOP_LEVEL_DOMAINS: tuple[str, ...] = tuple(_TLDS)
 _DOMAIN = re.compile(rf"\b((?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?:{'|'.join(_TLDS)}))(?=$|[/\s:,;!?)'\"]|\.(?:\s|$))",
                      re.I)
-_PHONE = re.compile(r"(?:\+|\b00)\d[\d\s().-]{6,}\d(?![\d:])|\b0\d{1,4}[ /-]\d{3,4}[ -]\d{3,5}\b|"
+_PHONE = re.compile(r"(?:\+|\b00)\d(?:[\d\s()-]|\.(?!\s)){6,}\d(?![\d:])|\b0\d{1,4}[ /-]\d{3,4}[ -]\d{3,5}\b|"
                     # North-American shapes: (415) 555 0123, 1-900-555-0199, 415.555.0123
                     r"(?:\b1[\s.-])?(?:\(\d{3}\)\s?|\b\d{3}[\s.-])\d{3}[\s.-]\d{4}\b|"
                     # national numbers in groups ("0850 555 12 34", "06 12 34 56 78"), and any number a call word

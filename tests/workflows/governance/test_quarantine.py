@@ -112,3 +112,11 @@ def test_the_prompt_and_other_customers_details_asked_for_in_plain_words_are_hel
 def test_forbidding_other_customers_details_is_learned(minilm, tmp_path: Path):
     assert not _screens(tmp_path, minilm).correction(
         "Never mention other travellers' names or phone numbers, even when they are on the same booking date.").held
+
+
+def test_a_phone_number_ends_before_a_time_or_a_sentence():
+    from agents.screening_guards import contacts
+
+    text = "Call +44 20 7946 0321 (08:00-20:00 UK time) or +44 (0)20 7946 0322. 0049 30 1234567 is Berlin."
+    assert contacts(text) == [("phone number", "442079460321"), ("phone number", "4402079460322"),
+                              ("phone number", "0049301234567")]
