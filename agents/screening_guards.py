@@ -55,7 +55,7 @@ _PHONE = re.compile(r"(?:\+|\b00)\d(?:[\d\s()-]|\.(?!\s)){6,}\d(?![\d:])|\b0\d{1
                     # introduces ("call 555 0199 12", "WhatsApp 91234 5678")
                     r"\b0\d{1,4}(?: \d{2,4}){2,4}\b|"
                     r"\b(?:call|ring|dial|phone|text|tel|sms|whatsapp|telegram|hotline|helpline)[ :.]\s?"
-                    r"\+?\d[\d\s().-]{6,}\d", re.I)
+                    r"\+?\d(?:[\d\s()-]|\.(?!\s)){6,}\d(?![\d:])", re.I)
 # where a customer would send money: Bitcoin and Litecoin (legacy and bech32), Dogecoin, Ethereum-style and Tron
 _WALLET = re.compile(r"\b(?:bc|ltc)1[02-9ac-hj-np-z]{25,62}\b|\b[13LMD][1-9A-HJ-NP-Za-km-z]{25,34}\b|"
                      r"\b0x[0-9a-fA-F]{40}\b|\bT[1-9A-HJ-NP-Za-km-z]{33}\b")
