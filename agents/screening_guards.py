@@ -182,8 +182,9 @@ def untrusted_contact(text: str, allowed_domains: Iterable[str], allowed_phones:
     domain are allowed; a look-alike such as northwlnd.com is not), also a link written to escape a link finder
     ("hxxps://refund-desk[.]example", "refund-desk dot com"): a person correcting the team writes a link as it is."""
     allowed_domains, allowed_phones = list(allowed_domains), list(allowed_phones)
+    allowed_handles = {d.lower() for d in allowed_domains if d.startswith("@")}
     for handle in platform_handles(text):
-        if handle not in {d.lower() for d in allowed_domains}:
+        if handle not in allowed_handles:
             return GuardHit("untrusted_link_or_contact", f"introduces a messaging handle not in the team's documents "
                                                          f"({handle})")
     for kind, value in contacts(text) + [(kind, value) for kind, value, _, _ in defanged_spans(text)]:

@@ -36,7 +36,7 @@ class LessonAdminSession:
 
             try:
                 screens = Screens(config.governance, load_llm(self.runtime), self.runtime.embedder,
-                                  documents=self.runtime.store.list_documents)
+                                  store=self.runtime.store)
             except BaseException:
                 self.runtime.close()
                 raise

@@ -80,7 +80,7 @@ class LessonAdmin:
         )
 
         if self._screens is None:
-            self._screens = Screens(self.governance, None, self.store.embedder, documents=self.store.list_documents)  # deterministic + similarity
+            self._screens = Screens(self.governance, None, self.store.embedder, store=self.store)  # deterministic + similarity
         screening = self._screens.lesson(lesson)
         admission = admit(self.governance, self.actor, quarantine_reason(screening) if screening.held else None,
                           [lesson.component], lesson.tags)

@@ -9,14 +9,13 @@ MiniLM nearest-neighbour screen."""
 
 from __future__ import annotations
 
-from typing import Callable, Iterable
-
 from agents.llm import LLM
 from agents.screening import CorrectionScreener, Screening, screen_correction, screen_lesson
 from agents.screening_guards import own_contacts
 from agents.screening_similarity import SimilarityScreen
 from memory.embedding import Embedder
-from memory.records import Document, Lesson
+from memory.records import Lesson
+from memory.store import MemoryStore
 from workflows.governance.roles import GovernanceSettings
 
 __all__ = ["Screens", "Screening", "quarantine_reason"]
@@ -26,9 +25,10 @@ class Screens:
     """The screening layers configured for one assistant."""
 
     def __init__(self, governance: GovernanceSettings, llm: LLM | None, embedder: Embedder | None,
-                 documents: Callable[[], Iterable[Document]] | None = None) -> None:
+                 store: MemoryStore | None = None) -> None:
         self.governance = governance
-        self.documents = documents  # the team's own documents: the contacts they give are the team's too
+        self.store = store  # the team's own documents: the contacts they give are the team's too
+        self._own: tuple[int, tuple[list[str], list[str]]] | None = None  # (corpus version, its contacts)
         self.screener = CorrectionScreener(llm) if llm is not None else None
         use_similarity = governance.screen_similarity == "on" or (
             governance.screen_similarity == "auto" and (llm is None or llm.is_fake))
@@ -38,8 +38,16 @@ class Screens:
 
     def allowed(self) -> tuple[list[str], list[str]]:
         """(domains, phone numbers) a lesson may give: the config's allowlists and what the documents give."""
-        hosts, phones = own_contacts(d.text for d in self.documents()) if self.documents is not None else ([], [])
+        hosts, phones = self._own_contacts()
         return [*self.governance.allowed_domains, *hosts], [*self.governance.allowed_phones, *phones]
+
+    def _own_contacts(self) -> tuple[list[str], list[str]]:
+        """The corpus's contacts, read again only when the store has replaced its corpus."""
+        if self.store is None:
+            return [], []
+        if self._own is None or self._own[0] != self.store.corpus_version:
+            self._own = (self.store.corpus_version, own_contacts(d.text for d in self.store.list_documents()))
+        return self._own[1]
 
     def correction(self, text: str) -> Screening:
         domains, phones = self.allowed()

@@ -67,7 +67,7 @@ class Assistant:
         self.pipeline = Pipeline(memory, self.retriever, self.tool_planner, self.writer,
                                  governance=lambda: self.governance)
         self.learner = Learner(self.router, memory, governance, traces=traces, after_learning=self.refresh_trust,
-                               screens=Screens(governance, llm, store.embedder, documents=store.list_documents))
+                               screens=Screens(governance, llm, store.embedder, store=store))
         self.refresh_trust()
 
     @property
