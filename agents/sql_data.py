@@ -12,9 +12,10 @@ import sqlite3
 from pathlib import Path
 
 from agents.correction_details import negated_before
-from agents.sql_checks import date_columns_read, string_literals, text_filters, tokenize
+from agents.sql_checks import (add_filters, add_joins, date_columns_read, replace_words, string_literals,
+                               text_filters, tokenize)
 
-__all__ = ["aliases", "column_homes", "table_columns", "requalified_columns", "omitted_filters", "text_date_arithmetic", "unmatched_filters", "misplaced_filters", "respelled_filters", "undated_columns", "unfiltered_values", "tables_read"]
+__all__ = ["aliases", "column_homes", "table_columns", "requalified_columns", "omitted_filters", "add_omitted_filters", "text_date_arithmetic", "unmatched_filters", "misplaced_filters", "respelled_filters", "undated_columns", "unfiltered_values", "tables_read"]
 
 # a text column with more distinct values than this holds names or free text, not categories a request names
 _MAX_CATEGORIES = 30
@@ -275,27 +276,89 @@ def undated_columns(database: Path, statement: str) -> str:
         conn.close()
 
 
-def omitted_filters(database: Path, statement: str, request: str) -> list[tuple[str, str]]:
-    """The filters a statement leaves out that the request plainly asks for, as (name the statement gives the
-    column, value): a category value the request names ('Café Linde', 'croissants'), not after a negation
-    ("not cancelled", "besides croissants"), the only value of its column the request names, of a table the
-    statement reads, on a column the statement never mentions (a GROUP BY customer ranks, it must not be
-    narrowed)."""
+def omitted_filters(database: Path, statement: str, request: str) -> tuple[list[tuple[str, str]], list[str]]:
+    """The filters a statement leaves out that the request plainly asks for, as ([(name the statement gives the
+    column, value)], [joins to add]): a category value the request names ('Café Linde', 'croissants'), not after
+    a negation ("not cancelled", "besides croissants"), the only value of its column the request names, on a
+    column the statement never mentions (a GROUP BY customer ranks, it must not be narrowed), of a table the
+    statement reads, or of one a foreign key or `<table>_id` column of a read table reaches ("How many people
+    came to Sea Shanties Night?" over bookings alone: JOIN performances, production = 'Sea Shanties Night')."""
     named = unfiltered_values(database, statement, request)
     read = aliases(statement)
     per_column: dict[str, list[str]] = {}
     for column, value in named:
         per_column.setdefault(column, []).append(value)
-    found = []
+    found: list[tuple[str, str]] = []
+    joins: list[str] = []
     for column, values in per_column.items():
         table, name = column.split(".")
-        if len(values) != 1 or table not in read or re.search(rf"\b{re.escape(name)}\b", statement, re.I):
+        if len(values) != 1 or re.search(rf"\b{re.escape(name)}\b", statement, re.I):
             continue
         spoken = re.search(r"\b" + "[^a-z0-9]+".join(map(re.escape, _spelling(values[0]).split())), request, re.I)
         if spoken is None or negated_before(request, spoken.start()):
             continue
-        found.append((f"{read[table]}.{name}", values[0]))
+        if table in read:
+            found.append((f"{read[table]}.{name}", values[0]))
+            continue
+        join = _reaching_join(database, table, read)
+        if join:
+            joins += [join] if join not in joins else []
+            found.append((f"{table}.{name}", values[0]))
+    return found, joins
+
+
+def _shared_columns(database: Path, statement: str, table: str) -> dict[str, str]:
+    """Bare column names of `statement` that joining `table` would make ambiguous, each written on the one table
+    of the statement that has it ({'status': 'bookings.status'} before joining a performances table that has a
+    status too)."""
+    read = aliases(statement)
+    columns = table_columns(database)
+    theirs = set(columns.get(table, []))
+    found = {}
+    for kind, text in tokenize(statement):
+        if kind != "word" or "." in text or text not in theirs:
+            continue
+        homes = [t for t in read if t != table and text in columns.get(t, [])]
+        if len(homes) == 1:
+            found[text] = f"{read[homes[0]]}.{text}"
     return found
+
+
+def add_omitted_filters(database: Path, statement: str, request: str) -> tuple[str, str]:
+    """(statement, note): `statement` with the filters `omitted_filters` finds added, joining the tables they
+    need (bare names the joined table also has are first written on their own table: `status` becomes
+    `bookings.status` before performances, which has a status too, is joined); the note says what was added,
+    "" when nothing was. A statement no join can be added to (a subquery) gets only the filters on tables it
+    reads."""
+    omitted, reaching = omitted_filters(database, statement, request)
+    joined = statement
+    if reaching:
+        shared = {k: v for join in reaching for k, v in _shared_columns(database, statement, join.split()[1]).items()}
+        qualified = replace_words(statement, shared) if shared else statement
+        joined = add_joins(qualified, reaching)
+        if joined == qualified:
+            omitted = [(name, value) for name, value in omitted
+                       if not any(join.startswith(f"JOIN {name.split('.')[0]} ") for join in reaching)]
+            joined, reaching = statement, []
+    added = add_filters(joined, omitted) if omitted else None
+    if added is None or not added.changed:
+        return statement, ""
+    return added.statement, ("filters the request names added: " + "; ".join(added.dropped)
+                             + (f" ({'; '.join(reaching)})" if reaching else ""))
+
+
+def _reaching_join(database: Path, table: str, read: dict[str, str]) -> str:
+    """The JOIN that brings `table` into a statement reading `read`, by a key; "" when none is known."""
+    try:
+        conn = _connect(database)
+    except sqlite3.Error:
+        return ""
+    try:
+        return _join_clause(conn, _columns(conn), table, read)
+    except sqlite3.Error:
+        return ""
+    finally:
+        conn.close()
 
 
 _PART_DIFFERENCE = re.compile(r"strftime\(\s*'%\w'\s*,\s*([\w.]+)\s*\)\s*-\s*strftime\(\s*'%\w'\s*,\s*([\w.]+)\s*\)", re.I)

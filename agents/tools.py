@@ -19,9 +19,10 @@ from typing import Any, Callable
 from memory.records import Document
 
 from agents.correction_details import quoted_phrases
-from agents.sql_checks import (Related, add_filters, add_joins, drop_invented_filters, exact_division,
+from agents.sql_checks import (Related, add_joins, drop_invented_filters, exact_division,
                                match_date_formats, replace_strings, replace_words, sqlite_hints)
-from agents.sql_data import (column_homes, misplaced_filters, omitted_filters, requalified_columns, respelled_filters,
+from agents.sql_data import (add_omitted_filters, column_homes, misplaced_filters, requalified_columns,
+                             respelled_filters,
                              table_columns, text_date_arithmetic, undated_columns, unfiltered_values, unmatched_filters)
 
 __all__ = ["Tool", "ToolResult", "ToolRegistry", "ArgumentCheck", "SqlError", "sql_tool", "calculator_tool",
@@ -138,6 +139,16 @@ def guidance_values(guidance: str) -> str:
     return "; ".join(f"'{phrase}'" for phrase in quoted) if quoted else guidance
 
 
+def _cell(value: Any) -> str:
+    """A value as the tool reports it; a float rounded to 10 significant digits, so that a sum of prices reads 443.0,
+    not 442.99999999999994, which a writer copies.
+
+        >>> [_cell(v) for v in (442.99999999999994, 0.1 + 0.2, 2.5, 7, None)]
+        ['443.0', '0.3', '2.5', '7', 'None']
+    """
+    return str(float(f"{value:.10g}")) if isinstance(value, float) else str(value)
+
+
 def sql_tool(database: Path, max_rows: int = 50) -> Tool:
     """Read-only SQL over one SQLite file."""
 
@@ -177,7 +188,7 @@ def sql_tool(database: Path, max_rows: int = 50) -> Tool:
                            + (f" Fix: {hints}" if hints else " This database is SQLite: write SQLite syntax.")) from None
         finally:
             conn.close()
-        lines = [" | ".join(columns)] + [" | ".join(str(v) for v in row) for row in rows]
+        lines = [" | ".join(columns)] + [" | ".join(_cell(v) for v in row) for row in rows]
         return "\n".join(lines)
 
     def tables(sample_rows: int = 5) -> list[str]:
@@ -234,12 +245,10 @@ def sql_tool(database: Path, max_rows: int = 50) -> Tool:
             query = replace_strings(query, respelled)
             notes.append("values written as the data spells them: "
                          + "; ".join(f"'{a}' -> '{b}'" for a, b in respelled.items()))
-        omitted = omitted_filters(database, query, request) if request else []
-        if omitted:
-            added = add_filters(query, omitted)
-            if added.changed:
-                query = added.statement
-                notes.append("filters the request names added: " + "; ".join(added.dropped))
+        added, note = add_omitted_filters(database, query, request) if request else (query, "")
+        if note:
+            query = added
+            notes.append(note)
         formats = match_date_formats(query)
         if formats.changed:
             notes.append("date formats matched to the dates compared: " + "; ".join(formats.dropped))

@@ -309,3 +309,28 @@ def test_a_column_goes_to_the_nearest_name_of_the_schema_with_its_join(tmp_path:
     joined = "SELECT SUM(t.passengers) FROM tickets t JOIN sailings ON sailings.id = t.sailing_id " \
              "WHERE strftime('%m', t.sailing_date) = '07'"
     assert registry.checked_call("sql", {"query": joined}, "Passengers in July?").output.splitlines()[-1] == "3"
+
+
+def test_a_named_value_of_a_table_the_statement_does_not_read_is_added_with_its_join(tmp_path: Path):
+    """Held-out v9: "How many people came to Sea Shanties Night?" summed the seats of every booking; the
+    production is a column of performances, which the statement never joined, and the model's repairs failed.
+    The join (by the foreign key) and the filter are added; a bare `status`, which both tables have, is written
+    on bookings first, so it does not become ambiguous. A subquery is left alone and the repair asks."""
+    registry = _registry_over(tmp_path / "theatre.sqlite", """
+        CREATE TABLE performances (id INTEGER PRIMARY KEY, production TEXT, status TEXT);
+        CREATE TABLE bookings (id INTEGER PRIMARY KEY, performance_id INTEGER REFERENCES performances(id),
+                               seats INTEGER, status TEXT);
+        INSERT INTO performances VALUES (1, 'Sea Shanties Night', 'on'), (2, 'Much Ado About Nothing', 'on');
+        INSERT INTO bookings VALUES (1, 1, 2, 'paid'), (2, 1, 3, 'refunded'), (3, 2, 4, 'paid'), (4, 2, 1, 'comp');""")
+    request = "How many people came to Sea Shanties Night?"
+    result = registry.checked_call("sql", {"query": "SELECT SUM(seats) FROM bookings WHERE status != 'refunded'"},
+                                   request, request=request)
+    assert result.arguments["query"] == (
+        "SELECT SUM(seats) FROM bookings JOIN performances ON performances.id = bookings.performance_id "
+        "WHERE bookings.status != 'refunded' AND performances.production = 'Sea Shanties Night'")
+    assert result.ok and result.output.splitlines()[-1] == "2" and not result.suspect
+    assert "(JOIN performances ON performances.id = bookings.performance_id)" in result.note
+    nested = "SELECT SUM(seats) FROM bookings WHERE performance_id IN (SELECT id FROM performances)"
+    untouched = registry.checked_call("sql", {"query": nested}, request, request=request)
+    assert untouched.arguments["query"] == nested and "'Sea Shanties Night', a value of performances.production" \
+        in untouched.suspect
