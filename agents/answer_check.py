@@ -20,13 +20,13 @@ from typing import Any
 
 from memory.records import Component, Lesson
 
-from agents.correction_details import correction_details
+from agents.correction_details import correction_details, example_value
 from agents.json_reply import parse_json_object
 from agents.llm import LLM
 from agents.model_agent import ModelAgent
 from agents.tools import ToolResult
 
-__all__ = ["Finding", "AnswerCheck", "AnswerChecker", "figures_in", "forbidden_details", "lesson_terms", "required_details",
+__all__ = ["Finding", "AnswerCheck", "AnswerChecker", "figures_in", "has_detail", "forbidden_details", "lesson_terms", "required_details",
            "required_figures", "verdict_reply"]
 
 _VERDICT_SCHEMA = {
@@ -123,7 +123,8 @@ def lesson_terms(text: str) -> tuple[list[str], list[str]]:
         return next(group for group in match.groups() if group)
 
     forbidden = [term(m) for m in _FORBID.finditer(text)]
-    required = [term(m) for m in _REQUIRE.finditer(text) if term(m) not in forbidden]
+    # a date or time it quotes shows a form ("using 'Friday 13 June'"): the answer writes its own dates that way
+    required = [term(m) for m in _REQUIRE.finditer(text) if term(m) not in forbidden and not example_value(term(m))]
     return list(dict.fromkeys(required)), list(dict.fromkeys(forbidden))
 
 
@@ -136,7 +137,7 @@ def required_details(lesson: Lesson) -> list[str]:
         ['Help Desk, ext. 4410']
     """
     return [d.text for d in correction_details(lesson.feedback_text)
-            if not d.forbidden and (d.kind == "phrase" or d.digits >= 6)]
+            if not d.forbidden and (d.kind == "phrase" or d.digits >= 6) and not example_value(d.text)]
 
 
 def forbidden_details(lesson: Lesson) -> list[str]:
@@ -149,7 +150,7 @@ def forbidden_details(lesson: Lesson) -> list[str]:
     return [d.text for d in correction_details(lesson.feedback_text) if d.forbidden and d.kind == "phrase"]
 
 
-def _has_detail(answer: str, detail: str) -> bool:
+def has_detail(answer: str, detail: str) -> bool:
     """The detail in the answer, ignoring case, spacing and, for a number, its separators."""
     if re.fullmatch(r"[\d \-./()+]+", detail):
         digits = re.sub(r"\D", "", detail)
@@ -211,7 +212,7 @@ class AnswerChecker(ModelAgent):
                         f'"{" ".join(lesson.feedback_text.split())}"') if present else "", lesson.id))
                 for detail in required_details(lesson):
                     covered = True
-                    present = _has_detail(answer, detail)
+                    present = has_detail(answer, detail)
                     outcome.findings.append(Finding("required_detail", present, "" if present else (
                         f'the answer does not include "{detail}", which the person asked for: '
                         f'"{" ".join(lesson.feedback_text.split())}"'), lesson.id))

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["Detail", "correction_details", "negated_before", "quoted_phrases"]
+__all__ = ["Detail", "correction_details", "example_value", "negated_before", "quoted_phrases", "required_lines"]
 
 _QUOTED = re.compile(r'"([^"\n]{2,80})"|“([^”\n]{2,80})”|«\s?([^»\n]{2,80}?)\s?»|‘([^’\n]{2,80})’|'
                      r"(?<![\w'])'([^'\n]{2,60})'(?![\w'])")
@@ -94,3 +94,61 @@ def quoted_phrases(text: str) -> list[str]:
     """
     return [next(g for g in match.groups() if g).strip() for match in _QUOTED.finditer(text)]
 
+
+
+_WEEKDAY = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day"
+_MONTH_NAME = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|"
+               r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
+# a phrase that is only a date or a clock time: in a correction about format it shows the form, it is not a value
+_DATE_OR_TIME = re.compile(
+    rf"(?:{_WEEKDAY},?\s+)?(?:(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH_NAME}|{_MONTH_NAME}\s+\d{{1,2}}"
+    rf"(?:st|nd|rd|th)?)(?:,?\s+\d{{4}})?|\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}[/.]\d{{1,2}}(?:[/.]\d{{2,4}})?"
+    rf"|\d{{1,2}}(?:[:.]\d{{2}})?\s?(?:[ap]\.?m\.?)|\d{{1,2}}:\d{{2}}|half (?:past )?\w+|quarter (?:past|to) \w+"
+    rf"|{_WEEKDAY}", re.I)
+
+
+def example_value(phrase: str) -> bool:
+    """Whether a phrase is only a date or a clock time ("Friday 13 June", "16:30", "4:30 pm", "13/06"): quoted in
+    a correction about how to write dates or times, it shows the form; an answer must not copy it.
+
+        >>> [example_value(p) for p in ("Friday 13 June", "2025-06-13", "4:30 pm", "half four",
+        ...                             "Box office: 0161 555 0199 (Tue-Sat 12:00-18:00)", "Kind regards")]
+        [True, True, True, True, False, False]
+    """
+    return _DATE_OR_TIME.fullmatch(" ".join(phrase.split()).strip(" .,")) is not None
+
+
+# what a person says to make a line part of every answer: end or sign off with it, include or add it
+_LINE_CUE = re.compile(r"\b(?:ends?|ending|close[sd]?|closing|finish(?:es)?|sign(?:s|ed)?[- ]?off|sign-?off line|"
+                       r"last line|signature|include[sd]?|including|add(?:s|ed)?|append|carry|carries|put)\b", re.I)
+
+# a line asked for only sometimes is not one every answer carries
+_CONDITION = re.compile(r"\b(?:if|when|whenever|unless|only|in case)\b", re.I)
+
+
+def required_lines(text: str) -> list[str]:
+    """Phrases of two words or more (quoted, or a literal line after a colon) that a correction says every answer
+    ends with or includes, not in a negated clause and not a date or time shown as an example: the lines a writer
+    can add to a draft that lacks them.
+
+        >>> required_lines('Every message to clients ends with our line "Wet noses, happy tails - the team", '
+        ...                'never "Kind regards".')
+        ['Wet noses, happy tails - the team']
+        >>> required_lines('Write dates like "Friday 13 June"; include "Box office: 0161 555 0199" in each reply.')
+        ['Box office: 0161 555 0199']
+        >>> required_lines('Include "the opening hours" when they ask about visiting.')  # only sometimes
+        []
+        >>> required_lines('Say "sorry" once; do not add "Best wishes".')
+        []
+    """
+    found = []
+    for pattern in (_QUOTED, _LITERAL_LINE):
+        for match in pattern.finditer(text):
+            phrase = next(g for g in match.groups() if g).strip()
+            clause = _clause_before(text, match.start())
+            sentence = clause + re.split(r"[.;!?\n](?:\s|$)", text[match.end():])[0]
+            if len(phrase.split()) < 2 or example_value(phrase) or negated_before(text, match.start()) \
+                    or not _LINE_CUE.search(clause) or _CONDITION.search(sentence) or phrase in found:
+                continue
+            found.append(phrase)
+    return found

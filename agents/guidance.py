@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from memory.records import Lesson
 
-from agents.correction_details import correction_details
+from agents.answer_formats import format_rules
+from agents.correction_details import correction_details, example_value, quoted_phrases
 
-__all__ = ["guidance_block", "missing_details"]
+__all__ = ["guidance_block", "missing_details", "shows_a_form"]
 
 
 def missing_details(lesson: Lesson) -> list[str]:
@@ -26,6 +27,21 @@ def missing_details(lesson: Lesson) -> list[str]:
     return [d.text for d in correction_details(lesson.feedback_text) if " ".join(d.text.split()).lower() not in text]
 
 
+def shows_a_form(lesson: Lesson) -> bool:
+    """Whether a lesson prescribes how to write dates or times by example ("like 16:30, not 4:30 pm"): a small
+    writer copies the example instead of the request's own time (held-out v9: "a quarter past five" came out
+    as 16:30, "20/06" as "Friday 13 June").
+
+        >>> shows_a_form(Lesson(component="writer", trigger="t", text="Use the 24-hour clock, like 16:30."))
+        True
+        >>> shows_a_form(Lesson(component="writer", trigger="t", text='End with "Box office: 0161 555 0199".'))
+        False
+    """
+    texts = [lesson.text, lesson.feedback_text]
+    return any(format_rules(text) for text in texts if text) or any(
+        example_value(phrase) for text in texts for phrase in quoted_phrases(text))
+
+
 def guidance_block(lessons: list[Lesson]) -> str:
     """Quoted team guidance; it informs the agent and never replaces its instructions. A lesson whose text
     left out details of the correction (a phone number, a sign-off) is followed by the person's own words."""
@@ -36,6 +52,8 @@ def guidance_block(lessons: list[Lesson]) -> str:
         lines.append(f'- "{lesson.text.strip()}"')
         if missing_details(lesson):
             lines.append(f'  in the words of the person who gave it: "{" ".join(lesson.feedback_text.split())}"')
+        if shows_a_form(lesson):
+            lines.append("  (its dates and times only show the form: write the request's own dates and times that way)")
     return (
         "TEAM GUIDANCE (lessons learned from earlier corrections of similar requests; follow them):\n"
         + "\n".join(lines)

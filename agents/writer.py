@@ -10,10 +10,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from memory.records import Lesson
+from memory.records import Component, Lesson
 
-from agents.answer_check import AnswerCheck, AnswerChecker
+from agents.answer_check import AnswerCheck, AnswerChecker, has_detail
 from agents.answer_formats import FormatRule, apply_formats, format_rules
+from agents.correction_details import required_lines
 from agents.guidance import guidance_block
 from agents.llm import LLM
 from agents.model_agent import ModelAgent
@@ -133,7 +134,9 @@ class WriterAgent(ModelAgent):
         applied lesson) and the tool results, and on failure write once more with the reason."""
         checked = lessons if checked_lessons is None else checked_lessons
         rules = [rule for lesson in lessons for rule in format_rules(lesson.feedback_text or lesson.text)]
-        answer = self._formatted(self.write(request, retrieval, plan, lessons), rules)
+        lines = list(dict.fromkeys(line for lesson in lessons if lesson.component is Component.WRITER
+                                   for line in required_lines(lesson.feedback_text)))
+        answer = self._formatted(self.write(request, retrieval, plan, lessons), rules, lines)
         check = self._check(request, answer, plan, checked, attempt=1)
         if not (regenerate and check.writer_can_fix):
             return WrittenAnswer(answer, check)
@@ -143,7 +146,7 @@ class WriterAgent(ModelAgent):
             second = _without_echo(self._generate(content))
         if not second:  # the retry only echoed the prompt: keep the first draft
             return WrittenAnswer(answer, check)
-        second = self._formatted(second, rules)
+        second = self._formatted(second, rules, lines)
         second_check = self._check(request, second, plan, checked, attempt=2)
         failures = lambda c: sum(not f.passed for f in c.findings)  # noqa: E731
         if failures(second_check) <= failures(check):
@@ -151,14 +154,19 @@ class WriterAgent(ModelAgent):
         return WrittenAnswer(answer, check, rejected_draft=second)  # the retry made it worse: keep the first
 
     @staticmethod
-    def _formatted(answer: str, rules: list[FormatRule]) -> str:
-        """The draft with its dates and times in the formats the applied lessons prescribe (agents/answer_formats.py)."""
-        if not rules:
-            return answer
-        with span("apply_formats", agent="writer", rules=[f"{rule.kind}: {rule.style}" for rule in rules]) as step:
-            formatted, changes = apply_formats(answer, rules)
-            step.set(changes=changes[:20])
-        return formatted
+    def _formatted(answer: str, rules: list[FormatRule], lines: list[str]) -> str:
+        """The draft with its dates and times in the formats the applied lessons prescribe (agents/answer_formats.py),
+        and ending with each line a writer lesson's correction says every answer carries, when the draft lacks it
+        (a sign-off, a phone line: `agents.correction_details.required_lines`)."""
+        if rules:
+            with span("apply_formats", agent="writer", rules=[f"{rule.kind}: {rule.style}" for rule in rules]) as step:
+                answer, changes = apply_formats(answer, rules)
+                step.set(changes=changes[:20])
+        missing = [line for line in lines if not has_detail(answer, line)]
+        if missing:
+            with span("add_lines", agent="writer", lines=missing):
+                answer = answer.rstrip() + "\n\n" + "\n".join(missing)
+        return answer
 
     def _generate(self, content: str) -> str:
         with span("generate", agent=self.name) as step:

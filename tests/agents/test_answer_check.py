@@ -229,3 +229,40 @@ def test_a_result_of_the_tool_a_lesson_prefers_answers_a_request_without_data_wo
     assert "TOOL RESULT - THIS ANSWERS THE REQUEST" in writer.prompt(request, WIKI, plan, [])
     written = writer.compose(request, WIKI, plan, [])
     assert written.text == "Kiosk Nord: 400.0 EUR." and "does not state the tool result's figures (400)" in prompts["writer"][-1]
+
+
+def test_a_line_every_message_ends_with_is_added_when_the_draft_lacks_it(tmp_path: Path):
+    """Held-out v9: "every message we send to clients ends with our line "Wet noses, happy tails - the Waggy Tails
+    team"" was applied and both drafts left it out. The line is added to the draft; no regeneration is needed,
+    and a draft that has it already is left alone."""
+    lesson = Lesson(component=Component.WRITER, trigger="Messages to clients", text="Sign off politely.",
+                    feedback_text='Every message we send to clients ends with our line "Wet noses, happy tails - '
+                                  'the Waggy Tails team", never "Kind regards".')
+    writer, prompts = _writer(tmp_path, {"writer": ["Hi Sara, Luna's blue collar is at the front desk."]})
+    request = "Let Sara Conti know that the blue collar Luna left behind is at the front desk."
+    recorder = SpanRecorder()
+    with recorder.active():
+        written = writer.compose(request, Retrieval(request), ToolPlan(), [lesson])
+    assert written.text == ("Hi Sara, Luna's blue collar is at the front desk.\n\n"
+                            "Wet noses, happy tails - the Waggy Tails team")
+    assert written.check.verdict == "pass" and not written.regenerated and len(prompts["writer"]) == 1
+    assert [s.attributes["lines"] for s in recorder.spans if s.name == "add_lines"] == [
+        ["Wet noses, happy tails - the Waggy Tails team"]]
+    signed = "Hi Sara, it is at the desk.\nWet noses, happy tails - the Waggy Tails team!"
+    writer, _ = _writer(tmp_path, {"writer": [signed]})
+    assert writer.compose(request, Retrieval(request), ToolPlan(), [lesson]).text == signed
+
+
+def test_a_date_quoted_to_show_the_form_is_not_required_and_the_writer_is_told_so(tmp_path: Path):
+    """Held-out v9: the check demanded "Friday 13 June", the example of the form, and the regenerated draft put
+    it in place of the request's own date (20/06). An example date or time is not a detail to include."""
+    lesson = Lesson(component=Component.WRITER, trigger="Messages to customers",
+                    text="Write dates for customers as 'Friday 13 June'.",
+                    feedback_text='In anything we send to customers, write dates as weekday, day and month - '
+                                  '"Friday 13 June" - never "13/06" or "2025-06-13".')
+    request = "Text Marco Bellini that his suits come back from the dry cleaner on 20/06."
+    writer, prompts = _writer(tmp_path, {"writer": ["Hi Marco, your suits are back on Friday 20 June."]})
+    written = writer.compose(request, Retrieval(request), ToolPlan(), [lesson])
+    assert not written.regenerated and written.check.verdict != "fail"
+    assert "Friday 13 June" not in written.text
+    assert "only show the form: write the request's own dates and times that way" in prompts["writer"][0]
