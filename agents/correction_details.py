@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["Detail", "correction_details", "example_value", "negated_before", "quoted_phrases", "required_lines"]
+__all__ = ["Detail", "correction_details", "example_value", "negated_before", "quoted_phrases", "required_lines", "kept_values"]
 
 _QUOTED = re.compile(r'"([^"\n]{2,80})"|“([^”\n]{2,80})”|«\s?([^»\n]{2,80}?)\s?»|‘([^’\n]{2,80})’|'
                      r"(?<![\w'])'([^'\n]{2,60})'(?![\w'])")
@@ -151,4 +151,33 @@ def required_lines(text: str) -> list[str]:
                     or not _LINE_CUE.search(clause) or _CONDITION.search(sentence) or phrase in found:
                 continue
             found.append(phrase)
+    return found
+
+
+# what a person says of rows that belong in a figure, and of rows that do not
+_KEPT = re.compile(r"\b(?:stays? in|keep|keeps|keeping|kept|leave (?:them |it )?in|includ(?:e|es|ed|ing)|"
+                   r"count(?:s|ed)?|remain)\b", re.I)
+_LEFT_OUT = re.compile(r"\b(?:stays? out|leave out|leaving out|exclud(?:e|es|ed|ing)|drop|skip|remove|never|not|"
+                       r"don't|do not|without|except|minus|only)\b", re.I)
+
+
+def kept_values(text: str) -> set[str]:
+    """Quoted values a correction says stay in a figure ("rows with status 'absent' stay in", "keep the 'refund'
+    rows", "rows with status 'comp' ... count"), in a clause that leaves nothing out, lower case.
+
+        >>> sorted(kept_values("Add up duration_min, leaving out status 'cancelled'. Rows with status 'absent' "
+        ...                    "stay in: the teacher was paid."))
+        ['absent']
+        >>> sorted(kept_values("Leave out status 'void', and keep the 'refund' rows - they net off."))
+        ['refund']
+        >>> sorted(kept_values("Count only status 'completed'; don't count 'no_show' rows."))
+        []
+    """
+    found = set()
+    for match in _QUOTED.finditer(text):
+        value = next(g for g in match.groups() if g).strip()
+        after = re.split(r"[.;:!?\n]|,\s*(?:and|but)\b", text[match.end():])[0]
+        clause = _clause_before(text, match.start()) + " " + after
+        if _KEPT.search(clause) and not _LEFT_OUT.search(clause):
+            found.add(value.lower())
     return found

@@ -15,7 +15,7 @@ from typing import Callable
 
 __all__ = ["sqlite_hints", "FilterCheck", "drop_invented_filters", "filter_phrase", "tokenize", "RELATED_FILTER",
            "Related", "text_filters", "match_date_formats", "date_columns_read", "string_literals",
-           "replace_strings", "replace_words", "exact_division", "add_filters", "add_joins"]
+           "replace_strings", "replace_words", "keep_rows_kept", "minutes_as_hours", "exact_division", "add_filters", "add_joins"]
 
 # (pattern in the failing statement, the fix in SQLite terms); small models write MySQL/PostgreSQL dates
 _DIALECT_HINTS: list[tuple[re.Pattern[str], str]] = [
@@ -145,24 +145,13 @@ def filter_phrase(column: str, literal: str) -> str:
     return f"{name.replace('_', ' ')} {literal}".strip()
 
 
-def drop_invented_filters(statement: str, allowed_text: str, related: Related | None = None, *,
-                          also_drop: Callable[[str, str], bool] | None = None,
-                          also_keep: Callable[[str, str], bool] | None = None) -> FilterCheck:
-    """Remove `col = literal` conditions of the top-level WHERE whose literal `allowed_text` (request,
-    lesson texts, schema DDL) never mentions, and conditions on a period (a date literal, a date function,
-    'now') when `allowed_text` names no time. Only plain AND-conjunctions are touched: a WHERE with OR,
-    a subquery, or a single-statement shape this reader does not know is returned unchanged.
-
-    `related` (the request's similarity to a phrase) keeps a filter the request asks for in other words
-    ("teeth cleanings" for kind = 'dental', "waiting for a decision" for status = 'pending'): one whose
-    phrase (`filter_phrase`) is at least RELATED_FILTER similar to the request is not an invention.
-    `also_drop(column, literal)` (the column without its table) marks other conditions to remove;
-    `also_keep(column, literal)` marks `col = literal` conditions that are not inventions (the team's guidance
-    speaks of that column's values)."""
+def _where_conjuncts(statement: str) -> tuple[list[tuple[str, str]], int, int, list[list[tuple[str, str]]]] | None:
+    """(tokens, index of WHERE, end of its body, the AND-ed conditions of the top-level WHERE as token lists);
+    None for a statement with no WHERE, an OR in it, a subquery, CTE or union."""
     tokens = tokenize(statement)
     lowered = [(kind, text.lower()) for kind, text in tokens]
     if not _single_select(lowered):
-        return FilterCheck(statement)  # subqueries, CTEs, unions: leave them alone
+        return None  # subqueries, CTEs, unions: leave them alone
     depth, where, end = 0, None, len(tokens)
     for index, (kind, text) in enumerate(lowered):
         if kind == "op" and text in "()":
@@ -177,11 +166,10 @@ def drop_invented_filters(statement: str, allowed_text: str, related: Related | 
             end = index
             break
     if where is None:
-        return FilterCheck(statement)
+        return None
     body = tokens[where + 1:end]
-    words = [text.lower() for kind, text in body if kind == "word"]
-    if "or" in words:
-        return FilterCheck(statement)
+    if "or" in [text.lower() for kind, text in body if kind == "word"]:
+        return None
     conjuncts: list[list[tuple[str, str]]] = [[]]
     depth, in_between = 0, False
     for kind, text in body:
@@ -197,6 +185,73 @@ def drop_invented_filters(statement: str, allowed_text: str, related: Related | 
                 conjuncts.append([])
                 continue
         conjuncts[-1].append((kind, text))
+    return tokens, where, end, conjuncts
+
+
+def _rebuilt(tokens: list[tuple[str, str]], where: int, end: int, kept: list[str]) -> str:
+    head = "".join(text for _, text in tokens[:where]).rstrip()
+    tail = "".join(text for _, text in tokens[end:]).strip()
+    where_clause = f" WHERE {' AND '.join(kept)}" if kept else ""
+    return head + where_clause + (f" {tail}" if tail else "")
+
+
+def keep_rows_kept(statement: str, kept_values: set[str]) -> FilterCheck:
+    """Remove from the top-level WHERE the exclusions of values the team said to keep: `col != 'absent'`,
+    `col <> 'comp'`, and 'absent' out of `col NOT IN ('cancelled', 'absent')` ("leave out 'cancelled'; rows with
+    status 'absent' stay in" read as leaving both out). `kept_values` are compared without case.
+
+        >>> keep_rows_kept("SELECT SUM(m) FROM lessons WHERE status != 'cancelled' AND status != 'absent'", {"absent"}).statement
+        "SELECT SUM(m) FROM lessons WHERE status != 'cancelled'"
+        >>> keep_rows_kept("SELECT SUM(m) FROM t WHERE status NOT IN ('void', 'refund') GROUP BY d", {"refund"}).statement
+        "SELECT SUM(m) FROM t WHERE status NOT IN ('void') GROUP BY d"
+    """
+    split = _where_conjuncts(statement) if kept_values else None
+    if split is None:
+        return FilterCheck(statement)
+    tokens, where, end, conjuncts = split
+    wanted = {value.lower() for value in kept_values}
+    kept, dropped = [], []
+    for conjunct in conjuncts:
+        written = "".join(text for _, text in conjunct).strip()
+        solid = [(kind, text) for kind, text in conjunct if kind != "space"]
+        low = [(kind, text.lower()) for kind, text in solid]
+        if len(solid) == 3 and solid[0][0] in {"word", "ident"} and low[1] in {("op", "!="), ("op", "<>")} \
+                and solid[2][0] == "string" and _literal_text(*solid[2]).lower() in wanted:
+            dropped.append(written)
+            continue
+        if len(solid) >= 6 and solid[0][0] in {"word", "ident"} and low[1:4] == [("word", "not"), ("word", "in"), ("op", "(")] \
+                and low[-1] == ("op", ")") and all(kind in {"string", "op"} for kind, _ in solid[4:-1]):
+            values = [text for kind, text in solid[4:-1] if kind == "string"]
+            left = [v for v in values if _literal_text("string", v).lower() not in wanted]
+            if len(left) < len(values):
+                dropped.append(written)
+                if left:
+                    kept.append(f"{solid[0][1]} NOT IN ({', '.join(left)})")
+                continue
+        kept.append(written)
+    if not dropped:
+        return FilterCheck(statement)
+    return FilterCheck(_rebuilt(tokens, where, end, kept), dropped)
+
+
+def drop_invented_filters(statement: str, allowed_text: str, related: Related | None = None, *,
+                          also_drop: Callable[[str, str], bool] | None = None,
+                          also_keep: Callable[[str, str], bool] | None = None) -> FilterCheck:
+    """Remove `col = literal` conditions of the top-level WHERE whose literal `allowed_text` (request,
+    lesson texts, schema DDL) never mentions, and conditions on a period (a date literal, a date function,
+    'now') when `allowed_text` names no time. Only plain AND-conjunctions are touched: a WHERE with OR,
+    a subquery, or a single-statement shape this reader does not know is returned unchanged.
+
+    `related` (the request's similarity to a phrase) keeps a filter the request asks for in other words
+    ("teeth cleanings" for kind = 'dental', "waiting for a decision" for status = 'pending'): one whose
+    phrase (`filter_phrase`) is at least RELATED_FILTER similar to the request is not an invention.
+    `also_drop(column, literal)` (the column without its table) marks other conditions to remove;
+    `also_keep(column, literal)` marks `col = literal` conditions that are not inventions (the team's guidance
+    speaks of that column's values)."""
+    split = _where_conjuncts(statement)
+    if split is None:
+        return FilterCheck(statement)
+    tokens, where, end, conjuncts = split
     allowed = allowed_text.lower()
     kept, dropped = [], []
     for conjunct in conjuncts:
@@ -216,11 +271,7 @@ def drop_invented_filters(statement: str, allowed_text: str, related: Related | 
             kept.append("".join(text for _, text in conjunct).strip())
     if not dropped:
         return FilterCheck(statement)
-    head = "".join(text for _, text in tokens[:where]).rstrip()
-    tail = "".join(text for _, text in tokens[end:]).strip()
-    where_clause = f" WHERE {' AND '.join(kept)}" if kept else ""
-    rebuilt = head + where_clause + (f" {tail}" if tail else "")
-    return FilterCheck(rebuilt, dropped)
+    return FilterCheck(_rebuilt(tokens, where, end, kept), dropped)
 
 
 def text_filters(statement: str) -> list[tuple[str, str]]:
@@ -450,4 +501,35 @@ def exact_division(statement: str) -> FilterCheck:
         if tokens[before] == ("op", "/") and tokens[after][0] == "number" and tokens[after][1].isdigit():
             changed.append(f"/ {tokens[after][1]} -> / {tokens[after][1]}.0")
             tokens[after] = ("number", tokens[after][1] + ".0")
+    return FilterCheck("".join(text for _, text in tokens), changed) if changed else FilterCheck(statement)
+
+
+_MINUTES_COLUMN = re.compile(r"^(?:\w+\.)?\w*?(?:^|_)(?:min|mins|minutes)$", re.I)
+_ASKS_HOURS = re.compile(r"\bhours?\b", re.I)
+_ASKS_MINUTES = re.compile(r"\bmin(?:ute)?s?\b", re.I)
+
+
+def minutes_as_hours(statement: str, request: str) -> FilterCheck:
+    """A request that asks for hours, answered by `SUM(duration_min)`: the sum is given in hours (`SUM(duration_min)
+    / 60.0`). Only a plain SUM of a column named in minutes, in a statement that divides by nothing; a request
+    that also speaks of minutes is left alone.
+
+        >>> minutes_as_hours("SELECT SUM(duration_min) AS total FROM lessons", "How many teaching hours in June?").statement
+        'SELECT SUM(duration_min) / 60.0 AS total FROM lessons'
+        >>> minutes_as_hours("SELECT SUM(duration_min) FROM lessons", "How many minutes in June?").changed
+        False
+    """
+    if not _ASKS_HOURS.search(request) or _ASKS_MINUTES.search(request):
+        return FilterCheck(statement)
+    tokens = tokenize(statement)
+    if any(token == ("op", "/") for token in tokens):
+        return FilterCheck(statement)
+    solid = [index for index, (kind, _) in enumerate(tokens) if kind != "space"]
+    changed: list[str] = []
+    for position, index in enumerate(solid[:-3]):
+        name, opening, column, closing = (tokens[i] for i in solid[position:position + 4])
+        if name[0] == "word" and name[1].lower() == "sum" and opening == ("op", "(") and column[0] == "word" \
+                and _MINUTES_COLUMN.match(column[1]) and closing == ("op", ")"):
+            tokens[solid[position + 3]] = ("op", ") / 60.0")
+            changed.append(f"SUM({column[1]}) -> SUM({column[1]}) / 60.0")
     return FilterCheck("".join(text for _, text in tokens), changed) if changed else FilterCheck(statement)

@@ -18,12 +18,12 @@ from typing import Any, Callable
 
 from memory.records import Document
 
-from agents.correction_details import quoted_phrases
-from agents.sql_checks import (Related, add_joins, drop_invented_filters, exact_division,
-                               match_date_formats, replace_strings, replace_words, sqlite_hints)
+from agents.correction_details import kept_values, quoted_phrases
+from agents.sql_checks import (FilterCheck, Related, add_joins, drop_invented_filters, exact_division, keep_rows_kept,
+                               match_date_formats, minutes_as_hours, replace_strings, replace_words, sqlite_hints)
 from agents.sql_data import (add_omitted_filters, column_homes, misplaced_filters, requalified_columns,
-                             respelled_filters,
-                             table_columns, text_date_arithmetic, undated_columns, unfiltered_values, unmatched_filters)
+                             respelled_filters, table_columns, text_date_arithmetic, undated_columns, unfiltered_values,
+                             unmatched_filters)
 
 __all__ = ["Tool", "ToolResult", "ToolRegistry", "ArgumentCheck", "SqlError", "sql_tool", "calculator_tool",
            "document_lookup_tool", "misplaced_filters", "unmatched_filters"]
@@ -240,6 +240,10 @@ def sql_tool(database: Path, max_rows: int = 50) -> Tool:
             notes.append("dropped filters the request does not mention, or that no row matches beside a like value: "
                          + "; ".join(checked.dropped))
         query = checked.statement
+        kept = keep_rows_kept(query, kept_values(guidance)) if guidance else None
+        if kept is not None and kept.changed:
+            query = kept.statement
+            notes.append("rows the team's guidance keeps no longer left out: " + "; ".join(kept.dropped))
         respelled = respelled_filters(database, query)  # after the check: the model's spelling is the one mentioned
         if respelled:
             query = replace_strings(query, respelled)
@@ -255,9 +259,12 @@ def sql_tool(database: Path, max_rows: int = 50) -> Tool:
         division = exact_division(formats.statement)
         if division.changed:
             notes.append("whole-number divisions made exact: " + "; ".join(division.dropped))
+        hours = minutes_as_hours(division.statement, request) if request else FilterCheck(division.statement)
+        if hours.changed:
+            notes.append("minutes given in hours, as the request asks: " + "; ".join(hours.dropped))
         if not notes:
             return ArgumentCheck(arguments)
-        return ArgumentCheck({**arguments, "query": division.statement}, "; ".join(notes))
+        return ArgumentCheck({**arguments, "query": hours.statement}, "; ".join(notes))
 
     description = (f"run one read-only SQLite SELECT (SQLite dialect: dates are TEXT 'YYYY-MM-DD'; "
                    f"year and month with strftime('%Y', col) and strftime('%m', col); a quarter is three months, "

@@ -334,3 +334,34 @@ def test_a_named_value_of_a_table_the_statement_does_not_read_is_added_with_its_
     untouched = registry.checked_call("sql", {"query": nested}, request, request=request)
     assert untouched.arguments["query"] == nested and "'Sea Shanties Night', a value of performances.production" \
         in untouched.suspect
+
+
+def test_rows_the_guidance_keeps_are_not_left_out(tmp_path: Path):
+    """Held-out v9: "leaving out status 'cancelled'. Rows with status 'absent' stay in" was planned as
+    `status != 'cancelled' AND status != 'absent'` for every related request. The exclusion of a value the
+    person said to keep is removed before the statement runs; the one they said to leave out stays."""
+    registry = _registry(tmp_path)
+    guidance = "Add up the visits, leaving out status 'done'. Visits with status 'no_show' stay in: we were there."
+    both_out = "SELECT COUNT(*) FROM visits WHERE status != 'done' AND status != 'no_show'"
+    result = registry.checked_call("sql", {"query": both_out}, "How many visits?", guidance=guidance)
+    assert result.arguments["query"] == "SELECT COUNT(*) FROM visits WHERE status != 'done'"
+    assert result.output.endswith("2") and "rows the team's guidance keeps no longer left out: status != 'no_show'" \
+        in result.note
+    listed = registry.checked_call("sql", {"query": "SELECT COUNT(*) FROM visits WHERE status NOT IN ('done', 'no_show')"},
+                                   "How many visits?", guidance=guidance)
+    assert listed.arguments["query"] == "SELECT COUNT(*) FROM visits WHERE status NOT IN ('done')"
+    unguided = registry.checked_call("sql", {"query": both_out}, "How many visits?")
+    assert unguided.arguments["query"] == both_out and unguided.output.endswith("0")
+
+
+def test_a_sum_of_minutes_for_a_request_in_hours_is_given_in_hours(tmp_path: Path):
+    """Held-out v9: "How many teaching hours did we deliver in June?" answered 660 (minutes) from
+    SUM(duration_min). The sum is divided by 60 before it runs; a request in minutes keeps minutes."""
+    registry = _registry_over(tmp_path / "school.sqlite", "CREATE TABLE lessons (id INTEGER PRIMARY KEY, "
+                              "duration_min INTEGER); INSERT INTO lessons VALUES (1, 45), (2, 60), (3, 30);")
+    request = "How many teaching hours did we deliver?"
+    result = registry.checked_call("sql", {"query": "SELECT SUM(duration_min) FROM lessons"}, request, request=request)
+    assert result.output.splitlines()[-1] == "2.25" and "minutes given in hours" in result.note
+    request = "How many minutes, in hours and minutes?"
+    kept = registry.checked_call("sql", {"query": "SELECT SUM(duration_min) FROM lessons"}, request, request=request)
+    assert kept.output.splitlines()[-1] == "135"
