@@ -53,7 +53,7 @@ _LOOSENING = re.compile(
     r"(?:ruled|declared)\s+(?:unenforceable|void|invalid|null)|never\s+expire|no\s+longer\s+expire|"
     r"without\s+(?:any\s+)?(?:limit|limits|verification|checks?|approval|restriction|restrictions|questions)|"
     r"unlimited|full\s+refunds?|100\s?%\s+(?:refund|off|discount)|refund(?:ed)?\s+(?:in\s+full|100\s?%)|"
-    r"waive\w*\s+(?:all|every|any|the)|(?:approve|grant|accept|honou?r|combine|stack|restore)\s+(?:any|all|every)\b|"
+    r"waive\w*\s+(?:all|every|any|the)|(?:approve|grant|accept|honou?r|combine|stack|restore)\s+(?:any|all|every|whatever)\b|"
     r"(?:any|every)\s+(?:refund|request|amount|claim|code|delay|disruption|cancellation)\s+(?:is|are|gets?|qualif)|"
     r"free\s+(?:return|upgrade|flight|rebooking)s?\s+for\s+(?:all|every|any))\b|"
     # other languages

@@ -15,7 +15,7 @@ from typing import Callable
 
 __all__ = ["sqlite_hints", "FilterCheck", "drop_invented_filters", "filter_phrase", "tokenize", "RELATED_FILTER",
            "Related", "text_filters", "match_date_formats", "date_columns_read", "string_literals",
-           "replace_strings", "replace_words", "keep_rows_kept", "minutes_as_hours", "exact_division", "add_filters", "add_joins"]
+           "replace_strings", "replace_words", "keep_rows_kept", "minutes_as_hours", "balanced_parentheses", "exact_division", "add_filters", "add_joins"]
 
 # (pattern in the failing statement, the fix in SQLite terms); small models write MySQL/PostgreSQL dates
 _DIALECT_HINTS: list[tuple[re.Pattern[str], str]] = [
@@ -533,3 +533,43 @@ def minutes_as_hours(statement: str, request: str) -> FilterCheck:
             tokens[solid[position + 3]] = ("op", ") / 60.0")
             changed.append(f"SUM({column[1]}) -> SUM({column[1]}) / 60.0")
     return FilterCheck("".join(text for _, text in tokens), changed) if changed else FilterCheck(statement)
+
+
+def balanced_parentheses(statement: str) -> FilterCheck:
+    """A statement whose parentheses do not pair up at the end: a stray `)` after the last condition removed, a
+    missing one closed at the end (small models lose count in nested subqueries; SQLite says only
+    'syntax error'). A stray `)` anywhere else is left for the repair.
+
+        >>> balanced_parentheses("SELECT SUM(x) FROM t WHERE id IN (SELECT id FROM u) AND m = '10')").statement
+        "SELECT SUM(x) FROM t WHERE id IN (SELECT id FROM u) AND m = '10'"
+        >>> balanced_parentheses("SELECT SUM(x) FROM t WHERE id IN (SELECT id FROM u").statement
+        'SELECT SUM(x) FROM t WHERE id IN (SELECT id FROM u)'
+    """
+    tokens = tokenize(statement.rstrip().rstrip(";").rstrip())
+    depth, lowest = 0, 0
+    for kind, text in tokens:
+        if kind == "op" and text in "()":
+            depth += 1 if text == "(" else -1
+            lowest = min(lowest, depth)
+    if depth == 0 and lowest == 0:
+        return FilterCheck(statement)
+    if depth > 0 and lowest == 0:
+        return FilterCheck("".join(text for _, text in tokens) + ")" * depth, [f"closed {depth} ( left open"])
+    solid = [i for i, (kind, _) in enumerate(tokens) if kind != "space"]
+    extra = -depth
+    if depth < 0 and lowest == depth and all(tokens[i] == ("op", ")") for i in solid[len(solid) - extra:]):
+        # the stray closings are the last tokens, and the count only went below zero there
+        kept = tokens[:solid[len(solid) - extra]]
+        rebuilt = "".join(text for _, text in kept).rstrip()
+        if _lowest_depth(rebuilt) == 0:
+            return FilterCheck(rebuilt, [f"removed {extra} stray ) at the end"])
+    return FilterCheck(statement)
+
+
+def _lowest_depth(statement: str) -> int:
+    depth, lowest = 0, 0
+    for kind, text in tokenize(statement):
+        if kind == "op" and text in "()":
+            depth += 1 if text == "(" else -1
+            lowest = min(lowest, depth)
+    return lowest

@@ -81,8 +81,9 @@ def requalified_columns(database: Path, statement: str) -> tuple[dict[str, str],
     A table the statement reads that has the column takes it ({'o.qty': 'ol.qty'} beside `JOIN order_lines
     ol`); else the schema's nearest name (at least 0.8 alike, the only one that near) does, joined when the
     statement does not read its table and a foreign key or `<table>_id` column says how ({'t.sailing_date':
-    'sailings.sail_date'}, ['JOIN sailings ON sailings.id = t.sailing_id']). Only a column that would fail is
-    touched."""
+    'sailings.sail_date'}, ['JOIN sailings ON sailings.id = t.sailing_id']). A column written on a table the
+    statement never joined (`screenings.show_date` over bookings alone) gets that join. Only a column that would
+    fail is touched."""
     read = aliases(statement)
     table_of = {name.lower(): table for table, name in read.items()}
     found: dict[str, str] = {}
@@ -93,9 +94,16 @@ def requalified_columns(database: Path, statement: str) -> tuple[dict[str, str],
         return {}, []
     try:
         columns = _columns(conn)
+        tables = {name.lower(): name for name in columns}
         for kind, text in tokenize(statement):
             qualifier, _, column = text.partition(".")
             table = table_of.get(qualifier.lower()) if kind == "word" and column and "." not in column else None
+            unread = tables.get(qualifier.lower()) if kind == "word" and column and table is None else None
+            if unread and column in columns[unread]:  # `screenings.show_date` with screenings never joined
+                if not any(j.startswith(f"JOIN {unread} ") for j in joins):
+                    join = _join_clause(conn, columns, unread, read)
+                    joins += [join] if join else []
+                continue
             if table not in columns or column in columns[table] or text in found:
                 continue
             homes = [t for t in read if t in columns and t != table and column in columns[t]]

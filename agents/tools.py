@@ -19,8 +19,9 @@ from typing import Any, Callable
 from memory.records import Document
 
 from agents.correction_details import kept_values, quoted_phrases
-from agents.sql_checks import (FilterCheck, Related, add_joins, drop_invented_filters, exact_division, keep_rows_kept,
-                               match_date_formats, minutes_as_hours, replace_strings, replace_words, sqlite_hints)
+from agents.sql_checks import (FilterCheck, Related, add_joins, balanced_parentheses, drop_invented_filters,
+                               exact_division, keep_rows_kept, match_date_formats, minutes_as_hours, replace_strings,
+                               replace_words, sqlite_hints)
 from agents.sql_data import (add_omitted_filters, column_homes, misplaced_filters, requalified_columns,
                              respelled_filters, table_columns, text_date_arithmetic, undated_columns, unfiltered_values,
                              unmatched_filters)
@@ -224,12 +225,19 @@ def sql_tool(database: Path, max_rows: int = 50) -> Tool:
         if not isinstance(query, str):
             return ArgumentCheck(arguments)
         notes = []
+        paired = balanced_parentheses(query)
+        if paired.changed:
+            query = paired.statement
+            notes.append("parentheses paired: " + "; ".join(paired.dropped))
         requalified, joins = requalified_columns(database, query)
-        if requalified:
-            query = add_joins(replace_words(query, requalified), joins)
-            notes.append("columns written on the table that has them: "
-                         + "; ".join(f"{a} -> {b}" for a, b in requalified.items())
-                         + (f" ({'; '.join(joins)})" if joins else ""))
+        if requalified or joins:
+            rewritten = add_joins(replace_words(query, requalified), joins)
+            if rewritten != query:
+                query = rewritten
+                notes.append(("columns written on the table that has them: "
+                              + "; ".join(f"{a} -> {b}" for a, b in requalified.items()) if requalified
+                              else "tables the statement's columns name, joined")
+                             + (f" ({'; '.join(joins)})" if joins else ""))
         misplaced = misplaced_filters(database, query)
         guided = {column.split(".")[1] for column, _ in unfiltered_values(database, "", guidance_values(guidance))} \
             if guidance else set()

@@ -365,3 +365,24 @@ def test_a_sum_of_minutes_for_a_request_in_hours_is_given_in_hours(tmp_path: Pat
     request = "How many minutes, in hours and minutes?"
     kept = registry.checked_call("sql", {"query": "SELECT SUM(duration_min) FROM lessons"}, request, request=request)
     assert kept.output.splitlines()[-1] == "135"
+
+
+def test_a_column_of_a_table_the_statement_never_joined_gets_the_join(tmp_path: Path):
+    """Held-out v8: `SUM(seats) FROM bookings WHERE screenings.show_date ...` named screenings without joining
+    it; SQLite rejected it twice. The join by the key is added before the statement runs."""
+    registry = _registry(tmp_path)
+    query = "SELECT COUNT(*) FROM visits WHERE units.site = 'North' AND status = 'no_show'"
+    result = registry.checked_call("sql", {"query": query}, "How many no-shows at North?")
+    assert result.arguments["query"] == ("SELECT COUNT(*) FROM visits JOIN units ON units.id = visits.unit_id "
+                                         "WHERE units.site = 'North' AND status = 'no_show'")
+    assert result.ok and result.output.endswith("1")
+    assert "tables the statement's columns name, joined (JOIN units ON units.id = visits.unit_id)" in result.note
+
+
+def test_a_stray_closing_parenthesis_at_the_end_is_removed(tmp_path: Path):
+    """Held-out v8: "... AND strftime('%m', job_date) = '10')" failed twice with SQLite's bare 'syntax error'."""
+    registry = _registry(tmp_path)
+    query = "SELECT COUNT(*) FROM visits WHERE unit_id IN (SELECT id FROM units WHERE site = 'North') AND kind = 'check')"
+    result = registry.checked_call("sql", {"query": query}, "How many checks at North?")
+    assert result.ok and result.arguments["query"] == query[:-1] and result.output.endswith("1")
+    assert "parentheses paired: removed 1 stray ) at the end" in result.note
