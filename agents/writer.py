@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from memory.message_requests import asks_for_message
 from memory.records import Component, Lesson
 
 from agents.answer_check import AnswerCheck, AnswerChecker, has_detail
@@ -116,6 +117,9 @@ class WriterAgent(ModelAgent):
             parts.append(guidance_block(lessons))
         parts.append(tool_section(request, plan))  # last before the request: small models weigh what they read last
         parts.append(f"REQUEST: {request}")
+        if asks_for_message(request):  # a small writer otherwise reports the news ("The collar is at the desk.")
+            parts.append("This request asks for a message to someone: write the message itself, addressed to them "
+                         "and ready to send, with every date, time and figure the request gives.")
         if answering_results(request, plan):
             parts.append("Answer from the TOOL RESULT above.")
         return "\n\n".join(parts)

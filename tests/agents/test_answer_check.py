@@ -266,3 +266,15 @@ def test_a_date_quoted_to_show_the_form_is_not_required_and_the_writer_is_told_s
     assert not written.regenerated and written.check.verdict != "fail"
     assert "Friday 13 June" not in written.text
     assert "only show the form: write the request's own dates and times that way" in prompts["writer"][0]
+
+
+def test_a_request_for_a_message_asks_for_the_message_itself(tmp_path: Path):
+    """Held-out v9: "Let Sara Conti know that the blue collar Luna left behind is at the front desk" was answered
+    "The blue collar Luna is at the front desk." The writer is told to write the message, not report its news;
+    a question is not."""
+    writer, prompts = _writer(tmp_path, {"writer": ["Hi Sara, Luna's collar is at the front desk."]})
+    for request in ("Let Sara Conti know that the blue collar Luna left behind is at the front desk.",
+                    "What does a full groom for a small dog cost?"):
+        writer.compose(request, Retrieval(request), ToolPlan(), [])
+    assert "write the message itself, addressed to them" in prompts["writer"][0]
+    assert "write the message itself" not in prompts["writer"][1]
