@@ -20,7 +20,7 @@ from typing import Any
 
 from memory.records import Component, Lesson
 
-from agents.correction_details import correction_details, example_value
+from agents.correction_details import correction_details, example_phrases, example_value
 from agents.json_reply import parse_json_object
 from agents.llm import LLM
 from agents.model_agent import ModelAgent
@@ -136,8 +136,10 @@ def required_details(lesson: Lesson) -> list[str]:
         ...     feedback_text='Too stern. Sign off with "Help Desk, ext. 4410" and never write "Dear user".'))
         ['Help Desk, ext. 4410']
     """
+    examples = example_phrases(lesson.feedback_text, lesson.source_request)
     return [d.text for d in correction_details(lesson.feedback_text)
-            if not d.forbidden and (d.kind == "phrase" or d.digits >= 6) and not example_value(d.text)]
+            if not d.forbidden and (d.kind == "phrase" or d.digits >= 6) and d.text not in examples
+            and not example_value(d.text)]
 
 
 def forbidden_details(lesson: Lesson) -> list[str]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["Detail", "correction_details", "example_value", "negated_before", "quoted_phrases", "required_lines", "kept_values"]
+__all__ = ["Detail", "correction_details", "example_phrases", "example_value", "negated_before", "quoted_phrases", "required_lines", "kept_values"]
 
 _QUOTED = re.compile(r'"([^"\n]{2,80})"|“([^”\n]{2,80})”|«\s?([^»\n]{2,80}?)\s?»|‘([^’\n]{2,80})’|'
                      r"(?<![\w'])'([^'\n]{2,60})'(?![\w'])")
@@ -118,6 +118,48 @@ def example_value(phrase: str) -> bool:
     return _DATE_OR_TIME.fullmatch(" ".join(phrase.split()).strip(" .,")) is not None
 
 
+# what introduces an example of a form: "go like "EUR 125.00"", "e.g. "...", "by title and surname - "Dear Ms Okafor" -"
+_EXAMPLE_CUE = re.compile(r"(?:\b(?:like|e\.g\.?|eg|such as|for example|for instance|as in|say)\s*[:,]?|\s[-–—])\s*$", re.I)
+_NAME_OR_NUMBER = re.compile(r"\d+(?:[.,]\d+)?|(?<!^)(?<![.!?]\s)\b[A-Z][a-z]{2,}\b")
+
+
+def _instance_of(phrase: str, request: str) -> bool:
+    """Whether a phrase repeats a name or a number of the request (its capitalised words after the first, its
+    figures): "Dear Ms Okafor" written for "Write to Amara Okafor ...", "EUR 125.00" for "... the bill is 125€"."""
+    if not request:
+        return False
+
+    def norm(word: str) -> str:  # 125.00 and 125 are one figure
+        word = word.lower().replace(",", ".")
+        return word.rstrip("0").rstrip(".") if re.fullmatch(r"\d+\.\d+", word) else word
+
+    said = {norm(m.group(0)) for m in _NAME_OR_NUMBER.finditer(request)}
+    said |= {w.lower() for w in re.findall(r"\b[A-Z][a-z]{2,}\b", request)}
+    return any(norm(match.group(0)) in said for match in _NAME_OR_NUMBER.finditer(phrase))
+
+
+def example_phrases(text: str, request: str = "") -> set[str]:
+    """Quoted phrases of a correction that show a form rather than give a literal: a date or time
+    (`example_value`), a phrase introduced as an example ("like", "e.g.", "such as", or set off by a dash after the
+    description it illustrates), or one that repeats a name or a figure of the request the correction was given on
+    (`request`): each request has its own.
+
+        >>> sorted(example_phrases('We address members by title and surname - "Dear Ms Okafor" - not "Hi Amara".',
+        ...                        "Write to Amara Okafor that her desk is ready."))
+        ['Dear Ms Okafor', 'Hi Amara']
+        >>> sorted(example_phrases('Amounts go like "EUR 125.00". Every message ends with "See you in the water - '
+        ...                        'Millbrook Baths team".', "Write to Lena that the bill is 125€."))
+        ['EUR 125.00']
+    """
+    found = set()
+    for match in _QUOTED.finditer(text):
+        phrase = next(g for g in match.groups() if g).strip()
+        if example_value(phrase) or _EXAMPLE_CUE.search(text[max(0, match.start() - 20):match.start()]) \
+                or _instance_of(phrase, request):
+            found.add(phrase)
+    return found
+
+
 # what a person says to make a line part of every answer: end or sign off with it, include or add it
 _LINE_CUE = re.compile(r"\b(?:ends?|ending|close[sd]?|closing|finish(?:es)?|sign(?:s|ed)?[- ]?off|sign-?off line|"
                        r"last line|signature|include[sd]?|including|add(?:s|ed)?|append|carry|carries|put)\b", re.I)
@@ -126,10 +168,10 @@ _LINE_CUE = re.compile(r"\b(?:ends?|ending|close[sd]?|closing|finish(?:es)?|sign
 _CONDITION = re.compile(r"\b(?:if|when|whenever|unless|only|in case)\b", re.I)
 
 
-def required_lines(text: str) -> list[str]:
+def required_lines(text: str, request: str = "") -> list[str]:
     """Phrases of two words or more (quoted, or a literal line after a colon) that a correction says every answer
-    ends with or includes, not in a negated clause and not a date or time shown as an example: the lines a writer
-    can add to a draft that lacks them.
+    ends with or includes, not in a negated clause and not an example of a form (`example_phrases`, given the
+    `request` the correction was on): the lines a writer can add to a draft that lacks them.
 
         >>> required_lines('Every message to clients ends with our line "Wet noses, happy tails - the team", '
         ...                'never "Kind regards".')
@@ -142,12 +184,13 @@ def required_lines(text: str) -> list[str]:
         []
     """
     found = []
+    examples = example_phrases(text, request)
     for pattern in (_QUOTED, _LITERAL_LINE):
         for match in pattern.finditer(text):
             phrase = next(g for g in match.groups() if g).strip()
             clause = _clause_before(text, match.start())
             sentence = clause + re.split(r"[.;!?\n](?:\s|$)", text[match.end():])[0]
-            if len(phrase.split()) < 2 or example_value(phrase) or negated_before(text, match.start()) \
+            if len(phrase.split()) < 2 or phrase in examples or negated_before(text, match.start()) \
                     or not _LINE_CUE.search(clause) or _CONDITION.search(sentence) or phrase in found:
                 continue
             found.append(phrase)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from memory.records import Lesson
 
 from agents.answer_formats import format_rules
-from agents.correction_details import correction_details, example_value, quoted_phrases
+from agents.correction_details import correction_details, example_phrases, example_value, quoted_phrases
 
 __all__ = ["guidance_block", "missing_details", "shows_a_form"]
 
@@ -28,9 +28,10 @@ def missing_details(lesson: Lesson) -> list[str]:
 
 
 def shows_a_form(lesson: Lesson) -> bool:
-    """Whether a lesson prescribes how to write dates or times by example ("like 16:30, not 4:30 pm"): a small
-    writer copies the example instead of the request's own time (held-out v9: "a quarter past five" came out
-    as 16:30, "20/06" as "Friday 13 June").
+    """Whether a lesson prescribes a form by example ("like 16:30, not 4:30 pm", "by title and surname - "Dear Ms
+    Okafor" -"): a small writer copies the example instead of the request's own value (held-out v9: "a quarter
+    past five" came out as 16:30, "20/06" as "Friday 13 June"; held-out v10: "Dear Ms Okafor" opened e-mails to
+    three other members).
 
         >>> shows_a_form(Lesson(component="writer", trigger="t", text="Use the 24-hour clock, like 16:30."))
         True
@@ -39,7 +40,8 @@ def shows_a_form(lesson: Lesson) -> bool:
     """
     texts = [lesson.text, lesson.feedback_text]
     return any(format_rules(text) for text in texts if text) or any(
-        example_value(phrase) for text in texts for phrase in quoted_phrases(text))
+        example_value(phrase) for text in texts for phrase in quoted_phrases(text)) or bool(
+        example_phrases(lesson.feedback_text, lesson.source_request))
 
 
 def guidance_block(lessons: list[Lesson]) -> str:
@@ -53,7 +55,8 @@ def guidance_block(lessons: list[Lesson]) -> str:
         if missing_details(lesson):
             lines.append(f'  in the words of the person who gave it: "{" ".join(lesson.feedback_text.split())}"')
         if shows_a_form(lesson):
-            lines.append("  (its dates and times only show the form: write the request's own dates and times that way)")
+            lines.append("  (its quoted examples only show the form: write the request's own names, dates, times and "
+                         "amounts that way)")
     return (
         "TEAM GUIDANCE (lessons learned from earlier corrections of similar requests; follow them):\n"
         + "\n".join(lines)

@@ -303,10 +303,13 @@ def sql_tool(database: Path, max_rows: int = 50) -> Tool:
                            + " and ".join(f"{column.split('.')[1]} = '{value}' (table {column.split('.')[0]})"
                                           for column, value in unfiltered))
         named = {v for _, v in unfiltered}
-        # a value of a column the statement already filters on was considered ('renewal' beside event = 'checkout')
+        kept = kept_values(guidance) if guidance else set()
+        # a value of a column the statement already filters on was considered ('renewal' beside event = 'checkout');
+        # one the guidance keeps ("'card' entries count") needs no filter at all
         ignored = [(c, v) for c, v in (unfiltered_values(database, query, guidance_values(guidance), read_only=True)
                                        if guidance else [])
-                   if v not in named and not re.search(rf"\b{re.escape(c.split('.')[1])}\b", query, re.I)]
+                   if v not in named and v.lower() not in kept
+                   and not re.search(rf"\b{re.escape(c.split('.')[1])}\b", query, re.I)]
         if ignored:
             reasons.append("ignored the team guidance, which names " + ", ".join(
                 f"'{value}' (a value of {column})" for column, value in ignored)

@@ -139,7 +139,7 @@ class WriterAgent(ModelAgent):
         checked = lessons if checked_lessons is None else checked_lessons
         rules = [rule for lesson in lessons for rule in format_rules(lesson.feedback_text or lesson.text)]
         lines = list(dict.fromkeys(line for lesson in lessons if lesson.component is Component.WRITER
-                                   for line in required_lines(lesson.feedback_text)))
+                                   for line in required_lines(lesson.feedback_text, lesson.source_request)))
         answer = self._formatted(self.write(request, retrieval, plan, lessons), rules, lines)
         check = self._check(request, answer, plan, checked, attempt=1)
         if not (regenerate and check.writer_can_fix):

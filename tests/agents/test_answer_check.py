@@ -265,7 +265,7 @@ def test_a_date_quoted_to_show_the_form_is_not_required_and_the_writer_is_told_s
     written = writer.compose(request, Retrieval(request), ToolPlan(), [lesson])
     assert not written.regenerated and written.check.verdict != "fail"
     assert "Friday 13 June" not in written.text
-    assert "only show the form: write the request's own dates and times that way" in prompts["writer"][0]
+    assert "only show the form: write the request's own names, dates, times and amounts that way" in prompts["writer"][0]
 
 
 def test_a_request_for_a_message_asks_for_the_message_itself(tmp_path: Path):
@@ -278,3 +278,21 @@ def test_a_request_for_a_message_asks_for_the_message_itself(tmp_path: Path):
         writer.compose(request, Retrieval(request), ToolPlan(), [])
     assert "write the message itself, addressed to them" in prompts["writer"][0]
     assert "write the message itself" not in prompts["writer"][1]
+
+
+def test_a_quoted_instance_of_the_corrected_request_is_an_example_not_a_literal(tmp_path: Path):
+    """Held-out v10: "We address members by title and surname - "Dear Ms Okafor" - ... the full name: "Dear Amara
+    Okafor"", taught on "Write to Amara Okafor ...", was demanded of e-mails to Daniel Brandt and Ravi Menon, whose
+    drafts then opened "Dear Ms Okafor". A quoted phrase that repeats the taught request's names or figures shows
+    the form; a line that shares nothing with it (a sign-off) stays required."""
+    lesson = Lesson(component=Component.WRITER, trigger="Messages to members", text="Address members formally.",
+                    source_request="Write to Amara Okafor that her fixed desk is set up.",
+                    feedback_text='Please don\'t open with "Hi Amara". We address members by title and surname - '
+                                  '"Dear Ms Okafor" - and where the title isn\'t clear, the full name: "Dear Amara '
+                                  'Okafor". Every message ends with "Work well - the Hive team".')
+    request = "Email Daniel Brandt that the projector in the Oak room has been fixed."
+    writer, prompts = _writer(tmp_path, {"writer": ["Dear Mr Brandt, the projector in the Oak room is fixed."]})
+    written = writer.compose(request, Retrieval(request), ToolPlan(), [lesson])
+    assert not written.regenerated and "Okafor" not in written.text
+    assert written.text.endswith("Work well - the Hive team") and written.check.verdict != "fail"
+    assert "only show the form" in prompts["writer"][0]
