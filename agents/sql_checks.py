@@ -15,7 +15,7 @@ from typing import Callable
 
 __all__ = ["sqlite_hints", "FilterCheck", "drop_invented_filters", "filter_phrase", "tokenize", "RELATED_FILTER",
            "Related", "text_filters", "match_date_formats", "date_columns_read", "string_literals",
-           "replace_strings", "replace_words", "keep_rows_kept", "minutes_as_hours", "balanced_parentheses", "exact_division", "add_filters", "add_joins"]
+           "replace_strings", "replace_words", "keep_rows_kept", "minutes_as_hours", "balanced_parentheses", "escaped_apostrophes", "exact_division", "add_filters", "add_joins"]
 
 # (pattern in the failing statement, the fix in SQLite terms); small models write MySQL/PostgreSQL dates
 _DIALECT_HINTS: list[tuple[re.Pattern[str], str]] = [
@@ -573,3 +573,25 @@ def _lowest_depth(statement: str) -> int:
             depth += 1 if text == "(" else -1
             lowest = min(lowest, depth)
     return lowest
+
+
+_POSSESSIVE = re.compile(r"(?<=[A-Za-z])'(?=s\b|t\b|ll\b|re\b|ve\b|d\b)")
+
+
+def escaped_apostrophes(statement: str) -> FilterCheck:
+    """A statement with an odd number of single quotes fails whatever else it says; when an apostrophe inside a
+    word ("Pepper's", "don't") is the cause, it is doubled as SQL escapes it.
+
+        >>> escaped_apostrophes("SELECT SUM(qty) FROM d WHERE pet = 'Pepper's' AND status = 'dispensed'").statement
+        "SELECT SUM(qty) FROM d WHERE pet = 'Pepper''s' AND status = 'dispensed'"
+        >>> escaped_apostrophes("SELECT 1 FROM d WHERE pet = 'Pepper''s'").changed
+        False
+    """
+    if statement.count("'") % 2 == 0:
+        return FilterCheck(statement)
+    marks = [m.start() for m in _POSSESSIVE.finditer(statement) if statement[m.start() - 1:m.start()] != "'"
+             and statement[m.start() + 1:m.start() + 2] != "'"]
+    if len(marks) != 1:  # one stray apostrophe makes the count odd; more is a guess
+        return FilterCheck(statement)
+    at = marks[0]
+    return FilterCheck(statement[:at] + "''" + statement[at + 1:], [f"apostrophe escaped in {statement[max(0, at - 12):at + 3]!r}"])

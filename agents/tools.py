@@ -20,7 +20,7 @@ from memory.records import Document
 
 from agents.correction_details import kept_values, quoted_phrases
 from agents.sql_checks import (FilterCheck, Related, add_joins, balanced_parentheses, drop_invented_filters,
-                               exact_division, keep_rows_kept, match_date_formats, minutes_as_hours, replace_strings,
+                               escaped_apostrophes, exact_division, keep_rows_kept, match_date_formats, minutes_as_hours, replace_strings,
                                replace_words, sqlite_hints)
 from agents.sql_data import (add_omitted_filters, column_homes, misplaced_filters, requalified_columns,
                              respelled_filters, table_columns, text_date_arithmetic, undated_columns, unfiltered_values,
@@ -225,10 +225,11 @@ def sql_tool(database: Path, max_rows: int = 50) -> Tool:
         if not isinstance(query, str):
             return ArgumentCheck(arguments)
         notes = []
-        paired = balanced_parentheses(query)
-        if paired.changed:
-            query = paired.statement
-            notes.append("parentheses paired: " + "; ".join(paired.dropped))
+        for repair, what in ((escaped_apostrophes, "quotes paired"), (balanced_parentheses, "parentheses paired")):
+            repaired = repair(query)
+            if repaired.changed:
+                query = repaired.statement
+                notes.append(f"{what}: " + "; ".join(repaired.dropped))
         requalified, joins = requalified_columns(database, query)
         if requalified or joins:
             rewritten = add_joins(replace_words(query, requalified), joins)

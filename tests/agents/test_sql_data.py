@@ -397,3 +397,11 @@ def test_a_value_the_guidance_keeps_is_not_asked_for_as_a_filter(tmp_path: Path)
     result = registry.checked_call("sql", {"query": "SELECT COUNT(*) FROM visits"}, "How many visits?", guidance=guidance)
     assert "names 'repair' (a value of visits.kind)" in result.suspect
     assert "'no_show' (a value of" not in result.suspect
+
+
+def test_an_apostrophe_inside_a_name_is_escaped(tmp_path: Path):
+    """Held-out v10: "... WHERE pet = 'Pepper's'" failed twice (near "s": syntax error)."""
+    registry = _registry_over(tmp_path / "pets.sqlite", "CREATE TABLE d (pet TEXT, qty INTEGER);"
+                              "INSERT INTO d VALUES ('Pepper''s', 2), ('Rex', 3);")
+    result = registry.checked_call("sql", {"query": "SELECT SUM(qty) FROM d WHERE pet = 'Pepper's'"}, "Pepper's?")
+    assert result.ok and result.output.endswith("2") and "quotes paired" in result.note
