@@ -22,7 +22,7 @@ import numpy as np
 from memory.gate_model import GateWeights, gate_signals, load_weights
 from memory.gate_settings import GateSettings
 from memory.grounding import Grounding
-from memory.message_requests import asks_for_message
+from memory.message_requests import addresses, asks_for_message, exempt_audiences
 from memory.records import Component, GateDecision, Lesson, utc_now
 from memory.store import LessonHit, LessonVectors
 
@@ -171,6 +171,12 @@ class RelevanceGate:
         near = f", near-miss {signals['near_miss']:.2f}" if signals["near_miss"] else ""
         if near and self.settings.near_miss_rule and signals["near_miss"] > signals["similarity"]:
             return False, f"similarity {signals['similarity']:.2f}{near}: nearer a near miss than any example -> rejected", None
+        exempt = addresses(request, exempt_audiences(lesson.feedback_text)) \
+            if component is Component.WRITER and self.settings.audience_exemptions and request and lesson.feedback_text \
+            else ""
+        if exempt:
+            return False, (f"similarity {signals['similarity']:.2f}: the correction says its rule is not for the "
+                           f"{exempt}, whom the request addresses -> rejected"), None
         if component is Component.WRITER and self.settings.messages_only and request \
                 and asks_for_message(lesson.source_request) and not asks_for_message(request):
             return False, (f"similarity {signals['similarity']:.2f}: taught on a message to someone outside the team, and "

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["asks_for_message"]
+__all__ = ["addresses", "asks_for_message", "exempt_audiences"]
 
 _MESSAGE = re.compile(  # at the start of a sentence: "Grace's membership is up for renewal. Draft the reminder."
     r"(?:^|[.!?:]\s+)(?:please\s+)?(?:write|draft|reply|respond|send|e-?mail|text|message|compose"
@@ -36,3 +36,54 @@ _INSIDE = re.compile(r"\b(?:team|crew|staff|shift|rota|agenda|committee|board|co
 def asks_for_message(request: str) -> bool:
     """True when the request asks to write to someone outside the team (English wording only)."""
     return bool(_MESSAGE.search(request)) and not _INSIDE.search(request)
+
+
+# a sentence of a writer correction that exempts an audience: "Notes for the groomers don't get it", "Internal notes
+# for teachers can be written however you like", "Notes for our nurses can keep the abbreviations"
+_EXEMPTION = re.compile(
+    r"(?:^|[.;!?]\s+)(?P<who>[^.;!?\n]{3,120}?)\s+(?:don't|do not|doesn't|does not|needn't|need not|won't)\s+"
+    r"(?:get|need|matter|have to)\b|"
+    r"(?:^|[.;!?]\s+)(?P<who2>[^.;!?\n]{3,120}?)\s+(?:can|may)\s+(?:keep|stay|be written|use|skip|do without)\b|"
+    r"(?:^|[.;!?]\s+)(?P<who3>[^.;!?\n]{3,120}?)\s+(?:are|is)\s+(?:exempt|excluded)\b",
+    re.IGNORECASE,
+)
+_DETERMINERS = {"the", "our", "own", "a", "an", "any", "us", "all", "other", "their", "your", "my"}
+
+
+def _singular(word: str) -> str:
+    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
+
+
+def _phrase(words: list[str]) -> str:
+    return " ".join(_singular(w) for w in words)
+
+
+def exempt_audiences(correction: str) -> set[str]:
+    """Who a writer correction says its rule is not for: the noun phrase after "for" or "to" in the subject of a
+    sentence that says they "don't get it", "can keep" their own form, or "are exempt", singular and without
+    determiners ("groomer", "test centre", "front-of-house staff").
+
+        >>> sorted(exempt_audiences("Every message to clients ends with our line. Notes for the groomers don't get it."))
+        ['groomer']
+        >>> sorted(exempt_audiences("Write doses in plain words. Notes for our nurses can keep the abbreviations."))
+        ['nurse']
+        >>> sorted(exempt_audiences("Notes for the instructors and letters to the test centre don't need it."))
+        ['instructor', 'test centre']
+        >>> sorted(exempt_audiences("Internal figures can stay as they are."))
+        []
+    """
+    found: set[str] = set()
+    for match in _EXEMPTION.finditer(correction):
+        who = (match.group("who") or match.group("who2") or match.group("who3") or "").lower()
+        for part in re.findall(r"\b(?:for|to)\s+([a-z][a-z -]*?)(?=\s+(?:and|or)\b|,|$)", who):
+            words = [w for w in re.findall(r"[a-z][a-z-]+", part) if w not in _DETERMINERS]
+            if words:
+                found.add(_phrase(words))
+    return found - {"customer", "client", "member", "guest", "owner", "user", "patient", "parent", "family"}
+
+
+def addresses(request: str, audiences: set[str]) -> str:
+    """The first of `audiences` the request names ("" when none): "Write a note for the lifeguards" names
+    "lifeguard", "Email the test centre" names "test centre"."""
+    said = f" {_phrase(re.findall(r'[a-z][a-z-]+', request.lower()))} "
+    return next((a for a in sorted(audiences) if f" {a} " in said), "")

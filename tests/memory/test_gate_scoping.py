@@ -251,3 +251,25 @@ def test_a_writer_lesson_taught_on_a_customer_message_stays_out_of_questions(min
     assert decision("Write to Dana Wolf that her Monday lesson moves to 11:00.").passed
     assert decision("How many lessons did Dana Wolf give in June 2026?",
                     _memory(minilm, lesson, mode="threshold", messages_only=False)).passed
+
+
+def test_a_writer_lesson_stays_away_from_an_audience_its_correction_exempts(minilm):
+    """Held-out v10: "Every message to pool users has to end with ... Notes for the lifeguards and letters to
+    contractors don't get it" applied to a letter to the tiling contractor (a message to someone outside the team).
+    The correction names who its rule is not for; a request addressed to them is rejected, customers still get it."""
+    lesson = Lesson(id="signoff", component=Component.WRITER, trigger="Messages to pool users",
+                    text="End every message to pool users with 'See you in the water - Millbrook Baths team'.",
+                    source_request="Reply to Olga Petrova, who asked whether the Saturday course is still on.",
+                    feedback_text='Every message to pool users has to end with "See you in the water - Millbrook Baths '
+                                  'team". Notes for the lifeguards and letters to contractors don\'t get it.',
+                    trigger_examples=["Reply to Olga Petrova, who asked whether the Saturday course is still on."])
+    memory = _memory(minilm, lesson, mode="threshold", message_floor=0.0)
+
+    def decision(request: str, gate=memory):
+        return gate.consult(Component.WRITER, minilm.embed([request])[0], user="ana", request=request).decisions[0]
+
+    contractor = decision("Write to the tiling contractor asking them to fix the cracked tiles before 1 July.")
+    assert not contractor.passed and "not for the contractor, whom the request addresses" in contractor.reason
+    assert decision("Reply to Aisha Khan, who asked whether the Saturday course is still on.").passed
+    assert decision("Write to the tiling contractor asking them to fix the cracked tiles before 1 July.",
+                    _memory(minilm, lesson, mode="threshold", message_floor=0.0, audience_exemptions=False)).passed
