@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import json
 from pathlib import Path
 
@@ -28,6 +30,11 @@ def _memory(embedder, *lessons: Lesson, **gate) -> LessonMemory:
     store = MemoryStore.open(":memory:", embedder=embedder)
     store.add_lessons(lessons)
     return LessonMemory(store, RelevanceGate(GateSettings(**{"mode": "learned", **gate})))
+
+
+def _writer_decision(embedder, memory: LessonMemory, request: str):
+    """The gate's decision on the first writer lesson for `request`."""
+    return memory.consult(Component.WRITER, embedder.embed([request])[0], user="ana", request=request).decisions[0]
 
 
 def _consult(memory: LessonMemory, request: str):
@@ -242,15 +249,13 @@ def test_a_writer_lesson_taught_on_a_customer_message_stays_out_of_questions(min
                     source_request="Write to Dana Wolf confirming her lesson on Friday at 10:00.",
                     trigger_examples=["Write to Dana Wolf confirming her lesson on Friday at 10:00."])
     memory = _memory(minilm, lesson, mode="threshold")
-
-    def decision(request: str, gate=memory):
-        return gate.consult(Component.WRITER, minilm.embed([request])[0], user="ana", request=request).decisions[0]
+    decision = partial(_writer_decision, minilm, memory)
 
     question = decision("How many lessons did Dana Wolf give in June 2026?")
     assert not question.passed and "asks for no such message" in question.reason
     assert decision("Write to Dana Wolf that her Monday lesson moves to 11:00.").passed
-    assert decision("How many lessons did Dana Wolf give in June 2026?",
-                    _memory(minilm, lesson, mode="threshold", messages_only=False)).passed
+    assert _writer_decision(minilm, _memory(minilm, lesson, mode="threshold", messages_only=False),
+                            "How many lessons did Dana Wolf give in June 2026?").passed
 
 
 def test_a_writer_lesson_stays_away_from_an_audience_its_correction_exempts(minilm):
@@ -264,12 +269,10 @@ def test_a_writer_lesson_stays_away_from_an_audience_its_correction_exempts(mini
                                   'team". Notes for the lifeguards and letters to contractors don\'t get it.',
                     trigger_examples=["Reply to Olga Petrova, who asked whether the Saturday course is still on."])
     memory = _memory(minilm, lesson, mode="threshold", message_floor=0.0)
-
-    def decision(request: str, gate=memory):
-        return gate.consult(Component.WRITER, minilm.embed([request])[0], user="ana", request=request).decisions[0]
+    decision = partial(_writer_decision, minilm, memory)
 
     contractor = decision("Write to the tiling contractor asking them to fix the cracked tiles before 1 July.")
     assert not contractor.passed and "not for the contractor, whom the request addresses" in contractor.reason
     assert decision("Reply to Aisha Khan, who asked whether the Saturday course is still on.").passed
-    assert decision("Write to the tiling contractor asking them to fix the cracked tiles before 1 July.",
-                    _memory(minilm, lesson, mode="threshold", message_floor=0.0, audience_exemptions=False)).passed
+    assert _writer_decision(minilm, _memory(minilm, lesson, mode="threshold", message_floor=0.0, audience_exemptions=False),
+                            "Write to the tiling contractor asking them to fix the cracked tiles before 1 July.").passed
