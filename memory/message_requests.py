@@ -20,6 +20,7 @@ lesson. Notes for the crew, rotas, agendas, reports and queries are inside the t
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 __all__ = ["addresses", "asks_for_message", "exempt_audiences"]
 
@@ -58,7 +59,8 @@ def _phrase(words: list[str]) -> str:
     return " ".join(_singular(w) for w in words)
 
 
-def exempt_audiences(correction: str) -> set[str]:
+@lru_cache(maxsize=1024)
+def exempt_audiences(correction: str) -> frozenset[str]:
     """Who a writer correction says its rule is not for: the noun phrase after "for" or "to" in the subject of a
     sentence that says they "don't get it", "can keep" their own form, or "are exempt", singular and without
     determiners ("groomer", "test centre", "front-of-house staff").
@@ -79,10 +81,10 @@ def exempt_audiences(correction: str) -> set[str]:
             words = [w for w in re.findall(r"[a-z][a-z-]+", part) if w not in _DETERMINERS]
             if words:
                 found.add(_phrase(words))
-    return found - {"customer", "client", "member", "guest", "owner", "user", "patient", "parent", "family"}
+    return frozenset(found - {"customer", "client", "member", "guest", "owner", "user", "patient", "parent", "family"})
 
 
-def addresses(request: str, audiences: set[str]) -> str:
+def addresses(request: str, audiences: frozenset[str]) -> str:
     """The first of `audiences` the request names ("" when none): "Write a note for the lifeguards" names
     "lifeguard", "Email the test centre" names "test centre"."""
     said = f" {_phrase(re.findall(r'[a-z][a-z-]+', request.lower()))} "
