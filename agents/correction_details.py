@@ -133,7 +133,8 @@ def _instance_of(phrase: str, request: str) -> bool:
         word = word.lower().replace(",", ".")
         return word.rstrip("0").rstrip(".") if re.fullmatch(r"\d+\.\d+", word) else word
 
-    said = {norm(m.group(0)) for m in _NAME_OR_NUMBER.finditer(request)}
+    # every figure and every capitalised word of the request, the first one too ("Amara" in "Amara asked ...")
+    said = {norm(n) for n in re.findall(r"\d+(?:[.,]\d+)?", request)}
     said |= {w.lower() for w in re.findall(r"\b[A-Z][a-z]{2,}\b", request)}
     return any(norm(match.group(0)) in said for match in _NAME_OR_NUMBER.finditer(phrase))
 

@@ -131,7 +131,7 @@ _TREATMENT = re.compile(
 _REPORTED = re.compile(r"\b(?:if|when|whenever|should)\s+(?:a|the|any|some|an?)?\s*(?:customer|user|client|caller|"
                        r"passenger|traveller|traveler|guest|someone|person|people|they)\b[^.;]*\b(?:says?|said|writes?|"
                        r"claims?|feels?|thinks?|complains?|accuses?|reports?)\b[^,:]*", re.I)
-# negations of the other languages; a treatment's own words ("no está disponible") are blanked before looking
+# negations, also of the other languages, among the first words before a treatment
 _OTHER_NEGATION = re.compile(
     r"(?<![^\W\d_])(?:nunca|jamás|jamais|ne|niemals|nie|nicht|kein\w*|não|mai|nooit|niet|geen|aldrig|aldri|"
     r"ikke|inte|nigdy|asla|never|don't|do not)(?![^\W\d_])|никогда|ніколи|ποτέ|μην|绝不|决不|不要|決して|절대|कभी नहीं|"
@@ -146,9 +146,8 @@ def _asks(sentence: str, treatment: re.Match[str]) -> bool:
         return False
     if any(m.start() < treatment.start() < m.end() for m in _REPORTED.finditer(sentence)):
         return False  # inside what someone is reported to say, up to the comma that ends it
-    rest = sentence[:treatment.start()] + " " * len(treatment.group(0)) + sentence[treatment.end():]
-    lead = rest[:treatment.start()].split()[:4]
-    return not (_OTHER_NEGATION.search(" ".join(lead)) or re.match(r"(?i)\s*(?:please\s+)?(?:never|don't|do not)\b", rest))
+    lead = sentence[:treatment.start()].split()[:4]  # the treatment's own words ("no está disponible") are not read
+    return not _OTHER_NEGATION.search(" ".join(lead))
 
 
 def discrimination_request(text: str) -> GuardHit | None:

@@ -15,7 +15,8 @@ from typing import Callable
 
 __all__ = ["sqlite_hints", "FilterCheck", "drop_invented_filters", "filter_phrase", "tokenize", "RELATED_FILTER",
            "Related", "text_filters", "match_date_formats", "date_columns_read", "string_literals",
-           "replace_strings", "replace_words", "keep_rows_kept", "minutes_as_hours", "balanced_parentheses", "escaped_apostrophes", "exact_division", "add_filters", "add_joins"]
+           "replace_strings", "replace_words", "keep_rows_kept", "minutes_as_hours", "balanced_parentheses",
+           "escaped_apostrophes", "exact_division", "add_filters", "add_joins"]
 
 # (pattern in the failing statement, the fix in SQLite terms); small models write MySQL/PostgreSQL dates
 _DIALECT_HINTS: list[tuple[re.Pattern[str], str]] = [
@@ -526,7 +527,7 @@ def minutes_as_hours(statement: str, request: str) -> FilterCheck:
         return FilterCheck(statement)
     solid = [index for index, (kind, _) in enumerate(tokens) if kind != "space"]
     changed: list[str] = []
-    for position, index in enumerate(solid[:-3]):
+    for position in range(len(solid) - 3):
         name, opening, column, closing = (tokens[i] for i in solid[position:position + 4])
         if name[0] == "word" and name[1].lower() == "sum" and opening == ("op", "(") and column[0] == "word" \
                 and _MINUTES_COLUMN.match(column[1]) and closing == ("op", ")"):
@@ -546,11 +547,7 @@ def balanced_parentheses(statement: str) -> FilterCheck:
         'SELECT SUM(x) FROM t WHERE id IN (SELECT id FROM u)'
     """
     tokens = tokenize(statement.rstrip().rstrip(";").rstrip())
-    depth, lowest = 0, 0
-    for kind, text in tokens:
-        if kind == "op" and text in "()":
-            depth += 1 if text == "(" else -1
-            lowest = min(lowest, depth)
+    depth, lowest = _depths(tokens)
     if depth == 0 and lowest == 0:
         return FilterCheck(statement)
     if depth > 0 and lowest == 0:
@@ -561,18 +558,19 @@ def balanced_parentheses(statement: str) -> FilterCheck:
         # the stray closings are the last tokens, and the count only went below zero there
         kept = tokens[:solid[len(solid) - extra]]
         rebuilt = "".join(text for _, text in kept).rstrip()
-        if _lowest_depth(rebuilt) == 0:
+        if _depths(tokenize(rebuilt))[1] == 0:
             return FilterCheck(rebuilt, [f"removed {extra} stray ) at the end"])
     return FilterCheck(statement)
 
 
-def _lowest_depth(statement: str) -> int:
+def _depths(tokens: list[tuple[str, str]]) -> tuple[int, int]:
+    """(parenthesis depth at the end, lowest depth on the way): (0, 0) when they pair up."""
     depth, lowest = 0, 0
-    for kind, text in tokenize(statement):
+    for kind, text in tokens:
         if kind == "op" and text in "()":
             depth += 1 if text == "(" else -1
             lowest = min(lowest, depth)
-    return lowest
+    return depth, lowest
 
 
 _POSSESSIVE = re.compile(r"(?<=[A-Za-z])'(?=s\b|t\b|ll\b|re\b|ve\b|d\b)")

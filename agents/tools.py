@@ -19,8 +19,8 @@ from typing import Any, Callable
 from memory.records import Document
 
 from agents.correction_details import kept_values, quoted_phrases
-from agents.sql_checks import (FilterCheck, Related, add_joins, balanced_parentheses, drop_invented_filters,
-                               escaped_apostrophes, exact_division, keep_rows_kept, match_date_formats, minutes_as_hours, replace_strings,
+from agents.sql_checks import (Related, add_joins, balanced_parentheses, drop_invented_filters, escaped_apostrophes,
+                               exact_division, keep_rows_kept, match_date_formats, minutes_as_hours, replace_strings,
                                replace_words, sqlite_hints)
 from agents.sql_data import (add_omitted_filters, column_homes, misplaced_filters, requalified_columns,
                              respelled_filters, table_columns, text_date_arithmetic, undated_columns, unfiltered_values,
@@ -249,8 +249,8 @@ def sql_tool(database: Path, max_rows: int = 50) -> Tool:
             notes.append("dropped filters the request does not mention, or that no row matches beside a like value: "
                          + "; ".join(checked.dropped))
         query = checked.statement
-        kept = keep_rows_kept(query, kept_values(guidance)) if guidance else None
-        if kept is not None and kept.changed:
+        kept = keep_rows_kept(query, kept_values(guidance))
+        if kept.changed:
             query = kept.statement
             notes.append("rows the team's guidance keeps no longer left out: " + "; ".join(kept.dropped))
         respelled = respelled_filters(database, query)  # after the check: the model's spelling is the one mentioned
@@ -268,7 +268,7 @@ def sql_tool(database: Path, max_rows: int = 50) -> Tool:
         division = exact_division(formats.statement)
         if division.changed:
             notes.append("whole-number divisions made exact: " + "; ".join(division.dropped))
-        hours = minutes_as_hours(division.statement, request) if request else FilterCheck(division.statement)
+        hours = minutes_as_hours(division.statement, request)
         if hours.changed:
             notes.append("minutes given in hours, as the request asks: " + "; ".join(hours.dropped))
         if not notes:
@@ -304,7 +304,7 @@ def sql_tool(database: Path, max_rows: int = 50) -> Tool:
                            + " and ".join(f"{column.split('.')[1]} = '{value}' (table {column.split('.')[0]})"
                                           for column, value in unfiltered))
         named = {v for _, v in unfiltered}
-        kept = kept_values(guidance) if guidance else set()
+        kept = kept_values(guidance)
         # a value of a column the statement already filters on was considered ('renewal' beside event = 'checkout');
         # one the guidance keeps ("'card' entries count") needs no filter at all
         ignored = [(c, v) for c, v in (unfiltered_values(database, query, guidance_values(guidance), read_only=True)
