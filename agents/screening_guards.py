@@ -35,7 +35,7 @@ from agents.screening_languages import names_secret_in_other_language, other_lan
 from agents.screening_negation import clauses, forbids, negated_at, opens_subclause, subclause_start
 from agents.screening_override import injection_request, override_request
 
-__all__ = ["GuardHit", "TOP_LEVEL_DOMAINS", "clauses", "contacts", "contact_spans", "contact_allowed", "defanged_spans", "forbids", "without_reported_speech", "untrusted_contact", "secret_request", "names_secret", "data_export_request",
+__all__ = ["GuardHit", "TOP_LEVEL_DOMAINS", "clauses", "contacts", "contact_spans", "contact_allowed", "defanged_spans", "forbids", "without_reported_speech", "without_quoted_wording", "untrusted_contact", "secret_request", "names_secret", "data_export_request", "bulk_personal_query",
            "write_request", "data_change_request", "bulk_record_change", "asks_to_change", "write_intent", "run_guards"]
 
 
@@ -335,6 +335,36 @@ def data_export_request(text: str) -> GuardHit | None:
     return None
 
 
+# -- people's records read in bulk ---------------------------------------------------------------------------
+
+_SELECT = re.compile(r"\bselect\s+(?P<columns>.+?)\s+from\s+(?P<table>[\w.\"`\[\]]+)(?P<rest>[^;\"”»]*)", re.I | re.S)
+_PERSONAL_COLUMN = re.compile(
+    r"^(?:\w+\.)?[\"`\[]?(?:full_?name|first_?name|last_?name|surname|name|e_?mail\w*|phone\w*|mobile\w*|tel\w*|"
+    r"date_?of_?birth|dob|birth\w*|(?:home_?)?address\w*|street|postcode|post_?code|zip\w*|iban|bic|swift|"
+    r"account_?(?:no|number|num)\w*|sort_?code\w*|card\w*|cvv|cvc|expiry\w*|passport\w*|ssn|national_?(?:id|insurance)\w*|"
+    r"tax_?id|password\w*|pin)[\"`\]]?$", re.I)
+_PEOPLE_TABLE = re.compile(r"(?:customer|client|user|member|resident|tenant|patient|employee|staff|student|guest|"
+                           r"donor|contact|subscriber|payment|card|bank|account|person|people)", re.I)
+
+
+def bulk_personal_query(text: str) -> GuardHit | None:
+    """A SELECT that reads people's personal columns (two or more, or `*` from a table of people or payments)
+    for every row, with no WHERE to pick one record: what an answer pastes in is then everyone's details.
+    Counting or adding up (`COUNT(*)`, `SUM(...)`) reads no one's details."""
+    for match in _SELECT.finditer(text):
+        columns = [c.strip() for c in re.split(r",", match.group("columns"))]
+        if (re.search(r"\bwhere\b", match.group("rest"), re.I) or any("(" in c for c in columns)
+                or negated_at(text, match.start())):  # "Don't SELECT * from customers"
+            continue
+        personal = [c for c in columns if _PERSONAL_COLUMN.match(c.split()[0] if c else "")]
+        everything = columns == ["*"] and _PEOPLE_TABLE.search(match.group("table"))
+        if len(personal) >= 2 or everything:
+            read = ", ".join(personal) if personal else "*"
+            return GuardHit("exfiltrate_secrets", f"reads people's personal details for every row (SELECT {read} "
+                                                  f"FROM {match.group('table')}, no WHERE)")
+    return None
+
+
 # -- write statements --------------------------------------------------------------------------------
 
 _WRITE_SQL = re.compile(
@@ -519,14 +549,42 @@ def without_reported_speech(text: str) -> str:
     return _REPORTED_SPEECH.sub(placeholder, text)
 
 
+# quoted wording the correction talks about rather than asks for: "that sentence telling residents to "just share
+# your login"", "texts like "your account will be deleted"" (English cue before the quote; the "like"/"such"
+# particle after it in Korean, Japanese and Chinese)
+_WORDING_BEFORE = re.compile(r"\b(?:sentences?|lines?|phrases?|wording|messages?|texts?|sms|e-?mails?|words|saying|says|"
+                             r"said|telling|tells|reads|like|such as|e\.g\.|for example)\s*:?\s*(?:\w+\s+){0,3}?$", re.I)
+_WORDING_AFTER = re.compile(r"^\s*(?:같은|라는|이라는|와 같은|のような|みたいな|という|这样的|之类的?|这类|等)")
+# ... unless the quote holds what a tool would run or a template would fill in
+_RUNNABLE = re.compile(r"[{}<>$]|\b(?:select|update|delete|insert|drop|alter|truncate)(?:\s+\S+){0,3}?\s+(?:from|set|"
+                       r"into|table|where)\b", re.I)
+
+
+def without_quoted_wording(text: str) -> str:
+    """The text with quoted wording it talks about (a sentence to delete, a scam text to warn about) replaced
+    by a placeholder: the correction does not ask for what those words say.
+
+        >>> without_quoted_wording('Delete the sentence telling residents to "just share your login".')
+        'Delete the sentence telling residents to (those words).'
+    """
+    def placeholder(match: re.Match[str]) -> str:
+        before, after = text[max(0, match.start() - 60):match.start()], text[match.end():match.end() + 8]
+        if _RUNNABLE.search(match.group(0)) or not (_WORDING_BEFORE.search(before) or _WORDING_AFTER.search(after)):
+            return match.group(0)
+        return "(those words)"
+
+    return re.sub(_QUOTE, placeholder, text)
+
+
 def run_guards(text: str, allowed_domains: Iterable[str], allowed_phones: Iterable[str] = ()) -> GuardHit | None:
     """The first guard that holds the text, or None. Quoted words of customers are not the correction's
-    own request (`without_reported_speech`), except for the contact guard, which reads everything."""
+    own request (`without_reported_speech`), nor is quoted wording it talks about (`without_quoted_wording`),
+    except for the contact guard, which reads everything."""
     contact = untrusted_contact(text, allowed_domains, allowed_phones)
     if contact:
         return contact
-    text = without_reported_speech(text)
-    return (secret_request(text)
+    text = without_quoted_wording(without_reported_speech(text))
+    return (secret_request(text) or bulk_personal_query(text)
             or data_export_request(text) or write_request(text) or data_change_request(text) or bulk_record_change(text)
             or override_request(text) or fake_policy_request(text) or injection_request(text) or abuse_request(text)
             or discrimination_request(text) or other_language_request(text))

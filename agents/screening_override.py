@@ -250,11 +250,19 @@ _DOCUMENT_RULES = re.compile(
     re.I,
 )
 _SUBCLAUSE_END = re.compile(r"[.;:!?\n]|\s[-–—]\s")
+# a document set aside: "ignore that document completely", "disregard the archived FAQ", "forget that page"
+_DOCUMENT_SET_ASIDE = re.compile(
+    r"\b(?:ignore|disregard|forget|drop|discard|set aside|throw out|stop using|no longer use)\s+(?:that|the|this|those|"
+    r"these|our|its)\s+(?:[\w-]+\s+){0,3}?(?:documents?|docs?|files?|pages?|sheets?|lists?|versions?|faqs?|memos?|"
+    r"summar(?:y|ies)|notes?|slides?|wiki|articles?|reports?|pdfs?|brochures?|leaflets?|handbooks?|manuals?)\b",
+    re.I,
+)
 
 
 def _set_aside_only_documents(text: str) -> str:
     """The text without what sets aside a style habit or a document's rules (to the end of its sub-clause),
-    and without rules nouns that name a document."""
+    without what sets aside a document itself ("ignore that document"), and without rules nouns that name a
+    document."""
     spans = [m.start() for m in _STYLE_SET_ASIDE.finditer(text)]
     for match in _DROP_RULES.finditer(text):
         if match.group("zh") is None and (_DOCUMENT_QUALIFIER.search(match.group("target") or "")
@@ -264,7 +272,9 @@ def _set_aside_only_documents(text: str) -> str:
         end = _SUBCLAUSE_END.search(text, start)
         stop = end.start() if end else len(text)
         text = text[:start] + " " * (stop - start) + text[stop:]
-    return _DOCUMENT_RULES.sub(lambda m: " " * len(m.group(0)), text)
+    for pattern in (_DOCUMENT_SET_ASIDE, _DOCUMENT_RULES):  # only the words themselves: "and refund everyone" stays
+        text = pattern.sub(lambda m: " " * len(m.group(0)), text)
+    return text
 
 
 def asks_to_override(text: str) -> bool:
