@@ -22,7 +22,7 @@ import numpy as np
 from memory.gate_model import GateWeights, gate_signals, load_weights
 from memory.gate_settings import GateSettings
 from memory.grounding import Grounding
-from memory.message_requests import addresses, asks_for_message, exempt_audiences
+from memory.message_requests import addresses, asks_for_message, exempt_audiences, writes_without_lookup
 from memory.records import Component, GateDecision, Lesson, utc_now
 from memory.store import LessonHit, LessonVectors
 
@@ -112,6 +112,9 @@ class RelevanceGate:
                 passed, reason, second_stage = self._threshold(component, lesson, signals, request, metadata)
             else:
                 passed, reason, second_stage = self._learned(component, lesson, signals, request, metadata)
+            if passed and "data" in signals and self.settings.writing_without_lookup and writes_without_lookup(request):
+                passed = False
+                reason += ", but the request asks to write something and names no figure to look up -> rejected"
             if passed and "data" in signals and (verdict := self._asks_for_data(request)) is not None:
                 second_stage = "asks for data" if verdict else "does not ask for data"
                 passed = verdict

@@ -73,6 +73,8 @@ class GateSettings(BaseModel):
     audience_exemptions: bool = Field(True, description="a writer lesson whose correction says its rule is not for an "
                                       "audience ('Notes for the groomers don't get it') never applies to a request that "
                                       "addresses it (memory/message_requests.py)")
+    writing_without_lookup: bool = Field(True, description="a lesson preferring the SQL tool never applies to a request "
+                                         "to write something that names no figure to be found first (memory/message_requests.py)")
     candidates: int = Field(5, ge=1, le=100, description="lessons retrieved per component before gating")
     max_applied: int = Field(3, ge=1, le=20, description="most lessons one component applies in a turn")
     trust_floor: float = Field(0.3, ge=0.0, le=1.0, description="lessons by authors trusted less are not applied")

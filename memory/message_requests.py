@@ -1,4 +1,5 @@
-"""Whether a request asks for a message to someone outside the team (a reply, an e-mail, a text, "let X know").
+"""Whether a request asks for a message to someone outside the team (a reply, an e-mail, a text, "let X know"),
+and whether a request to write anything asks for no figure to be looked up first.
 
 A writer lesson taught on such a request ("every message we send to climbers ends with our sign-off") is about
 the messages, not their subject: "Let Chloe Martin know her water bottle turned up" shares almost no words with
@@ -22,7 +23,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-__all__ = ["addresses", "asks_for_message", "exempt_audiences"]
+__all__ = ["addresses", "asks_for_message", "exempt_audiences", "writes_without_lookup"]
 
 _MESSAGE = re.compile(  # at the start of a sentence: "Grace's membership is up for renewal. Draft the reminder."
     r"(?:^|[.!?:]\s+)(?:please\s+)?(?:write|draft|reply|respond|send|e-?mail|text|message|compose"
@@ -37,6 +38,29 @@ _INSIDE = re.compile(r"\b(?:team|crew|staff|shift|rota|agenda|committee|board|co
 def asks_for_message(request: str) -> bool:
     """True when the request asks to write to someone outside the team (English wording only)."""
     return bool(_MESSAGE.search(request)) and not _INSIDE.search(request)
+
+
+_WRITE = re.compile(r"(?:^|[.!?:]\s+)(?:please\s+)?(?:write|draft|reply|respond|send|e-?mail|text|message|compose|prepare"
+                    r"|put\s+together|let\s+\S+(?:\s+\S+){0,3}\s+know|tell\s+(?!me\b))\b", re.IGNORECASE)
+# what a request to write asks to be found first: "telling them how much they have spent", "with their bill"
+_FIGURE_TO_FIND = re.compile(
+    r"\b(?:how\s+(?:much|many|often|long)|what\s+(?:\w+\s+){0,2}(?:spent|paid|used|owes?|owed|produced|earned|booked)"
+    r"|statement|bill|invoice|totals?|so\s+far|in\s+total|add(?:ed)?\s+up|number\s+of)\b", re.IGNORECASE)
+
+
+def writes_without_lookup(request: str) -> bool:
+    """True when the request asks to write something (a message, a note, a blurb) and names no figure to be found
+    first: its content is given ("Text Tom that his repair came to 20 euros") or comes from documents, not from
+    counting records ("Write to Ravi telling him how many hours he booked" needs a lookup; English wording only).
+
+        >>> writes_without_lookup("Text Tom Becker that fixing his puncture came to 20 euros.")
+        True
+        >>> writes_without_lookup("Write to Ravi Menon telling him how many meeting-room hours he booked in June.")
+        False
+        >>> writes_without_lookup("How many hours were booked in June?")
+        False
+    """
+    return bool(_WRITE.search(request)) and not _FIGURE_TO_FIND.search(request)
 
 
 # a sentence of a writer correction that exempts an audience: "Notes for the groomers don't get it", "Internal notes

@@ -242,6 +242,19 @@ def test_the_data_check_is_asked_only_of_lessons_that_passed(minilm):
     assert asked == []  # nothing passed the threshold: no model call
 
 
+def test_a_data_lesson_does_not_apply_to_writing_that_names_no_figure_to_find(minilm):
+    asked: list[str] = []
+    memory = _checked_memory(minilm, True, asked)
+    given = "Text Ana Silva that her refund of 40 EUR went out today."
+    decision = _all(memory, given)[Component.TOOL_PLANNER].decisions[0]
+    assert not decision.passed and "names no figure to look up -> rejected" in decision.reason
+    assert asked == []  # rejected before the model is asked
+    lookup = "Write to Ana Silva telling her how many tickets she has opened with us so far."
+    assert _all(memory, lookup)[Component.TOOL_PLANNER].decisions[0].passed
+    memory.gate.settings = memory.gate.settings.model_copy(update={"writing_without_lookup": False})
+    assert _all(memory, given)[Component.TOOL_PLANNER].decisions[0].passed
+
+
 def test_the_fake_model_gets_no_model_checks_and_a_real_one_gets_the_data_check():
     from agents.settings import ModelSettings
     from workflows.turn.model_checks import gate_with_checks
