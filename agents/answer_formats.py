@@ -1,4 +1,4 @@
-"""Date and time formats a writer lesson prescribes, applied to the answer without the model.
+"""Date, time and money formats a writer lesson prescribes, applied to the answer without the model.
 
 A person who corrects a format says which one they want, usually by example: "write 07:15 and 10:30, no
 am/pm", "spell the date out, like 18 May 2025, not 2025-05-18". A small model told so still writes "5:45 pm"
@@ -14,6 +14,9 @@ writer drafts it, so a format lesson that applies is always followed.
     >>> rules = format_rules("Spell the date out the way people say it, like 18 May 2025, not 2025-05-18.")
     >>> apply_formats("It was due on 2025-04-30.", rules)
     ('It was due on 30 April 2025.', ['2025-04-30 -> 30 April 2025'])
+    >>> rules = format_rules('Amounts go like "EUR 125.00": code in front, two decimals. No € sign, no "125 euros".')
+    >>> apply_formats("It came to 20 euros, or €35 with the chain.", rules)[0]
+    'It came to EUR 20.00, or EUR 35.00 with the chain.'
 """
 
 from __future__ import annotations
@@ -40,8 +43,19 @@ _24_HOUR_WORDS = re.compile(r"\b24[- ]?(?:hour|h)\b", re.I)
 
 @dataclass(frozen=True)
 class FormatRule:
-    kind: Literal["time", "date"]
-    style: str  # time: 24h | 12h; date: iso | day-month | month-day
+    kind: Literal["time", "date", "money"]
+    style: str  # time: 24h | 12h; date: iso | day-month | month-day; money: "<code> <before|after> <decimals>"
+
+
+# money: a currency code, sign or word before or after an amount; each currency's ways of being written
+_CURRENCIES = {"EUR": ("EUR", "€", "euro", "euros"), "GBP": ("GBP", "£", "pound", "pounds"),
+               "USD": ("USD", "$", "dollar", "dollars"), "CHF": ("CHF", "Fr.", "franc", "francs")}
+_UNIT_OF = {written.lower(): code for code, ways in _CURRENCIES.items() for written in ways}
+_UNIT = r"(?:EUR|GBP|USD|CHF|€|£|\$|euros?|pounds?|dollars?|francs?)"
+_AMOUNT = r"\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d+(?:[.,]\d{1,2})?"
+_MONEY = re.compile(rf"(?P<pre>{_UNIT})\s?(?P<a>{_AMOUNT})\b(?!\s?{_UNIT})|(?<![\w.,])(?P<b>{_AMOUNT})\s?(?P<post>{_UNIT})(?!\w)",
+                    re.I)
+_BARE_UNIT = re.compile(r"(?:€|£|\$)(?!\s?\d)|\b(?:euros?|pounds?|dollars?)\b(?<!\d)", re.I)
 
 
 def _wanted(text: str, pattern: re.Pattern[str]) -> tuple[bool, bool]:
@@ -51,8 +65,8 @@ def _wanted(text: str, pattern: re.Pattern[str]) -> tuple[bool, bool]:
 
 
 def format_rules(correction: str) -> list[FormatRule]:
-    """The date and time formats a correction asks for, when it says so unambiguously: one form wanted (named, or
-    given as an example) and its rival rejected (named in a negated clause, or, for times, the 24-hour
+    """The date, time and money formats a correction asks for, when it says so unambiguously: one form wanted
+    (named, or given as an example) and its rival rejected (named in a negated clause, or, for times, the 24-hour
     clock asked for by name)."""
     rules = []
     am_pm_use, am_pm_not = _wanted(correction, _AM_PM_WORDS)
@@ -64,11 +78,60 @@ def format_rules(correction: str) -> list[FormatRule]:
     iso_use, iso_not = _wanted(correction, _ISO_DATE)
     dm_use, dm_not = _wanted(correction, _DAY_MONTH)
     md_use, md_not = _wanted(correction, _MONTH_DAY)
+    money = _money_rule(correction)
+    if money:
+        rules.append(money)
     if iso_not and not iso_use and (dm_use or md_use) and not (dm_use and md_use):
         rules.append(FormatRule("date", "day-month" if dm_use else "month-day"))
     elif iso_use and not iso_not and (dm_not or md_not) and not (dm_use or md_use):
         rules.append(FormatRule("date", "iso"))
     return rules
+
+
+def _money_style(match: re.Match[str]) -> tuple[str, str, int, str] | None:
+    """(currency code, "before" or "after", decimals, the unit as written) of one written amount."""
+    unit = match.group("pre") or match.group("post")
+    code = _UNIT_OF.get(unit.lower())
+    if code is None:
+        return None
+    amount = match.group("a") or match.group("b")
+    decimals = len(amount.rsplit(".", 1)[1]) if re.search(r"\.\d{1,2}$", amount) else 0
+    return code, "before" if match.group("pre") else "after", decimals, unit.lower().rstrip("s")
+
+
+def _money_rule(correction: str) -> FormatRule | None:
+    """The money form a correction shows by example ("amounts go like "EUR 125.00"") when it also turns another
+    way of writing the same currency down ("no € sign", "not "125 euros""): the code's place and the decimals. A
+    correction of the amount itself ("45 EUR now, not 40 EUR") turns no form down and prescribes none."""
+    wanted, refused = set(), set()
+    for match in _MONEY.finditer(correction):
+        style = _money_style(match)
+        if style is not None:
+            (refused if negated_before(correction, match.start()) else wanted).add(style)
+    if len(wanted) != 1:
+        return None
+    code, place, decimals, unit = wanted.pop()
+    refused |= {(_UNIT_OF.get(m.group(0).lower()), "", -1, m.group(0).lower().rstrip("s"))
+                for m in _BARE_UNIT.finditer(correction) if negated_before(correction, m.start())}
+    if not any(c == code and ((p, d, u) != (place, decimals, unit) if p else u != unit) for c, p, d, u in refused):
+        return None
+    return FormatRule("money", f"{code} {place} {decimals}")
+
+
+def _money(style: str):
+    code, place, decimals = style.split()
+
+    def write(match: re.Match[str]) -> str:
+        found = _money_style(match)
+        if found is None or found[0] != code:
+            return match.group(0)  # another currency
+        amount = match.group("a") or match.group("b")
+        grouped = re.search(r",\d{3}\b", amount) is not None
+        value = float(amount.replace(",", "") if grouped else amount.replace(",", "."))
+        places = max(int(decimals), 0 if value == int(value) else 2)  # never round a fraction away
+        number = f"{value:,.{places}f}" if grouped else f"{value:.{places}f}"
+        return f"{code} {number}" if place == "before" else f"{number} {code}"
+    return write
 
 
 def _to_24h(match: re.Match[str]) -> str:
@@ -104,7 +167,7 @@ def _iso(day_first: bool):
 
 
 def apply_formats(answer: str, rules: list[FormatRule]) -> tuple[str, list[str]]:
-    """The answer with every date and time written as `rules` say, and the changes made ("5:45 pm -> 17:45")."""
+    """The answer with every date, time and amount written as `rules` say, and the changes made ("5:45 pm -> 17:45")."""
     changes: list[str] = []
 
     def substitute(pattern: re.Pattern[str], write, text: str) -> str:
@@ -118,6 +181,8 @@ def apply_formats(answer: str, rules: list[FormatRule]) -> tuple[str, list[str]]
     for rule in rules:
         if rule.kind == "time":
             answer = substitute(_AM_PM, _to_24h, answer) if rule.style == "24h" else substitute(_CLOCK, _to_12h, answer)
+        elif rule.kind == "money":
+            answer = substitute(_MONEY, _money(rule.style), answer)
         elif rule.style == "iso":
             answer = substitute(_MONTH_DAY, _iso(False), substitute(_DAY_MONTH, _iso(True), answer))
         else:

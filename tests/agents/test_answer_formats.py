@@ -1,4 +1,4 @@
-"""A writer lesson that prescribes a date or time format is followed by rewriting the draft, not by hoping the
+"""A writer lesson that prescribes a date, time or money format is followed by rewriting the draft, not by hoping the
 model does (held-out v6: "5:45 pm" kept beside 17:45; "2025-04-30" copied from the request)."""
 
 from __future__ import annotations
@@ -48,6 +48,28 @@ def test_dates_and_times_are_rewritten_and_the_changes_listed():
     # a bare 5:45 may be either: only times surely on the 24-hour clock become am/pm
     assert apply_formats("Boats at 5:45, 07:15 and 17:45.", [FormatRule("time", "12h")])[0] == \
         "Boats at 5:45, 7:15 am and 5:45 pm."
+
+
+MONEY = ('Letters to our tenants give amounts like "GBP 640.00" - the code first and always the pence. No £ sign '
+         'and never "640 pounds". Notes for the caretakers can be as they like.')
+
+
+@pytest.mark.parametrize("correction, rules", [
+    (MONEY, [FormatRule("money", "GBP before 2")]),
+    ("Quote fees as 12 EUR, not as €12.", [FormatRule("money", "EUR after 0")]),
+    # a corrected amount is not a format; one form with nothing turned down prescribes nothing
+    ("The deposit is 500 GBP now, not 450 GBP.", []),
+    ("Always write prices like £4.50.", []),
+])
+def test_a_money_form_is_read_only_when_another_form_is_turned_down(correction, rules):
+    assert format_rules(correction) == rules
+
+
+def test_amounts_of_that_currency_are_rewritten_and_no_fraction_is_rounded_away():
+    text = "Rent is 640 pounds, the fee £25; the 1,250.5 GBP deposit and 30 EUR in euros stay."
+    assert apply_formats(text, [FormatRule("money", "GBP before 2")])[0] == (
+        "Rent is GBP 640.00, the fee GBP 25.00; the GBP 1,250.50 deposit and 30 EUR in euros stay.")
+    assert apply_formats("It is £12.50 or £3.", [FormatRule("money", "GBP after 0")])[0] == "It is 12.50 GBP or 3 GBP."
 
 
 def test_the_writer_rewrites_its_draft_to_the_lessons_format_before_the_check(tmp_path: Path):
