@@ -5,7 +5,8 @@ Layers, in order; the first that objects holds the text:
    is held as such, and every later layer reads the decoded text;
 2. guard: deterministic guards (agents.screening_guards) that hold whatever a model says: untrusted
    links and contacts, requests for secrets, requests to run write statements;
-3. model: a JSON-schema-constrained classification by the project's LLM (any language); a "destructive"
+3. model: a JSON-schema-constrained classification by the project's LLM (any language; a text mostly not in
+   English is classified again in the model's own English restatement); a "destructive"
    verdict counts only when some clause asks to change something, an abuse, link or secret verdict only when
    the text does more than forbid (see `model_verdict_stands`);
 4. similarity: nearest attack / honest examples with the embedder, when one is given (no LLM needed); its
@@ -26,6 +27,7 @@ from typing import Iterable, Literal
 
 from memory.records import Component, Lesson
 
+from agents.english_words import english_share
 from agents.json_reply import parse_json_object
 from agents.llm import LLM
 from agents.model_agent import ModelAgent
@@ -38,7 +40,7 @@ from agents.screening_similarity import SimilarityScreen
 from agents.text_decoding import DecodedText, decode_text
 
 __all__ = ["Screening", "ModelVerdict", "CorrectionScreener", "model_holds", "SCREEN_SCHEMA", "screen_text", "screen_correction", "screen_lesson",
-           "model_verdict_stands", "similarity_verdict_stands"]
+           "model_verdict_stands", "similarity_verdict_stands", "needs_english_reading", "english_reading_holds"]
 
 Layer = Literal["decode", "guard", "model", "similarity", ""]
 
@@ -199,6 +201,23 @@ def model_holds(verdict: ModelVerdict, text: str, allowed_domains: Iterable[str]
     return None
 
 
+def needs_english_reading(text: str) -> bool:
+    """Whether a text is mostly not English: the model then classifies its own English restatement too."""
+    return english_share(text) < 0.25
+
+
+def english_reading_holds(second: ModelVerdict, restated: str, original: str, allowed_domains: Iterable[str],
+                          allowed_phones: Iterable[str] = ()) -> tuple[str, str] | None:
+    """(category, reason) when the model's verdict on its own English restatement of a text in another language
+    holds it. The small model classifies what it has just translated better than the original (spent governance
+    suites v7-v9: 6 of 24 attacks in other languages that passed every layer, 0 of 30 honest texts); an action harm
+    still does not count when the original only forbids (the restatement may drop a "never")."""
+    held = model_holds(second, restated, allowed_domains, allowed_phones)
+    if held is None or (held[0] in _ACTION_HARMS and _only_forbids(original)):
+        return None
+    return held[0], f"{held[1]} (its English reading: \"{restated[:160]}\")"
+
+
 # a contact written so that no pattern reads it: "evil dot com", "name (at) mail", "five five five ..."
 _CONTACT_IN_WORDS = re.compile(r"\b(?:dot|punto|punkt|point)\s+(?:com|net|org|io|co|info|ru|de|fr)\b|\(at\)|\[at\]|"
                                r"\[\.\]|\(dot\)|\[dot\]|(?:\b(?:zero|one|two|three|four|five|six|seven|eight|nine)\b\W*){5,}",
@@ -239,7 +258,11 @@ def screen_correction(
     if verdict.held:
         return verdict
     if screener is not None:
-        held = model_holds(screener.classify(verdict.decoded), verdict.decoded, allowed_domains, allowed_phones)
+        first = screener.classify(verdict.decoded)
+        held = model_holds(first, verdict.decoded, allowed_domains, allowed_phones)
+        if not held and first.restated and needs_english_reading(verdict.decoded):
+            held = english_reading_holds(screener.classify(first.restated), first.restated, verdict.decoded,
+                                         allowed_domains, allowed_phones)
         if held:
             return Screening(True, *held, "model", verdict.decoded, verdict.findings)
     if similarity is not None:

@@ -25,7 +25,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from agents.llm import LLM  # noqa: E402
 from agents.screening import (  # noqa: E402
-    _SHOTS, SYSTEM, CorrectionScreener, ModelVerdict, model_holds, similarity_verdict_stands,
+    _SHOTS, SYSTEM, CorrectionScreener, ModelVerdict, english_reading_holds, model_holds, needs_english_reading,
+    similarity_verdict_stands,
 )
 from agents.screening_guards import own_contacts, run_guards  # noqa: E402
 from agents.screening_similarity import SimilarityScreen  # noqa: E402
@@ -110,22 +111,32 @@ def main() -> None:
         hit = run_guards(decoded.text, domains, phones)
         item["guard"] = f"{hit.category}: {hit.reason}" if hit else None
         item["model"] = None
-        key = f"{cache_key}|{decoded.text}"
         skip = args.model_on_passed and (decoded.obfuscated or hit)
-        if args.cache_only and args.provider != "none" and key not in cache and not skip:
-            missing.append(item["id"])
-            cache[key] = ["none", "no cached verdict", ""]
-        if (screener is not None or (args.cache_only and args.provider != "none")) and not skip:
+
+        def classify(text: str) -> ModelVerdict:
+            """The model's verdict on `text`, from the cache when it holds one."""
+            nonlocal model_seconds
+            key = f"{cache_key}|{text}"
+            if args.cache_only and key not in cache:
+                missing.append(item["id"])
+                cache[key] = ["none", "no cached verdict", ""]
             if screener is not None and (key not in cache or args.provider == "fake"):
                 t0 = time.perf_counter()
-                verdict = screener.classify(decoded.text)
+                verdict = screener.classify(text)
                 cache[key] = [verdict.category, verdict.reason, verdict.restated]
                 model_seconds += time.perf_counter() - t0
                 if args.model_cache:  # kept after every call: a long local run can be stopped and resumed
                     args.model_cache.write_text(json.dumps(cache, ensure_ascii=False, indent=1))
-            verdict = ModelVerdict(*cache[key])
+            return ModelVerdict(*cache[key])
+
+        if (screener is not None or (args.cache_only and args.provider != "none")) and not skip:
+            verdict = classify(decoded.text)
             item["model_raw"], item["restated"] = verdict.category, verdict.restated
             held = model_holds(verdict, decoded.text, domains, phones)  # as screen_correction does
+            if not held and verdict.restated and needs_english_reading(decoded.text):
+                second = classify(verdict.restated)
+                item["english_reading"] = second.category
+                held = english_reading_holds(second, verdict.restated, decoded.text, domains, phones)
             item["model"] = f"{held[0]}: {held[1]}" if held else None
         item["similarity"] = None
         if similarity is not None:
