@@ -20,6 +20,7 @@ from agents.guidance import guidance_block
 from agents.llm import LLM
 from agents.model_agent import ModelAgent
 from agents.retriever import Retrieval
+from agents.shorthand import forbidden_shorthand, meanings_in, write_out
 from agents.tool_planner import ToolPlan
 from agents.tools import ToolResult
 from agents.tracing import span
@@ -93,6 +94,12 @@ _ECHO = re.compile(r"^\s*(?:IT WAS REJECTED|YOUR PREVIOUS ANSWER|REQUEST|TEAM GU
                    re.M)
 
 
+def _shorthand(lessons: list[Lesson]) -> list[str]:
+    """The abbreviations the applied writer lessons' corrections forbid ("never SID, BID or PO")."""
+    return list(dict.fromkeys(token for lesson in lessons if lesson.component is Component.WRITER
+                              for token in forbidden_shorthand(lesson.feedback_text or lesson.text)))
+
+
 def _without_echo(draft: str) -> str:
     r"""The draft up to the first copied prompt section ("IT WAS REJECTED: ...").
 
@@ -122,6 +129,11 @@ class WriterAgent(ModelAgent):
                          "and ready to send, with every date, time and figure the request gives.")
         if answering_results(request, plan):
             parts.append("Answer from the TOOL RESULT above.")
+        meanings = meanings_in(request, _shorthand(lessons))
+        if meanings:  # a small writer copies the shorthand, or misreads it (BID as once a day)
+            parts.append("The guidance asks for plain words instead of shorthand. In this request "
+                         + "; ".join(f"{token} means {meaning}" for token, meaning in meanings.items())
+                         + ": write those words.")
         return "\n\n".join(parts)
 
     def write(self, request: str, retrieval: Retrieval, plan: ToolPlan, lessons: list[Lesson]) -> str:
@@ -140,7 +152,8 @@ class WriterAgent(ModelAgent):
         rules = [rule for lesson in lessons for rule in format_rules(lesson.feedback_text or lesson.text)]
         lines = list(dict.fromkeys(line for lesson in lessons if lesson.component is Component.WRITER
                                    for line in required_lines(lesson.feedback_text, lesson.source_request)))
-        answer = self._formatted(self.write(request, retrieval, plan, lessons), rules, lines)
+        fixes = (rules, lines, _shorthand(lessons))  # what `_formatted` applies to every draft
+        answer = self._formatted(self.write(request, retrieval, plan, lessons), *fixes)
         check = self._check(request, answer, plan, checked, attempt=1)
         if not (regenerate and check.writer_can_fix):
             return WrittenAnswer(answer, check)
@@ -150,7 +163,7 @@ class WriterAgent(ModelAgent):
             second = _without_echo(self._generate(content))
         if not second:  # the retry only echoed the prompt: keep the first draft
             return WrittenAnswer(answer, check)
-        second = self._formatted(second, rules, lines)
+        second = self._formatted(second, *fixes)
         second_check = self._check(request, second, plan, checked, attempt=2)
         failures = lambda c: sum(not f.passed for f in c.findings)  # noqa: E731
         if failures(second_check) <= failures(check):
@@ -158,10 +171,15 @@ class WriterAgent(ModelAgent):
         return WrittenAnswer(answer, check, rejected_draft=second)  # the retry made it worse: keep the first
 
     @staticmethod
-    def _formatted(answer: str, rules: list[FormatRule], lines: list[str]) -> str:
-        """The draft with its dates and times in the formats the applied lessons prescribe (agents/answer_formats.py),
-        and ending with each line a writer lesson's correction says every answer carries, when the draft lacks it
+    def _formatted(answer: str, rules: list[FormatRule], lines: list[str], shorthand: list[str]) -> str:
+        """The draft with its dates, times and amounts in the formats the applied lessons prescribe
+        (agents/answer_formats.py), the shorthand a writer lesson forbids written out (agents/shorthand.py), and
+        ending with each line a writer lesson's correction says every answer carries, when the draft lacks it
         (a sign-off, a phone line: `agents.correction_details.required_lines`)."""
+        if shorthand:
+            with span("write_out_shorthand", agent="writer", forbidden=shorthand) as step:
+                answer, changes = write_out(answer, shorthand)
+                step.set(changes=changes[:20])
         if rules:
             with span("apply_formats", agent="writer", rules=[f"{rule.kind}: {rule.style}" for rule in rules]) as step:
                 answer, changes = apply_formats(answer, rules)

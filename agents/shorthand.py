@@ -1,0 +1,71 @@
+"""Shorthand a writer lesson forbids, written out without the model.
+
+A correction such as "Owners don't know our shorthand ... never SID, BID, q12h or PO" names abbreviations it
+does not want in messages. A small writer told so still copies "1 tab BID PO" from the request, or reads BID
+as once a day (held-out v10, spent: the lesson applied and not followed in 3 of 3 steps). The standard
+meaning of dosing shorthand is known here: the writer is told what each forbidden abbreviation in the request
+means, and any left in the draft is written out.
+
+    >>> forbidden = forbidden_shorthand("In messages to owners write doses in plain words, never SID, BID or PO.")
+    >>> forbidden
+    ['SID', 'BID', 'PO']
+    >>> write_out("Give 1 tab BID PO for 10 days.", forbidden)
+    ('Give 1 tab twice a day by mouth for 10 days.', ['BID -> twice a day', 'PO -> by mouth'])
+"""
+
+from __future__ import annotations
+
+import re
+
+from agents.correction_details import negated_before
+
+__all__ = ["MEANINGS", "forbidden_shorthand", "meanings_in", "write_out"]
+
+# prescription shorthand (Latin abbreviations and their British forms); case matters: "po" or "Sid" are words
+MEANINGS = {
+    "SID": "once a day", "OD": "once a day", "QD": "once a day", "BID": "twice a day", "BD": "twice a day",
+    "TID": "three times a day", "TDS": "three times a day", "QID": "four times a day", "QDS": "four times a day",
+    "PO": "by mouth", "PRN": "when needed", "QOD": "every other day", "EOD": "every other day",
+    "SC": "under the skin", "SQ": "under the skin", "IM": "into a muscle", "IV": "into a vein",
+    "AC": "before food", "PC": "after food", "HS": "at bedtime", "NPO": "nothing by mouth",
+}
+_EVERY_HOURS = r"q(\d{1,2})h"  # q12h: every 12 hours
+_TOKEN = re.compile(rf"(?<![\w/-])(?:{'|'.join(sorted(MEANINGS, key=len, reverse=True))}|{_EVERY_HOURS})(?![\w/-])"
+                    r"(?!\s+Box\b)")  # "PO Box 12" is an address
+
+
+def _meaning(token: str) -> str:
+    hours = re.fullmatch(_EVERY_HOURS, token)
+    return f"every {hours.group(1)} hours" if hours else MEANINGS[token]
+
+
+def forbidden_shorthand(correction: str) -> list[str]:
+    """The shorthand a correction turns down ("never SID, BID, q12h or PO"); a pattern such as q12h stands for
+    every qNh. Shorthand it does not turn down ("BID means twice a day") is not forbidden."""
+    found = [m.group(0) for m in _TOKEN.finditer(correction or "") if negated_before(correction, m.start())]
+    if any(re.fullmatch(_EVERY_HOURS, token) for token in found):
+        found = [t for t in found if not re.fullmatch(_EVERY_HOURS, t)] + ["q*h"]
+    return list(dict.fromkeys(found))
+
+
+def _forbids(token: str, forbidden: list[str]) -> bool:
+    return token in forbidden or ("q*h" in forbidden and re.fullmatch(_EVERY_HOURS, token) is not None)
+
+
+def meanings_in(request: str, forbidden: list[str]) -> dict[str, str]:
+    """What each forbidden abbreviation the request uses means ({"BID": "twice a day"})."""
+    return {m.group(0): _meaning(m.group(0)) for m in _TOKEN.finditer(request) if _forbids(m.group(0), forbidden)}
+
+
+def write_out(answer: str, forbidden: list[str]) -> tuple[str, list[str]]:
+    """The answer with every forbidden abbreviation written out, and the changes made ("BID -> twice a day")."""
+    changes: list[str] = []
+
+    def one(match: re.Match[str]) -> str:
+        token = match.group(0)
+        if not _forbids(token, forbidden):
+            return token
+        changes.append(f"{token} -> {_meaning(token)}")
+        return _meaning(token)
+
+    return _TOKEN.sub(one, answer), changes
