@@ -216,12 +216,15 @@ def kept_values(text: str) -> set[str]:
         ['refund']
         >>> sorted(kept_values("Count only status 'completed'; don't count 'no_show' rows."))
         []
+        >>> sorted(kept_values("Leave out status 'cancelled' but keep 'no_show' - they were billed."))
+        ['no_show']
     """
     found = set()
     for match in _QUOTED.finditer(text):
         value = next(g for g in match.groups() if g).strip()
         after = re.split(r"[.;:!?\n]|,\s*(?:and|but)\b", text[match.end():])[0]
-        clause = _clause_before(text, match.start()) + " " + after
+        before = re.split(r"\b(?:but|while|whereas)\b|,\s*and\b", _clause_before(text, match.start()))[-1]
+        clause = before + " " + after  # "leave out 'cancelled' but keep 'no_show'": the keeping half
         if _KEPT.search(clause) and not _LEFT_OUT.search(clause):
             found.add(value.lower())
     return found

