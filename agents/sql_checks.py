@@ -140,6 +140,19 @@ def _simple_equality(tokens: list[tuple[str, str]]) -> tuple[str, str, str] | No
     return None
 
 
+def _threshold(tokens: list[tuple[str, str]]) -> tuple[str, str] | None:
+    """`col > number` (or >=, <, <=; either side): (column, number), else None."""
+    solid = [t for t in tokens if t[0] != "space"]
+    if len(solid) != 3 or solid[1][0] != "op" or solid[1][1] not in {">", ">=", "<", "<="}:
+        return None
+    left, right = solid[0], solid[2]
+    if right[0] == "number" and left[0] in {"word", "ident"} and _COLUMN.match(left[1]):
+        return left[1], right[1]
+    if left[0] == "number" and right[0] in {"word", "ident"} and _COLUMN.match(right[1]):
+        return right[1], left[1]
+    return None
+
+
 def filter_phrase(column: str, literal: str) -> str:
     """A filter in words, for comparing its meaning with the request: "kind = 'dental'" -> "kind dental"."""
     name = column.split(".")[-1].strip('"`[]')
@@ -239,7 +252,8 @@ def drop_invented_filters(statement: str, allowed_text: str, related: Related | 
                           also_drop: Callable[[str, str], bool] | None = None,
                           also_keep: Callable[[str, str], bool] | None = None) -> FilterCheck:
     """Remove `col = literal` conditions of the top-level WHERE whose literal `allowed_text` (request,
-    lesson texts, schema DDL) never mentions, and conditions on a period (a date literal, a date function,
+    lesson texts, schema DDL) never mentions, `col > number` cuts whose number it never mentions (0 aside), and
+    conditions on a period (a date literal, a date function,
     'now') when `allowed_text` names no time. Only plain AND-conjunctions are touched: a WHERE with OR,
     a subquery, or a single-statement shape this reader does not know is returned unchanged.
 
@@ -262,6 +276,9 @@ def drop_invented_filters(statement: str, allowed_text: str, related: Related | 
             dropped.append("".join(text for _, text in conjunct).strip())
         elif equality is None and _date_condition(conjunct) and _TIME.search(allowed) is None:
             dropped.append("".join(text for _, text in conjunct).strip())  # a period the request never named
+        elif equality is None and (limit := _threshold(conjunct)) is not None and float(limit[1]) != 0 \
+                and not _mentioned(limit[1], allowed):
+            dropped.append("".join(text for _, text in conjunct).strip())  # "people > 10": a cut no one asked for
         elif equality is not None and also_keep is not None and also_keep(equality[0].split(".")[-1].strip('"`[]'), literal):
             kept.append("".join(text for _, text in conjunct).strip())
         elif equality is not None and not _mentioned(literal, allowed) and not (

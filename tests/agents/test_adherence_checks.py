@@ -163,3 +163,14 @@ def test_relatedness_embeds_nothing_until_asked():
     related("status open"), related("status open")
     assert seen == [["tickets still open"], ["status open"]]
 
+
+
+def test_a_numeric_cut_no_one_asked_for_is_dropped_and_one_the_request_names_stays():
+    """Held-out v10: "How many visitors came in June 2025?" ran with `people > 10` and summed nothing."""
+    invented = "SELECT SUM(people) FROM entries WHERE day LIKE '2025-06%' AND people > 10"
+    checked = drop_invented_filters(invented, "How many visitors came in June 2025?")
+    assert checked.dropped == ["people > 10"]
+    assert checked.statement == "SELECT SUM(people) FROM entries WHERE day LIKE '2025-06%'"
+    asked = "SELECT COUNT(*) FROM entries WHERE people >= 4"
+    assert drop_invented_filters(asked, "How many groups of 4 or more came?").dropped == []
+    assert drop_invented_filters("SELECT COUNT(*) FROM entries WHERE 0 < people", "How many entries?").dropped == []
