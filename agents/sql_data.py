@@ -31,9 +31,11 @@ def _columns(conn: sqlite3.Connection) -> dict[str, list[str]]:
     return {t: [row[1] for row in conn.execute(f'PRAGMA table_info("{t}")')] for t in tables}
 
 
-_FROM_ALIAS = re.compile(r"""\b(?:FROM|JOIN)\s+["`\[]?(\w+)["`\]]?(?:\s+(?:AS\s+)?(\w+))?""", re.I)
 _NOT_ALIAS = {"where", "join", "inner", "left", "right", "outer", "cross", "natural", "on", "group", "order", "limit",
               "having", "union", "using", "as"}
+# a keyword after the table is never its alias, and is left for the next match ("FROM entries JOIN sessions")
+_FROM_ALIAS = re.compile(rf"""\b(?:FROM|JOIN)\s+["`\[]?(\w+)["`\]]?(?:\s+(?:AS\s+)?(?!(?:{'|'.join(sorted(_NOT_ALIAS))})\b)(\w+))?""",
+                         re.I)
 
 
 def table_columns(database: Path) -> dict[str, list[str]]:
@@ -50,6 +52,8 @@ def aliases(statement: str) -> dict[str, str]:
 
         >>> aliases("SELECT SUM(t.passengers) FROM tickets AS t JOIN sailings s ON s.id = t.sailing_id")
         {'tickets': 't', 'sailings': 's'}
+        >>> aliases("SELECT SUM(people) FROM entries JOIN sessions ON sessions.id = entries.session_id")
+        {'entries': 'entries', 'sessions': 'sessions'}
     """
     found: dict[str, str] = {}
     for table, alias in _FROM_ALIAS.findall(statement):

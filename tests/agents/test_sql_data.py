@@ -409,3 +409,16 @@ def test_an_apostrophe_inside_a_name_is_escaped(tmp_path: Path):
                               "INSERT INTO d VALUES ('Pepper''s', 2), ('Rex', 3);")
     result = registry.checked_call("sql", {"query": "SELECT SUM(qty) FROM d WHERE pet = 'Pepper's'"}, "Pepper's?")
     assert result.ok and result.output.endswith("2") and "quotes paired" in result.note
+
+
+def test_a_table_the_statement_already_joins_is_not_joined_again(tmp_path: Path):
+    """Held-out v10: `FROM entries JOIN sessions ON ...` read the keyword JOIN as entries' alias, missed that
+    sessions was joined, and a second JOIN sessions made SQLite reject the statement as ambiguous."""
+    registry = _registry_over(tmp_path / "pool.sqlite", "CREATE TABLE sessions (id INTEGER PRIMARY KEY, kind TEXT); "
+                              "CREATE TABLE entries (id INTEGER PRIMARY KEY, session_id INTEGER REFERENCES sessions(id), "
+                              "people INTEGER); INSERT INTO sessions VALUES (1, 'lanes'), (2, 'aqua'); "
+                              "INSERT INTO entries VALUES (1, 1, 2), (2, 2, 3), (3, 1, 1);")
+    query = ("SELECT SUM(people) FROM entries JOIN sessions ON sessions.id = entries.session_id "
+             "WHERE sessions.kind = 'lanes'")
+    result = registry.checked_call("sql", {"query": query}, "How many people came to the lanes?")
+    assert result.arguments["query"] == query and result.output.splitlines()[-1] == "3"
