@@ -15,7 +15,7 @@ from agents.correction_details import negated_before
 from agents.sql_checks import (add_filters, add_joins, date_columns_read, replace_words, string_literals,
                                text_filters, tokenize)
 
-__all__ = ["aliases", "column_homes", "table_columns", "requalified_columns", "omitted_filters", "add_omitted_filters", "text_date_arithmetic", "unmatched_filters", "misplaced_filters", "respelled_filters", "undated_columns", "unfiltered_values", "tables_read"]
+__all__ = ["aliases", "column_homes", "table_columns", "requalified_columns", "omitted_filters", "add_omitted_filters", "text_date_arithmetic", "unmatched_filters", "misplaced_filters", "relocated_exclusions", "respelled_filters", "undated_columns", "unfiltered_values", "tables_read"]
 
 # a text column with more distinct values than this holds names or free text, not categories a request names
 _MAX_CATEGORIES = 30
@@ -213,6 +213,45 @@ def misplaced_filters(database: Path, statement: str) -> set[tuple[str, str]]:
         conn.close()
     return {(column, value) for column, value in unmatched
             if any(_alike(value, other) for c, other in filters if (c, other) not in unmatched)}
+
+
+_EXCLUSION = re.compile(r"(?<![\w.])(?P<column>(?:\w+\.)?\w+)\s*(?P<op>!=|<>)\s*'(?P<value>(?:[^']|'')*)'")
+
+
+def relocated_exclusions(database: Path, statement: str) -> dict[str, str]:
+    """Exclusions written on a column that never holds the value (`ticket_type != 'refunded'` where only `status`
+    has 'refunded'), which leave everything in: {written: meant}, the condition moved to the one column of the
+    tables read that holds the value (case aside). A value no column or two columns hold is left alone.
+    """
+    read = aliases(statement)
+    try:
+        conn = _connect(database)
+    except sqlite3.Error:
+        return {}
+    moved: dict[str, str] = {}
+    try:
+        columns = _columns(conn)
+        by_name = {name.lower(): table for table, name in read.items()}
+        for match in _EXCLUSION.finditer(statement):
+            qualifier, _, column = match.group("column").rpartition(".")
+            value = match.group("value").replace("''", "'")
+            owners = [by_name.get(qualifier.lower(), qualifier)] if qualifier else \
+                [t for t in read if column in columns.get(t, [])]
+            owners = [t for t in owners if column in columns.get(t, [])]
+            if not owners or any(conn.execute(f'SELECT 1 FROM "{t}" WHERE "{column}" = ? COLLATE NOCASE LIMIT 1',
+                                              (value,)).fetchone() for t in owners):
+                continue
+            homes = [(t, c, row[0]) for t in read for c in columns.get(t, []) if c != column and (row := conn.execute(
+                f'SELECT "{c}" FROM "{t}" WHERE typeof("{c}") = \'text\' AND "{c}" = ? COLLATE NOCASE LIMIT 1',
+                (value,)).fetchone())]
+            if len(homes) == 1:
+                table, home, held = homes[0]  # written as the data spells it
+                moved[match.group(0)] = f"{read[table]}.{home} {match.group('op')} '{str(held).replace(chr(39), chr(39) * 2)}'"
+    except sqlite3.Error:
+        return {}
+    finally:
+        conn.close()
+    return moved
 
 
 def _alike(a: str, b: str) -> bool:

@@ -22,7 +22,7 @@ from agents.correction_details import kept_values, quoted_phrases
 from agents.sql_checks import (Related, add_joins, balanced_parentheses, drop_invented_filters, escaped_apostrophes,
                                exact_division, keep_rows_kept, match_date_formats, minutes_as_hours, replace_strings,
                                replace_words, sqlite_hints)
-from agents.sql_data import (add_omitted_filters, column_homes, misplaced_filters, requalified_columns,
+from agents.sql_data import (add_omitted_filters, column_homes, misplaced_filters, relocated_exclusions, requalified_columns,
                              respelled_filters, table_columns, text_date_arithmetic, undated_columns, unfiltered_values,
                              unmatched_filters)
 
@@ -239,6 +239,12 @@ def sql_tool(database: Path, max_rows: int = 50) -> Tool:
                               + "; ".join(f"{a} -> {b}" for a, b in requalified.items()) if requalified
                               else "tables the statement's columns name, joined")
                              + (f" ({'; '.join(joins)})" if joins else ""))
+        relocated = relocated_exclusions(database, query)
+        if relocated:
+            for written, meant in relocated.items():
+                query = query.replace(written, meant)
+            notes.append("exclusions moved to the column that holds the value: "
+                         + "; ".join(f"{a} -> {b}" for a, b in relocated.items()))
         misplaced = misplaced_filters(database, query)
         guided = {column.split(".")[1] for column, _ in unfiltered_values(database, "", guidance_values(guidance))} \
             if guidance else set()

@@ -422,3 +422,19 @@ def test_a_table_the_statement_already_joins_is_not_joined_again(tmp_path: Path)
              "WHERE sessions.kind = 'lanes'")
     result = registry.checked_call("sql", {"query": query}, "How many people came to the lanes?")
     assert result.arguments["query"] == query and result.output.splitlines()[-1] == "3"
+
+
+def test_an_exclusion_on_a_column_that_never_holds_the_value_moves_to_the_one_that_does(tmp_path: Path):
+    """Held-out v10: "leave out refunded entries" was planned as `ticket_type != 'refunded'`; only status holds
+    'refunded', so nothing was left out. The condition is moved to that column before the statement runs."""
+    registry = _registry_over(tmp_path / "gym.sqlite", "CREATE TABLE visits (id INTEGER PRIMARY KEY, pass TEXT, "
+                              "status TEXT, people INTEGER); INSERT INTO visits VALUES (1, 'day', 'paid', 2), "
+                              "(2, 'day', 'Refunded', 3), (3, 'card', 'paid', 1);")
+    result = registry.checked_call("sql", {"query": "SELECT SUM(people) FROM visits WHERE pass != 'refunded'"},
+                                   "How many people came?")
+    assert result.arguments["query"] == "SELECT SUM(people) FROM visits WHERE visits.status != 'Refunded'"
+    assert "exclusions moved" in result.note and result.output.splitlines()[-1] == "3"
+    # a value no column holds (or the column that holds it) is left as written
+    for query in ("SELECT SUM(people) FROM visits WHERE pass != 'void'",
+                  "SELECT SUM(people) FROM visits WHERE status != 'Refunded'"):
+        assert registry.checked_call("sql", {"query": query}, "How many people came?").arguments["query"] == query
