@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["Detail", "correction_details", "example_phrases", "example_value", "negated_before", "quoted_phrases", "required_lines", "kept_values"]
+__all__ = ["Detail", "correction_details", "example_phrases", "example_value", "negated_before", "quoted_phrases", "required_lines", "kept_values", "subtracted_values"]
 
 _QUOTED = re.compile(r'"([^"\n]{2,80})"|“([^”\n]{2,80})”|«\s?([^»\n]{2,80}?)\s?»|‘([^’\n]{2,80})’|'
                      r"(?<![\w'])'([^'\n]{2,60})'(?![\w'])")
@@ -203,6 +203,27 @@ _KEPT = re.compile(r"\b(?:stays? in|keep|keeps|keeping|kept|leave (?:them |it )?
                    r"count(?:s|ed)?|remain)\b", re.I)
 _LEFT_OUT = re.compile(r"\b(?:stays? out|leave out|leaving out|exclud(?:e|es|ed|ing)|drop|skip|remove|never|not|"
                        r"don't|do not|without|except|minus|only)\b", re.I)
+
+
+_SUBTRACTED = re.compile(r"\b(?:take (?:off|away)|taking (?:off|away)|subtract(?:s|ed|ing)?|deduct(?:s|ed|ing)?|minus|"
+                         r"net of|less)\b(?:\s+\w+){0,5}\s*$", re.I)
+
+
+def subtracted_values(text: str) -> set[str]:
+    """Quoted values whose rows a correction says are taken off a total ("take off the qty of 'returned' rows",
+    "minus the 'refund' rows"), lower case.
+
+        >>> sorted(subtracted_values("Add qty for status 'dispensed', take off the qty of 'returned' rows."))
+        ['returned']
+        >>> sorted(subtracted_values("Leave out 'returned' rows."))
+        []
+    """
+    found = set()
+    for match in _QUOTED.finditer(text):
+        before = re.split(r"\b(?:but|while|whereas|and)\b", _clause_before(text, match.start()))[-1]
+        if _SUBTRACTED.search(before):
+            found.add(next(g for g in match.groups() if g).strip().lower())
+    return found
 
 
 def kept_values(text: str) -> set[str]:

@@ -15,7 +15,7 @@ from agents.correction_details import negated_before
 from agents.sql_checks import (add_filters, add_joins, date_columns_read, replace_words, string_literals,
                                text_filters, tokenize)
 
-__all__ = ["aliases", "column_homes", "table_columns", "requalified_columns", "omitted_filters", "add_omitted_filters", "text_date_arithmetic", "unmatched_filters", "misplaced_filters", "relocated_exclusions", "respelled_filters", "undated_columns", "unfiltered_values", "tables_read"]
+__all__ = ["aliases", "column_homes", "table_columns", "requalified_columns", "omitted_filters", "add_omitted_filters", "text_date_arithmetic", "unmatched_filters", "misplaced_filters", "net_of_subtracted", "relocated_exclusions", "respelled_filters", "undated_columns", "unfiltered_values", "tables_read"]
 
 # a text column with more distinct values than this holds names or free text, not categories a request names
 _MAX_CATEGORIES = 30
@@ -252,6 +252,56 @@ def relocated_exclusions(database: Path, statement: str) -> dict[str, str]:
     finally:
         conn.close()
     return moved
+
+
+_SUM = re.compile(r"\bSUM\s*\(\s*((?:\w+\.)?\w+)\s*\)", re.I)
+
+
+def net_of_subtracted(database: Path, statement: str, subtracted: set[str]) -> tuple[str, str]:
+    """A sum the team said to take some rows off ("take off the qty of 'returned' rows"), written as a net sum:
+    (statement, note). A small planner leaves such rows out (`status != 'returned'`) or keeps only another value
+    (`status = 'dispensed'`); the rows are put back and added with their sign turned: `SUM(CASE WHEN status =
+    'returned' THEN -qty ELSE qty END)`. Only a statement with one SUM of a column, and a value exactly one column
+    of the tables read holds, is rewritten; ("", "") otherwise.
+
+        >>> net_of_subtracted(Path(":memory:"), "SELECT COUNT(*) FROM t", {"returned"})
+        ('', '')
+    """
+    sums = _SUM.findall(statement)
+    if not subtracted or len(sums) != 1 or re.search(r"\bCASE\b", statement, re.I):
+        return "", ""
+    read = aliases(statement)
+    try:
+        conn = _connect(database)
+    except sqlite3.Error:
+        return "", ""
+    try:
+        columns = _columns(conn)
+        homes = [(t, c, row[0]) for value in sorted(subtracted) for t in read for c in columns.get(t, [])
+                 if (row := conn.execute(f'SELECT "{c}" FROM "{t}" WHERE typeof("{c}") = \'text\' AND "{c}" = ? '
+                                         'COLLATE NOCASE LIMIT 1', (value,)).fetchone())]
+    except sqlite3.Error:
+        return "", ""
+    finally:
+        conn.close()
+    if len(homes) != 1:
+        return "", ""
+    table, column, held = homes[0]
+    name = f"{read[table]}.{column}"
+    literal = "'" + str(held).replace("'", "''") + "'"
+    col = rf"(?:(?:{re.escape(read[table])}|{re.escape(table)})\.)?{re.escape(column)}"
+    rewritten = statement
+    # the rows left out come back: `AND status != 'returned'`, `status <> 'returned' AND`, a lone WHERE condition
+    exclusion = rf"(?<![\w.]){col}\s*(?:!=|<>)\s*{re.escape(literal)}"
+    rewritten = re.sub(rf"\s+AND\s+{exclusion}(?![\w'])", "", rewritten, flags=re.I)
+    rewritten = re.sub(rf"{exclusion}\s+AND\s+", "", rewritten, flags=re.I)
+    rewritten = re.sub(rf"\s+WHERE\s+{exclusion}(?=\s*(?:$|GROUP|ORDER|LIMIT|HAVING|\)))", "", rewritten, flags=re.I)
+    # `status = 'dispensed'` keeps them out too: the subtracted value joins it
+    rewritten = re.sub(rf"(?<![\w.])({col})\s*=\s*('(?:[^']|'')*')", lambda m: f"{m.group(1)} IN ({m.group(2)}, {literal})"
+                       if m.group(2).lower() != literal.lower() else m.group(0), rewritten, count=1, flags=re.I)
+    summed = sums[0]
+    rewritten = _SUM.sub(f"SUM(CASE WHEN {name} = {literal} THEN -{summed} ELSE {summed} END)", rewritten, count=1)
+    return rewritten, f"{literal} rows taken off the sum, as the team's guidance says"
 
 
 def _alike(a: str, b: str) -> bool:

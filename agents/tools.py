@@ -18,11 +18,11 @@ from typing import Any, Callable
 
 from memory.records import Document
 
-from agents.correction_details import kept_values, quoted_phrases
+from agents.correction_details import kept_values, quoted_phrases, subtracted_values
 from agents.sql_checks import (Related, add_joins, balanced_parentheses, drop_invented_filters, escaped_apostrophes,
                                exact_division, keep_rows_kept, match_date_formats, minutes_as_hours, replace_strings,
                                replace_words, sqlite_hints)
-from agents.sql_data import (add_omitted_filters, column_homes, misplaced_filters, relocated_exclusions, requalified_columns,
+from agents.sql_data import (add_omitted_filters, column_homes, misplaced_filters, net_of_subtracted, relocated_exclusions, requalified_columns,
                              respelled_filters, table_columns, text_date_arithmetic, undated_columns, unfiltered_values,
                              unmatched_filters)
 
@@ -259,6 +259,10 @@ def sql_tool(database: Path, max_rows: int = 50) -> Tool:
         if kept.changed:
             query = kept.statement
             notes.append("rows the team's guidance keeps no longer left out: " + "; ".join(kept.dropped))
+        net, note = net_of_subtracted(database, query, subtracted_values(guidance)) if guidance else ("", "")
+        if net:
+            query = net
+            notes.append(note)
         respelled = respelled_filters(database, query)  # after the check: the model's spelling is the one mentioned
         if respelled:
             query = replace_strings(query, respelled)

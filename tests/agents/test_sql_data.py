@@ -438,3 +438,20 @@ def test_an_exclusion_on_a_column_that_never_holds_the_value_moves_to_the_one_th
     for query in ("SELECT SUM(people) FROM visits WHERE pass != 'void'",
                   "SELECT SUM(people) FROM visits WHERE status != 'Refunded'"):
         assert registry.checked_call("sql", {"query": query}, "How many people came?").arguments["query"] == query
+
+
+def test_rows_the_guidance_takes_off_a_sum_are_subtracted_not_left_out(tmp_path: Path):
+    """Held-out v10: "add qty for status 'dispensed', take off the qty of 'returned' rows" was planned as
+    `status != 'returned'` (or `status = 'dispensed'`): the returns were left out instead of taken off."""
+    registry = _registry_over(tmp_path / "shop.sqlite", "CREATE TABLE moves (id INTEGER PRIMARY KEY, item TEXT, "
+                              "qty INTEGER, status TEXT); INSERT INTO moves VALUES (1, 'soap', 10, 'sold'), "
+                              "(2, 'soap', 3, 'returned'), (3, 'soap', 5, 'void'), (4, 'soap', 2, 'sold');")
+    guidance = "Add qty for status 'sold', take off the qty of 'returned' rows, and skip 'void' rows."
+    for query in ("SELECT SUM(qty) FROM moves WHERE status != 'void' AND status != 'returned'",
+                  "SELECT SUM(m.qty) FROM moves m WHERE m.status = 'sold'"):
+        result = registry.checked_call("sql", {"query": query}, "How much soap went out, net?", guidance=guidance)
+        assert "CASE WHEN" in result.arguments["query"] and result.output.splitlines()[-1] == "9"
+        assert "'returned' rows taken off the sum" in result.note
+    left_out = registry.checked_call("sql", {"query": "SELECT SUM(qty) FROM moves WHERE status = 'sold'"},
+                                     "How much soap was sold?", guidance="Leave out the 'returned' rows.")
+    assert left_out.arguments["query"] == "SELECT SUM(qty) FROM moves WHERE status = 'sold'"
