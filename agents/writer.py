@@ -15,7 +15,7 @@ from memory.records import Component, Lesson
 
 from agents.answer_check import AnswerCheck, AnswerChecker, has_detail
 from agents.answer_formats import FormatRule, apply_formats, format_rules
-from agents.correction_details import required_lines
+from agents.correction_details import correction_details, required_lines
 from agents.guidance import guidance_block
 from agents.llm import LLM
 from agents.model_agent import ModelAgent
@@ -25,7 +25,7 @@ from agents.tool_planner import ToolPlan
 from agents.tools import ToolResult
 from agents.tracing import span
 
-__all__ = ["WriterAgent", "WrittenAnswer", "answering_results", "tool_section"]
+__all__ = ["WriterAgent", "WrittenAnswer", "answering_results", "tidy_message", "tool_section"]
 
 SYSTEM = """You are the Writer of a team of agents. Answer the user's request briefly and accurately from \
 what you are given. When a TOOL RESULT is marked as answering the request, it is the answer: state its \
@@ -94,6 +94,35 @@ _ECHO = re.compile(r"^\s*(?:IT WAS REJECTED|YOUR PREVIOUS ANSWER|REQUEST|TEAM GU
                    re.M)
 
 
+# a template line no sent message keeps: "[Your Name]", "[Your Position]", "[Company Name]"
+_PLACEHOLDER_LINE = re.compile(r"^[ \t]*\[(?:your|name|company|recipient|sender|position|title|contact|team|signature|"
+                               r"date|phone|email|address)\b[^\]\n]{0,40}\][ \t]*\n?", re.I | re.M)
+
+
+def _forbidden_lines(lessons: list[Lesson]) -> list[str]:
+    """Phrases the applied writer lessons' corrections turn down ("not 'Kind regards'"), lower case."""
+    return list(dict.fromkeys(d.text.lower() for lesson in lessons if lesson.component is Component.WRITER
+                              for d in correction_details(lesson.feedback_text or "") if d.forbidden and d.kind == "phrase"))
+
+
+def tidy_message(answer: str, forbidden: list[str]) -> tuple[str, list[str]]:
+    r"""The draft without template placeholder lines and without whole lines that are a phrase a lesson turns down
+    (a "Kind regards," the team replaced by its own sign-off), and what was removed.
+
+        >>> tidy_message("Dear Ann,\n\nYour goggles are here.\n\nKind regards,\n[Your Name]\n", ["kind regards"])
+        ('Dear Ann,\n\nYour goggles are here.', ['[Your Name]', 'Kind regards,'])
+    """
+    removed = [m.group(0).strip() for m in _PLACEHOLDER_LINE.finditer(answer)]
+    answer = _PLACEHOLDER_LINE.sub("", answer)
+    kept = []
+    for line in answer.split("\n"):
+        if line.strip().rstrip(",.!").strip().lower() in forbidden:
+            removed.append(line.strip())
+            continue
+        kept.append(line)
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip(), removed
+
+
 def _shorthand(lessons: list[Lesson]) -> list[str]:
     """The abbreviations the applied writer lessons' corrections forbid ("never SID, BID or PO")."""
     return list(dict.fromkeys(token for lesson in lessons if lesson.component is Component.WRITER
@@ -152,7 +181,7 @@ class WriterAgent(ModelAgent):
         rules = [rule for lesson in lessons for rule in format_rules(lesson.feedback_text or lesson.text)]
         lines = list(dict.fromkeys(line for lesson in lessons if lesson.component is Component.WRITER
                                    for line in required_lines(lesson.feedback_text, lesson.source_request)))
-        fixes = (rules, lines, _shorthand(lessons))  # what `_formatted` applies to every draft
+        fixes = (rules, lines, _shorthand(lessons), _forbidden_lines(lessons))  # what `_formatted` applies to every draft
         answer = self._formatted(self.write(request, retrieval, plan, lessons), *fixes)
         check = self._check(request, answer, plan, checked, attempt=1)
         if not (regenerate and check.writer_can_fix):
@@ -171,11 +200,17 @@ class WriterAgent(ModelAgent):
         return WrittenAnswer(answer, check, rejected_draft=second)  # the retry made it worse: keep the first
 
     @staticmethod
-    def _formatted(answer: str, rules: list[FormatRule], lines: list[str], shorthand: list[str]) -> str:
+    def _formatted(answer: str, rules: list[FormatRule], lines: list[str], shorthand: list[str],
+                   forbidden: list[str]) -> str:
         """The draft with its dates, times and amounts in the formats the applied lessons prescribe
-        (agents/answer_formats.py), the shorthand a writer lesson forbids written out (agents/shorthand.py), and
-        ending with each line a writer lesson's correction says every answer carries, when the draft lacks it
-        (a sign-off, a phone line: `agents.correction_details.required_lines`)."""
+        (agents/answer_formats.py), the shorthand a writer lesson forbids written out (agents/shorthand.py), no
+        template placeholder lines nor lines a lesson turns down (`tidy_message`), and ending with each line a
+        writer lesson's correction says every answer carries, when the draft lacks it (a sign-off, a phone line:
+        `agents.correction_details.required_lines`)."""
+        tidied, removed = tidy_message(answer, forbidden)
+        if removed:
+            with span("tidy_message", agent="writer", removed=removed[:20]):
+                answer = tidied
         if shorthand:
             with span("write_out_shorthand", agent="writer", forbidden=shorthand) as step:
                 answer, changes = write_out(answer, shorthand)
