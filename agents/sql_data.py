@@ -219,9 +219,10 @@ _EXCLUSION = re.compile(r"(?<![\w.])(?P<column>(?:\w+\.)?\w+)\s*(?P<op>!=|<>)\s*
 
 
 def relocated_exclusions(database: Path, statement: str) -> dict[str, str]:
-    """Exclusions written on a column that never holds the value (`ticket_type != 'refunded'` where only `status`
-    has 'refunded'), which leave everything in: {written: meant}, the condition moved to the one column of the
-    tables read that holds the value (case aside). A value no column or two columns hold is left alone.
+    """Exclusions written on a column that never holds the value, which leave everything in: {written: meant}. The
+    value is written as the column spells it when it holds exactly one value like it (`status != 'voided'` where
+    status holds 'void'), else the condition is moved to the one column of the tables read that holds the value
+    (`ticket_type != 'refunded'` where only `status` has 'refunded'; case aside). Otherwise it is left alone.
     """
     read = aliases(statement)
     try:
@@ -240,6 +241,10 @@ def relocated_exclusions(database: Path, statement: str) -> dict[str, str]:
             owners = [t for t in owners if column in columns.get(t, [])]
             if not owners or any(conn.execute(f'SELECT 1 FROM "{t}" WHERE "{column}" = ? COLLATE NOCASE LIMIT 1',
                                               (value,)).fetchone() for t in owners):
+                continue
+            alike = sorted({held for t in owners for held in _alike_values(conn, t, column, value)})
+            if len(alike) == 1:  # `status != 'voided'` where status holds 'void'
+                moved[match.group(0)] = f"{match.group('column')} {match.group('op')} '{alike[0].replace(chr(39), chr(39) * 2)}'"
                 continue
             homes = [(t, c, row[0]) for t in read for c in columns.get(t, []) if c != column and (row := conn.execute(
                 f'SELECT "{c}" FROM "{t}" WHERE typeof("{c}") = \'text\' AND "{c}" = ? COLLATE NOCASE LIMIT 1',
