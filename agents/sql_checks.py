@@ -141,16 +141,20 @@ def _simple_equality(tokens: list[tuple[str, str]]) -> tuple[str, str, str] | No
 
 
 def _threshold(tokens: list[tuple[str, str]]) -> tuple[str, str] | None:
-    """`col > number` (or >=, <, <=; either side): (column, number), else None."""
+    """A numeric cut, `col > number` (or >=, <, <=, !=, <>; either side): (column, number), else None. `col > 0`
+    (or `0 < col`) is no cut: it only keeps the positive amounts."""
     solid = [t for t in tokens if t[0] != "space"]
-    if len(solid) != 3 or solid[1][0] != "op" or solid[1][1] not in {">", ">=", "<", "<="}:
+    if len(solid) != 3 or solid[1][0] != "op" or solid[1][1] not in {">", ">=", "<", "<=", "!=", "<>"}:
         return None
     left, right = solid[0], solid[2]
+    op = solid[1][1]
     if right[0] == "number" and left[0] in {"word", "ident"} and _COLUMN.match(left[1]):
-        return left[1], right[1]
-    if left[0] == "number" and right[0] in {"word", "ident"} and _COLUMN.match(right[1]):
-        return right[1], left[1]
-    return None
+        column, number, positive = left[1], right[1], op in {">", ">="}
+    elif left[0] == "number" and right[0] in {"word", "ident"} and _COLUMN.match(right[1]):
+        column, number, positive = right[1], left[1], op in {"<", "<="}
+    else:
+        return None
+    return None if positive and float(number) == 0 else (column, number)
 
 
 def filter_phrase(column: str, literal: str) -> str:
@@ -252,7 +256,7 @@ def drop_invented_filters(statement: str, allowed_text: str, related: Related | 
                           also_drop: Callable[[str, str], bool] | None = None,
                           also_keep: Callable[[str, str], bool] | None = None) -> FilterCheck:
     """Remove `col = literal` conditions of the top-level WHERE whose literal `allowed_text` (request,
-    lesson texts, schema DDL) never mentions, `col > number` cuts whose number it never mentions (0 aside), and
+    lesson texts, schema DDL) never mentions, numeric cuts (`col > number`, `col != number`) whose number it never mentions, and
     conditions on a period (a date literal, a date function,
     'now') when `allowed_text` names no time. Only plain AND-conjunctions are touched: a WHERE with OR,
     a subquery, or a single-statement shape this reader does not know is returned unchanged.
@@ -276,8 +280,7 @@ def drop_invented_filters(statement: str, allowed_text: str, related: Related | 
             dropped.append("".join(text for _, text in conjunct).strip())
         elif equality is None and _date_condition(conjunct) and _TIME.search(allowed) is None:
             dropped.append("".join(text for _, text in conjunct).strip())  # a period the request never named
-        elif equality is None and (limit := _threshold(conjunct)) is not None and float(limit[1]) != 0 \
-                and not _mentioned(limit[1], allowed):
+        elif equality is None and (limit := _threshold(conjunct)) is not None and not _mentioned(limit[1], allowed):
             dropped.append("".join(text for _, text in conjunct).strip())  # "people > 10": a cut no one asked for
         elif equality is not None and also_keep is not None and also_keep(equality[0].split(".")[-1].strip('"`[]'), literal):
             kept.append("".join(text for _, text in conjunct).strip())
