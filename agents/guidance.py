@@ -2,12 +2,42 @@
 
 from __future__ import annotations
 
+import re
+
 from memory.records import Lesson
 
 from agents.answer_formats import format_rules
 from agents.correction_details import correction_details, example_phrases, example_value, quoted_phrases
 
-__all__ = ["guidance_block", "missing_details", "shows_a_form"]
+__all__ = ["guidance_block", "lesson_rule", "missing_details", "shows_a_form"]
+
+
+_MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|december|"
+           "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec")
+# a period of the request a lesson was taught on: "in May 2025", "for Q1 2024", "over June and July 2025"
+_PERIOD = re.compile(rf"\s*\b(?:in|for|during|over|of|from)?\s*(?:(?:{_MONTHS})\.?(?:\s+(?:and|to|-)\s+(?:{_MONTHS})\.?)?"
+                     rf"\s+(?:19|20)\d{{2}}|q[1-4]\s+(?:19|20)\d{{2}}|(?:19|20)\d{{2}}-\d{{2}}(?:-\d{{2}})?)\b", re.I)
+
+
+def lesson_rule(lesson: Lesson) -> str:
+    """The lesson's text without the periods of the request it was taught on that the correction never names: a
+    small router writes "count the tablets dispensed in May 2025, excluding ..." and a small planner then filters
+    June's question on May (held-out v10, spent).
+
+        >>> lesson_rule(Lesson(component="tool_planner", trigger="t", source_request="How many in May 2025?",
+        ...                    text="Count the tablets dispensed in May 2025, leaving out 'void'.",
+        ...                    feedback_text="Use SQL and leave out 'void' rows."))
+        "Count the tablets dispensed, leaving out 'void'."
+    """
+    text = " ".join(lesson.text.split())
+    source, said = (lesson.source_request or "").lower(), (lesson.feedback_text or "").lower()
+
+    def drop(match: re.Match[str]) -> str:
+        period = match.group(0).strip()
+        core = re.sub(r"^(?:in|for|during|over|of|from)\s+", "", period, flags=re.I).lower()
+        return "" if core in source and core not in said else match.group(0)
+
+    return _PERIOD.sub(drop, text).strip()
 
 
 def missing_details(lesson: Lesson) -> list[str]:
@@ -51,7 +81,7 @@ def guidance_block(lessons: list[Lesson]) -> str:
         return ""
     lines = []
     for lesson in lessons:
-        lines.append(f'- "{lesson.text.strip()}"')
+        lines.append(f'- "{lesson_rule(lesson)}"')
         if missing_details(lesson):
             lines.append(f'  in the words of the person who gave it: "{" ".join(lesson.feedback_text.split())}"')
         if shows_a_form(lesson):

@@ -176,3 +176,15 @@ def test_a_numeric_cut_no_one_asked_for_is_dropped_and_one_the_request_names_sta
     assert drop_invented_filters("SELECT COUNT(*) FROM entries WHERE 0 < people", "How many entries?").dropped == []
     free_left_out = "SELECT SUM(people) FROM entries WHERE amount != 0"  # held-out v10: free entries left out
     assert drop_invented_filters(free_left_out, "How many people came?").dropped == ["amount != 0"]
+
+
+def test_the_planner_reads_a_lesson_without_the_period_it_was_taught_on():
+    """Held-out v10: "count the painkiller tablets dispensed in May 2025" made the planner filter June on May."""
+    lesson = Lesson(component=Component.TOOL_PLANNER, trigger="dispensing figures",
+                    text="Count the tablets dispensed in May 2025 with SQL, taking off 'returned' rows.",
+                    source_request="How many tablets went out in May 2025?",
+                    feedback_text="Use SQL on dispensings and take off 'returned' rows.")
+    block = guidance_block([lesson])
+    assert '"Count the tablets dispensed with SQL, taking off \'returned\' rows."' in block and "May" not in block
+    named = lesson.model_copy(update={"feedback_text": "From May 2025 on, take off 'returned' rows."})
+    assert "May 2025" in guidance_block([named])  # a period the correction itself names is the rule's
