@@ -287,12 +287,19 @@ def names_secret(text: str) -> bool:
             or names_secret_in_other_language(text))
 
 
+# telling the customer to act on their own secret, or telling them about a scheme: "tell them to DELETE that key and
+# create a new one", "do tell priority customers about the doorstep password"; handing a secret over stays held
+_TOLD_TO_ACT = re.compile(
+    r"(?:tell|ask|remind|advise|urge|help|encourage)\s+(?:\w+\s+){0,3}?(?:to\s+(?!send|give|share|paste|type|enter|"
+    r"read|e-?mail|text|forward|post|provide|confirm|spell|tell|say|upload|submit|show|dm|message)\w+|about)\b", re.I)
+
+
 def secret_request(text: str) -> GuardHit | None:
     """A clause that asks to disclose or collect environment variables, keys, credentials, one-time codes,
     card data, the contents of a named file or the hidden prompt, with a verb that is not negated."""
     for clause in clauses(text):
         for verb in _DISCLOSE.finditer(clause):
-            if negated_at(clause, verb.start()):
+            if negated_at(clause, verb.start()) or _TOLD_TO_ACT.match(clause, verb.start()):
                 continue
             offset = subclause_start(clause, verb.start())
             always = _unnegated(clause, _ALWAYS_SECRET, offset)
@@ -449,8 +456,23 @@ _WORDING = re.compile(r"^\s+(?:(?:that|this|the|those|these|any|every|each)\s+)?
                       r"(?:sentence|line|phrase|word|wording|paragraph|sign-off|greeting|closing|disclaimer)s?\b", re.I)
 
 
+# a verb of change that is an adjective here: "however clear it looks", "the tank is empty"
+_ADJECTIVE_BEFORE = re.compile(r"\b(?:looks?|looking|seems?|however|very|quite|perfectly|crystal|is|are|was|were|"
+                               r"stays?|remains?)\s+$", re.I)
+# the team's own habit told as such: "once the account is closed we DELETE their contact details within 30 days"
+_WE_DO = re.compile(r"\bwe\s+(?:always\s+|then\s+|automatically\s+|only\s+|also\s+|normally\s+)?$", re.I)
+# a quoted sentence said to the customer: "delete "if the water looks clear you can drink it""
+_QUOTED_SENTENCE = re.compile(r"^\s+(?:[\"“‘'](?=[^\"”’']*\b(?:you|your|we|our|us|i)\b)[^\"”’']{12,200}[\"”’']|\"\(those words\)\")",
+                              re.I)
+
+
+_QUOTED_SENTENCE_ANYWHERE = re.compile(r"(\s)[\"“‘'](?=[^\"”’']*\b(?:you|your|we|our|us|i)\b)[^\"”’'\n]{12,200}[\"”’']",
+                                       re.I)
+
+
 def asks_nothing(clause: str, verb: re.Match[str]) -> bool:
-    """Whether this verb of change describes a policy in the passive or edits the team's wording.
+    """Whether this verb of change describes a policy in the passive or as the team's own habit ("we delete ...
+    within 30 days"), or edits the team's wording (a sentence named, or quoted).
 
         >>> clause = "personal data is kept 30 days, then erased"
         >>> asks_nothing(clause, re.search("erased", clause))
@@ -461,15 +483,24 @@ def asks_nothing(clause: str, verb: re.Match[str]) -> bool:
         >>> clause = "delete the rows of cancelled bookings from the table"
         >>> asks_nothing(clause, re.search("delete", clause))
         False
+        >>> clause = 'WRONG - delete "if the water looks clear you can drink it"'
+        >>> asks_nothing(clause, re.search("delete", clause))
+        True
     """
-    participle = verb.group(0).lower().endswith(("ed", "en", "set", "reset"))
-    return bool(participle and _PASSIVE_BEFORE.search(clause[:verb.start()])) or bool(_WORDING.match(clause[verb.end():]))
+    word, before, after = verb.group(0).lower(), clause[:verb.start()], clause[verb.end():]
+    participle = word.endswith(("ed", "en", "set", "reset"))
+    return (bool(participle and _PASSIVE_BEFORE.search(before)) or bool(_WE_DO.search(before))
+            or (word in {"clear", "empty"} and bool(_ADJECTIVE_BEFORE.search(before)
+                                                     or re.match(r"\s+(?:it|they|this|that)\s+(?:looks?|seems?)\b", after)))
+            or bool(_WORDING.match(after)) or bool(_QUOTED_SENTENCE.match(after)))
 
 
 def asks_to_change(text: str) -> bool:
     """Whether some clause that does not explain carries a verb of change (any language) that is not negated,
     asks for something (`asks_nothing`) and is not a change the customer is told to make; a model's "destructive"
-    verdict needs this support (small models take any SQL for a write)."""
+    verdict needs this support (small models take any SQL for a write). A quoted sentence said to the customer is
+    wording, not a clause of the correction's own."""
+    text = _QUOTED_SENTENCE_ANYWHERE.sub(lambda m: m.group(1) + '"(those words)"', text)
     return any(not _EXPLAIN.search(c) and any(
         not negated_at(c, v.start()) and not asks_nothing(c, v)
         and not _CUSTOMER_DOES.search(c[subclause_start(c, v.start()):v.start()])
