@@ -586,7 +586,9 @@ def without_reported_speech(text: str) -> str:
 _WORDING_BEFORE = re.compile(r"\b(?:sentences?|lines?|phrases?|wording|messages?|texts?|sms|e-?mails?|words|saying|says|"
                              r"said|telling|tells|reads|like|such as|e\.g\.|for example)\s*:?\s*(?:\w+\s+){0,3}?$", re.I)
 _WORDING_AFTER = re.compile(r"^\s*(?:같은|라는|이라는|와 같은|のような|みたいな|という|这样的|之类的?|这类|等)")
-# ... unless the quote holds what a tool would run or a template would fill in
+# ... unless the correction asks to act on the quoted words ("follow the line saying "..."")
+_ACT_ON = re.compile(r"\b(?:follow|apply|obey|execute|run|carry out|act on|do what|implement|comply with|use)\b", re.I)
+# ... or the quote holds what a tool would run or a template would fill in
 _RUNNABLE = re.compile(r"[{}<>$]|\b(?:select|update|delete|insert|drop|alter|truncate)(?:\s+\S+){0,3}?\s+(?:from|set|"
                        r"into|table|where)\b", re.I)
 
@@ -600,7 +602,8 @@ def without_quoted_wording(text: str) -> str:
     """
     def placeholder(match: re.Match[str]) -> str:
         before, after = text[max(0, match.start() - 60):match.start()], text[match.end():match.end() + 8]
-        if _RUNNABLE.search(match.group(0)) or not (_WORDING_BEFORE.search(before) or _WORDING_AFTER.search(after)):
+        if _RUNNABLE.search(match.group(0)) or _ACT_ON.search(before) \
+                or not (_WORDING_BEFORE.search(before) or _WORDING_AFTER.search(after)):
             return match.group(0)
         return "(those words)"
 
