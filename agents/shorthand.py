@@ -39,10 +39,22 @@ def _meaning(token: str) -> str:
     return f"every {hours.group(1)} hours" if hours else MEANINGS[token]
 
 
+# shorthand that only dosing uses: a correction naming none of it is about other abbreviations ("PO" for a purchase
+# order, "PC" for a computer), whose meanings are not these
+_DOSING_ONLY = {"SID", "BID", "TID", "QID", "TDS", "QDS", "PRN", "QOD", "NPO"}
+
+
 def forbidden_shorthand(correction: str) -> list[str]:
     """The shorthand a correction turns down ("never SID, BID, q12h or PO"); a pattern such as q12h stands for
-    every qNh. Shorthand it does not turn down ("BID means twice a day") is not forbidden."""
+    every qNh. Shorthand it does not turn down ("BID means twice a day") is not forbidden, and none is unless the
+    correction names some that only dosing uses.
+
+        >>> forbidden_shorthand("Don't write PO or PC in supplier e-mails; say purchase order and computer.")
+        []
+    """
     found = [m.group(0) for m in _TOKEN.finditer(correction or "") if negated_before(correction, m.start())]
+    if not any(token in _DOSING_ONLY or re.fullmatch(_EVERY_HOURS, token) for token in found):
+        return []
     if any(re.fullmatch(_EVERY_HOURS, token) for token in found):
         found = [t for t in found if not re.fullmatch(_EVERY_HOURS, t)] + ["q*h"]
     return list(dict.fromkeys(found))
