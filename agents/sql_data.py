@@ -220,8 +220,8 @@ _EXCLUSION = re.compile(r"(?<![\w.])(?P<column>(?:\w+\.)?\w+)\s*(?P<op>!=|<>)\s*
 
 def relocated_exclusions(database: Path, statement: str) -> dict[str, str]:
     """Exclusions written on a column that never holds the value, which leave everything in: {written: meant}. The
-    value is written as the column spells it when it holds exactly one value like it (`status != 'voided'` where
-    status holds 'void'), else the condition is moved to the one column of the tables read that holds the value
+    value is written as the column spells it when it holds exactly one value like it (`status != 'voided'` or
+    `status != 'void'` where status holds 'Void'), else the condition is moved to the one column of the tables read that holds the value
     (`ticket_type != 'refunded'` where only `status` has 'refunded'; case aside). Otherwise it is left alone.
     """
     read = aliases(statement)
@@ -239,10 +239,10 @@ def relocated_exclusions(database: Path, statement: str) -> dict[str, str]:
             owners = [by_name.get(qualifier.lower(), qualifier)] if qualifier else \
                 [t for t in read if column in columns.get(t, [])]
             owners = [t for t in owners if column in columns.get(t, [])]
-            if not owners or any(conn.execute(f'SELECT 1 FROM "{t}" WHERE "{column}" = ? COLLATE NOCASE LIMIT 1',
-                                              (value,)).fetchone() for t in owners):
+            if not owners or any(conn.execute(f'SELECT 1 FROM "{t}" WHERE "{column}" = ? LIMIT 1', (value,)).fetchone()
+                                 for t in owners):
                 continue
-            alike = sorted({held for t in owners for held in _alike_values(conn, t, column, value)})
+            alike = sorted({held for t in owners for held in _alike_values(conn, t, column, value)})  # case aside too
             if len(alike) == 1:  # `status != 'voided'` where status holds 'void'
                 moved[match.group(0)] = f"{match.group('column')} {match.group('op')} '{alike[0].replace(chr(39), chr(39) * 2)}'"
                 continue

@@ -434,9 +434,11 @@ def test_an_exclusion_on_a_column_that_never_holds_the_value_moves_to_the_one_th
                                    "How many people came?")
     assert result.arguments["query"] == "SELECT SUM(people) FROM visits WHERE visits.status != 'Refunded'"
     assert "exclusions moved" in result.note and result.output.splitlines()[-1] == "3"
-    respelled = registry.checked_call("sql", {"query": "SELECT SUM(people) FROM visits WHERE status != 'refund'"},
-                                      "How many people came?")
-    assert respelled.arguments["query"] == "SELECT SUM(people) FROM visits WHERE status != 'Refunded'"
+    for written in ("refund", "refunded"):  # spelled otherwise, or in another case: SQLite compares case
+        respelled = registry.checked_call("sql", {"query": f"SELECT SUM(people) FROM visits WHERE status != '{written}'"},
+                                          "How many people came?")
+        assert respelled.arguments["query"] == "SELECT SUM(people) FROM visits WHERE status != 'Refunded'"
+        assert respelled.output.splitlines()[-1] == "3"
     # a value no column holds (or the column that holds it) is left as written
     for query in ("SELECT SUM(people) FROM visits WHERE pass != 'void'",
                   "SELECT SUM(people) FROM visits WHERE status != 'Refunded'"):
