@@ -41,11 +41,12 @@ def asks_for_message(request: str) -> bool:
 
 
 _WRITE = re.compile(r"(?:^|[.!?:]\s+)(?:please\s+)?(?:write|draft|reply|respond|send|e-?mail|text|message|compose|prepare"
-                    r"|put\s+together|let\s+\S+(?:\s+\S+){0,3}\s+know|tell\s+(?!me\b))\b", re.IGNORECASE)
+                    r"|put\s+together|let\s+\S+(?:\s+\S+){0,3}\s+know|tell)\b(?!\s+me\b)", re.IGNORECASE)
 # what a request to write asks to be found first: "telling them how much they have spent", "with their bill"
 _FIGURE_TO_FIND = re.compile(
     r"\b(?:how\s+(?:much|many|often|long)|what\s+(?:\w+\s+){0,2}(?:spent|paid|used|owes?|owed|produced|earned|booked)"
-    r"|statement|bill|invoice|totals?|so\s+far|in\s+total|add(?:ed)?\s+up|number\s+of)\b", re.IGNORECASE)
+    r"|statement|bill|invoice|totals?|so\s+far|in\s+total|add(?:ed)?\s+up|number\s+of|revenue|sales|takings|income"
+    r"|turnover|average|figures?|count|breakdown|list\s+of)\b", re.IGNORECASE)
 
 
 def writes_without_lookup(request: str) -> bool:
@@ -58,6 +59,8 @@ def writes_without_lookup(request: str) -> bool:
         >>> writes_without_lookup("Write to Ravi Menon telling him how many meeting-room hours he booked in June.")
         False
         >>> writes_without_lookup("How many hours were booked in June?")
+        False
+        >>> writes_without_lookup("Send me March's revenue by product.")  # a question sent to oneself
         False
     """
     return bool(_WRITE.search(request)) and not _FIGURE_TO_FIND.search(request)
