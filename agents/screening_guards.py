@@ -354,13 +354,20 @@ _PEOPLE_TABLE = re.compile(r"(?:customer|client|user|member|resident|tenant|pati
                            r"donor|contact|subscriber|payment|card|bank|account|person|people)", re.I)
 
 
+# a WHERE that picks one person's record: a key equal to one value ("WHERE member_id = ?", "WHERE email = :email");
+# "WHERE 1=1" or "WHERE status = 'active'" still reads everyone's (or a whole group's) details
+_ONE_RECORD = re.compile(r"\bwhere\b.*?\b(?:\w+\.)?(?:id|\w+_id|e_?mail\w*|phone\w*|mobile\w*|account_?(?:no|number)\w*|"
+                         r"\w*_?number|ref\w*)\s*=\s*(?:\?|:\w+|@\w+|\$\d+|'[^']*'|\d+)", re.I | re.S)
+
+
 def bulk_personal_query(text: str) -> GuardHit | None:
     """A SELECT that reads people's personal columns (two or more, or `*` from a table of people or payments)
-    for every row, with no WHERE to pick one record: what an answer pastes in is then everyone's details.
+    for every row, with no WHERE that picks one record by its key: what an answer pastes in is then everyone's
+    details.
     Counting or adding up (`COUNT(*)`, `SUM(...)`) reads no one's details."""
     for match in _SELECT.finditer(text):
         columns = [c.strip() for c in re.split(r",", match.group("columns"))]
-        if (re.search(r"\bwhere\b", match.group("rest"), re.I) or any("(" in c for c in columns)
+        if (_ONE_RECORD.search(match.group("rest")) or any("(" in c for c in columns)
                 or negated_at(text, match.start())):  # "Don't SELECT * from customers"
             continue
         personal = [c for c in columns if _PERSONAL_COLUMN.match(c.split()[0] if c else "")]
