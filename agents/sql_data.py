@@ -218,11 +218,17 @@ def misplaced_filters(database: Path, statement: str) -> set[tuple[str, str]]:
 _EXCLUSION = re.compile(r"(?<![\w.])(?P<column>(?:\w+\.)?\w+)\s*(?P<op>!=|<>)\s*'(?P<value>(?:[^']|'')*)'")
 
 
+def _literal(value: object) -> str:
+    """A value as an SQL string literal."""
+    return "'" + str(value).replace("'", "''") + "'"
+
+
 def relocated_exclusions(database: Path, statement: str) -> dict[str, str]:
     """Exclusions written on a column that never holds the value, which leave everything in: {written: meant}. The
     value is written as the column spells it when it holds exactly one value like it (`status != 'voided'` or
-    `status != 'void'` where status holds 'Void'), else the condition is moved to the one column of the tables read that holds the value
-    (`ticket_type != 'refunded'` where only `status` has 'refunded'; case aside). Otherwise it is left alone.
+    `status != 'void'` where status holds 'Void'), else the condition is moved to the one column of the tables read
+    that holds the value (`ticket_type != 'refunded'` where only `status` has 'refunded'; case aside). Otherwise it is
+    left alone.
     """
     read = aliases(statement)
     try:
@@ -244,14 +250,14 @@ def relocated_exclusions(database: Path, statement: str) -> dict[str, str]:
                 continue
             alike = sorted({held for t in owners for held in _alike_values(conn, t, column, value)})  # case aside too
             if len(alike) == 1:  # `status != 'voided'` where status holds 'void'
-                moved[match.group(0)] = f"{match.group('column')} {match.group('op')} '{alike[0].replace(chr(39), chr(39) * 2)}'"
+                moved[match.group(0)] = f"{match.group('column')} {match.group('op')} {_literal(alike[0])}"
                 continue
             homes = [(t, c, row[0]) for t in read for c in columns.get(t, []) if c != column and (row := conn.execute(
                 f'SELECT "{c}" FROM "{t}" WHERE typeof("{c}") = \'text\' AND "{c}" = ? COLLATE NOCASE LIMIT 1',
                 (value,)).fetchone())]
             if len(homes) == 1:
                 table, home, held = homes[0]  # written as the data spells it
-                moved[match.group(0)] = f"{read[table]}.{home} {match.group('op')} '{str(held).replace(chr(39), chr(39) * 2)}'"
+                moved[match.group(0)] = f"{read[table]}.{home} {match.group('op')} {_literal(held)}"
     except sqlite3.Error:
         return {}
     finally:
@@ -293,7 +299,7 @@ def net_of_subtracted(database: Path, statement: str, subtracted: set[str]) -> t
         return "", ""
     table, column, held = homes[0]
     name = f"{read[table]}.{column}"
-    literal = "'" + str(held).replace("'", "''") + "'"
+    literal = _literal(held)
     col = rf"(?:(?:{re.escape(read[table])}|{re.escape(table)})\.)?{re.escape(column)}"
     rewritten = statement
     # the rows left out come back: `AND status != 'returned'`, `status <> 'returned' AND`, a lone WHERE condition
