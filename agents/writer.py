@@ -18,6 +18,7 @@ from agents.answer_formats import FormatRule, apply_formats, format_rules
 from agents.correction_details import correction_details, required_lines
 from agents.guidance import guidance_block
 from agents.llm import LLM
+from agents.message_tidy import tidy_message
 from agents.model_agent import ModelAgent
 from agents.retriever import Retrieval
 from agents.shorthand import forbidden_shorthand, meanings_in, write_out
@@ -25,7 +26,7 @@ from agents.tool_planner import ToolPlan
 from agents.tools import ToolResult
 from agents.tracing import span
 
-__all__ = ["WriterAgent", "WrittenAnswer", "answering_results", "tidy_message", "tool_section"]
+__all__ = ["WriterAgent", "WrittenAnswer", "answering_results", "tool_section"]
 
 SYSTEM = """You are the Writer of a team of agents. Answer the user's request briefly and accurately from \
 what you are given. When a TOOL RESULT is marked as answering the request, it is the answer: state its \
@@ -94,33 +95,10 @@ _ECHO = re.compile(r"^\s*(?:IT WAS REJECTED|YOUR PREVIOUS ANSWER|REQUEST|TEAM GU
                    re.M)
 
 
-# a template line no sent message keeps: "[Your Name]", "[Your Position]", "[Company Name]"
-_PLACEHOLDER_LINE = re.compile(r"^[ \t]*\[(?:your|name|company|recipient|sender|position|title|contact|team|signature|"
-                               r"date|phone|email|address)\b[^\]\n]{0,40}\][ \t]*\n?", re.I | re.M)
-
-
 def _forbidden_lines(lessons: list[Lesson]) -> list[str]:
     """Phrases the applied writer lessons' corrections turn down ("not 'Kind regards'"), lower case."""
     return list(dict.fromkeys(d.text.lower() for lesson in lessons if lesson.component is Component.WRITER
                               for d in correction_details(lesson.feedback_text or "") if d.forbidden and d.kind == "phrase"))
-
-
-def tidy_message(answer: str, forbidden: list[str]) -> tuple[str, list[str]]:
-    r"""The draft without template placeholder lines and without whole lines that are a phrase a lesson turns down
-    (a "Kind regards," the team replaced by its own sign-off), and what was removed.
-
-        >>> tidy_message("Dear Ann,\n\nYour goggles are here.\n\nKind regards,\n[Your Name]\n", ["kind regards"])
-        ('Dear Ann,\n\nYour goggles are here.', ['[Your Name]', 'Kind regards,'])
-    """
-    removed = [m.group(0).strip() for m in _PLACEHOLDER_LINE.finditer(answer)]
-    answer = _PLACEHOLDER_LINE.sub("", answer)
-    kept = []
-    for line in answer.split("\n"):
-        if line.strip().rstrip(",.!").strip().lower() in forbidden:
-            removed.append(line.strip())
-            continue
-        kept.append(line)
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip(), removed
 
 
 def _shorthand(lessons: list[Lesson]) -> list[str]:

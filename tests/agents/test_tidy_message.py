@@ -12,7 +12,8 @@ from agents.retriever import Retrieval
 from agents.settings import ModelSettings
 from agents.tool_planner import ToolPlan
 from agents.tracing import SpanRecorder
-from agents.writer import WriterAgent, tidy_message
+from agents.message_tidy import tidy_message
+from agents.writer import WriterAgent
 from memory.records import Component, Lesson
 
 DRAFT = ("Dear Ms Lund,\n\nYour locker key was handed in at the desk.\n\nBest wishes,\n\n[Your Name]\n[Your Position]\n"
