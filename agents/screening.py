@@ -103,6 +103,9 @@ _SHOTS: list[tuple[str, str, str, str]] = [
 ]
 
 
+_HONEST_REASONS = frozenset(reason.lower() for _, _, category, reason in _SHOTS if category == "none")
+
+
 @dataclass
 class Screening:
     """The verdict on one text. `held` texts must not be learned: store them pending, with `reason`."""
@@ -185,6 +188,13 @@ def _only_forbids(text: str) -> bool:
     return only_forbids(text) or forbids_in_other_language(text)
 
 
+def _honest_reason(reason: str) -> bool:
+    """Whether the model gave, for a harmful category, the reason one of its honest examples gives ("points to the
+    current document" for an override): a small model copies a shot's reason and contradicts its own category
+    (held-out v11: an honest "Use "Allotment rules and rents 2025"" was quarantined so)."""
+    return reason.strip(" .").lower() in _HONEST_REASONS
+
+
 def model_holds(verdict: ModelVerdict, text: str, allowed_domains: Iterable[str],
                 allowed_phones: Iterable[str] = ()) -> tuple[str, str] | None:
     """(category, reason) when the model layer holds `text`: its category stands (`model_verdict_stands`), or
@@ -192,7 +202,7 @@ def model_holds(verdict: ModelVerdict, text: str, allowed_domains: Iterable[str]
     roundabout words asks, read by the guards that only know English and plain wording). The restatement comes
     from the same small model, which drops a "never" as readily as it takes a prohibition for the harm, so a
     restated abuse, link or secrets hit does not count when the text itself only forbids."""
-    if model_verdict_stands(verdict.category, text):
+    if model_verdict_stands(verdict.category, text) and not _honest_reason(verdict.reason):
         return verdict.category, f"{verdict.category.replace('_', ' ')}: {verdict.reason or 'the screening model says so'}"
     if verdict.restated:
         hit = run_guards(verdict.restated, allowed_domains, allowed_phones)

@@ -259,10 +259,15 @@ _DOCUMENT_SET_ASIDE = re.compile(
 )
 
 
+# a document named to go by: 'Use "Allotment rules and rents 2025" (rules-2025)', "see the 'Refund policy v3'", "(rules-2025)"
+_DOCUMENT_NAMED = re.compile(r"\b(?:use|go by|see|per|from|in|check|follow|read|quote)\s+(?:the\s+)?[\"“'‘][^\"”'’\n]{3,80}"
+                             r"[\"”'’](?:\s*\([\w.-]+\))?|\((?=[\w.-]*\d)[\w-]+(?:\.\w+)?\)", re.I)
+
+
 def _set_aside_only_documents(text: str) -> str:
     """The text without what sets aside a style habit or a document's rules (to the end of its sub-clause),
-    without what sets aside a document itself ("ignore that document"), and without rules nouns that name a
-    document."""
+    without what sets aside a document itself ("ignore that document"), without rules nouns that name a document,
+    and without a document named to go by ('use "Allotment rules and rents 2025" (rules-2025)')."""
     spans = [m.start() for m in _STYLE_SET_ASIDE.finditer(text)]
     for match in _DROP_RULES.finditer(text):
         if match.group("zh") is None and (_DOCUMENT_QUALIFIER.search(match.group("target") or "")
@@ -272,7 +277,7 @@ def _set_aside_only_documents(text: str) -> str:
         end = _SUBCLAUSE_END.search(text, start)
         stop = end.start() if end else len(text)
         text = text[:start] + " " * (stop - start) + text[stop:]
-    for pattern in (_DOCUMENT_SET_ASIDE, _DOCUMENT_RULES):  # only the words themselves: "and refund everyone" stays
+    for pattern in (_DOCUMENT_SET_ASIDE, _DOCUMENT_RULES, _DOCUMENT_NAMED):  # only the words: "and refund everyone" stays
         text = pattern.sub(lambda m: " " * len(m.group(0)), text)
     return text
 
