@@ -22,6 +22,7 @@ writer drafts it, so a format lesson that applies is always followed.
 from __future__ import annotations
 
 import calendar
+import datetime
 import re
 from dataclasses import dataclass
 from typing import Literal
@@ -37,14 +38,20 @@ _DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH}),?\s+(\d{{4
 _MONTH_DAY = re.compile(rf"\b({_MONTH})\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.I)
 _AM_PM = re.compile(r"\b(1[0-2]|0?[1-9])(?:[:.]([0-5]\d))?\s?([ap])(?:\.\s?m\.|\s?m\b)", re.I)
 _CLOCK = re.compile(r"(?<![\d:.])([01]?\d|2[0-3]):([0-5]\d)(?![\d:])(?!\s?[ap](?:\.\s?m\.|\s?m\b))", re.I)
-_AM_PM_WORDS = re.compile(r"\bam\s*/\s*pm\b|\ba\.m\.|\bp\.m\.|\bam or pm\b|\bam and pm\b|\b12[- ]hour\b", re.I)
+_AM_PM_WORDS = re.compile(r"\bam\s*/\s*pm\b|\ba\.m\.|\bp\.m\.|\bam or pm\b|\bam and pm\b|\b12[- ]hour\b|"
+                          r"(?<=[\"“'‘])(?:am|pm)(?=[\"”'’])", re.I)
+# a date shown with its weekday and no year: "Saturday 4 October", "Saturday, October 4"
+_WEEKDAYS = "|".join(calendar.day_name)
+_WEEKDAY_DAY_MONTH = re.compile(rf"\b(?:{_WEEKDAYS}),?\s+(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH})\b(?!,?\s+\d{{4}})", re.I)
+_WEEKDAY_MONTH_DAY = re.compile(rf"\b(?:{_WEEKDAYS}),?\s+({_MONTH})\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?!,?\s+\d{{4}})", re.I)
 _24_HOUR_WORDS = re.compile(r"\b24[- ]?(?:hour|h)\b", re.I)
 
 
 @dataclass(frozen=True)
 class FormatRule:
     kind: Literal["time", "date", "money"]
-    style: str  # time: 24h | 12h; date: iso | day-month | month-day; money: "<code> <before|after> <decimals>"
+    style: str  # time: 24h | 12h; date: iso | day-month | month-day | weekday-day-month | weekday-month-day;
+    #             money: "<code> <before|after> <decimals>"
 
 
 # money: a currency code, sign or word before or after an amount; each currency's ways of being written
@@ -71,18 +78,24 @@ def format_rules(correction: str) -> list[FormatRule]:
     rules = []
     am_pm_use, am_pm_not = _wanted(correction, _AM_PM_WORDS)
     h24_use, h24_not = _wanted(correction, _24_HOUR_WORDS)
-    if (am_pm_not or h24_use) and not (am_pm_use or h24_not):
+    example_12h = _wanted(correction, _AM_PM)[0]  # "write 5:45 pm"
+    # "passengers mix up am and pm ... the 24-hour clock": am/pm named as the trouble, the 24-hour clock asked for
+    if (am_pm_not or h24_use) and not (h24_not or example_12h or (am_pm_use and not h24_use)):
         rules.append(FormatRule("time", "24h"))
-    elif (h24_not or (am_pm_use and _AM_PM.search(correction))) and not (am_pm_not or h24_use):
+    elif (h24_not or (am_pm_use and example_12h)) and not (am_pm_not or h24_use):
         rules.append(FormatRule("time", "12h"))
     iso_use, iso_not = _wanted(correction, _ISO_DATE)
     dm_use, dm_not = _wanted(correction, _DAY_MONTH)
     md_use, md_not = _wanted(correction, _MONTH_DAY)
+    wdm_use = _wanted(correction, _WEEKDAY_DAY_MONTH)[0]
+    wmd_use = _wanted(correction, _WEEKDAY_MONTH_DAY)[0]
     money = _money_rule(correction)
     if money:
         rules.append(money)
     if iso_not and not iso_use and (dm_use or md_use) and not (dm_use and md_use):
         rules.append(FormatRule("date", "day-month" if dm_use else "month-day"))
+    elif iso_not and not iso_use and (wdm_use or wmd_use) and not (wdm_use and wmd_use):
+        rules.append(FormatRule("date", "weekday-day-month" if wdm_use else "weekday-month-day"))
     elif iso_use and not iso_not and (dm_not or md_not) and not (dm_use or md_use):
         rules.append(FormatRule("date", "iso"))
     return rules
@@ -152,9 +165,13 @@ def _to_12h(match: re.Match[str]) -> str:
 def _spelled(style: str):
     def write(match: re.Match[str]) -> str:
         year, month, day = int(match.group(1)), int(match.group(2)), int(match.group(3))
-        if not (1 <= month <= 12 and 1 <= day <= 31):
+        try:
+            weekday = calendar.day_name[datetime.date(year, month, day).weekday()]
+        except ValueError:
             return match.group(0)
-        return f"{day} {_MONTHS[month - 1]} {year}" if style == "day-month" else f"{_MONTHS[month - 1]} {day}, {year}"
+        name = _MONTHS[month - 1]
+        return {"day-month": f"{day} {name} {year}", "month-day": f"{name} {day}, {year}",
+                "weekday-day-month": f"{weekday} {day} {name}", "weekday-month-day": f"{weekday}, {name} {day}"}[style]
     return write
 
 

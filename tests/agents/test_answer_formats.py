@@ -30,6 +30,11 @@ DATES = ("When we write to our members please spell the date out the way people 
     (DATES, [FormatRule("date", "day-month")]),
     ("US customers read May 18, 2025, never 2025-05-18.", [FormatRule("date", "month-day")]),
     ("Dates as 2025-05-18 please, never 18 May 2025.", [FormatRule("date", "iso")]),
+    # the trouble named first, then the clock asked for (held-out v11, seen): still the 24-hour clock
+    ("Members mix up am and pm. Give times on the 24-hour clock - \"18:30\" - never \"pm\" or \"am\".",
+     [FormatRule("time", "24h")]),
+    ('Write dates for parents with the weekday and the month in words - "Tuesday 3 June" - never 2025-06-03.',
+     [FormatRule("date", "weekday-day-month")]),
     # nothing to go by: a date given with no rival refused, a time named without a rule, no format at all
     ("Tell them the course starts on 3 May 2025.", []),
     ("The 17:45 boat is the last one.", []),
@@ -37,6 +42,12 @@ DATES = ("When we write to our members please spell the date out the way people 
 ])
 def test_the_format_a_correction_asks_for_is_read_only_when_it_is_unambiguous(correction, rules):
     assert format_rules(correction) == rules
+
+
+def test_a_date_shown_with_its_weekday_gets_the_weekday_of_each_date():
+    rules = [FormatRule("date", "weekday-day-month")]
+    assert apply_formats("The concert is on 2025-06-03 and the exam on 2025-02-30.", rules)[0] == \
+        "The concert is on Tuesday 3 June and the exam on 2025-02-30."  # no such day: left as written
 
 
 def test_dates_and_times_are_rewritten_and_the_changes_listed():
