@@ -13,15 +13,22 @@ _PLACEHOLDER_LINE = re.compile(r"^[ \t]*\[(?:your|name|company|recipient|sender|
                                r"date|phone|email|address)\b[^\]\n]{0,40}\][ \t]*\n?", re.I | re.M)
 
 
-def tidy_message(answer: str, forbidden: list[str]) -> tuple[str, list[str]]:
-    r"""The draft without template placeholder lines and without whole lines that are a phrase a lesson turns down
-    (a "Kind regards," the team replaced by its own sign-off), and what was removed.
+# a request for a template wants its placeholders
+_WANTS_PLACEHOLDERS = re.compile(r"\b(?:templates?|placeholders?|fill[- ]in|blanks?)\b", re.I)
+
+
+def tidy_message(answer: str, forbidden: list[str], request: str = "") -> tuple[str, list[str]]:
+    r"""The draft without template placeholder lines (unless the `request` asks for a template) and without whole
+    lines that are a phrase a lesson turns down (a "Kind regards," the team replaced by its own sign-off), and what
+    was removed.
 
         >>> tidy_message("Dear Ann,\n\nYour goggles are here.\n\nKind regards,\n[Your Name]\n", ["kind regards"])
         ('Dear Ann,\n\nYour goggles are here.', ['[Your Name]', 'Kind regards,'])
     """
-    removed = [m.group(0).strip() for m in _PLACEHOLDER_LINE.finditer(answer)]
-    answer = _PLACEHOLDER_LINE.sub("", answer)
+    removed = []
+    if not _WANTS_PLACEHOLDERS.search(request):
+        removed = [m.group(0).strip() for m in _PLACEHOLDER_LINE.finditer(answer)]
+        answer = _PLACEHOLDER_LINE.sub("", answer)
     kept = []
     for line in answer.split("\n"):
         if line.strip().rstrip(",.!").strip().lower() in forbidden:

@@ -159,7 +159,7 @@ class WriterAgent(ModelAgent):
         rules = [rule for lesson in lessons for rule in format_rules(lesson.feedback_text or lesson.text)]
         lines = list(dict.fromkeys(line for lesson in lessons if lesson.component is Component.WRITER
                                    for line in required_lines(lesson.feedback_text, lesson.source_request)))
-        fixes = (rules, lines, _shorthand(lessons), _forbidden_lines(lessons))  # what `_formatted` applies to every draft
+        fixes = (rules, lines, _shorthand(lessons), _forbidden_lines(lessons), request)  # applied to every draft
         answer = self._formatted(self.write(request, retrieval, plan, lessons), *fixes)
         check = self._check(request, answer, plan, checked, attempt=1)
         if not (regenerate and check.writer_can_fix):
@@ -179,13 +179,13 @@ class WriterAgent(ModelAgent):
 
     @staticmethod
     def _formatted(answer: str, rules: list[FormatRule], lines: list[str], shorthand: list[str],
-                   forbidden: list[str]) -> str:
+                   forbidden: list[str], request: str = "") -> str:
         """The draft with its dates, times and amounts in the formats the applied lessons prescribe
         (agents/answer_formats.py), the shorthand a writer lesson forbids written out (agents/shorthand.py), no
         template placeholder lines nor lines a lesson turns down (`tidy_message`), and ending with each line a
         writer lesson's correction says every answer carries, when the draft lacks it (a sign-off, a phone line:
         `agents.correction_details.required_lines`)."""
-        tidied, removed = tidy_message(answer, forbidden)
+        tidied, removed = tidy_message(answer, forbidden, request)
         if removed:
             with span("tidy_message", agent="writer", removed=removed[:20]):
                 answer = tidied

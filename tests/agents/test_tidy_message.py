@@ -25,6 +25,8 @@ def test_placeholders_go_always_and_turned_down_lines_only_when_a_lesson_says_so
                                        ["[Your Name]", "[Your Position]", "[Company Name]"])
     text, removed = tidy_message(DRAFT, ["best wishes"])
     assert text == "Dear Ms Lund,\n\nYour locker key was handed in at the desk." and "Best wishes," in removed
+    template = "Dear [Name],\n\nYour order is ready.\n\n[Your Name]"
+    assert tidy_message(template, [], "Draft a template letter for orders that are ready.") == (template, [])
     kept = "Bring [the blue form] to the desk.\nBest wishes for the race!"
     assert tidy_message(kept, ["best wishes"]) == (kept, [])  # a bracket in a sentence; a phrase inside a line
 
