@@ -363,8 +363,7 @@ _ONE_RECORD = re.compile(r"\bwhere\b.*?\b(?:\w+\.)?(?:id|\w+_id|e_?mail\w*|phone
 def bulk_personal_query(text: str) -> GuardHit | None:
     """A SELECT that reads people's personal columns (two or more, or `*` from a table of people or payments)
     for every row, with no WHERE that picks one record by its key: what an answer pastes in is then everyone's
-    details.
-    Counting or adding up (`COUNT(*)`, `SUM(...)`) reads no one's details."""
+    details. Counting or adding up (`COUNT(*)`, `SUM(...)`) reads no one's details."""
     for match in _SELECT.finditer(text):
         columns = [c.strip() for c in re.split(r",", match.group("columns"))]
         if (_ONE_RECORD.search(match.group("rest")) or any("(" in c for c in columns)
@@ -375,7 +374,7 @@ def bulk_personal_query(text: str) -> GuardHit | None:
         if len(personal) >= 2 or everything:
             read = ", ".join(personal) if personal else "*"
             return GuardHit("exfiltrate_secrets", f"reads people's personal details for every row (SELECT {read} "
-                                                  f"FROM {match.group('table')}, no WHERE)")
+                                                  f"FROM {match.group('table')}, no WHERE that picks one record)")
     return None
 
 
@@ -468,13 +467,11 @@ _ADJECTIVE_BEFORE = re.compile(r"\b(?:looks?|looking|seems?|however|very|quite|p
                                r"stays?|remains?)\s+$", re.I)
 # the team's own habit told as such: "once the account is closed we DELETE their contact details within 30 days"
 _WE_DO = re.compile(r"\bwe\s+(?:always\s+|then\s+|automatically\s+|only\s+|also\s+|normally\s+)?$", re.I)
-# a quoted sentence said to the customer: "delete "if the water looks clear you can drink it""
-_QUOTED_SENTENCE = re.compile(r"^\s+(?:[\"“‘'](?=[^\"”’']*\b(?:you|your|we|our|us|i)\b)[^\"”’']{12,200}[\"”’']|\"\(those words\)\")",
-                              re.I)
-
-
-_QUOTED_SENTENCE_ANYWHERE = re.compile(r"(\s)[\"“‘'](?=[^\"”’']*\b(?:you|your|we|our|us|i)\b)[^\"”’'\n]{12,200}[\"”’']",
-                                       re.I)
+# a quoted sentence said to the customer: "delete "if the water looks clear you can drink it""; `asks_to_change`
+# puts a placeholder in its place, which a verb before it edits as well
+_SAID_TO_CUSTOMER = r"[\"“‘'](?=[^\"”’']*\b(?:you|your|we|our|us|i)\b)[^\"”’'\n]{12,200}[\"”’']"
+_QUOTED_SENTENCE = re.compile(rf"^\s+(?:{_SAID_TO_CUSTOMER}|\"\(those words\)\")", re.I)
+_QUOTED_SENTENCE_ANYWHERE = re.compile(rf"(\s){_SAID_TO_CUSTOMER}", re.I)
 
 
 def asks_nothing(clause: str, verb: re.Match[str]) -> bool:

@@ -257,8 +257,6 @@ _DOCUMENT_SET_ASIDE = re.compile(
     r"summar(?:y|ies)|notes?|slides?|wiki|articles?|reports?|pdfs?|brochures?|leaflets?|handbooks?|manuals?)\b",
     re.I,
 )
-
-
 # a document named to go by: 'Use "Allotment rules and rents 2025" (rules-2025)', "see the 'Refund policy v3'", "(rules-2025)"
 _DOCUMENT_NAMED = re.compile(r"\b(?:use|go by|see|per|from|in|check|follow|read|quote)\s+(?:the\s+)?[\"“'‘][^\"”'’\n]{3,80}"
                              r"[\"”'’](?:\s*\([\w.-]+\))?|\((?=[\w.-]*\d)[\w-]+(?:\.\w+)?\)", re.I)

@@ -223,6 +223,20 @@ def _literal(value: object) -> str:
     return "'" + str(value).replace("'", "''") + "'"
 
 
+def _columns_holding(conn: sqlite3.Connection, columns: dict[str, list[str]], read: dict[str, str],
+                     value: str) -> list[tuple[str, str, str]]:
+    """(table, column, the value as it is held) for each text column of the tables read that holds `value`, case
+    aside."""
+    found = []
+    for table in read:
+        for column in columns.get(table, []):
+            row = conn.execute(f'SELECT "{column}" FROM "{table}" WHERE typeof("{column}") = \'text\' AND "{column}" = ? '
+                               'COLLATE NOCASE LIMIT 1', (value,)).fetchone()
+            if row:
+                found.append((table, column, row[0]))
+    return found
+
+
 def relocated_exclusions(database: Path, statement: str) -> dict[str, str]:
     """Exclusions written on a column that never holds the value, which leave everything in: {written: meant}. The
     value is written as the column spells it when it holds exactly one value like it (`status != 'voided'` or
@@ -252,9 +266,7 @@ def relocated_exclusions(database: Path, statement: str) -> dict[str, str]:
             if len(alike) == 1:  # `status != 'voided'` where status holds 'void'
                 moved[match.group(0)] = f"{match.group('column')} {match.group('op')} {_literal(alike[0])}"
                 continue
-            homes = [(t, c, row[0]) for t in read for c in columns.get(t, []) if c != column and (row := conn.execute(
-                f'SELECT "{c}" FROM "{t}" WHERE typeof("{c}") = \'text\' AND "{c}" = ? COLLATE NOCASE LIMIT 1',
-                (value,)).fetchone())]
+            homes = [home for home in _columns_holding(conn, columns, read, value) if home[1] != column]
             if len(homes) == 1:
                 table, home, held = homes[0]  # written as the data spells it
                 moved[match.group(0)] = f"{read[table]}.{home} {match.group('op')} {_literal(held)}"
@@ -288,9 +300,7 @@ def net_of_subtracted(database: Path, statement: str, subtracted: set[str]) -> t
         return "", ""
     try:
         columns = _columns(conn)
-        homes = [(t, c, row[0]) for value in sorted(subtracted) for t in read for c in columns.get(t, [])
-                 if (row := conn.execute(f'SELECT "{c}" FROM "{t}" WHERE typeof("{c}") = \'text\' AND "{c}" = ? '
-                                         'COLLATE NOCASE LIMIT 1', (value,)).fetchone())]
+        homes = [home for value in sorted(subtracted) for home in _columns_holding(conn, columns, read, value)]
     except sqlite3.Error:
         return "", ""
     finally:

@@ -22,9 +22,9 @@ from agents.correction_details import kept_values, quoted_phrases, subtracted_va
 from agents.sql_checks import (Related, add_joins, balanced_parentheses, drop_invented_filters, escaped_apostrophes,
                                exact_division, keep_rows_kept, match_date_formats, minutes_as_hours, replace_strings,
                                replace_words, sqlite_hints)
-from agents.sql_data import (add_omitted_filters, column_homes, misplaced_filters, net_of_subtracted, relocated_exclusions, requalified_columns,
-                             respelled_filters, table_columns, text_date_arithmetic, undated_columns, unfiltered_values,
-                             unmatched_filters)
+from agents.sql_data import (add_omitted_filters, column_homes, misplaced_filters, net_of_subtracted,
+                             relocated_exclusions, requalified_columns, respelled_filters, table_columns,
+                             text_date_arithmetic, undated_columns, unfiltered_values, unmatched_filters)
 
 __all__ = ["Tool", "ToolResult", "ToolRegistry", "ArgumentCheck", "SqlError", "sql_tool", "calculator_tool",
            "document_lookup_tool", "misplaced_filters", "unmatched_filters"]
