@@ -25,10 +25,13 @@ from functools import lru_cache
 
 __all__ = ["addresses", "asks_for_message", "exempt_audiences", "writes_without_lookup"]
 
-_MESSAGE = re.compile(  # at the start of a sentence: "Grace's membership is up for renewal. Draft the reminder."
-    r"(?:^|[.!?:]\s+)(?:please\s+)?(?:write|draft|reply|respond|send|e-?mail|text|message|compose"
+# a verb of writing at the start of a sentence: "Grace's membership is up for renewal. Draft the reminder."
+_SENTENCE_START = r"(?:^|[.!?:]\s+)(?:please\s+)?"
+_WRITING_VERBS = r"write|draft|reply|respond|send|e-?mail|text|message|compose|let\s+\S+(?:\s+\S+){0,3}\s+know"
+_MESSAGE = re.compile(
+    rf"{_SENTENCE_START}(?:{_WRITING_VERBS}"
     r"|(?:prepare|put\s+together)\s+(?:a|an|the)\s+(?:\w+\s+){0,2}(?:note|letter|message|reply|e-?mail|notice|reminder)"
-    r"|let\s+\S+(?:\s+\S+){0,3}\s+know|tell\s+(?!me\b)|answer\s+(?:a|an|the|this)\s+\S+)\b",
+    r"|tell\s+(?!me\b)|answer\s+(?:a|an|the|this)\s+\S+)\b",
     re.IGNORECASE,
 )
 _INSIDE = re.compile(r"\b(?:team|crew|staff|shift|rota|agenda|committee|board|colleagues?|managers?|intern|job post"
@@ -40,8 +43,7 @@ def asks_for_message(request: str) -> bool:
     return bool(_MESSAGE.search(request)) and not _INSIDE.search(request)
 
 
-_WRITE = re.compile(r"(?:^|[.!?:]\s+)(?:please\s+)?(?:write|draft|reply|respond|send|e-?mail|text|message|compose|prepare"
-                    r"|put\s+together|let\s+\S+(?:\s+\S+){0,3}\s+know|tell)\b(?!\s+me\b)", re.IGNORECASE)
+_WRITE = re.compile(rf"{_SENTENCE_START}(?:{_WRITING_VERBS}|prepare|put\s+together|tell)\b(?!\s+me\b)", re.IGNORECASE)
 # what a request to write asks to be found first: "telling them how much they have spent", "with their bill"
 _FIGURE_TO_FIND = re.compile(
     r"\b(?:how\s+(?:much|many|often|long)|what\s+(?:\w+\s+){0,2}(?:spent|paid|used|owes?|owed|produced|earned|booked)"
