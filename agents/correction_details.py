@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Callable
 
-__all__ = ["Detail", "correction_details", "example_phrases", "example_value", "negated_before", "quoted_phrases", "required_lines", "kept_values", "subtracted_values"]
+__all__ = ["Detail", "correction_details", "example_phrases", "example_value", "excluded_values", "filled_columns", "kept_values",
+           "negated_before", "only_values", "quoted_phrases", "required_lines", "subtracted_values"]
 
 _QUOTED = re.compile(r'"([^"\n]{2,80})"|“([^”\n]{2,80})”|«\s?([^»\n]{2,80}?)\s?»|‘([^’\n]{2,80})’|'
                      r"(?<![\w'])'([^'\n]{2,60})'(?![\w'])")
@@ -226,6 +228,10 @@ def subtracted_values(text: str) -> set[str]:
     return found
 
 
+# "cancelled orders stay in the orders table": where rows are, not which rows count
+_PLACE = re.compile(r"\b(?:stays?|remain|kept|keeps?)\s+in\s+(?:the\s+)?\w+\s+(?:table|database|system|sheet)\b", re.I)
+
+
 def kept_values(text: str) -> set[str]:
     """Quoted values a correction says stay in a figure ("rows with status 'absent' stay in", "keep the 'refund'
     rows", "rows with status 'comp' ... count"), in a clause that leaves nothing out, lower case.
@@ -246,6 +252,97 @@ def kept_values(text: str) -> set[str]:
         after = re.split(r"[.;:!?\n]|,\s*(?:and|but)\b", text[match.end():])[0]
         before = re.split(r"\b(?:but|while|whereas)\b|,\s*and\b", _clause_before(text, match.start()))[-1]
         clause = before + " " + after  # "leave out 'cancelled' but keep 'no_show'": the keeping half
-        if _KEPT.search(clause) and not _LEFT_OUT.search(clause):
+        if _KEPT.search(_PLACE.sub(" ", clause)) and not _LEFT_OUT.search(clause):
             found.add(value.lower())
+    return found
+
+
+# "only count status 'done'", "only the 'paid' rows", "count only 'adult' tickets"
+_ONLY = re.compile(r"\bonly\b(?:\W+\w+){0,5}\W*$", re.I)
+_ONLY_AFTER = re.compile(r"^\W*(?:\w+\W+){0,2}?only\b", re.I)  # "for status 'completed' only", "'paid' rows only"
+_LEAVING_OUT = re.compile(r"\b(?:leaving out|left out|excluding|skipping|dropping|without)\b(?:\W+\w+){0,5}\W*$", re.I)
+_JOINED = re.compile(r"^\W*(?:,|or|and|nor)\W*$", re.I)  # "'cancelled' or 'refunded'": the second is read as the first
+# said after a value: "'no_access' visits were never charged", "'void' rows don't count", "'test' entries stay out"
+_LEFT_OUT_AFTER = re.compile(r"^\W*(?:\w+\W+){0,3}?(?:(?:are|is|were|was|get|gets)\s+)?(?:never|not|n't|don't|do not|"
+                             r"stays? out|left out|excluded)\b", re.I)
+
+
+def only_values(text: str) -> set[str]:
+    """Quoted values a correction says a figure keeps alone ("only count status 'done'", "only the 'paid'
+    rows"), not in a clause that refuses them, lower case.
+
+        >>> sorted(only_values("Divide by 100, and only count status 'done' - the 'no_access' visits were never charged."))
+        ['done']
+        >>> sorted(only_values("Don't only count 'paid' rows; leave out 'void'."))
+        []
+    """
+    return _joined_values(text, _alone)
+
+
+def _alone(text: str, match: re.Match[str]) -> bool:
+    before = re.split(r"\s[-–—]\s|\(", _clause_before(text, match.start()))[-1]
+    after = re.split(r"[.;:!?\n(]|,\s*(?:and|but)\b|\s[-–—]\s", text[match.end():])[0]
+    return bool((_ONLY.search(before) or _ONLY_AFTER.search(after))
+                and not re.search(r"\bnot\b|n't\b|\bnever\b", before, re.I))
+
+
+def _left_out(text: str, match: re.Match[str]) -> bool:
+    after = re.split(r"[.;:!?\n(]|,\s*(?:and|but)\b|\s[-–—]\s", text[match.end():])[0]
+    before = re.split(r"\b(?:but|while|whereas)\b|\s[-–—]\s", _clause_before(text, match.start()))[-1] + " "
+    return bool(_NEGATED.search(before) or _REMOVED.search(before) or _LEAVING_OUT.search(before)
+                or _LEFT_OUT_AFTER.search(after))
+
+
+def _joined_values(text: str, reads: Callable[[str, re.Match[str]], bool]) -> set[str]:
+    """Quoted values `reads` holds for, lower case; a value joined to the one before by "or", "and" or a comma
+    ("leave out rows whose status is 'cancelled' or 'refunded'") is read as that one."""
+    found: set[str] = set()
+    previous: tuple[re.Match[str], bool] | None = None
+    for match in _QUOTED.finditer(text):
+        holds = reads(text, match)
+        if previous is not None and previous[1] and _JOINED.match(text[previous[0].end():match.start()]):
+            holds = True
+        if holds:
+            found.add(next(g for g in match.groups() if g).strip().lower())
+        previous = (match, holds)
+    return found
+
+
+def excluded_values(text: str) -> set[str]:
+    """Quoted values whose rows a correction leaves out of a figure ("leave out the 'reprint' rows", "not
+    'cancelled'", "the 'no_access' visits were never charged"), except those it keeps or takes off a sum
+    (`kept_values`, `subtracted_values`), lower case.
+
+        >>> sorted(excluded_values("Only count status 'done' - the 'no_access' visits were never charged. "
+        ...                        "Leave out the 'reprint' rows: our own misprints."))
+        ['no_access', 'reprint']
+        >>> sorted(excluded_values("Leave out status 'cancelled' but keep 'no_show'; take off the 'returned' rows."))
+        ['cancelled']
+    """
+    return _joined_values(text, _left_out) - kept_values(text) - subtracted_values(text) - only_values(text)
+
+
+# "only rows where verified_by is filled in", "signed_off must not be empty", "rows with a paid_on date"
+_FILLED = re.compile(r"\s*(?:column\s+)?(?:(?:is|are|must be|should be|has been)\s+(?:filled(?:\s+in)?|set|present|given|"
+                     r"not\s+(?:null|empty|blank))|(?:has|holds)\s+a\s+value|is\s+non-?(?:null|empty|blank))\b", re.I)
+
+
+def filled_columns(text: str, names: list[str]) -> set[str]:
+    """Column `names` (identifiers such as verified_by) a correction says must hold a value for a row to count
+    ("only rows where verified_by is filled in - NULL means nobody signed off").
+
+        >>> sorted(filled_columns("Add up hours, only rows where verified_by is filled in - NULL means no sign-off.",
+        ...                       ["hours", "verified_by", "plot_id"]))
+        ['verified_by']
+        >>> sorted(filled_columns("Don't count rows where verified_by is set.", ["verified_by"]))
+        []
+    """
+    found = set()
+    for name in names:
+        if "_" not in name and len(name) < 4:
+            continue
+        for match in re.finditer(rf"(?<![\w.]){re.escape(name)}(?!\w)", text):
+            before = re.split(r"\s[-–—]\s|\(", _clause_before(text, match.start()))[-1] + " "
+            if _FILLED.match(text, match.end()) and not (_NEGATED.search(before) or _REMOVED.search(before)):
+                found.add(name)
     return found

@@ -16,7 +16,7 @@ from typing import Callable
 __all__ = ["sqlite_hints", "FilterCheck", "drop_invented_filters", "filter_phrase", "tokenize", "RELATED_FILTER",
            "Related", "text_filters", "match_date_formats", "date_columns_read", "string_literals",
            "replace_strings", "replace_words", "keep_rows_kept", "minutes_as_hours", "balanced_parentheses",
-           "escaped_apostrophes", "exact_division", "add_filters", "add_joins"]
+           "escaped_apostrophes", "exact_division", "add_conditions", "add_filters", "add_joins"]
 
 # (pattern in the failing statement, the fix in SQLite terms); small models write MySQL/PostgreSQL dates
 _DIALECT_HINTS: list[tuple[re.Pattern[str], str]] = [
@@ -357,12 +357,21 @@ def add_filters(statement: str, filters: list[tuple[str, str]]) -> FilterCheck:
         >>> add_filters("SELECT SUM(qty) FROM orders o GROUP BY day", [("o.customer", "Café Linde")]).statement
         "SELECT SUM(qty) FROM orders o WHERE o.customer = 'Café Linde' GROUP BY day"
     """
+    return add_conditions(statement, [f"{name} = '{value.replace(chr(39), chr(39) * 2)}'" for name, value in filters])
+
+
+def add_conditions(statement: str, conditions: list[str]) -> FilterCheck:
+    """`statement` with each condition (SQL text) ANDed to its top-level WHERE (or a new one); only a single
+    SELECT is touched, and the conditions added are listed in `dropped`.
+
+        >>> add_conditions("SELECT SUM(h) FROM w WHERE a = 1 OR b = 2", ["w.v IS NOT NULL"]).statement
+        'SELECT SUM(h) FROM w WHERE (a = 1 OR b = 2) AND w.v IS NOT NULL'
+    """
     tokens = tokenize(statement)
     lowered = [(kind, text.lower()) for kind, text in tokens]
-    if not filters or not _single_select(lowered) \
+    if not conditions or not _single_select(lowered) \
             or any(kind == "word" and text in {"union", "intersect", "except", "with"} for kind, text in lowered):
         return FilterCheck(statement)
-    conditions = [f"{name} = '{value.replace(chr(39), chr(39) * 2)}'" for name, value in filters]
     where, end = _top_level(lowered)
     head = "".join(text for _, text in tokens[:end]).rstrip()
     tail = "".join(text for _, text in tokens[end:]).strip()

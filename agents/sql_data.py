@@ -15,17 +15,17 @@ from agents.correction_details import negated_before
 from agents.sql_checks import (add_filters, add_joins, date_columns_read, replace_words, string_literals,
                                text_filters, tokenize)
 
-__all__ = ["aliases", "column_homes", "table_columns", "requalified_columns", "omitted_filters", "add_omitted_filters", "text_date_arithmetic", "unmatched_filters", "misplaced_filters", "net_of_subtracted", "relocated_exclusions", "respelled_filters", "undated_columns", "unfiltered_values", "tables_read"]
+__all__ = ["aliases", "column_homes", "columns_holding", "connect_read_only", "sql_literal", "table_columns_of", "table_columns", "requalified_columns", "omitted_filters", "add_omitted_filters", "text_date_arithmetic", "unmatched_filters", "misplaced_filters", "net_of_subtracted", "relocated_exclusions", "respelled_filters", "undated_columns", "unfiltered_values", "tables_read"]
 
 # a text column with more distinct values than this holds names or free text, not categories a request names
 _MAX_CATEGORIES = 30
 
 
-def _connect(database: Path) -> sqlite3.Connection:
+def connect_read_only(database: Path) -> sqlite3.Connection:
     return sqlite3.connect(f"file:{database}?mode=ro", uri=True)
 
 
-def _columns(conn: sqlite3.Connection) -> dict[str, list[str]]:
+def table_columns_of(conn: sqlite3.Connection) -> dict[str, list[str]]:
     """Each table's column names."""
     tables = [name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
     return {t: [row[1] for row in conn.execute(f'PRAGMA table_info("{t}")')] for t in tables}
@@ -40,9 +40,9 @@ _FROM_ALIAS = re.compile(rf"""\b(?:FROM|JOIN)\s+["`\[]?(\w+)["`\]]?(?:\s+(?:AS\s
 
 def table_columns(database: Path) -> dict[str, list[str]]:
     """Each table's column names."""
-    conn = _connect(database)
+    conn = connect_read_only(database)
     try:
-        return _columns(conn)
+        return table_columns_of(conn)
     finally:
         conn.close()
 
@@ -93,11 +93,11 @@ def requalified_columns(database: Path, statement: str) -> tuple[dict[str, str],
     found: dict[str, str] = {}
     joins: list[str] = []
     try:
-        conn = _connect(database)
+        conn = connect_read_only(database)
     except sqlite3.Error:
         return {}, []
     try:
-        columns = _columns(conn)
+        columns = table_columns_of(conn)
         tables = {name.lower(): name for name in columns}
         for kind, text in tokenize(statement):
             qualifier, _, column = text.partition(".")
@@ -141,7 +141,7 @@ def column_homes(conn: sqlite3.Connection, error: str, statement: str = "") -> l
     if match is None:
         return []
     column = match.group(1)
-    columns = _columns(conn)
+    columns = table_columns_of(conn)
     read = aliases(statement)
     tables = [t for t, names in columns.items() if column in names]
     if tables:
@@ -178,9 +178,9 @@ def _matching_nothing(conn: sqlite3.Connection, columns: dict[str, list[str]],
 def unmatched_filters(database: Path, statement: str, max_values: int = 12) -> str:
     """Why `col = 'text'` filters of `statement` match nothing: the column holds no such value in any table.
     Names the values the column has (a few) and other columns holding a value like it; "" when all match."""
-    conn = _connect(database)
+    conn = connect_read_only(database)
     try:
-        columns = _columns(conn)
+        columns = table_columns_of(conn)
         reasons = []
         for column, value, owners in _matching_nothing(conn, columns, text_filters(statement)):
             held = sorted({str(v) for t in owners for (v,) in conn.execute(
@@ -204,9 +204,9 @@ def misplaced_filters(database: Path, statement: str) -> set[tuple[str, str]]:
     filters = text_filters(statement)
     if len(filters) < 2:
         return set()
-    conn = _connect(database)
+    conn = connect_read_only(database)
     try:
-        unmatched = {(column, value) for column, value, _ in _matching_nothing(conn, _columns(conn), filters)}
+        unmatched = {(column, value) for column, value, _ in _matching_nothing(conn, table_columns_of(conn), filters)}
     except sqlite3.Error:
         return set()
     finally:
@@ -218,12 +218,12 @@ def misplaced_filters(database: Path, statement: str) -> set[tuple[str, str]]:
 _EXCLUSION = re.compile(r"(?<![\w.])(?P<column>(?:\w+\.)?\w+)\s*(?P<op>!=|<>)\s*'(?P<value>(?:[^']|'')*)'")
 
 
-def _literal(value: object) -> str:
+def sql_literal(value: object) -> str:
     """A value as an SQL string literal."""
     return "'" + str(value).replace("'", "''") + "'"
 
 
-def _columns_holding(conn: sqlite3.Connection, columns: dict[str, list[str]], read: dict[str, str],
+def columns_holding(conn: sqlite3.Connection, columns: dict[str, list[str]], read: dict[str, str],
                      value: str) -> list[tuple[str, str, str]]:
     """(table, column, the value as it is held) for each text column of the tables read that holds `value`, case
     aside."""
@@ -246,12 +246,12 @@ def relocated_exclusions(database: Path, statement: str) -> dict[str, str]:
     """
     read = aliases(statement)
     try:
-        conn = _connect(database)
+        conn = connect_read_only(database)
     except sqlite3.Error:
         return {}
     moved: dict[str, str] = {}
     try:
-        columns = _columns(conn)
+        columns = table_columns_of(conn)
         by_name = {name.lower(): table for table, name in read.items()}
         for match in _EXCLUSION.finditer(statement):
             qualifier, _, column = match.group("column").rpartition(".")
@@ -264,12 +264,12 @@ def relocated_exclusions(database: Path, statement: str) -> dict[str, str]:
                 continue
             alike = sorted({held for t in owners for held in _alike_values(conn, t, column, value)})  # case aside too
             if len(alike) == 1:  # `status != 'voided'` where status holds 'void'
-                moved[match.group(0)] = f"{match.group('column')} {match.group('op')} {_literal(alike[0])}"
+                moved[match.group(0)] = f"{match.group('column')} {match.group('op')} {sql_literal(alike[0])}"
                 continue
-            homes = [home for home in _columns_holding(conn, columns, read, value) if home[1] != column]
+            homes = [home for home in columns_holding(conn, columns, read, value) if home[1] != column]
             if len(homes) == 1:
                 table, home, held = homes[0]  # written as the data spells it
-                moved[match.group(0)] = f"{read[table]}.{home} {match.group('op')} {_literal(held)}"
+                moved[match.group(0)] = f"{read[table]}.{home} {match.group('op')} {sql_literal(held)}"
     except sqlite3.Error:
         return {}
     finally:
@@ -295,12 +295,12 @@ def net_of_subtracted(database: Path, statement: str, subtracted: set[str]) -> t
         return "", ""
     read = aliases(statement)
     try:
-        conn = _connect(database)
+        conn = connect_read_only(database)
     except sqlite3.Error:
         return "", ""
     try:
-        columns = _columns(conn)
-        homes = [home for value in sorted(subtracted) for home in _columns_holding(conn, columns, read, value)]
+        columns = table_columns_of(conn)
+        homes = [home for value in sorted(subtracted) for home in columns_holding(conn, columns, read, value)]
     except sqlite3.Error:
         return "", ""
     finally:
@@ -309,7 +309,7 @@ def net_of_subtracted(database: Path, statement: str, subtracted: set[str]) -> t
         return "", ""
     table, column, held = homes[0]
     name = f"{read[table]}.{column}"
-    literal = _literal(held)
+    literal = sql_literal(held)
     col = rf"(?:(?:{re.escape(read[table])}|{re.escape(table)})\.)?{re.escape(column)}"
     rewritten = statement
     # the rows left out come back: `AND status != 'returned'`, `status <> 'returned' AND`, a lone WHERE condition
@@ -349,9 +349,9 @@ def _singular(words: str) -> str:
 def respelled_filters(database: Path, statement: str) -> dict[str, str]:
     """Text filters no row matches whose column holds exactly one value spelled the same but for case,
     separators or a plural 's' ('no-show' -> 'no_show', 'Collisions' -> 'collision'): {written: held}."""
-    conn = _connect(database)
+    conn = connect_read_only(database)
     try:
-        columns = _columns(conn)
+        columns = table_columns_of(conn)
         found = {}
         for column, value, owners in _matching_nothing(conn, columns, text_filters(statement)):
             held = {str(v) for t in owners for (v,) in conn.execute(
@@ -378,9 +378,9 @@ def _dated_columns(conn: sqlite3.Connection, columns: dict[str, list[str]]) -> l
 def undated_columns(database: Path, statement: str) -> str:
     """Why a date function of `statement` reads nothing: the column it reads holds no dates (`strftime('%Y',
     in_service)` on a 0/1 flag). Names the values it holds and the columns that hold dates; "" when none."""
-    conn = _connect(database)
+    conn = connect_read_only(database)
     try:
-        columns = _columns(conn)
+        columns = table_columns_of(conn)
         dated = _dated_columns(conn, columns)
         reasons = []
         for column in date_columns_read(statement):
@@ -472,11 +472,11 @@ def add_omitted_filters(database: Path, statement: str, request: str) -> tuple[s
 def _reaching_join(database: Path, table: str, read: dict[str, str]) -> str:
     """The JOIN that brings `table` into a statement reading `read`, by a key; "" when none is known."""
     try:
-        conn = _connect(database)
+        conn = connect_read_only(database)
     except sqlite3.Error:
         return ""
     try:
-        return _join_clause(conn, _columns(conn), table, read)
+        return _join_clause(conn, table_columns_of(conn), table, read)
     except sqlite3.Error:
         return ""
     finally:
@@ -497,9 +497,9 @@ def text_date_arithmetic(database: Path, statement: str) -> str:
     parts = [(m.group(1), m.group(2)) for m in _PART_DIFFERENCE.finditer(statement)]
     if not pairs and not parts:
         return ""
-    conn = _connect(database)
+    conn = connect_read_only(database)
     try:
-        dated = {name.split(".")[1] for name in _dated_columns(conn, _columns(conn))}
+        dated = {name.split(".")[1] for name in _dated_columns(conn, table_columns_of(conn))}
     except sqlite3.Error:
         return ""
     finally:
@@ -531,10 +531,10 @@ def unfiltered_values(database: Path, statement: str, request: str, *, read_only
     asked = f" {_spelling(request)} "
     literals = [_spelling(text) for text in string_literals(statement)]
     reads = tables_read(statement)
-    conn = _connect(database)
+    conn = connect_read_only(database)
     try:
         found = []
-        for table, names in _columns(conn).items():
+        for table, names in table_columns_of(conn).items():
             if read_only and table.lower() not in reads:
                 continue
             for column in names:

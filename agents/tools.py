@@ -25,6 +25,7 @@ from agents.sql_checks import (Related, add_joins, balanced_parentheses, drop_in
 from agents.sql_data import (add_omitted_filters, column_homes, misplaced_filters, net_of_subtracted,
                              relocated_exclusions, requalified_columns, respelled_filters, table_columns,
                              text_date_arithmetic, undated_columns, unfiltered_values, unmatched_filters)
+from agents.sql_guidance import guided_conditions
 
 __all__ = ["Tool", "ToolResult", "ToolRegistry", "ArgumentCheck", "SqlError", "sql_tool", "calculator_tool",
            "document_lookup_tool", "misplaced_filters", "unmatched_filters"]
@@ -271,6 +272,10 @@ def sql_tool(database: Path, max_rows: int = 50) -> Tool:
         added, note = add_omitted_filters(database, query, request) if request else (query, "")
         if note:
             query = added
+            notes.append(note)
+        guided, note = guided_conditions(database, query, guidance) if guidance else (query, "")
+        if note:
+            query = guided
             notes.append(note)
         formats = match_date_formats(query)
         if formats.changed:

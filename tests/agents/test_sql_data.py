@@ -395,12 +395,13 @@ def test_a_stray_closing_parenthesis_at_the_end_is_removed(tmp_path: Path):
 def test_a_value_the_guidance_keeps_is_not_asked_for_as_a_filter(tmp_path: Path):
     """Held-out v10: "leave out 'refunded' entries; and ten-visit 'card' entries count" made the repair say the
     statement "ignored the team guidance, which names 'card'", and the model added status = 'card' (0 visitors).
-    A value the guidance keeps needs no filter; one it leaves out still does."""
+    A value the guidance keeps needs no filter; one it leaves out still does (since 2026-12-07 the check adds it,
+    agents/sql_guidance.py, so nothing is left for the repair to ask)."""
     registry = _registry(tmp_path)
     guidance = "Count the visits with SQL; leave out 'repair' visits; and 'no_show' visits count too."
     result = registry.checked_call("sql", {"query": "SELECT COUNT(*) FROM visits"}, "How many visits?", guidance=guidance)
-    assert "names 'repair' (a value of visits.kind)" in result.suspect
-    assert "'no_show' (a value of" not in result.suspect
+    assert result.arguments["query"] == "SELECT COUNT(*) FROM visits WHERE visits.kind <> 'repair'"
+    assert "no_show" not in result.arguments["query"] and not result.suspect
 
 
 def test_an_apostrophe_inside_a_name_is_escaped(tmp_path: Path):

@@ -1,0 +1,76 @@
+"""The conditions a correction asks every figure of a table to keep, added where the planner's statement left them
+out (held-out v11, seen: 'only count status 'done'' and 'only rows where verified_by is filled in' were taught,
+applied, and the SUM still counted every row)."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from agents.sql_guidance import guided_conditions
+from agents.tools import sql_tool
+
+
+def _database(tmp_path: Path) -> Path:
+    path = tmp_path / "work.sqlite"
+    conn = sqlite3.connect(path)
+    conn.executescript("""
+        CREATE TABLE plots (id TEXT PRIMARY KEY, holder TEXT NOT NULL, size TEXT NOT NULL);
+        CREATE TABLE work_hours (id INTEGER PRIMARY KEY, plot_id TEXT NOT NULL, day TEXT NOT NULL, hours REAL NOT NULL,
+                                 verified_by TEXT, status TEXT NOT NULL);
+        INSERT INTO plots VALUES ('A1', 'Ian Hale', 'full'), ('A2', 'Rosa Fenwick', 'half');
+        INSERT INTO work_hours VALUES (1, 'A1', '2025-06-01', 3, 'JM', 'done'), (2, 'A1', '2025-06-08', 2, NULL, 'done'),
+                                      (3, 'A2', '2025-06-09', 1.5, 'JM', 'no_access'), (4, 'A2', '2025-06-10', 4, '', 'done'),
+                                      (5, 'A2', '2025-06-11', 2, 'KT', 'reprint');
+    """)
+    conn.commit()
+    conn.close()
+    return path
+
+
+def _total(database: Path, statement: str) -> float:
+    conn = sqlite3.connect(database)
+    try:
+        return conn.execute(statement).fetchone()[0]
+    finally:
+        conn.close()
+
+
+def test_kept_alone_and_filled_columns_are_added(tmp_path: Path) -> None:
+    database = _database(tmp_path)
+    guidance = ("Take it from work_hours: add up hours, only count status 'done' - the 'no_access' visits were never "
+                "charged - and only rows where verified_by is filled in.")
+    statement, note = guided_conditions(database, "SELECT SUM(hours) FROM work_hours WHERE day LIKE '2025-06%'", guidance)
+    assert statement == ("SELECT SUM(hours) FROM work_hours WHERE day LIKE '2025-06%' AND work_hours.status = 'done' "
+                         "AND work_hours.verified_by IS NOT NULL AND work_hours.verified_by <> ''")
+    assert "work_hours.status = 'done'" in note
+    assert _total(database, statement) == 3
+
+
+def test_left_out_values_are_excluded_on_the_alias(tmp_path: Path) -> None:
+    database = _database(tmp_path)
+    statement, _ = guided_conditions(database, "SELECT SUM(w.hours) FROM work_hours w JOIN plots p ON p.id = w.plot_id",
+                                     "Leave out the 'reprint' rows and the 'no_access' ones: those were never billed.")
+    assert statement.endswith("WHERE w.status NOT IN ('no_access', 'reprint')")
+    assert _total(database, statement) == 9
+
+
+def test_a_statement_that_filters_the_column_itself_is_left_alone(tmp_path: Path) -> None:
+    database = _database(tmp_path)
+    asked = "SELECT COUNT(*) FROM work_hours WHERE status = 'no_access'"  # "how many visits found nobody in?"
+    assert guided_conditions(database, asked, "Only count status 'done'.") == (asked, "")
+    # a negated "only", a value no column of the tables read holds, and a refused filled-in rule add nothing
+    plain = "SELECT SUM(hours) FROM work_hours"
+    for guidance in ("Count the 'done' rows and the 'no_access' ones too.", "Only count 'paid' invoices.",
+                     "Don't count rows where verified_by is set."):
+        assert guided_conditions(database, plain, guidance) == (plain, "")
+
+
+def test_the_sql_tool_check_adds_them_and_says_so(tmp_path: Path) -> None:
+    database = _database(tmp_path)
+    tool = sql_tool(database)
+    checked = tool.check_arguments({"query": "SELECT SUM(hours) FROM work_hours"}, "How many hours in June?", None,
+                                   "Only rows where verified_by is filled in: NULL means nobody signed off.",
+                                   "How many hours in June?")
+    assert "verified_by IS NOT NULL" in checked.arguments["query"]
+    assert "conditions the team's guidance asks for added" in checked.note
