@@ -8,7 +8,7 @@ against the applied lessons and the tool results, and regenerates once with the 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from memory.message_requests import asks_for_message
 from memory.records import Component, Lesson
@@ -20,6 +20,7 @@ from agents.guidance import guidance_block
 from agents.llm import LLM
 from agents.message_tidy import tidy_message
 from agents.model_agent import ModelAgent
+from agents.named_people import names_kept_out, third_parties, without_names
 from agents.retriever import Retrieval
 from agents.shorthand import forbidden_shorthand, meanings_in, write_out
 from agents.tool_planner import ToolPlan
@@ -107,6 +108,12 @@ def _shorthand(lessons: list[Lesson]) -> list[str]:
                               for token in forbidden_shorthand(lesson.feedback_text or lesson.text)))
 
 
+def _stand_in(lessons: list[Lesson]) -> str | None:
+    """What a message says instead of the people an applied writer lesson keeps out of it (agents/named_people.py)."""
+    return next((found for lesson in lessons if lesson.component is Component.WRITER
+                 if (found := names_kept_out(lesson.feedback_text or lesson.text))), None)
+
+
 def _without_echo(draft: str) -> str:
     r"""The draft up to the first copied prompt section ("IT WAS REJECTED: ...").
 
@@ -115,6 +122,19 @@ def _without_echo(draft: str) -> str:
     """
     match = _ECHO.search(draft)
     return (draft[:match.start()] if match else draft).strip()
+
+
+@dataclass(frozen=True)
+class DraftFixes:
+    """What the applied lessons ask of every draft, made without the model (`WriterAgent._formatted`)."""
+
+    rules: list[FormatRule]  # date, time and money formats
+    lines: list[str]  # lines every answer carries
+    shorthand: list[str]  # abbreviations to write out
+    forbidden: list[str]  # phrases turned down, lower case
+    request: str
+    unnamed: list[str] = field(default_factory=list)  # people the message must not name
+    stand_in: str = ""  # what it says instead
 
 
 class WriterAgent(ModelAgent):
@@ -136,6 +156,11 @@ class WriterAgent(ModelAgent):
                          "and ready to send, with every date, time and figure the request gives.")
         if answering_results(request, plan):
             parts.append("Answer from the TOOL RESULT above.")
+        stand_in = _stand_in(lessons)
+        unnamed = third_parties(request) if stand_in else []
+        if unnamed:  # a small writer repeats every name the request gives
+            parts.append(f"The guidance keeps other people out of this message: do not name {' or '.join(unnamed)}; "
+                         f"write \"{stand_in}\" instead.")
         meanings = meanings_in(request, _shorthand(lessons))
         if meanings:  # a small writer copies the shorthand, or misreads it (BID as once a day)
             parts.append("The guidance asks for plain words instead of shorthand. In this request "
@@ -159,8 +184,10 @@ class WriterAgent(ModelAgent):
         rules = [rule for lesson in lessons for rule in format_rules(lesson.feedback_text or lesson.text)]
         lines = list(dict.fromkeys(line for lesson in lessons if lesson.component is Component.WRITER
                                    for line in required_lines(lesson.feedback_text, lesson.source_request)))
-        fixes = (rules, lines, _shorthand(lessons), _forbidden_lines(lessons), request)  # applied to every draft
-        answer = self._formatted(self.write(request, retrieval, plan, lessons), *fixes)
+        stand_in = _stand_in(lessons)
+        fixes = DraftFixes(rules, lines, _shorthand(lessons), _forbidden_lines(lessons), request,
+                           third_parties(request) if stand_in else [], stand_in or "")  # applied to every draft
+        answer = self._formatted(self.write(request, retrieval, plan, lessons), fixes)
         check = self._check(request, answer, plan, checked, attempt=1)
         if not (regenerate and check.writer_can_fix):
             return WrittenAnswer(answer, check)
@@ -170,7 +197,7 @@ class WriterAgent(ModelAgent):
             second = _without_echo(self._generate(content))
         if not second:  # the retry only echoed the prompt: keep the first draft
             return WrittenAnswer(answer, check)
-        second = self._formatted(second, *fixes)
+        second = self._formatted(second, fixes)
         second_check = self._check(request, second, plan, checked, attempt=2)
         failures = lambda c: sum(not f.passed for f in c.findings)  # noqa: E731
         if failures(second_check) <= failures(check):
@@ -178,26 +205,31 @@ class WriterAgent(ModelAgent):
         return WrittenAnswer(answer, check, rejected_draft=second)  # the retry made it worse: keep the first
 
     @staticmethod
-    def _formatted(answer: str, rules: list[FormatRule], lines: list[str], shorthand: list[str],
-                   forbidden: list[str], request: str = "") -> str:
+    def _formatted(answer: str, fixes: DraftFixes) -> str:
         """The draft with its dates, times and amounts in the formats the applied lessons prescribe
         (agents/answer_formats.py), the shorthand a writer lesson forbids written out (agents/shorthand.py), no
-        template placeholder lines nor lines a lesson turns down (`tidy_message`), and ending with each line a
-        writer lesson's correction says every answer carries, when the draft lacks it (a sign-off, a phone line:
+        template placeholder lines nor lines a lesson turns down (`tidy_message`), the people a lesson keeps out
+        of messages replaced by its stand-in (agents/named_people.py), and ending with each line a writer lesson's
+        correction says every answer carries, when the draft lacks it (a sign-off, a phone line:
         `agents.correction_details.required_lines`)."""
-        tidied, removed = tidy_message(answer, forbidden, request)
+        tidied, removed = tidy_message(answer, fixes.forbidden, fixes.request)
         if removed:
             with span("tidy_message", agent="writer", removed=removed[:20]):
                 answer = tidied
-        if shorthand:
-            with span("write_out_shorthand", agent="writer", forbidden=shorthand) as step:
-                answer, changes = write_out(answer, shorthand)
+        if fixes.unnamed:
+            unnamed, replaced = without_names(answer, fixes.unnamed, fixes.stand_in)
+            if replaced:
+                with span("names_kept_out", agent="writer", replaced=replaced[:20], stand_in=fixes.stand_in):
+                    answer = unnamed
+        if fixes.shorthand:
+            with span("write_out_shorthand", agent="writer", forbidden=fixes.shorthand) as step:
+                answer, changes = write_out(answer, fixes.shorthand)
                 step.set(changes=changes[:20])
-        if rules:
-            with span("apply_formats", agent="writer", rules=[f"{rule.kind}: {rule.style}" for rule in rules]) as step:
-                answer, changes = apply_formats(answer, rules)
+        if fixes.rules:
+            with span("apply_formats", agent="writer", rules=[f"{rule.kind}: {rule.style}" for rule in fixes.rules]) as step:
+                answer, changes = apply_formats(answer, fixes.rules)
                 step.set(changes=changes[:20])
-        missing = [line for line in lines if not has_detail(answer, line)]
+        missing = [line for line in fixes.lines if not has_detail(answer, line)]
         if missing:
             with span("add_lines", agent="writer", lines=missing):
                 answer = answer.rstrip() + "\n\n" + "\n".join(missing)
