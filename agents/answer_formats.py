@@ -29,7 +29,7 @@ from typing import Literal
 
 from agents.correction_details import negated_before
 
-__all__ = ["FormatRule", "apply_formats", "format_rules"]
+__all__ = ["FormatRule", "apply_formats", "format_rules", "money_mentions"]
 
 _MONTHS = [calendar.month_name[i] for i in range(1, 13)]
 _MONTH = "|".join(_MONTHS)
@@ -63,6 +63,24 @@ _AMOUNT = r"\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d+(?:[.,]\d{1,2})?"
 _MONEY = re.compile(rf"(?P<pre>{_UNIT})\s?(?P<a>{_AMOUNT})\b(?!\s?{_UNIT})|(?<![\w.,])(?P<b>{_AMOUNT})\s?(?P<post>{_UNIT})(?!\w)",
                     re.I)
 _BARE_UNIT = re.compile(r"(?:€|£|\$)(?!\s?\d)|\b(?:euros?|pounds?|dollars?)\b(?<!\d)", re.I)
+
+
+def money_mentions(text: str) -> list[tuple[float, int, int, str]]:
+    """(value, start, end, currency code) of each amount written with its currency ("EUR 42", "65 euros", "£7.50").
+
+        >>> money_mentions("EUR 42, then 65 euros and £1,250.50")
+        [(42.0, 0, 6, 'EUR'), (65.0, 13, 21, 'EUR'), (1250.5, 26, 35, 'GBP')]
+    """
+    found = []
+    for match in _MONEY.finditer(text):
+        unit = (match.group("pre") or match.group("post")).lower()
+        code = _UNIT_OF.get(unit) or _UNIT_OF.get(unit.rstrip("s"))
+        if code is None:
+            continue
+        amount = match.group("a") or match.group("b")
+        grouped = re.search(r",\d{3}\b", amount) is not None
+        found.append((float(amount.replace(",", "") if grouped else amount.replace(",", ".")), match.start(), match.end(), code))
+    return found
 
 
 def _wanted(text: str, pattern: re.Pattern[str]) -> tuple[bool, bool]:

@@ -141,6 +141,11 @@ def _instance_of(phrase: str, request: str) -> bool:
     return any(norm(match.group(0)) in said for match in _NAME_OR_NUMBER.finditer(phrase))
 
 
+# an amount in a currency with a few words about it ("EUR 48.00 incl. VAT", "£12 a night"): the form of a price
+_MONEY_FORM = re.compile(r"(?:(?:EUR|GBP|USD|CHF|€|£|\$)\s?\d[\d,.]*|\d[\d,.]*\s?(?:EUR|GBP|USD|CHF|€|£|euros?|pounds?))"
+                         r"(?:\s+[\w.%/-]+){0,3}\.?", re.I)
+
+
 def example_phrases(text: str, request: str = "") -> set[str]:
     """Quoted phrases of a correction that show a form rather than give a literal: a date or time
     (`example_value`), a phrase introduced as an example ("like", "e.g.", "such as", or set off by a dash after the
@@ -153,11 +158,14 @@ def example_phrases(text: str, request: str = "") -> set[str]:
         >>> sorted(example_phrases('Amounts go like "EUR 125.00". Every message ends with "See you in the water - '
         ...                        'Millbrook Baths team".', "Write to Lena that the bill is 125€."))
         ['EUR 125.00']
+        >>> sorted(example_phrases('Add the 20% VAT and write it as "EUR 48.00 incl. VAT".'))
+        ['EUR 48.00 incl. VAT']
     """
     found = set()
     for match in _QUOTED.finditer(text):
         phrase = next(g for g in match.groups() if g).strip()
-        if example_value(phrase) or _EXAMPLE_CUE.search(text[max(0, match.start() - 20):match.start()]) \
+        if example_value(phrase) or _MONEY_FORM.fullmatch(phrase) \
+                or _EXAMPLE_CUE.search(text[max(0, match.start() - 20):match.start()]) \
                 or _instance_of(phrase, request):
             found.add(phrase)
     return found

@@ -21,6 +21,7 @@ from agents.llm import LLM
 from agents.message_tidy import tidy_message
 from agents.model_agent import ModelAgent
 from agents.named_people import names_kept_out, third_parties, without_names
+from agents.price_additions import Surcharge, surcharge, totals, with_surcharge
 from agents.retriever import Retrieval
 from agents.shorthand import forbidden_shorthand, meanings_in, write_out
 from agents.tool_planner import ToolPlan
@@ -114,6 +115,12 @@ def _stand_in(lessons: list[Lesson]) -> str | None:
                  if (found := names_kept_out(lesson.feedback_text or lesson.text))), None)
 
 
+def _surcharge(lessons: list[Lesson]) -> Surcharge | None:
+    """The percentage an applied writer lesson adds to every price (agents/price_additions.py)."""
+    return next((found for lesson in lessons if lesson.component is Component.WRITER
+                 if (found := surcharge(lesson.feedback_text or lesson.text))), None)
+
+
 def _without_echo(draft: str) -> str:
     r"""The draft up to the first copied prompt section ("IT WAS REJECTED: ...").
 
@@ -135,6 +142,8 @@ class DraftFixes:
     request: str
     unnamed: list[str] = field(default_factory=list)  # people the message must not name
     stand_in: str = ""  # what it says instead
+    surcharge: Surcharge | None = None  # a percentage added to every price ("add the 20% VAT")
+    totals: list[tuple[float, float, str]] = field(default_factory=list)  # the request's amounts: (net, total, code)
 
 
 class WriterAgent(ModelAgent):
@@ -161,6 +170,12 @@ class WriterAgent(ModelAgent):
         if unnamed:  # a small writer repeats every name the request gives
             parts.append(f"The guidance keeps other people out of this message: do not name {' or '.join(unnamed)}; "
                          f"write \"{stand_in}\" instead.")
+        added = _surcharge(lessons)
+        amounts = totals(added, request) if added else []
+        if added and amounts:  # a small writer copies the net figure, or adds the percentage wrongly
+            parts.append(f"The guidance adds {added.percent:g}% {added.label} to our prices. In this request "
+                         + "; ".join(f"{code} {net:g} comes to {code} {total:.2f} {added.suffix}"
+                                     for net, total, code in amounts) + ": write those totals.")
         meanings = meanings_in(request, _shorthand(lessons))
         if meanings:  # a small writer copies the shorthand, or misreads it (BID as once a day)
             parts.append("The guidance asks for plain words instead of shorthand. In this request "
@@ -185,8 +200,10 @@ class WriterAgent(ModelAgent):
         lines = list(dict.fromkeys(line for lesson in lessons if lesson.component is Component.WRITER
                                    for line in required_lines(lesson.feedback_text, lesson.source_request)))
         stand_in = _stand_in(lessons)
+        added = _surcharge(lessons)
         fixes = DraftFixes(rules, lines, _shorthand(lessons), _forbidden_lines(lessons), request,
-                           third_parties(request) if stand_in else [], stand_in or "")  # applied to every draft
+                           third_parties(request) if stand_in else [], stand_in or "",
+                           added, totals(added, request) if added else [])  # applied to every draft
         answer = self._formatted(self.write(request, retrieval, plan, lessons), fixes)
         check = self._check(request, answer, plan, checked, attempt=1)
         if not (regenerate and check.writer_can_fix):
@@ -221,6 +238,11 @@ class WriterAgent(ModelAgent):
             if replaced:
                 with span("names_kept_out", agent="writer", replaced=replaced[:20], stand_in=fixes.stand_in):
                     answer = unnamed
+        if fixes.surcharge and fixes.totals:
+            added, changes = with_surcharge(answer, fixes.totals, fixes.surcharge)
+            if changes:
+                with span("add_surcharge", agent="writer", changes=changes[:20], percent=fixes.surcharge.percent):
+                    answer = added
         if fixes.shorthand:
             with span("write_out_shorthand", agent="writer", forbidden=fixes.shorthand) as step:
                 answer, changes = write_out(answer, fixes.shorthand)
