@@ -203,6 +203,8 @@ def main() -> None:
     parser.add_argument("--no-grounding", action="store_true", help="no document or data grounding (the gate before it)")
     parser.add_argument("--grounding-margin", type=float, help="document veto margin (1.0: no document veto)")
     parser.add_argument("--data-margin", type=float, help="data veto margin (1.0: no data veto)")
+    parser.add_argument("--no-passages", action="store_true", help="a data lesson's nearest document by whole texts only "
+                        "(the gate before 2026-12-07)")
     parser.add_argument("--steps", action="store_true", help="print every scored step")
     parser.add_argument("--dump", type=Path, help="write every scored candidate and step as JSON (bench/scope_judge_probe.py reads it)")
     args = parser.parse_args()
@@ -210,7 +212,7 @@ def main() -> None:
                if value is not None}
     settings = GateSettings(mode=args.gate, weights_path=args.weights, near_miss_rule=not args.no_near_miss_rule,
                             grounding=not args.no_grounding, data_check="off" if args.no_data_check else "model",
-                            **margins)
+                            grounding_passages=not args.no_passages, **margins)
     result = replay(load(args.folders), provider=args.provider, gguf=args.gguf, embedder=embedder(),
                     settings=settings, second_stage=args.second_stage, screen=not args.no_screen, judge=args.judge,
                     data_near_misses=args.keep_data_near_misses)

@@ -93,7 +93,8 @@ class LessonMemory:
         # lessons that name documents or prefer a data tool are grounded on the corpus search (memory/grounding.py)
         search = lambda: self.search_corpus(vector, settings.grounding_documents)  # noqa: E731
         groundings = ground_lessons(self.store, [hit.lesson for hit in hits], vector, search,
-                                    family_similarity=settings.grounding_family, data=self.data_sources) \
+                                    family_similarity=settings.grounding_family, data=self.data_sources,
+                                    passages=settings.grounding_passages) \
             if settings.grounding and hits else None
         decisions = self.gate.decide(component, hits, user=user, trust=self.trust, request=request,
                                      request_vector=vector, vectors=vectors, metadata=metadata, groundings=groundings)

@@ -45,6 +45,9 @@ class GateSettings(BaseModel):
                             "one); a lesson preferring a data tool is rejected when a document leads the tool's data by more "
                             "than data_margin")
     grounding_margin: float = Field(0.05, ge=0.0, le=1.0, description="how far another document may lead a lesson's own")
+    grounding_passages: bool = Field(True, description="a data lesson's nearest document is also sought sentence by "
+                                     "sentence (memory/passages.py): a request one line of a document answers is not the "
+                                     "data's")
     data_margin: float = Field(0.4, ge=0.0, le=1.0, description="how far a document may lead a data lesson's tables "
                                "(1.0: never; 0.10 cost held-out recall; 0.4, measured on four spent suites once data lessons "
                                "lost the router's near misses, stops 4 wrong steps of 275 and no right lesson, docs/evaluation.md)")

@@ -15,7 +15,9 @@ Two kinds, both read from the request's corpus search:
   instead of quoting the notes") matters for requests about the records that tool reads, not for
   requests a document answers (the support hours, what the note says, how to file an invoice).
   `similarity` is the request's best similarity to the tool's data sources (each table described by
-  its columns and a few rows); `margin` is that minus its best similarity to a corpus document.
+  its columns and a few rows); `margin` is that minus its best similarity to a corpus document, or
+  to one sentence of a document when passages are on (a request about one line of a price list is far
+  from the whole list).
 
     >>> import numpy as np
     >>> from memory.records import Document
@@ -82,10 +84,11 @@ def document_grounding(family: set[str], hits: list[DocumentHit]) -> Grounding |
 
 def ground_lessons(store: MemoryStore, lessons: Iterable[Lesson], vector: np.ndarray,
                    search: Callable[[], list[DocumentHit]], *, family_similarity: float,
-                   data: dict[str, np.ndarray] | None = None) -> dict[str, Grounding]:
+                   data: dict[str, np.ndarray] | None = None, passages: bool = False) -> dict[str, Grounding]:
     """The grounding of each lesson that names documents or prefers a data tool (`data`: tool name -> the
     vectors of its data sources), by lesson id. `search` gives the request's corpus search, best first;
-    it is called only when a lesson needs it."""
+    it is called only when a lesson needs it. With `passages`, a data lesson's nearest document is the better of
+    the nearest whole document and the nearest sentence of any document (memory/passages.py)."""
     data = data or {}
     named = {lesson.id: docs for lesson in lessons if (docs := lesson_documents(lesson))}
     reading = {lesson.id: tools for lesson in lessons if lesson.id not in named and (tools := data_tools(lesson, data))}
@@ -102,7 +105,10 @@ def ground_lessons(store: MemoryStore, lessons: Iterable[Lesson], vector: np.nda
             if grounding is not None:
                 result[lesson_id] = replace(grounding, tables=tables)
     if reading and hits:  # with no corpus there is no document to answer instead
+        nearest = hits[0].score
+        if passages:  # a line of a document ("Wiro binding: EUR 3.50") answers a request its whole text is far from
+            nearest = max(nearest, store.best_passage(vector) or -1.0)
         for lesson_id, tools in reading.items():
             similarity = max(float(np.max(data[tool] @ vector)) for tool in tools)
-            result[lesson_id] = Grounding("data", round(similarity, 4), round(similarity - hits[0].score, 4))
+            result[lesson_id] = Grounding("data", round(similarity, 4), round(similarity - nearest, 4))
     return result

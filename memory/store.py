@@ -23,6 +23,7 @@ import numpy as np
 from memory.backend import BackendName, ScoredPayload, SharedSearch, StoredPoint, VectorBackend
 from memory.embedding import Embedder
 from memory.errors import AlhfError
+from memory.passages import document_passages
 from memory.records import Component, Document, Lesson, LessonStatus
 
 __all__ = ["MemoryStore", "LessonHit", "DocumentHit", "LessonVectors", "open_backend"]
@@ -170,9 +171,15 @@ class MemoryStore:
     def corpus_collection(self) -> str:
         return f"{self.prefix}_corpus"
 
+    @property
+    def passage_collection(self) -> str:
+        """One point per sentence of each document, with its title (memory/passages.py)."""
+        return f"{self.prefix}_passages"
+
     def _ensure_collections(self) -> None:
         names = [(self.lesson_collection(c), LESSON_INDEXED_FIELDS) for c in Component]
         names += [(self.near_miss_collection(c), ("lesson_id",)) for c in Component] + [(self.corpus_collection, ())]
+        names += [(self.passage_collection, ())]
         for name, indexed in names:
             size = self.backend.collection_dim(name)
             if size is None:
@@ -400,10 +407,13 @@ class MemoryStore:
         current = {doc.id: doc for doc in self.list_documents()}
         wanted = {doc.id: doc for doc in documents}
         if current == wanted:
+            if documents and not self.backend.count(self.passage_collection):  # a store from before passages
+                self._add_passages(documents)
             return
         self._document_vectors.clear()
         self.corpus_version += 1
         self.backend.drop_collection(self.corpus_collection)
+        self.backend.drop_collection(self.passage_collection)
         self._ensure_collections()
         if not documents:
             return
@@ -413,6 +423,17 @@ class MemoryStore:
             for doc, vec in zip(documents, vectors)
         ]
         self.backend.upsert(self.corpus_collection, points)
+        self._add_passages(documents)
+
+    def _add_passages(self, documents: list[Document]) -> None:
+        passages = [(doc.id, i, text) for doc in documents for i, text in enumerate(document_passages(doc))]
+        if passages:
+            vectors = self.embedder.embed([text for _, _, text in passages])
+            self.backend.upsert(self.passage_collection, [
+                StoredPoint(_point_id("passage", doc_id, str(i)), np.asarray(vec, dtype=np.float32).tolist(),
+                            {"doc_id": doc_id})
+                for (doc_id, i, text), vec in zip(passages, vectors)
+            ])
 
     @_serialized
     def list_documents(self) -> list[Document]:
@@ -423,6 +444,13 @@ class MemoryStore:
     def search_corpus(self, vector: np.ndarray, *, limit: int = 3) -> list[DocumentHit]:
         points = self.backend.query(self.corpus_collection, np.asarray(vector, dtype=np.float32).tolist(), limit)
         return [DocumentHit(Document.model_validate(p.payload), p.score) for p in points]
+
+    @_serialized
+    def best_passage(self, vector: np.ndarray) -> float | None:
+        """The similarity of `vector` to the nearest sentence of any corpus document (None without passages)."""
+        points = self.backend.query(self.passage_collection, np.asarray(vector, dtype=np.float32).tolist(), 1,
+                                    with_payload=False)
+        return points[0].score if points else None
 
     @_serialized
     def document_vectors(self, doc_ids: Iterable[str]) -> dict[str, np.ndarray]:

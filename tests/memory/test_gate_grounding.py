@@ -4,6 +4,7 @@ versions), and is rejected for requests whose corpus search leads elsewhere, how
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from memory.consult import LessonMemory
 from memory.gate import GateSettings, RelevanceGate
@@ -330,3 +331,42 @@ def test_grounding_reads_how_near_the_request_is_to_the_data_tables(minilm):
     grounded = ground_lessons(store, [LESSON], vector, search, family_similarity=0.55, data=tables)
     assert grounded["exp"].kind == "document" and grounded["exp"].tables == round(float(tables["sql"][0] @ vector), 4)
     assert ground_lessons(store, [LESSON], vector, search, family_similarity=0.55)["exp"].tables is None
+
+
+PRICE_LIST = Document(id="prices-v3", title="Price list v3", text=(
+    "All prices are net, excluding 20% VAT. Black and white A4: EUR 0.08 a page. Colour A4: EUR 0.35 a page. "
+    "A3 is charged double. Wiro binding: EUR 3.50 per document. Laminating an A4 sheet: EUR 1.20. Business cards: 250 "
+    "for EUR 29. Same-day service: 25% surcharge. The smallest order we charge is EUR 2."))
+
+
+def test_a_data_lesson_meets_the_sentence_of_a_document_that_answers_the_request(minilm):
+    """A price list's whole text is far from "what do we charge to spiral-bind a dissertation?"; its binding
+    line is near it, and the data lesson's margin is measured against that line (grounding_passages)."""
+    from memory.grounding import ground_lessons
+    from memory.passages import document_passages
+
+    store = MemoryStore.open(":memory:", embedder=minilm)
+    store.replace_corpus([PRICE_LIST, *SUPPORT_CORPUS])
+    request = "What do we charge to spiral-bind a student's dissertation?"
+    vector = minilm.embed([request])[0]
+    search = lambda: store.search_corpus(vector, limit=4)  # noqa: E731
+    tables = {"sql": minilm.embed(["Table print_jobs with columns id, customer_id, job_date, pages, copies, kind."])}
+    whole = ground_lessons(store, [COUNT_LESSON], vector, search, family_similarity=0.55, data=tables)["count"]
+    lines = ground_lessons(store, [COUNT_LESSON], vector, search, family_similarity=0.55, data=tables,
+                           passages=True)["count"]
+    best_line = max(float(v @ vector) for v in minilm.embed(document_passages(PRICE_LIST)))
+    assert store.best_passage(vector) == pytest.approx(best_line, abs=1e-4)
+    assert best_line > search()[0].score and lines.margin < whole.margin
+    assert lines.margin == pytest.approx(lines.similarity - best_line, abs=1e-3)
+
+
+def test_a_store_indexed_before_passages_gets_them_on_its_next_corpus_load(minilm):
+    from memory.passages import document_passages
+
+    store = MemoryStore.open(":memory:", embedder=minilm)
+    store.replace_corpus([PRICE_LIST])
+    store.backend.drop_collection(store.passage_collection)  # as a store written before passages existed
+    store._ensure_collections()
+    assert store.best_passage(minilm.embed(["binding"])[0]) is None
+    store.replace_corpus([PRICE_LIST])  # the same corpus: only the passages are added
+    assert store.backend.count(store.passage_collection) == len(document_passages(PRICE_LIST)) == 9
