@@ -15,7 +15,7 @@ from agents.correction_details import negated_before
 from agents.sql_checks import (add_filters, add_joins, date_columns_read, replace_words, string_literals,
                                text_filters, tokenize)
 
-__all__ = ["aliases", "column_homes", "columns_holding", "connect_read_only", "sql_literal", "table_columns_of", "table_columns", "requalified_columns", "omitted_filters", "add_omitted_filters", "text_date_arithmetic", "unmatched_filters", "misplaced_filters", "net_of_subtracted", "relocated_exclusions", "respelled_filters", "undated_columns", "unfiltered_values", "tables_read"]
+__all__ = ["aliases", "column_homes", "columns_holding", "shared_columns", "connect_read_only", "sql_literal", "table_columns_of", "table_columns", "requalified_columns", "omitted_filters", "add_omitted_filters", "text_date_arithmetic", "unmatched_filters", "misplaced_filters", "net_of_subtracted", "relocated_exclusions", "respelled_filters", "undated_columns", "unfiltered_values", "tables_read"]
 
 # a text column with more distinct values than this holds names or free text, not categories a request names
 _MAX_CATEGORIES = 30
@@ -432,7 +432,7 @@ def omitted_filters(database: Path, statement: str, request: str) -> tuple[list[
     return found, joins
 
 
-def _shared_columns(database: Path, statement: str, table: str) -> dict[str, str]:
+def shared_columns(database: Path, statement: str, table: str) -> dict[str, str]:
     """Bare column names of `statement` that joining `table` would make ambiguous, each written on the one table
     of the statement that has it ({'status': 'bookings.status'} before joining a performances table that has a
     status too)."""
@@ -458,7 +458,7 @@ def add_omitted_filters(database: Path, statement: str, request: str) -> tuple[s
     omitted, reaching = omitted_filters(database, statement, request)
     joined = statement
     if reaching:
-        shared = {k: v for join in reaching for k, v in _shared_columns(database, statement, join.split()[1]).items()}
+        shared = {k: v for join in reaching for k, v in shared_columns(database, statement, join.split()[1]).items()}
         qualified = replace_words(statement, shared) if shared else statement
         joined = add_joins(qualified, reaching)
         if joined == qualified:

@@ -26,6 +26,7 @@ from agents.sql_data import (add_omitted_filters, column_homes, misplaced_filter
                              relocated_exclusions, requalified_columns, respelled_filters, table_columns,
                              text_date_arithmetic, undated_columns, unfiltered_values, unmatched_filters)
 from agents.sql_guidance import guided_conditions
+from agents.sql_labels import named_groups
 
 __all__ = ["Tool", "ToolResult", "ToolRegistry", "ArgumentCheck", "SqlError", "sql_tool", "calculator_tool",
            "document_lookup_tool", "misplaced_filters", "unmatched_filters"]
@@ -276,6 +277,10 @@ def sql_tool(database: Path, max_rows: int = 50) -> Tool:
         guided, note = guided_conditions(database, query, guidance) if guidance else (query, "")
         if note:
             query = guided
+            notes.append(note)
+        named, note = named_groups(database, query)
+        if note:
+            query = named
             notes.append(note)
         formats = match_date_formats(query)
         if formats.changed:

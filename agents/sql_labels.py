@@ -1,0 +1,82 @@
+"""Rows grouped by a key are shown with the name the key stands for: "Which customer printed the most?" answered
+`customer_id | total` gives "Customer 3"; the customer's name is one join away. A statement that selects and groups
+by a `<thing>_id` column gets the referenced table joined and its name-like column selected first.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from pathlib import Path
+
+from agents.sql_checks import add_joins, replace_words
+from agents.sql_data import aliases, connect_read_only, shared_columns, table_columns_of
+
+__all__ = ["named_groups"]
+
+_GROUPED = re.compile(r"^\s*SELECT\s+(?P<items>.+?)\s+FROM\s.+?\bGROUP\s+BY\s+(?P<key>(?:\w+\.)?\w+_id)\b", re.I | re.S)
+# the columns that name a row, best first
+_LABELS = ("name", "full_name", "title", "holder", "member", "customer", "client", "company", "code", "label")
+
+
+def _target(conn: sqlite3.Connection, columns: dict[str, list[str]], read: dict[str, str], key: str) -> str | None:
+    """The table a `<thing>_id` column of a table read refers to: its declared foreign key, else `<thing>s`."""
+    for table in read:
+        if key not in columns.get(table, []):
+            continue
+        for row in conn.execute(f'PRAGMA foreign_key_list("{table}")'):
+            if row[3] == key:
+                return row[2]
+        for name in (key[:-3] + "s", key[:-3] + "es", key[:-3]):
+            if name in columns and "id" in columns[name]:
+                return name
+    return None
+
+
+def _label(conn: sqlite3.Connection, table: str) -> str | None:
+    text = [row[1] for row in conn.execute(f'PRAGMA table_info("{table}")') if "CHAR" in row[2].upper()
+            or "TEXT" in row[2].upper()]
+    return next((name for wanted in _LABELS for name in text if name.lower() == wanted), None)
+
+
+def named_groups(database: Path, statement: str) -> tuple[str, str]:
+    """(statement, note): the statement with the name of what it groups by joined and selected, ("", "") when it
+    groups by no `_id` column it shows, the table is already read, or that table has no name-like column.
+
+        >>> named_groups(Path(":memory:"), "SELECT SUM(x) FROM t")
+        ('', '')
+    """
+    match = _GROUPED.match(statement)
+    if not match:
+        return "", ""
+    key = match.group("key").split(".")[-1]
+    if not re.search(rf"(?<![\w]){re.escape(key)}\b", match.group("items")):
+        return "", ""
+    read = aliases(statement)
+    try:
+        conn = connect_read_only(database)
+    except sqlite3.Error:
+        return "", ""
+    try:
+        columns = table_columns_of(conn)
+        target = _target(conn, columns, read, key)
+        label = _label(conn, target) if target and target not in read else None
+    except sqlite3.Error:
+        return "", ""
+    finally:
+        conn.close()
+    if not target or not label:
+        return "", ""
+    owner = next(table for table in read if key in columns.get(table, []))
+    join = f"JOIN {target} ON {target}.id = {read[owner]}.{key}"
+    shared = shared_columns(database, statement, target)  # `status` becomes `print_jobs.status` before customers
+    statement = replace_words(statement, shared) if shared else statement
+    match = _GROUPED.match(statement)
+    if not match:
+        return "", ""
+    items_start = match.start("items")
+    selected = statement[:items_start] + f"{target}.{label}, " + statement[items_start:]
+    joined = add_joins(selected, [join])
+    if joined == selected:
+        return "", ""
+    return joined, f"the name of what the rows are grouped by added ({target}.{label}; {join})"
