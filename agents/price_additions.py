@@ -51,15 +51,21 @@ def surcharge(correction: str) -> Surcharge | None:
     return Surcharge(float(match.group(1).replace(",", ".")), label, suffix or f"incl. {label}")
 
 
-def totals(rule: Surcharge, request: str) -> list[tuple[float, float, str]]:
-    """(net, total, currency code) for each amount the request names that it does not already call inclusive."""
-    found = []
-    for value, start, end, code in money_mentions(request):
-        if _ALREADY.match(request[end:]):
-            continue
-        total = round(value * (1 + rule.percent / 100) + 1e-9, 2)
-        if (value, total, code) not in found:
-            found.append((value, total, code))
+def totals(rule: Surcharge, request: str, sources: list[str] | None = None) -> list[tuple[float, float, str]]:
+    """(net, total, currency code) for each amount the request names that it does not already call inclusive, then
+    for each amount of `sources` (the team's documents the writer reads: the correction calls the team's figures
+    net), unless it says they include the addition ("All prices include VAT")."""
+    found: list[tuple[float, float, str]] = []
+    label = re.escape(rule.label)
+    for text in [request, *(source for source in sources or []
+                            if not re.search(rf"\b(?:incl\.?|including|include|includes|inclusive of)\s+(?:the\s+)?"
+                                             rf"(?:\d+\s?%\s+)?{label}\b", source, re.I))]:
+        for value, start, end, code in money_mentions(text):
+            if _ALREADY.match(text[end:]):
+                continue
+            total = round(value * (1 + rule.percent / 100) + 1e-9, 2)
+            if not any(net == value for net, _, _ in found):
+                found.append((value, total, code))
     return found
 
 

@@ -115,6 +115,11 @@ def _stand_in(lessons: list[Lesson]) -> str | None:
                  if (found := names_kept_out(lesson.feedback_text or lesson.text))), None)
 
 
+def _sources(retrieval: Retrieval) -> list[str]:
+    """The texts of the documents the writer reads."""
+    return [f"{hit.document.title}. {hit.document.text}" for hit in retrieval.documents]
+
+
 def _surcharge(lessons: list[Lesson]) -> Surcharge | None:
     """The percentage an applied writer lesson adds to every price (agents/price_additions.py)."""
     return next((found for lesson in lessons if lesson.component is Component.WRITER
@@ -171,7 +176,7 @@ class WriterAgent(ModelAgent):
             parts.append(f"The guidance keeps other people out of this message: do not name {' or '.join(unnamed)}; "
                          f"write \"{stand_in}\" instead.")
         added = _surcharge(lessons)
-        amounts = totals(added, request) if added else []
+        amounts = totals(added, request) if added else []  # the request's own: the documents' go in the draft's fix
         if added and amounts:  # a small writer copies the net figure, or adds the percentage wrongly
             parts.append(f"The guidance adds {added.percent:g}% {added.label} to our prices. In this request "
                          + "; ".join(f"{code} {net:g} comes to {code} {total:.2f} {added.suffix}"
@@ -203,7 +208,7 @@ class WriterAgent(ModelAgent):
         added = _surcharge(lessons)
         fixes = DraftFixes(rules, lines, _shorthand(lessons), _forbidden_lines(lessons), request,
                            third_parties(request) if stand_in else [], stand_in or "",
-                           added, totals(added, request) if added else [])  # applied to every draft
+                           added, totals(added, request, _sources(retrieval)) if added else [])  # applied to every draft
         answer = self._formatted(self.write(request, retrieval, plan, lessons), fixes)
         check = self._check(request, answer, plan, checked, attempt=1)
         if not (regenerate and check.writer_can_fix):

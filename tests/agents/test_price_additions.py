@@ -54,3 +54,12 @@ def test_the_writer_sends_the_total_and_says_so(tmp_path: Path):
     assert "EUR 42 comes to EUR 50.40 incl. VAT" in seen[0]
     [step] = [s for s in recorder.spans if s.name == "add_surcharge"]
     assert step.attributes["changes"] == ["EUR 42 + VAT -> EUR 50.40 incl. VAT"]
+
+
+def test_the_teams_document_prices_are_net_too_unless_they_say_otherwise():
+    rule = surcharge(CORRECTION)
+    prices = "Price list v3. All prices are net, excluding 20% VAT. Business cards: 250 for EUR 29."
+    assert totals(rule, "Reply to Jamal: what would 250 business cards cost?", [prices]) == [(29.0, 34.8, "EUR")]
+    assert totals(rule, "Reply to Jamal.", ["Gift cards. All prices include VAT. A card is EUR 25."]) == []
+    text, _ = with_surcharge("250 business cards cost EUR 29.", totals(rule, "", [prices]), rule)
+    assert text == "250 business cards cost EUR 34.80 incl. VAT."
