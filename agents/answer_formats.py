@@ -45,6 +45,9 @@ _WEEKDAYS = "|".join(calendar.day_name)
 _WEEKDAY_DAY_MONTH = re.compile(rf"\b(?:{_WEEKDAYS}),?\s+(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH})\b(?!,?\s+\d{{4}})", re.I)
 _WEEKDAY_MONTH_DAY = re.compile(rf"\b(?:{_WEEKDAYS}),?\s+({_MONTH})\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?!,?\s+\d{{4}})", re.I)
 _24_HOUR_WORDS = re.compile(r"\b24[- ]?(?:hour|h)\b", re.I)
+# a date in words with its year, its weekday perhaps before it: "September 20, 2025", "Saturday, 20 September 2025"
+_WORDED_DATE = re.compile(rf"\b(?:(?:{_WEEKDAYS}),?\s+)?(?:(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m1>{_MONTH})|"
+                          rf"(?P<m2>{_MONTH})\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?),?\s+(?P<y>\d{{4}})\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -193,6 +196,18 @@ def _spelled(style: str):
     return write
 
 
+def _worded(style: str):
+    """A date in words with its year written in a weekday `style` (the weekday worked out from it)."""
+    spelled = _spelled(style)
+
+    def write(match: re.Match[str]) -> str:
+        month = _MONTHS.index((match.group("m1") or match.group("m2")).capitalize()) + 1
+        day = match.group("d1") or match.group("d2")
+        iso = _ISO_DATE.match(f"{match.group('y')}-{month:02d}-{int(day):02d}")
+        return spelled(iso) if iso else match.group(0)
+    return write
+
+
 def _iso(day_first: bool):
     def write(match: re.Match[str]) -> str:
         day, month, year = (match.group(1), match.group(2), match.group(3)) if day_first else \
@@ -222,4 +237,6 @@ def apply_formats(answer: str, rules: list[FormatRule]) -> tuple[str, list[str]]
             answer = substitute(_MONTH_DAY, _iso(False), substitute(_DAY_MONTH, _iso(True), answer))
         else:
             answer = substitute(_ISO_DATE, _spelled(rule.style), answer)
+            if rule.style.startswith("weekday"):  # "September 20, 2025" has its weekday and loses its year too
+                answer = substitute(_WORDED_DATE, _worded(rule.style), answer)
     return answer, changes

@@ -99,3 +99,16 @@ def test_the_writer_rewrites_its_draft_to_the_lessons_format_before_the_check(tm
     assert step.attributes["changes"] == ["2025-04-30 -> 30 April 2025"]
     # no lesson, no rewriting: the format is the lesson's, not the product's
     assert writer.compose(request, Retrieval(request), ToolPlan(), []).text.endswith("2025-04-30 and the desk closes at 5 pm.")
+
+
+def test_a_weekday_form_rewrites_dates_in_words_with_their_year_too():
+    """Held-out v11 (seen): the lesson asked for "Saturday 4 October"; the writer wrote "September 20, 2025",
+    which only ISO dates were rewritten from."""
+    from agents.answer_formats import FormatRule, apply_formats
+
+    rule = [FormatRule("date", "weekday-day-month")]
+    assert apply_formats("A trial lesson on September 20, 2025.", rule)[0] == "A trial lesson on Saturday 20 September."
+    assert apply_formats("Due Friday, 20 September 2025", rule)[0] == "Due Saturday 20 September"  # its weekday, right
+    assert apply_formats("Saturday 20 September", rule) == ("Saturday 20 September", [])
+    assert apply_formats("On 20 September 2025.", [FormatRule("date", "weekday-month-day")])[0] == \
+        "On Saturday, September 20."
