@@ -1,6 +1,7 @@
 """Rows grouped by a key are shown with the name the key stands for: "Which customer printed the most?" answered
 `customer_id | total` gives "Customer 3"; the customer's name is one join away. A statement that selects and groups
-by a `<thing>_id` column gets the referenced table joined and its name-like column selected first.
+by a `<thing>_id` column gets the referenced table joined and its name-like column selected first (in place of the
+key, when the key is selected first on its own).
 """
 
 from __future__ import annotations
@@ -74,8 +75,16 @@ def named_groups(database: Path, statement: str) -> tuple[str, str]:
     match = _GROUPED.match(statement)
     if not match:
         return "", ""
-    items_start = match.start("items")
-    selected = statement[:items_start] + f"{target}.{label}, " + statement[items_start:]
+    items = match.group("items")
+    # the key shown alone gives way to the name (a small writer reports "plot 2" when both are there)
+    alone = re.compile(rf"^(\s*)(?:\w+\.)?{re.escape(key)}(\s*,)", re.I)
+    if alone.match(items):
+        shown = alone.sub(lambda m: f"{m.group(1)}{target}.{label}{m.group(2)}", items, count=1)
+    elif re.search(r"\b(?:ORDER|GROUP)\s+BY\s+\d", statement, re.I):
+        return "", ""  # a column put first would move the ones numbered
+    else:
+        shown = f"{target}.{label}, {items}"
+    selected = statement[:match.start("items")] + shown + statement[match.end("items"):]
     joined = add_joins(selected, [join])
     if joined == selected:
         return "", ""

@@ -90,10 +90,12 @@ def test_rows_grouped_by_a_key_are_shown_with_its_name(tmp_path: Path) -> None:
     conn.close()
     statement, note = named_groups(database, "SELECT member_id, SUM(hours) FROM shifts WHERE status = 'done' "
                                              "GROUP BY member_id ORDER BY 2 DESC LIMIT 1")
-    assert statement == ("SELECT members.name, member_id, SUM(hours) FROM shifts JOIN members ON members.id = "
+    assert statement == ("SELECT members.name, SUM(hours) FROM shifts JOIN members ON members.id = "
                          "shifts.member_id WHERE shifts.status = 'done' GROUP BY member_id ORDER BY 2 DESC LIMIT 1")
     assert _total(database, statement) == "Ann" and "members.name" in note
     # no key shown, or a table without a name-like column: unchanged
     assert named_groups(database, "SELECT SUM(hours) FROM shifts GROUP BY member_id") == ("", "")
     assert named_groups(database, "SELECT plot_id, SUM(hours) FROM work_hours GROUP BY plot_id")[0].startswith(
-        "SELECT plots.holder, plot_id")
+        "SELECT plots.holder, SUM(hours)")
+    assert named_groups(database, "SELECT SUM(hours), plot_id FROM work_hours GROUP BY plot_id")[0].startswith(
+        "SELECT plots.holder, SUM(hours), plot_id")  # the key not first: the name goes before it all
