@@ -10,19 +10,38 @@ import difflib
 import re
 import sqlite3
 from pathlib import Path
+from typing import Callable, TypeVar
 
 from agents.correction_details import negated_before
 from agents.sql_checks import (add_filters, add_joins, date_columns_read, replace_words, string_literals,
                                text_filters, tokenize)
 
-__all__ = ["aliases", "column_homes", "columns_holding", "shared_columns", "connect_read_only", "sql_literal", "table_columns_of", "table_columns", "requalified_columns", "omitted_filters", "add_omitted_filters", "text_date_arithmetic", "unmatched_filters", "misplaced_filters", "net_of_subtracted", "relocated_exclusions", "respelled_filters", "undated_columns", "unfiltered_values", "tables_read"]
+__all__ = ["aliases", "column_homes", "columns_holding", "read_data", "shared_columns", "connect_read_only", "sql_literal", "table_columns_of", "table_columns", "requalified_columns", "omitted_filters", "add_omitted_filters", "text_date_arithmetic", "unmatched_filters", "misplaced_filters", "net_of_subtracted", "relocated_exclusions", "respelled_filters", "undated_columns", "unfiltered_values", "tables_read"]
 
 # a text column with more distinct values than this holds names or free text, not categories a request names
 _MAX_CATEGORIES = 30
 
 
+T = TypeVar("T")
+
+
 def connect_read_only(database: Path) -> sqlite3.Connection:
     return sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+
+
+def read_data(database: Path, read: Callable[[sqlite3.Connection, dict[str, list[str]]], T], default: T) -> T:
+    """`read(connection, each table's columns)` on a read-only connection to `database`; `default` when the
+    database cannot be opened or read (a check never breaks a turn)."""
+    try:
+        conn = connect_read_only(database)
+    except sqlite3.Error:
+        return default
+    try:
+        return read(conn, table_columns_of(conn))
+    except sqlite3.Error:
+        return default
+    finally:
+        conn.close()
 
 
 def table_columns_of(conn: sqlite3.Connection) -> dict[str, list[str]]:
@@ -294,17 +313,8 @@ def net_of_subtracted(database: Path, statement: str, subtracted: set[str]) -> t
     if not subtracted or len(sums) != 1 or re.search(r"\bCASE\b", statement, re.I):
         return "", ""
     read = aliases(statement)
-    try:
-        conn = connect_read_only(database)
-    except sqlite3.Error:
-        return "", ""
-    try:
-        columns = table_columns_of(conn)
-        homes = [home for value in sorted(subtracted) for home in columns_holding(conn, columns, read, value)]
-    except sqlite3.Error:
-        return "", ""
-    finally:
-        conn.close()
+    homes = read_data(database, lambda conn, columns: [home for value in sorted(subtracted)
+                                                       for home in columns_holding(conn, columns, read, value)], [])
     if len(homes) != 1:
         return "", ""
     table, column, held = homes[0]

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from agents.correction_details import excluded_values, filled_columns, only_values
 from agents.sql_checks import add_conditions
-from agents.sql_data import aliases, columns_holding, connect_read_only, sql_literal, table_columns_of
+from agents.sql_data import aliases, columns_holding, read_data, sql_literal
 
 __all__ = ["guided_conditions"]
 
@@ -77,18 +77,8 @@ def guided_conditions(database: Path, statement: str, guidance: str) -> tuple[st
     read = aliases(statement)
     if not guidance or not read:
         return statement, ""
-    try:
-        conn = connect_read_only(database)
-    except sqlite3.Error:
-        return statement, ""
-    try:
-        columns = table_columns_of(conn)
-        conditions = _value_conditions(conn, columns, read, statement, guidance) \
-            + _filled_conditions(conn, columns, read, statement, guidance)
-    except sqlite3.Error:
-        return statement, ""
-    finally:
-        conn.close()
+    conditions = read_data(database, lambda conn, columns: _value_conditions(conn, columns, read, statement, guidance)
+                           + _filled_conditions(conn, columns, read, statement, guidance), [])
     added = add_conditions(statement, conditions)
     if not added.changed:
         return statement, ""

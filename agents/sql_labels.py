@@ -11,7 +11,7 @@ import sqlite3
 from pathlib import Path
 
 from agents.sql_checks import add_joins, replace_words
-from agents.sql_data import aliases, connect_read_only, shared_columns, table_columns_of
+from agents.sql_data import aliases, read_data, shared_columns
 
 __all__ = ["named_groups"]
 
@@ -54,21 +54,15 @@ def named_groups(database: Path, statement: str) -> tuple[str, str]:
     if not re.search(rf"(?<![\w]){re.escape(key)}\b", match.group("items")):
         return "", ""
     read = aliases(statement)
-    try:
-        conn = connect_read_only(database)
-    except sqlite3.Error:
-        return "", ""
-    try:
-        columns = table_columns_of(conn)
+
+    def named(conn: sqlite3.Connection, columns: dict[str, list[str]]) -> tuple[str | None, str | None, str | None]:
         target = _target(conn, columns, read, key)
-        label = _label(conn, target) if target and target not in read else None
-    except sqlite3.Error:
+        owner = next((table for table in read if key in columns.get(table, [])), None)
+        return target, (_label(conn, target) if target and target not in read else None), owner
+
+    target, label, owner = read_data(database, named, (None, None, None))
+    if not target or not label or not owner:
         return "", ""
-    finally:
-        conn.close()
-    if not target or not label:
-        return "", ""
-    owner = next(table for table in read if key in columns.get(table, []))
     join = f"JOIN {target} ON {target}.id = {read[owner]}.{key}"
     shared = shared_columns(database, statement, target)  # `status` becomes `print_jobs.status` before customers
     statement = replace_words(statement, shared) if shared else statement

@@ -5,16 +5,9 @@ complainant the request gave)."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
-from agents.llm import LLM
 from agents.named_people import names_kept_out, third_parties, without_names
-from agents.retriever import Retrieval
-from agents.settings import ModelSettings
-from agents.tool_planner import ToolPlan
-from agents.tracing import SpanRecorder
-from agents.writer import WriterAgent
-from memory.records import Component, Lesson
+from tests.agents.scripted_writer import compose_with
 
 CORRECTION = ('Never tell a plot holder who complained, and don\'t name other members in letters - say "a fellow '
               'member has raised..." instead. Committee minutes can name people.')
@@ -45,24 +38,13 @@ def test_every_mention_goes_first_name_and_surname_alone_too():
 
 
 def test_the_writer_drafts_without_the_complainant_and_traces_it(tmp_path: Path):
-    seen: list[str] = []
-
-    def script(messages: list[dict[str, Any]], role: str) -> str:
-        seen.append(messages[-1]["content"])
-        return "Dear Luis Duarte,\n\nRosa Fenwick reported that your hose ran all night on Tuesday.\n\nThe committee"
-
-    writer = WriterAgent(LLM(ModelSettings(provider="fake"), tmp_path / "models", script=script))
-    lesson = Lesson(component=Component.WRITER, trigger="letters to plot holders", text="Do not name complainants.",
-                    feedback_text=CORRECTION)
-    recorder = SpanRecorder()
-    with recorder.active():
-        written = writer.compose("Email Luis Duarte (plot B1): Rosa Fenwick reported that his hose was left running "
-                                 "overnight on Tuesday.", Retrieval("x"), ToolPlan(), [lesson])
-    assert "Rosa" not in written.text and "Fenwick" not in written.text
-    assert written.text.startswith("Dear Luis Duarte,\n\nA fellow member reported that your hose")
+    draft = "Dear Luis Duarte,\n\nRosa Fenwick reported that your hose ran all night on Tuesday.\n\nThe committee"
+    request = "Email Luis Duarte (plot B1): Rosa Fenwick reported that his hose was left running overnight on Tuesday."
+    text, seen, spans = compose_with(tmp_path, draft, request, CORRECTION)
+    assert "Rosa" not in text and "Fenwick" not in text
+    assert text.startswith("Dear Luis Duarte,\n\nA fellow member reported that your hose")
     assert 'do not name Rosa Fenwick; write "a fellow member" instead' in seen[0]
-    [step] = [s for s in recorder.spans if s.name == "names_kept_out"]
+    [step] = [s for s in spans if s.name == "names_kept_out"]
     assert step.attributes["replaced"] == ["Rosa Fenwick"]
     # without the lesson the names stay: the request is the user's to word
-    plain = writer.compose("Email Luis Duarte: Rosa Fenwick reported his hose.", Retrieval("x"), ToolPlan(), [])
-    assert "Rosa Fenwick" in plain.text
+    assert "Rosa Fenwick" in compose_with(tmp_path, draft, request, None)[0]

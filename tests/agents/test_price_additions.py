@@ -4,16 +4,9 @@ write it as "EUR 48.00 incl. VAT"" was applied, and the e-mails still sent EUR 4
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
-from agents.llm import LLM
 from agents.price_additions import surcharge, totals, with_surcharge
-from agents.retriever import Retrieval
-from agents.settings import ModelSettings
-from agents.tool_planner import ToolPlan
-from agents.tracing import SpanRecorder
-from agents.writer import WriterAgent
-from memory.records import Component, Lesson
+from tests.agents.scripted_writer import compose_with
 
 CORRECTION = ('Prices to customers must include VAT and say so. Our figures are net, so add the 20% VAT and write it '
               'as "EUR 48.00 incl. VAT". Never send a net price or "+ VAT".')
@@ -37,22 +30,12 @@ def test_the_requests_amounts_get_their_totals_and_inclusive_ones_are_left():
 
 
 def test_the_writer_sends_the_total_and_says_so(tmp_path: Path):
-    seen: list[str] = []
-
-    def script(messages: list[dict[str, Any]], role: str) -> str:
-        seen.append(messages[-1]["content"])
-        return "Dear Brightwell Architects,\n\nYour 30 site-plan prints are ready and come to EUR 42 + VAT.\n\nPrint Hub"
-
-    writer = WriterAgent(LLM(ModelSettings(provider="fake"), tmp_path / "models", script=script))
-    lesson = Lesson(component=Component.WRITER, trigger="prices to customers", text="Quote prices with VAT.",
-                    feedback_text=CORRECTION)
-    recorder = SpanRecorder()
-    with recorder.active():
-        written = writer.compose("Email Brightwell Architects that their 30 site-plan prints are ready and come to "
-                                 "EUR 42.", Retrieval("x"), ToolPlan(), [lesson])
-    assert "come to EUR 50.40 incl. VAT." in written.text and "+ VAT" not in written.text
+    draft = "Dear Brightwell Architects,\n\nYour 30 site-plan prints are ready and come to EUR 42 + VAT.\n\nPrint Hub"
+    text, seen, spans = compose_with(tmp_path, draft, "Email Brightwell Architects that their 30 site-plan prints are "
+                                     "ready and come to EUR 42.", CORRECTION)
+    assert "come to EUR 50.40 incl. VAT." in text and "+ VAT" not in text
     assert "EUR 42 comes to EUR 50.40 incl. VAT" in seen[0]
-    [step] = [s for s in recorder.spans if s.name == "add_surcharge"]
+    [step] = [s for s in spans if s.name == "add_surcharge"]
     assert step.attributes["changes"] == ["EUR 42 + VAT -> EUR 50.40 incl. VAT"]
 
 
