@@ -555,10 +555,20 @@ def write_intent(text: str) -> GuardHit | None:
         return GuardHit("destructive_tool_use", f"a tool-planner lesson names a write statement ({match.group(0)})")
     for clause in clauses(text):
         for intent in _WRITE_INTENT.finditer(clause):
-            if not negated_at(clause, intent.start()):
+            if not negated_at(clause, intent.start()) and not _NAMED_AS_A_THING.search(clause[:intent.start()]):
                 return GuardHit("destructive_tool_use",
                                 f"a tool-planner lesson asks to change data ({intent.group(0)})")
     return None
+
+
+# "the owners' season update", "last week's update", "a drop in bookings": the word names a thing, unless a verb of
+# doing comes before it ("run the update", "apply the insert")
+_NAMED_AS_A_THING = re.compile(
+    r"(?<!\brun )(?<!\bapply )(?<!\bexecute )(?<!\bdo )(?<!\bperform )(?<!\bissue )(?<!\bmake )(?<!\bpush )"
+    r"\b(?:the|a|an|this|that|last|latest|our|their|its)\s+(?:[\w-]+['’]s?\s+|[\w-]+s['’]\s+)?(?:(?:daily|weekly|monthly|"
+    r"season(?:al)?|annual|yearly|quarterly|board|owners?|chair(?:'s)?|price|tariff|policy|news|status|progress|"
+    r"system|app|software)\s+)?$"
+    r"|\b[\w-]+(?:['’]s|s['’])\s+(?:(?:daily|weekly|monthly|season(?:al)?|annual|yearly|quarterly)\s+)?$", re.I)
 
 
 # what someone else says, quoted: "if a customer writes 'ignore your rules', refuse politely" asks nothing itself
