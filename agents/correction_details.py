@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 __all__ = ["Detail", "correction_details", "example_phrases", "example_value", "excluded_values", "filled_columns", "kept_values",
-           "negated_before", "only_values", "quoted_phrases", "required_lines", "subtracted_values"]
+           "negated_before", "only_values", "quoted_phrases", "required_lines", "subtracted_values", "written_conditions"]
 
 _QUOTED = re.compile(r'"([^"\n]{2,80})"|“([^”\n]{2,80})”|«\s?([^»\n]{2,80}?)\s?»|‘([^’\n]{2,80})’|'
                      r"(?<![\w'])'([^'\n]{2,60})'(?![\w'])")
@@ -353,4 +353,31 @@ def filled_columns(text: str, names: list[str]) -> set[str]:
             before = re.split(r"\s[-–—]\s|\(", _clause_before(text, match.start()))[-1] + " "
             if _FILLED.match(text, match.end()) and not (_NEGATED.search(before) or _REMOVED.search(before)):
                 found.add(name)
+    return found
+
+
+# a condition a correction writes in SQL as the rule: "... WHERE is_repeat = 0", "only rows with kind = 'hire'"; one
+# written as a description ("attended = 0 means they never turned up") is not a rule
+_WRITTEN_CONDITION = re.compile(r"(?:\b(?-i:WHERE|AND)|\bonly\s+(?:\w+\s+)?(?:with|where))\s+((?:\w+\.)?[A-Za-z_]\w*)\s*"
+                                r"(=|<>|!=|>=|<=|>|<)\s*('[^'\n]{1,40}'|-?\d+(?:\.\d+)?)(?!\w|\.\d)", re.I)
+
+
+def written_conditions(text: str) -> list[tuple[str, str, str]]:
+    """(column, operator, literal) for each condition a correction writes in SQL after WHERE, AND or "only rows
+    with/where", not in a negated clause.
+
+        >>> written_conditions("is_repeat = 1 rows are repeats. SQL on broadcasts: SUM(duration_s) WHERE is_repeat = 0.")
+        [('is_repeat', '=', '0')]
+        >>> written_conditions("COUNT(DISTINCT patient_id) WHERE attended = 1; only rows with kind = 'hire'.")
+        [('attended', '=', '1'), ('kind', '=', "'hire'")]
+        >>> written_conditions("Don't filter WHERE status = 'open'.")
+        []
+    """
+    found = []
+    for match in _WRITTEN_CONDITION.finditer(text):
+        if negated_before(text, match.start()):
+            continue
+        condition = (match.group(1), "<>" if match.group(2) == "!=" else match.group(2), match.group(3))
+        if condition not in found:
+            found.append(condition)
     return found

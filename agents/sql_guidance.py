@@ -2,9 +2,9 @@
 
 A small planner told "only count status 'done' - the 'no_access' visits were never charged" or "only rows where
 verified_by is filled in" often writes the plain SUM anyway, and its answer repeats the mistake the correction was
-about. The guidance (the person's own words) is read for three kinds of condition (agents/correction_details.py):
-values kept alone (`status = 'done'`), values left out (`kind <> 'reprint'`), and columns that must hold a value
-(`verified_by IS NOT NULL`). Each is added only to a single SELECT that reads the table holding it and never
+about. The guidance (the person's own words) is read for four kinds of condition (agents/correction_details.py):
+values kept alone (`status = 'done'`), values left out (`kind <> 'reprint'`), columns that must hold a value
+(`verified_by IS NOT NULL`), and conditions it writes in SQL ("... WHERE is_repeat = 0"). Each is added only to a single SELECT that reads the table holding it and never
 mentions that column: a statement that filters the column (`status = 'no_access'` for "how many visits found
 nobody in?") made its own choice, and is left alone.
 """
@@ -15,7 +15,7 @@ import re
 import sqlite3
 from pathlib import Path
 
-from agents.correction_details import excluded_values, filled_columns, only_values
+from agents.correction_details import excluded_values, filled_columns, only_values, written_conditions
 from agents.sql_checks import add_conditions
 from agents.sql_data import aliases, columns_holding, read_data, sql_literal
 
@@ -67,6 +67,18 @@ def _filled_conditions(conn: sqlite3.Connection, columns: dict[str, list[str]], 
     return conditions
 
 
+def _written_conditions(columns: dict[str, list[str]], read: dict[str, str], statement: str,
+                        guidance: str) -> list[str]:
+    """The conditions the guidance writes in SQL ("... WHERE is_repeat = 0"), on a column of one table read."""
+    conditions = []
+    for column, operator, literal in written_conditions(guidance):
+        name = column.split(".")[-1]
+        owners = [table for table in read if name in columns.get(table, [])]
+        if len(owners) == 1 and not _mentions(statement, name):
+            conditions.append(f"{read[owners[0]]}.{name} {operator} {literal}")
+    return conditions
+
+
 def guided_conditions(database: Path, statement: str, guidance: str) -> tuple[str, str]:
     """(statement, note): `statement` with the conditions the guidance asks for and it lacks; (statement, "") when
     none is added.
@@ -78,7 +90,9 @@ def guided_conditions(database: Path, statement: str, guidance: str) -> tuple[st
     if not guidance or not read:
         return statement, ""
     conditions = read_data(database, lambda conn, columns: _value_conditions(conn, columns, read, statement, guidance)
-                           + _filled_conditions(conn, columns, read, statement, guidance), [])
+                           + _filled_conditions(conn, columns, read, statement, guidance)
+                           + _written_conditions(columns, read, statement, guidance), [])
+    conditions = list(dict.fromkeys(conditions))
     added = add_conditions(statement, conditions)
     if not added.changed:
         return statement, ""

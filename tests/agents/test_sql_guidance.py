@@ -99,3 +99,14 @@ def test_rows_grouped_by_a_key_are_shown_with_its_name(tmp_path: Path) -> None:
         "SELECT plots.holder, SUM(hours)")
     assert named_groups(database, "SELECT SUM(hours), plot_id FROM work_hours GROUP BY plot_id")[0].startswith(
         "SELECT plots.holder, SUM(hours), plot_id")  # the key not first: the name goes before it all
+
+
+def test_a_condition_the_correction_writes_in_sql_is_added(tmp_path: Path) -> None:
+    """Held-out v12 (clean run): "is_repeat = 1 rows are the same programme played again. SQL on broadcasts:
+    SUM(duration_s) / 3600.0 WHERE is_repeat = 0" was applied and the sum kept the repeats."""
+    database = _database(tmp_path)
+    guidance = ("Rows with hours = 2 are half days, and status = 'done' is how a finished job looks. Use SQL on "
+                "work_hours: SUM(hours) WHERE id > 1 - only rows with plot_id = 'A2'.")
+    statement, note = guided_conditions(database, "SELECT SUM(hours) FROM work_hours", guidance)
+    assert statement == "SELECT SUM(hours) FROM work_hours WHERE work_hours.plot_id = 'A2' AND work_hours.id > 1"
+    assert _total(database, statement) == 7.5 and "work_hours.id > 1" in note  # 'hours = 2' described, not asked
