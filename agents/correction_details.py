@@ -182,7 +182,8 @@ _CONDITION = re.compile(r"\b(?:if|when|whenever|unless|only|in case)\b", re.I)
 def required_lines(text: str, request: str = "") -> list[str]:
     """Phrases of two words or more (quoted, or a literal line after a colon) that a correction says every answer
     ends with or includes, not in a negated clause and not an example of a form (`example_phrases`, given the
-    `request` the correction was on): the lines a writer can add to a draft that lacks them.
+    `request` the correction was on), and phone-like numbers it says so of, with the words that name them: the lines
+    a writer can add to a draft that lacks them.
 
         >>> required_lines('Every message to clients ends with our line "Wet noses, happy tails - the team", '
         ...                'never "Kind regards".')
@@ -193,6 +194,9 @@ def required_lines(text: str, request: str = "") -> list[str]:
         []
         >>> required_lines('Say "sorry" once; do not add "Best wishes".')
         []
+        >>> required_lines("Every message to a hirer has to end with our 24-hour breakdown line, 07700 900462, so "
+        ...                "they have it on the river.")
+        ['24-hour breakdown line: 07700 900462']
     """
     found = []
     examples = example_phrases(text, request)
@@ -205,6 +209,18 @@ def required_lines(text: str, request: str = "") -> list[str]:
                     or not _LINE_CUE.search(clause) or _CONDITION.search(sentence) or phrase in found:
                 continue
             found.append(phrase)
+    for match in _NUMBER.finditer(text):
+        number = match.group(1)
+        clause = _clause_before(text, match.start())
+        sentence = clause + re.split(r"[.;!?\n](?:\s|$)", text[match.end():])[0]
+        cue = _LINE_CUE.search(clause)
+        phone_like = sum(c.isdigit() for c in number) >= 7 and re.search(r"^\+|^0|[\s-]", number) is not None
+        if not phone_like or cue is None or negated_before(text, match.start()) \
+                or _CONDITION.search(sentence) or any(number in line for line in found):
+            continue
+        # "end with our 24-hour breakdown line, 07700 900462": the words between the cue and the number name it
+        label = re.sub(r"^\W*(?:with|by|on|in|to)?\s*(?:our|the|a|an|your)?\s*", "", clause[cue.end():]).strip(" ,:-–—")
+        found.append(f"{label}: {number}" if label and len(label.split()) <= 6 else number)
     return found
 
 

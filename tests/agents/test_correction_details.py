@@ -52,3 +52,15 @@ def test_a_planner_lesson_that_dropped_the_status_value_is_followed_by_the_perso
                     feedback_text="Cancelled crossings stay in the table with status 'cancelled'; leave them out.")
     assert missing_details(lesson) == ["cancelled"]
     assert "status 'cancelled'" in guidance_block([lesson])
+
+
+def test_a_phone_number_every_message_ends_with_is_a_line_with_its_name():
+    """Held-out v12 (clean run): "end with our 24-hour breakdown line, 07700 900462" gave no line to add (it is not
+    quoted), and three messages to hirers went out without it."""
+    from agents.correction_details import required_lines
+
+    assert required_lines("Every message to a hirer has to end with our 24-hour breakdown line, 07700 900462, so they "
+                          "have it with them.") == ["24-hour breakdown line: 07700 900462"]
+    assert required_lines("Never end with the old number 07700 900111.") == []
+    assert required_lines("If they ask, add the office number 01632 960 123.") == []  # only sometimes
+    assert required_lines("Always add 1500000 to the yearly total.") == []  # a figure, not a phone number
