@@ -219,8 +219,9 @@ def required_lines(text: str, request: str = "") -> list[str]:
                 or _CONDITION.search(sentence) or any(number in line for line in found):
             continue
         # "end with our 24-hour breakdown line, 07700 900462": the words between the cue and the number name it
-        label = re.sub(r"^\W*(?:with|by|on|in|to)?\s*(?:our|the|a|an|your)?\s*", "", clause[cue.end():]).strip(" ,:-–—")
-        found.append(f"{label}: {number}" if label and len(label.split()) <= 6 else number)
+        named = re.split(r"\b(?:our|the|a|an|your|with)\s+", clause[cue.end():], flags=re.I)[-1].strip(" ,:-–—")
+        generic = re.fullmatch(r"(?:line|number|phone|phone number|contact)?", named, re.I) is not None
+        found.append(number if generic or len(named.split()) > 5 else f"{named}: {number}")
     return found
 
 

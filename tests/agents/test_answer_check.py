@@ -183,8 +183,9 @@ def test_a_detail_the_correction_asks_for_is_required_and_regenerated(tmp_path: 
                                                     "Dear Ana, please pay your bill. Call us on 0800-555-0123."]})
     request = "Write a reminder to Ana about her bill."
     written = writer.compose(request, Retrieval(request), ToolPlan(), [lesson])
-    assert written.rejected_draft == "Dear Ana, please pay your bill." and written.check.verdict == "pass"
-    assert "0800 555 0123" in prompts["writer"][1] and "IT WAS REJECTED" in prompts["writer"][1]
+    # since 2026-12-07 a phone number every reminder ends with is added to the draft without the model
+    assert written.text == "Dear Ana, please pay your bill.\n\n0800 555 0123" and written.check.verdict == "pass"
+    assert written.rejected_draft is None and len(prompts["writer"]) == 1
     assert 'in the words of the person who gave it' in prompts["writer"][0]  # the lesson text lost the number
     rules = [(f.rule, f.passed) for f in written.check.findings]
     # "final notice" is forbidden by the person, not required: it is checked to be absent
