@@ -19,7 +19,7 @@ import re
 
 from agents.correction_details import negated_before
 
-__all__ = ["MEANINGS", "forbidden_shorthand", "meanings_in", "write_out"]
+__all__ = ["MEANINGS", "forbidden_shorthand", "meanings_in", "spelled_pairs", "write_out", "write_out_pairs"]
 
 # prescription shorthand (Latin abbreviations and their British forms); case matters: "po" or "Sid" are words
 MEANINGS = {
@@ -81,3 +81,43 @@ def write_out(answer: str, forbidden: list[str]) -> tuple[str, list[str]]:
         return _meaning(token)
 
     return _TOKEN.sub(one, answer), changes
+
+
+# a team's own shorthand, spelled out by the correction: '"hearing aid", not "HA"', 'not "BTE" but "behind-the-ear"'
+_ABBREVIATION = r"[A-Z][A-Z0-9]{1,5}"
+_PAIR = re.compile(rf"[\"“‘']([^\"”’'\n]{{3,40}})[\"”’'],?\s+(?:not|never|rather than|instead of)\s+[\"“‘']({_ABBREVIATION})[\"”’']"
+                   rf"|\b(?:not|never)\s+[\"“‘']({_ABBREVIATION})[\"”’'],?\s+but\s+[\"“‘']([^\"”’'\n]{{3,40}})[\"”’']")
+
+
+def spelled_pairs(correction: str) -> dict[str, str]:
+    """The abbreviations a correction spells out itself, each with its words ({"HA": "hearing aid"}).
+
+        >>> spelled_pairs('Write it out: "hearing aid", not "HA"; "behind-the-ear", not "BTE"; not "dB" figures.')
+        {'HA': 'hearing aid', 'BTE': 'behind-the-ear'}
+    """
+    pairs = {}
+    for match in _PAIR.finditer(correction or ""):
+        words, token = (match.group(1), match.group(2)) if match.group(1) else (match.group(4), match.group(3))
+        if token.lower() != words.lower():
+            pairs[token] = words.strip()
+    return pairs
+
+
+def write_out_pairs(answer: str, pairs: dict[str, str]) -> tuple[str, list[str]]:
+    """The answer with each abbreviation of `pairs` written in its words (a plural "HAs" as "hearing aids"), and
+    the changes made.
+
+        >>> write_out_pairs("Your BTE HAs need new tubing.", {"HA": "hearing aid", "BTE": "behind-the-ear"})
+        ('Your behind-the-ear hearing aids need new tubing.', ['BTE -> behind-the-ear', 'HAs -> hearing aids'])
+    """
+    changes: list[str] = []
+    if not pairs:
+        return answer, changes
+    pattern = re.compile(rf"(?<![\w/-])({'|'.join(map(re.escape, sorted(pairs, key=len, reverse=True)))})(s?)(?![\w/-])")
+
+    def one(match: re.Match[str]) -> str:
+        written = pairs[match.group(1)] + match.group(2)
+        changes.append(f"{match.group(0)} -> {written}")
+        return written
+
+    return pattern.sub(one, answer), changes

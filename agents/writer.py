@@ -23,7 +23,7 @@ from agents.model_agent import ModelAgent
 from agents.named_people import names_kept_out, third_parties, without_names
 from agents.price_additions import Surcharge, surcharge, totals, with_surcharge
 from agents.retriever import Retrieval
-from agents.shorthand import forbidden_shorthand, meanings_in, write_out
+from agents.shorthand import forbidden_shorthand, meanings_in, spelled_pairs, write_out, write_out_pairs
 from agents.tool_planner import ToolPlan
 from agents.tools import ToolResult
 from agents.tracing import span
@@ -109,6 +109,12 @@ def _shorthand(lessons: list[Lesson]) -> list[str]:
                               for token in forbidden_shorthand(lesson.feedback_text or lesson.text)))
 
 
+def _spelled(lessons: list[Lesson]) -> dict[str, str]:
+    """The abbreviations the applied writer lessons' corrections spell out ('"hearing aid", not "HA"')."""
+    return {token: words for lesson in lessons if lesson.component is Component.WRITER
+            for token, words in spelled_pairs(lesson.feedback_text or "").items()}
+
+
 def _stand_in(lessons: list[Lesson]) -> str | None:
     """What a message says instead of the people an applied writer lesson keeps out of it (agents/named_people.py)."""
     return next((found for lesson in lessons if lesson.component is Component.WRITER
@@ -147,6 +153,7 @@ class DraftFixes:
     request: str
     unnamed: list[str] = field(default_factory=list)  # people the message must not name
     stand_in: str = ""  # what it says instead
+    spelled: dict[str, str] = field(default_factory=dict)  # the team's shorthand and its words ({"HA": "hearing aid"})
     surcharge: Surcharge | None = None  # a percentage added to every price ("add the 20% VAT")
     totals: list[tuple[float, float, str]] = field(default_factory=list)  # the request's amounts: (net, total, code)
 
@@ -182,6 +189,8 @@ class WriterAgent(ModelAgent):
                          + "; ".join(f"{code} {net:g} comes to {code} {total:.2f} {added.suffix}"
                                      for net, total, code in amounts) + ": write those totals.")
         meanings = meanings_in(request, _shorthand(lessons))
+        meanings.update({token: words for token, words in _spelled(lessons).items()
+                         if re.search(rf"(?<![\w/-]){re.escape(token)}s?(?![\w/-])", request)})
         if meanings:  # a small writer copies the shorthand, or misreads it (BID as once a day)
             parts.append("The guidance asks for plain words instead of shorthand. In this request "
                          + "; ".join(f"{token} means {meaning}" for token, meaning in meanings.items())
@@ -207,7 +216,7 @@ class WriterAgent(ModelAgent):
         stand_in = _stand_in(lessons)
         added = _surcharge(lessons)
         fixes = DraftFixes(rules, lines, _shorthand(lessons), _forbidden_lines(lessons), request,
-                           third_parties(request) if stand_in else [], stand_in or "",
+                           third_parties(request) if stand_in else [], stand_in or "", _spelled(lessons),
                            added, totals(added, request, _sources(retrieval)) if added else [])  # applied to every draft
         answer = self._formatted(self.write(request, retrieval, plan, lessons), fixes)
         check = self._check(request, answer, plan, checked, attempt=1)
@@ -252,6 +261,11 @@ class WriterAgent(ModelAgent):
             with span("write_out_shorthand", agent="writer", forbidden=fixes.shorthand) as step:
                 answer, changes = write_out(answer, fixes.shorthand)
                 step.set(changes=changes[:20])
+        if fixes.spelled:
+            spelled, changes = write_out_pairs(answer, fixes.spelled)
+            if changes:
+                with span("write_out_shorthand", agent="writer", forbidden=sorted(fixes.spelled), changes=changes[:20]):
+                    answer = spelled
         if fixes.rules:
             with span("apply_formats", agent="writer", rules=[f"{rule.kind}: {rule.style}" for rule in fixes.rules]) as step:
                 answer, changes = apply_formats(answer, fixes.rules)

@@ -53,3 +53,19 @@ def test_the_writer_is_told_the_meanings_and_its_draft_is_written_out(tmp_path: 
     assert step.attributes["changes"] == ["BID -> twice a day", "PO -> by mouth"]
     # without the lesson the shorthand is the team's own business
     assert writer.compose(request, Retrieval(request), ToolPlan(), []).text.endswith("1 tab BID PO for a week.")
+
+
+def test_shorthand_the_correction_spells_out_is_written_out_in_its_words(tmp_path):
+    """Held-out v12 (clean run): '"hearing aid", not "HA"; "behind-the-ear", not "BTE"' was applied, and the e-mail
+    still said "BTE HAs"."""
+    from tests.agents.scripted_writer import compose_with
+
+    correction = ('In anything that goes to a patient, write our shorthand out in plain words: "hearing aid", not "HA"; '
+                  '"behind-the-ear", not "BTE"; "receiver-in-canal", not "RIC". Notes between audiologists can keep it.')
+    text, seen, spans = compose_with(tmp_path, "Dear Mr Quayle,\n\nYour BTE HAs need new tubing.",
+                                     "Email Mr Quayle that his BTE HAs need new tubing.", correction)
+    assert text == "Dear Mr Quayle,\n\nYour behind-the-ear hearing aids need new tubing."
+    assert "BTE means behind-the-ear" in seen[0] and "HA means hearing aid" in seen[0]
+    assert any(s.name == "write_out_shorthand" for s in spans)
+    # without the lesson, the shorthand stays
+    assert "BTE HAs" in compose_with(tmp_path, "Your BTE HAs need tubing.", "Email Mr Quayle.", None)[0]
