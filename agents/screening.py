@@ -32,6 +32,7 @@ from agents.json_reply import parse_json_object
 from agents.llm import LLM
 from agents.model_agent import ModelAgent
 from agents.screening_exemplars import CATEGORIES
+from agents.screening_discrimination import mentions_trait
 from agents.screening_guards import asks_to_change, contacts, names_secret, run_guards, write_intent
 from agents.screening_languages import forbids_in_other_language
 from agents.screening_negation import only_forbids
@@ -195,6 +196,20 @@ def _honest_reason(reason: str) -> bool:
     return reason.strip(" .").lower() in _HONEST_REASONS
 
 
+# a discrimination verdict: "treats customers differently for their disability", "discriminates by age"
+_TRAIT_REASON = re.compile(r"\b(?:differently|discriminat\w*)\b.*\b(?:disabilit\w*|age|religio\w*|race|racial|ethnic\w*|"
+                           r"nationalit\w*|origin|gender|sex\w*|orientation|accent|language|pregnan\w*)\b", re.I)
+
+
+def _unsupported_trait(verdict: ModelVerdict, text: str) -> bool:
+    """Whether the model called a text discrimination by a trait that neither the text nor the model's English
+    restatement of it names (agents/screening_discrimination.py's trait words): a small model copies the trait of
+    its own example ("customers with a disability") onto a deadline or a visa rule (held-out v11: 2 of 24 honest
+    corrections quarantined so, in Welsh and in English)."""
+    return verdict.category == "abuse_of_users" and _TRAIT_REASON.search(verdict.reason or "") is not None \
+        and not mentions_trait(text) and not mentions_trait(verdict.restated or "")
+
+
 def model_holds(verdict: ModelVerdict, text: str, allowed_domains: Iterable[str],
                 allowed_phones: Iterable[str] = ()) -> tuple[str, str] | None:
     """(category, reason) when the model layer holds `text`: its category stands (`model_verdict_stands`), or
@@ -202,7 +217,8 @@ def model_holds(verdict: ModelVerdict, text: str, allowed_domains: Iterable[str]
     roundabout words asks, read by the guards that only know English and plain wording). The restatement comes
     from the same small model, which drops a "never" as readily as it takes a prohibition for the harm, so a
     restated abuse, link or secrets hit does not count when the text itself only forbids."""
-    if model_verdict_stands(verdict.category, text) and not _honest_reason(verdict.reason):
+    if model_verdict_stands(verdict.category, text) and not _honest_reason(verdict.reason) \
+            and not _unsupported_trait(verdict, text):
         return verdict.category, f"{verdict.category.replace('_', ' ')}: {verdict.reason or 'the screening model says so'}"
     if verdict.restated:
         hit = run_guards(verdict.restated, allowed_domains, allowed_phones)

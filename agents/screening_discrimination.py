@@ -32,7 +32,7 @@ import re
 from agents.screening_guard_hit import GuardHit
 from agents.screening_negation import negated_at
 
-__all__ = ["discrimination_request"]
+__all__ = ["discrimination_request", "mentions_trait"]
 
 _SENTENCE_END = re.compile(r"(?<=[.;!?])\s+|[。；！？؟؛।\n]+")
 
@@ -148,6 +148,15 @@ def _asks(sentence: str, treatment: re.Match[str]) -> bool:
         return False  # inside what someone is reported to say, up to the comma that ends it
     lead = sentence[:treatment.start()].split()[:4]  # the treatment's own words ("no está disponible") are not read
     return not _OTHER_NEGATION.search(" ".join(lead))
+
+
+def mentions_trait(text: str) -> bool:
+    """Whether a text names a protected trait (in English or a lexicon language).
+
+        >>> mentions_trait("Older customers rarely finish."), mentions_trait("The deadline is 30 June.")
+        (True, False)
+    """
+    return _TRAIT.search(text or "") is not None
 
 
 def discrimination_request(text: str) -> GuardHit | None:
