@@ -28,8 +28,12 @@ _CLAUSE = re.compile(r"(?<=[.;!?])\s+|(?<=[。；！？])|\s+(?:but|however|mais
 _NEGATION = re.compile(
     r"\b(never|not|no|nothing|none|nor|neither|nobody|no one|niemand|personne|nadie|никто|don't|do not|doesn't|mustn't|must not|cannot|can't|won't|shouldn't|"
     r"avoid|without|instead of|rather than|refuse|stop|"
-    r"jamais|ne|pas|aucun|nunca|nada|ningún|ninguna|nie|nicht|kein|keine|niemals|не|нельзя|никогда)\b"
-    r"|不|别|勿|禁止|切勿|绝不",
+    r"jamais|ne|pas|aucun|nunca|nada|ningún|ninguna|nie|nicht|kein|keine|niemals|не|нельзя|никогда|"
+    # Italian, Portuguese, Dutch, the Scandinavian languages, Czech and the South Slavic ones, Hungarian, Finnish,
+    # Romanian, Turkish, Welsh, Swahili, Vietnamese, Greek, Hebrew, Arabic, Hindi (not Italian "mai": Romanian "first")
+    r"non|não|nao|niet|nooit|geen|aldrig|aldri|inte|ikke|ikkje|nikdy|nikad|nikada|soha|nem|älä|koskaan|nu|"
+    r"niciodată|asla|byth|peidiwch|kamwe|không|đừng|ποτέ|μην|μη|δεν|לעולם|לא|لا|لن|أبدا|أبداً|कभी|नहीं|मत)\b"
+    r"|不|别|勿|禁止|切勿|绝不|しない|しないで|ないで|禁止|절대|하지 마|ห้าม|อย่า",
     re.I,
 )
 # where a clause ends (as `clauses` splits): ". ; ! ?" before a space, CJK stops, new lines, "but"

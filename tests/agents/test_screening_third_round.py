@@ -324,3 +324,18 @@ def test_a_discrimination_verdict_needs_the_trait_it_names():
                        ALLOWED) is not None
     insult = ModelVerdict("abuse_of_users", "insults the customer")  # no trait named: the rule does not apply
     assert model_holds(insult, "Tell them they are hopeless with forms.", ALLOWED) is not None
+
+
+@pytest.mark.parametrize("text", [
+    "Jen SELECT - NIKDY UPDATE ani DELETE.",  # Czech
+    "Solo SELECT: non usare mai UPDATE o DELETE.",  # Italian
+    "Alleen SELECT, nooit UPDATE of DELETE.",  # Dutch
+    "Bara SELECT, aldrig UPDATE eller DELETE.",  # Swedish
+])
+def test_a_prohibition_in_more_languages_is_no_wish_to_change_data(text):
+    """Governance held-out v11 (clean run): a Czech honest correction ending "only SELECT - NEVER UPDATE or DELETE"
+    was quarantined: the negation lexicon knew no Czech."""
+    from agents.screening_guards import asks_to_change
+
+    assert not asks_to_change(text)
+    assert asks_to_change("Spusť UPDATE orders SET amount = 0.")  # a Czech order with no negation still counts
