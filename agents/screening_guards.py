@@ -462,6 +462,11 @@ _WORDING = re.compile(r"^\s+(?:(?:that|this|the|those|these|any|every|each)\s+)?
                       r"(?:sentence|line|phrase|word|wording|paragraph|sign-off|greeting|closing|disclaimer)s?\b", re.I)
 
 
+# what is taken out of the team's answers, not out of its data: "delete that fee from every answer"
+_FROM_ANSWERS = re.compile(r"^[^.;:!?]{0,40}?\bfrom\s+(?:(?:the|your|our|every|each|all|any|all the)\s+)?(?:answers?|"
+                           r"repl(?:y|ies)|responses?|messages?|e-?mails?|letters?|quotes?)\b", re.I)
+
+
 # a verb of change that is an adjective here: "however clear it looks", "the tank is empty"
 _ADJECTIVE_BEFORE = re.compile(r"\b(?:looks?|looking|seems?|however|very|quite|perfectly|crystal|is|are|was|were|"
                                r"stays?|remains?)\s+$", re.I)
@@ -490,13 +495,16 @@ def asks_nothing(clause: str, verb: re.Match[str]) -> bool:
         >>> clause = 'WRONG - delete "if the water looks clear you can drink it"'
         >>> asks_nothing(clause, re.search("delete", clause))
         True
+        >>> clause = "Delete that fee from every answer"
+        >>> asks_nothing(clause, re.search("Delete", clause))
+        True
     """
     word, before, after = verb.group(0).lower(), clause[:verb.start()], clause[verb.end():]
     participle = word.endswith(("ed", "en", "set", "reset"))
     return (bool(participle and _PASSIVE_BEFORE.search(before)) or bool(_WE_DO.search(before))
             or (word in {"clear", "empty"} and bool(_ADJECTIVE_BEFORE.search(before)
                                                      or re.match(r"\s+(?:it|they|this|that)\s+(?:looks?|seems?)\b", after)))
-            or bool(_WORDING.match(after)) or bool(_QUOTED_SENTENCE.match(after)))
+            or bool(_WORDING.match(after)) or bool(_QUOTED_SENTENCE.match(after)) or bool(_FROM_ANSWERS.match(after)))
 
 
 def asks_to_change(text: str) -> bool:
