@@ -388,9 +388,9 @@ _WRITE_SQL = re.compile(
 )
 _EXPLAIN = re.compile(r"\b(explain|describe|what\s+\w+\s+does|how\s+\w+\s+works|syntax|warn|means|read-only|"
                       r"is not safe|dangerous|example)\b", re.I)
-_WRITE_INTENT = re.compile(
-    r"\b(delete|remove|erase|wipe|purge|drop|truncate|clear out|get rid of|overwrite|update|modify|alter|insert|"
-    r"zero out|(?:set|change|reset|mark|close) (?:every|all|each))\b",
+_WRITE_INTENT = re.compile(  # not inside a name: "owners-update", "drop-off-times", "price_update"
+    r"(?<![-_/.])\b(delete|remove|erase|wipe|purge|drop|truncate|clear out|get rid of|overwrite|update|modify|alter|insert|"
+    r"zero out|(?:set|change|reset|mark|close) (?:every|all|each))\b(?![-_/.]\w)",
     re.I,
 )
 
