@@ -155,7 +155,19 @@ class DraftFixes:
     stand_in: str = ""  # what it says instead
     spelled: dict[str, str] = field(default_factory=dict)  # the team's shorthand and its words ({"HA": "hearing aid"})
     surcharge: Surcharge | None = None  # a percentage added to every price ("add the 20% VAT")
-    totals: list[tuple[float, float, str]] = field(default_factory=list)  # the request's amounts: (net, total, code)
+    totals: list[tuple[float, float, str]] = field(default_factory=list)  # the amounts read: (net, total, code)
+
+
+def draft_fixes(request: str, retrieval: Retrieval, lessons: list[Lesson]) -> DraftFixes:
+    """What `lessons` ask of every draft written for `request` (the prompt's hints come from it too)."""
+    rules = [rule for lesson in lessons for rule in format_rules(lesson.feedback_text or lesson.text)]
+    lines = list(dict.fromkeys(line for lesson in lessons if lesson.component is Component.WRITER
+                               for line in required_lines(lesson.feedback_text, lesson.source_request)))
+    stand_in = _stand_in(lessons)
+    added = _surcharge(lessons)
+    return DraftFixes(rules, lines, _shorthand(lessons), _forbidden_lines(lessons), request,
+                      third_parties(request) if stand_in else [], stand_in or "", _spelled(lessons),
+                      added, totals(added, request, _sources(retrieval)) if added else [])
 
 
 class WriterAgent(ModelAgent):
@@ -165,7 +177,10 @@ class WriterAgent(ModelAgent):
         llm.attach(self)
         self.checker = AnswerChecker(llm, model_verdicts=model_verdicts)
 
-    def prompt(self, request: str, retrieval: Retrieval, plan: ToolPlan, lessons: list[Lesson]) -> str:
+    def prompt(self, request: str, retrieval: Retrieval, plan: ToolPlan, lessons: list[Lesson],
+               fixes: DraftFixes | None = None) -> str:
+        """`fixes` (from `draft_fixes`, built when not given) tell the writer what the draft will be held to."""
+        fixes = fixes or draft_fixes(request, retrieval, lessons)
         docs = "\n".join(f"[{h.document.id}] {h.document.title}: {h.document.text}" for h in retrieval.documents)
         parts = [f"CONTEXT DOCUMENTS:\n{docs or '(none)'}"]
         if lessons:
@@ -177,19 +192,17 @@ class WriterAgent(ModelAgent):
                          "and ready to send, with every date, time and figure the request gives.")
         if answering_results(request, plan):
             parts.append("Answer from the TOOL RESULT above.")
-        stand_in = _stand_in(lessons)
-        unnamed = third_parties(request) if stand_in else []
-        if unnamed:  # a small writer repeats every name the request gives
-            parts.append(f"The guidance keeps other people out of this message: do not name {' or '.join(unnamed)}; "
-                         f"write \"{stand_in}\" instead.")
-        added = _surcharge(lessons)
+        if fixes.unnamed:  # a small writer repeats every name the request gives
+            parts.append(f"The guidance keeps other people out of this message: do not name {' or '.join(fixes.unnamed)}; "
+                         f"write \"{fixes.stand_in}\" instead.")
+        added = fixes.surcharge
         amounts = totals(added, request) if added else []  # the request's own: the documents' go in the draft's fix
         if added and amounts:  # a small writer copies the net figure, or adds the percentage wrongly
             parts.append(f"The guidance adds {added.percent:g}% {added.label} to our prices. In this request "
                          + "; ".join(f"{code} {net:g} comes to {code} {total:.2f} {added.suffix}"
                                      for net, total, code in amounts) + ": write those totals.")
-        meanings = meanings_in(request, _shorthand(lessons))
-        meanings.update({token: words for token, words in _spelled(lessons).items()
+        meanings = meanings_in(request, fixes.shorthand)
+        meanings.update({token: words for token, words in fixes.spelled.items()
                          if re.search(rf"(?<![\w/-]){re.escape(token)}s?(?![\w/-])", request)})
         if meanings:  # a small writer copies the shorthand, or misreads it (BID as once a day)
             parts.append("The guidance asks for plain words instead of shorthand. In this request "
@@ -197,9 +210,10 @@ class WriterAgent(ModelAgent):
                          + ": write those words.")
         return "\n\n".join(parts)
 
-    def write(self, request: str, retrieval: Retrieval, plan: ToolPlan, lessons: list[Lesson]) -> str:
+    def write(self, request: str, retrieval: Retrieval, plan: ToolPlan, lessons: list[Lesson],
+              fixes: DraftFixes | None = None) -> str:
         with span("build_prompt", agent=self.name, lessons=[lesson.id for lesson in lessons]) as step:
-            content = self.prompt(request, retrieval, plan, lessons)
+            content = self.prompt(request, retrieval, plan, lessons, fixes)
             step.set(chars=len(content))
         return self._generate(content)
 
@@ -210,20 +224,13 @@ class WriterAgent(ModelAgent):
         """Write, check the answer against `checked_lessons` (default: the writer's lessons; pass every
         applied lesson) and the tool results, and on failure write once more with the reason."""
         checked = lessons if checked_lessons is None else checked_lessons
-        rules = [rule for lesson in lessons for rule in format_rules(lesson.feedback_text or lesson.text)]
-        lines = list(dict.fromkeys(line for lesson in lessons if lesson.component is Component.WRITER
-                                   for line in required_lines(lesson.feedback_text, lesson.source_request)))
-        stand_in = _stand_in(lessons)
-        added = _surcharge(lessons)
-        fixes = DraftFixes(rules, lines, _shorthand(lessons), _forbidden_lines(lessons), request,
-                           third_parties(request) if stand_in else [], stand_in or "", _spelled(lessons),
-                           added, totals(added, request, _sources(retrieval)) if added else [])  # applied to every draft
-        answer = self._formatted(self.write(request, retrieval, plan, lessons), fixes)
+        fixes = draft_fixes(request, retrieval, lessons)  # applied to every draft
+        answer = self._formatted(self.write(request, retrieval, plan, lessons, fixes), fixes)
         check = self._check(request, answer, plan, checked, attempt=1)
         if not (regenerate and check.writer_can_fix):
             return WrittenAnswer(answer, check)
         with span("regenerate", agent=self.name, reason=check.fixable_reason[:500]):
-            content = (f"{self.prompt(request, retrieval, plan, lessons)}\n\nYOUR PREVIOUS ANSWER:\n{answer}\n\n"
+            content = (f"{self.prompt(request, retrieval, plan, lessons, fixes)}\n\nYOUR PREVIOUS ANSWER:\n{answer}\n\n"
                        f"IT WAS REJECTED: {check.fixable_reason}.\nWrite the whole answer again, fixing this.")
             second = _without_echo(self._generate(content))
         if not second:  # the retry only echoed the prompt: keep the first draft
