@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
-__all__ = ["Detail", "correction_details", "example_phrases", "example_value", "excluded_values", "filled_columns", "kept_values",
+__all__ = ["MONTH_NAME", "Detail", "correction_details", "example_phrases", "example_value", "excluded_values", "filled_columns", "kept_values",
            "negated_before", "only_values", "quoted_phrases", "required_lines", "subtracted_values", "written_conditions"]
 
 _QUOTED = re.compile(r'"([^"\n]{2,80})"|“([^”\n]{2,80})”|«\s?([^»\n]{2,80}?)\s?»|‘([^’\n]{2,80})’|'
@@ -99,11 +99,11 @@ def quoted_phrases(text: str) -> list[str]:
 
 
 _WEEKDAY = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day"
-_MONTH_NAME = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|"
-               r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
+MONTH_NAME = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|"
+              r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")  # a month's name or abbreviation, in a regex
 # a phrase that is only a date or a clock time: in a correction about format it shows the form, it is not a value
 _DATE_OR_TIME = re.compile(
-    rf"(?:{_WEEKDAY},?\s+)?(?:(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH_NAME}|{_MONTH_NAME}\s+\d{{1,2}}"
+    rf"(?:{_WEEKDAY},?\s+)?(?:(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTH_NAME}|{MONTH_NAME}\s+\d{{1,2}}"
     rf"(?:st|nd|rd|th)?)(?:,?\s+\d{{4}})?|\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}[/.]\d{{1,2}}(?:[/.]\d{{2,4}})?"
     rf"|\d{{1,2}}(?:[:.]\d{{2}})?\s?(?:[ap]\.?m\.?)|\d{{1,2}}:\d{{2}}|half (?:past )?\w+|quarter (?:past|to) \w+"
     rf"|{_WEEKDAY}", re.I)

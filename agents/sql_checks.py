@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable
 
+from agents.correction_details import MONTH_NAME
+
 __all__ = ["sqlite_hints", "FilterCheck", "drop_invented_filters", "filter_phrase", "tokenize", "RELATED_FILTER",
            "Related", "text_filters", "match_date_formats", "date_columns_read", "string_literals",
            "replace_strings", "replace_words", "keep_rows_kept", "minutes_as_hours", "balanced_parentheses",
@@ -108,14 +110,12 @@ _TIME = re.compile(r"\b(?:(?:19|20)\d{2}|q[1-4]|quarters?|months?|weeks?|years?|
 
 
 _DATE_FUNCTION = {"strftime", "date", "datetime", "julianday", "unixepoch"}
-_MONTH_WORD = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|" \
-              r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 # a request that names one day: "5 July", "July 5th", "2025-07-05", "05/07", "yesterday", "on Saturday", "this week"
-_DAY_NAMED = re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH_WORD}\b|\b{_MONTH_WORD}\s+\d{{1,2}}(?:st|nd|rd|th)?\b|"
+_DAY_NAMED = re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTH_NAME}\b|\b{MONTH_NAME}\s+\d{{1,2}}(?:st|nd|rd|th)?\b|"
                         r"\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}[/.]\d{1,2}\b|\b(?:today|yesterday|tomorrow|tonight|weekends?|weeks?|"
                         r"(?:mon|tues|wednes|thurs|fri|satur|sun)days?|dates?|days?)\b", re.I)
 # a request that names months: a month's name, a quarter, a season, "month", "term", '2025-06'
-_MONTH_NAMED = re.compile(rf"\b{_MONTH_WORD}\b\.?|\bq[1-4]\b|\b(?:quarters?|months?|monthly|spring|summer|autumn|"
+_MONTH_NAMED = re.compile(rf"\b{MONTH_NAME}\b\.?|\bq[1-4]\b|\b(?:quarters?|months?|monthly|spring|summer|autumn|"
                           r"fall|winter|seasons?|terms?)\b|\b\d{4}-\d{2}\b", re.I)
 _FULL_DATE = re.compile(r"^'\d{4}-\d{2}-\d{2}(?:[ T][\d:]+)?'$")
 

@@ -4,8 +4,8 @@ A small planner told "only count status 'done' - the 'no_access' visits were nev
 verified_by is filled in" often writes the plain SUM anyway, and its answer repeats the mistake the correction was
 about. The guidance (the person's own words) is read for four kinds of condition (agents/correction_details.py):
 values kept alone (`status = 'done'`), values left out (`kind <> 'reprint'`), columns that must hold a value
-(`verified_by IS NOT NULL`), and conditions it writes in SQL ("... WHERE is_repeat = 0"). Each is added only to a single SELECT that reads the table holding it and never
-mentions that column: a statement that filters the column (`status = 'no_access'` for "how many visits found
+(`verified_by IS NOT NULL`), and conditions it writes in SQL ("... WHERE is_repeat = 0"). Each is added only to a
+single SELECT that reads the table holding it and never mentions that column: a statement that filters the column (`status = 'no_access'` for "how many visits found
 nobody in?") made its own choice, and is left alone.
 """
 
@@ -24,6 +24,11 @@ __all__ = ["guided_conditions"]
 
 def _mentions(statement: str, column: str) -> bool:
     return re.search(rf"(?<![\w]){re.escape(column)}(?!\w)", statement, re.I) is not None
+
+
+def _owners(columns: dict[str, list[str]], read: dict[str, str], column: str) -> list[str]:
+    """The tables read that have `column`."""
+    return [table for table in read if column in columns.get(table, [])]
 
 
 def _value_conditions(conn: sqlite3.Connection, columns: dict[str, list[str]], read: dict[str, str],
@@ -58,7 +63,7 @@ def _filled_conditions(conn: sqlite3.Connection, columns: dict[str, list[str]], 
     names = [column for table in read for column in columns.get(table, [])]
     conditions = []
     for column in sorted(filled_columns(guidance, names)):
-        owners = [table for table in read if column in columns.get(table, [])]
+        owners = _owners(columns, read, column)
         if len(owners) != 1 or _mentions(statement, column):
             continue
         name = f"{read[owners[0]]}.{column}"
@@ -73,7 +78,7 @@ def _written_conditions(columns: dict[str, list[str]], read: dict[str, str], sta
     conditions = []
     for column, operator, literal in written_conditions(guidance):
         name = column.split(".")[-1]
-        owners = [table for table in read if name in columns.get(table, [])]
+        owners = _owners(columns, read, name)
         if len(owners) == 1 and not _mentions(statement, name):
             conditions.append(f"{read[owners[0]]}.{name} {operator} {literal}")
     return conditions
