@@ -76,14 +76,17 @@ def money_mentions(text: str) -> list[tuple[float, int, int, str]]:
     """
     found = []
     for match in _MONEY.finditer(text):
-        unit = (match.group("pre") or match.group("post")).lower()
-        code = _UNIT_OF.get(unit) or _UNIT_OF.get(unit.rstrip("s"))
-        if code is None:
-            continue
-        amount = match.group("a") or match.group("b")
-        grouped = re.search(r",\d{3}\b", amount) is not None
-        found.append((float(amount.replace(",", "") if grouped else amount.replace(",", ".")), match.start(), match.end(), code))
+        code = _UNIT_OF.get((match.group("pre") or match.group("post")).lower())
+        if code is not None:
+            found.append((_amount(match)[0], match.start(), match.end(), code))
     return found
+
+
+def _amount(match: re.Match[str]) -> tuple[float, bool]:
+    """(value, whether thousands are grouped with commas) of one written amount: "1,250.50" or "7,50"."""
+    amount = match.group("a") or match.group("b")
+    grouped = re.search(r",\d{3}\b", amount) is not None
+    return float(amount.replace(",", "") if grouped else amount.replace(",", ".")), grouped
 
 
 def _wanted(text: str, pattern: re.Pattern[str]) -> tuple[bool, bool]:
@@ -159,9 +162,7 @@ def _money(style: str):
         found = _money_style(match)
         if found is None or found[0] != code:
             return match.group(0)  # another currency
-        amount = match.group("a") or match.group("b")
-        grouped = re.search(r",\d{3}\b", amount) is not None
-        value = float(amount.replace(",", "") if grouped else amount.replace(",", "."))
+        value, grouped = _amount(match)
         places = max(int(decimals), 0 if value == int(value) else 2)  # never round a fraction away
         number = f"{value:,.{places}f}" if grouped else f"{value:.{places}f}"
         return f"{code} {number}" if place == "before" else f"{number} {code}"
