@@ -304,15 +304,24 @@ def only_values(text: str) -> set[str]:
     return _joined_values(text, _alone)
 
 
+def _phrase_before(text: str, start: int) -> str:
+    """The clause before `start`, from its last dash or parenthesis on ("only count 'done' - the 'no_access' ...")."""
+    return re.split(r"\s[-–—]\s|\(", _clause_before(text, start))[-1]
+
+
+def _phrase_after(text: str, end: int) -> str:
+    """What follows `end` up to the clause's end, a dash or a parenthesis ("'no_access' visits were never charged")."""
+    return re.split(r"[.;:!?\n(]|,\s*(?:and|but)\b|\s[-–—]\s", text[end:])[0]
+
+
 def _alone(text: str, match: re.Match[str]) -> bool:
-    before = re.split(r"\s[-–—]\s|\(", _clause_before(text, match.start()))[-1]
-    after = re.split(r"[.;:!?\n(]|,\s*(?:and|but)\b|\s[-–—]\s", text[match.end():])[0]
+    before, after = _phrase_before(text, match.start()), _phrase_after(text, match.end())
     return bool((_ONLY.search(before) or _ONLY_AFTER.search(after))
                 and not re.search(r"\bnot\b|n't\b|\bnever\b", before, re.I))
 
 
 def _left_out(text: str, match: re.Match[str]) -> bool:
-    after = re.split(r"[.;:!?\n(]|,\s*(?:and|but)\b|\s[-–—]\s", text[match.end():])[0]
+    after = _phrase_after(text, match.end())
     before = re.split(r"\b(?:but|while|whereas)\b|\s[-–—]\s", _clause_before(text, match.start()))[-1] + " "
     return bool(_NEGATED.search(before) or _REMOVED.search(before) or _LEAVING_OUT.search(before)
                 or _LEFT_OUT_AFTER.search(after))
@@ -367,7 +376,7 @@ def filled_columns(text: str, names: list[str]) -> set[str]:
         if "_" not in name and len(name) < 4:
             continue
         for match in re.finditer(rf"(?<![\w.]){re.escape(name)}(?!\w)", text):
-            before = re.split(r"\s[-–—]\s|\(", _clause_before(text, match.start()))[-1] + " "
+            before = _phrase_before(text, match.start()) + " "
             if _FILLED.match(text, match.end()) and not (_NEGATED.search(before) or _REMOVED.search(before)):
                 found.add(name)
     return found
