@@ -16,7 +16,7 @@ from agents.correction_details import negated_before
 from agents.sql_checks import (add_filters, add_joins, date_columns_read, replace_words, string_literals,
                                text_filters, tokenize)
 
-__all__ = ["aliases", "column_homes", "columns_holding", "read_data", "shared_columns", "connect_read_only", "sql_literal", "table_columns_of", "table_columns", "requalified_columns", "omitted_filters", "add_omitted_filters", "text_date_arithmetic", "unmatched_filters", "misplaced_filters", "net_of_subtracted", "relocated_exclusions", "respelled_filters", "undated_columns", "unfiltered_values", "tables_read"]
+__all__ = ["aliases", "column_homes", "columns_holding", "dated_columns", "join_clause", "read_data", "shared_columns", "connect_read_only", "sql_literal", "table_columns_of", "table_columns", "requalified_columns", "omitted_filters", "add_omitted_filters", "text_date_arithmetic", "unmatched_filters", "misplaced_filters", "net_of_subtracted", "relocated_exclusions", "respelled_filters", "undated_columns", "unfiltered_values", "tables_read"]
 
 # a text column with more distinct values than this holds names or free text, not categories a request names
 _MAX_CATEGORIES = 30
@@ -81,7 +81,7 @@ def aliases(statement: str) -> dict[str, str]:
     return found
 
 
-def _join_clause(conn: sqlite3.Connection, columns: dict[str, list[str]], target: str, read: dict[str, str]) -> str:
+def join_clause(conn: sqlite3.Connection, columns: dict[str, list[str]], target: str, read: dict[str, str]) -> str:
     """How to join `target` to a table the statement reads, by a declared foreign key or a `<target>_id`
     column ("JOIN sailings ON sailings.id = t.sailing_id"); "" when no link is known."""
     for table, name in read.items():
@@ -124,7 +124,7 @@ def requalified_columns(database: Path, statement: str) -> tuple[dict[str, str],
             unread = tables.get(qualifier.lower()) if kind == "word" and column and table is None else None
             if unread and column in columns[unread]:  # `screenings.show_date` with screenings never joined
                 if not any(j.startswith(f"JOIN {unread} ") for j in joins):
-                    join = _join_clause(conn, columns, unread, read)
+                    join = join_clause(conn, columns, unread, read)
                     joins += [join] if join else []
                 continue
             if table not in columns or column in columns[table] or text in found:
@@ -140,7 +140,7 @@ def requalified_columns(database: Path, statement: str) -> tuple[dict[str, str],
                 continue
             _, home, name = near[0]
             if home not in read and not any(j.startswith(f"JOIN {home} ") for j in joins):
-                join = _join_clause(conn, columns, home, read)
+                join = join_clause(conn, columns, home, read)
                 if not join:
                     continue  # no known link: the error names the column and asks for the join
                 joins.append(join)
@@ -168,7 +168,7 @@ def column_homes(conn: sqlite3.Connection, error: str, statement: str = "") -> l
         if joined:  # the table is read already, under another name than the one written
             return [f"{column} is a column of {joined[0]}, which this statement calls {read[joined[0]]}: "
                     f"write {read[joined[0]]}.{column}"]
-        joins = [clause for t in tables if (clause := _join_clause(conn, columns, t, read))]
+        joins = [clause for t in tables if (clause := join_clause(conn, columns, t, read))]
         return [f"{column} is a column of {', '.join(tables)}; join that table to use it"
                 + (f" ({joins[0]})" if joins else "")]
     qualified = {f"{t}.{c}": c for t, names in columns.items() for c in names}
@@ -177,7 +177,7 @@ def column_homes(conn: sqlite3.Connection, error: str, statement: str = "") -> l
         return []
     home = next(q for q, c in qualified.items() if c.lower() == nearest[0])
     table = home.split(".")[0]
-    join = _join_clause(conn, columns, table, read) if table not in read else ""
+    join = join_clause(conn, columns, table, read) if table not in read else ""
     return [f"no table has a column {column}; the nearest is {home}" + (f" ({join})" if join else "")]
 
 
@@ -379,7 +379,7 @@ def respelled_filters(database: Path, statement: str) -> dict[str, str]:
 _DATE_TEXT = "[0-9][0-9][0-9][0-9]-[0-9][0-9]*"
 
 
-def _dated_columns(conn: sqlite3.Connection, columns: dict[str, list[str]]) -> list[str]:
+def dated_columns(conn: sqlite3.Connection, columns: dict[str, list[str]]) -> list[str]:
     """The `table.column` names whose column holds a date text ('2025-05-02', '2025-05-02 09:00')."""
     return [f"{t}.{c}" for t, names in columns.items() for c in names
             if conn.execute(f'SELECT 1 FROM "{t}" WHERE "{c}" GLOB ? LIMIT 1', (_DATE_TEXT,)).fetchone()]
@@ -391,7 +391,7 @@ def undated_columns(database: Path, statement: str) -> str:
     conn = connect_read_only(database)
     try:
         columns = table_columns_of(conn)
-        dated = _dated_columns(conn, columns)
+        dated = dated_columns(conn, columns)
         reasons = []
         for column in date_columns_read(statement):
             owners = [t for t, names in columns.items() if column in names]
@@ -489,7 +489,7 @@ def _reaching_join(database: Path, table: str, read: dict[str, str]) -> str:
     except sqlite3.Error:
         return ""
     try:
-        return _join_clause(conn, table_columns_of(conn), table, read)
+        return join_clause(conn, table_columns_of(conn), table, read)
     except sqlite3.Error:
         return ""
     finally:
@@ -512,7 +512,7 @@ def text_date_arithmetic(database: Path, statement: str) -> str:
         return ""
     conn = connect_read_only(database)
     try:
-        dated = {name.split(".")[1] for name in _dated_columns(conn, table_columns_of(conn))}
+        dated = {name.split(".")[1] for name in dated_columns(conn, table_columns_of(conn))}
     except sqlite3.Error:
         return ""
     finally:

@@ -1,7 +1,8 @@
 """Rows grouped by a key are shown with the name the key stands for: "Which customer printed the most?" answered
 `customer_id | total` gives "Customer 3"; the customer's name is one join away. A statement that selects and groups
 by a `<thing>_id` column gets the referenced table joined and its name-like column selected first (in place of the
-key, when the key is selected first on its own).
+key, when the key is selected first on its own). A request that asks which thing has the most ("Which show gave us
+the most hours?") answered with one total for all rows is grouped by the thing's name and ranked (`ranked_by_name`).
 """
 
 from __future__ import annotations
@@ -11,9 +12,9 @@ import sqlite3
 from pathlib import Path
 
 from agents.sql_checks import add_joins, replace_words
-from agents.sql_data import aliases, read_data, shared_columns
+from agents.sql_data import aliases, join_clause, read_data, shared_columns
 
-__all__ = ["named_groups"]
+__all__ = ["named_groups", "ranked_by_name"]
 
 _GROUPED = re.compile(r"^\s*SELECT\s+(?P<items>.+?)\s+FROM\s.+?\bGROUP\s+BY\s+(?P<key>(?:\w+\.)?\w+_id)\b", re.I | re.S)
 # the columns that name a row, best first
@@ -83,3 +84,76 @@ def named_groups(database: Path, statement: str) -> tuple[str, str]:
     if joined == selected:
         return "", ""
     return joined, f"the name of what the rows are grouped by added ({target}.{label}; {join})"
+
+
+_SELECTED = re.compile(r"^\s*SELECT\s+(?P<items>.+?)\s+FROM\s", re.I | re.S)
+_AGGREGATE = re.compile(r"^(?:SUM|COUNT|AVG|TOTAL|MAX|MIN)\s*\(", re.I)
+# "Which show gave us the most fresh hours?", "which of our boats earned least?"
+_WHICH = re.compile(r"\b(?:which|what)\s+(?:(?:one\s+)?of\s+(?:our|the|their)\s+)?([a-z]+)\b", re.I)
+_MOST = re.compile(r"\b(?:most|highest|biggest|largest|busiest|longest|greatest)\b", re.I)
+_LEAST = re.compile(r"\b(?:least|fewest|lowest|smallest|quietest|shortest)\b", re.I)
+
+
+def _tables_named(noun: str, columns: dict[str, list[str]]) -> str | None:
+    """The table a noun of the request names: 'show' -> shows, 'family' -> families."""
+    noun = noun.lower()
+    forms = [noun, f"{noun}s", f"{noun}es"] + ([f"{noun[:-1]}ies"] if noun.endswith("y") else [])
+    return next((form for form in forms if form in columns), None)
+
+
+def ranked_by_name(database: Path, statement: str, request: str) -> tuple[str, str]:
+    """(statement, note): for a request that asks which thing has the most or the least ("Which show gave us the
+    most fresh hours in September?"), a statement that gives one figure for all rows (one aggregate, no GROUP BY,
+    ORDER BY or LIMIT) is grouped by the name of that thing, ranked and cut to the first row:
+    `SELECT shows.title, SUM(...) ... GROUP BY shows.title ORDER BY 2 DESC LIMIT 1`, the thing's table joined by
+    its key when the statement does not read it. ("", "") when the request asks no such thing, the thing is no
+    table with a name-like column, or the statement already ranks.
+
+        >>> ranked_by_name(Path(":memory:"), "SELECT SUM(x) FROM t", "How much in total?")
+        ('', '')
+    """
+    which = _WHICH.search(request)
+    most, least = _MOST.search(request), _LEAST.search(request)
+    selected = _SELECTED.match(statement)
+    if not which or bool(most) == bool(least) or not selected \
+            or re.search(r"\b(?:GROUP|ORDER)\s+BY\b|\bLIMIT\b|\bUNION\b|\(\s*SELECT\b", statement, re.I):
+        return "", ""
+    items = selected.group("items").strip()
+    if not _AGGREGATE.match(items) or _depth_zero_comma(items):
+        return "", ""
+    read = aliases(statement)
+
+    def ranking(conn: sqlite3.Connection, columns: dict[str, list[str]]) -> tuple[str, str, str]:
+        target = _tables_named(which.group(1), columns)
+        label = _label(conn, target) if target else None
+        if not target or not label:
+            return "", "", ""
+        if target in read:
+            return f"{read[target]}.{label}", "", target
+        join = join_clause(conn, columns, target, read)
+        return (f"{target}.{label}", join, target) if join else ("", "", "")
+
+    name, join, target = read_data(database, ranking, ("", "", ""))
+    if not name:
+        return "", ""
+    if join:
+        shared = shared_columns(database, statement, target)
+        statement = replace_words(statement, shared) if shared else statement
+        statement = add_joins(statement, [join])
+        selected = _SELECTED.match(statement)
+        if not selected:
+            return "", ""
+    ranked = (statement[:selected.start("items")] + f"{name}, " + statement[selected.start("items"):]).rstrip().rstrip(";")
+    ranked += f" GROUP BY {name} ORDER BY 2 {'DESC' if most else 'ASC'} LIMIT 1"
+    return ranked, f"ranked by {name}, as the request asks which {which.group(1)} has the {'most' if most else 'least'}" \
+                   + (f" ({join})" if join else "")
+
+
+def _depth_zero_comma(items: str) -> bool:
+    """A comma outside parentheses: more than one item selected."""
+    depth = 0
+    for char in items:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if char == "," and depth == 0:
+            return True
+    return False

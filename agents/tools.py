@@ -26,7 +26,8 @@ from agents.sql_data import (add_omitted_filters, column_homes, misplaced_filter
                              relocated_exclusions, requalified_columns, respelled_filters, table_columns,
                              text_date_arithmetic, undated_columns, unfiltered_values, unmatched_filters)
 from agents.sql_guidance import guided_conditions
-from agents.sql_labels import named_groups
+from agents.sql_periods import add_named_period
+from agents.sql_labels import named_groups, ranked_by_name
 
 __all__ = ["Tool", "ToolResult", "ToolRegistry", "ArgumentCheck", "SqlError", "sql_tool", "calculator_tool",
            "document_lookup_tool", "misplaced_filters", "unmatched_filters"]
@@ -222,7 +223,8 @@ def sql_tool(database: Path, max_rows: int = 50) -> Tool:
         real one (`exact_division`: SQLite divides integers as integers). The values the team's `guidance` quotes
         are not inventions, nor is a filter on a column whose values the guidance names (it reads the rule
         another way: status = 'delivered' for "skip the 'cancelled' orders"). A value the `request` plainly names
-        and no condition uses is added as one (`omitted_filters`: "How much has Café Linde spent?")."""
+        and no condition uses is added as one (`omitted_filters`: "How much has Café Linde spent?"), and so is the one
+        period it names when the statement reads no time (`add_named_period`: "... in October 2026")."""
         query = arguments.get("query")
         if not isinstance(query, str):
             return ArgumentCheck(arguments)
@@ -274,9 +276,17 @@ def sql_tool(database: Path, max_rows: int = 50) -> Tool:
         if note:
             query = added
             notes.append(note)
+        dated, note = add_named_period(database, query, request) if request else (query, "")
+        if note:
+            query = dated
+            notes.append(note)
         guided, note = guided_conditions(database, query, guidance) if guidance else (query, "")
         if note:
             query = guided
+            notes.append(note)
+        ranked, note = ranked_by_name(database, query, request) if request else ("", "")
+        if note:
+            query = ranked
             notes.append(note)
         named, note = named_groups(database, query)
         if note:

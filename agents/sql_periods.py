@@ -1,0 +1,117 @@
+"""The period a request names, kept by the statement: "How many hours went out in October 2026?" answered by
+`SELECT SUM(duration_s) / 3600.0 FROM broadcasts WHERE is_repeat = 0` counts every month. A small planner copies a
+lesson's statement and loses the request's period (held-out v12, community radio, seen). When the request names one
+period (a month and year, a run of months in a year, a quarter, a year after "in"), the statement has no condition on
+time and reads exactly one column of dates, the period is added as a range on that column:
+`broadcasts.aired_on >= '2026-10-01' AND broadcasts.aired_on < '2026-11-01'` (ISO text dates sort as dates).
+
+    >>> named_period("How many hours of our own programming went out in October 2026?")
+    ('2026-10-01', '2026-11-01')
+    >>> named_period("What did the Phone-in make over September and October 2026?")
+    ('2026-09-01', '2026-11-01')
+    >>> named_period("Revenue in Q4 2025, please"), named_period("Members who joined before March 2026")
+    (('2025-10-01', '2026-01-01'), None)
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from pathlib import Path
+
+from agents.correction_details import MONTH_NAME
+from agents.sql_checks import add_conditions, tokenize
+from agents.sql_data import aliases, dated_columns, read_data
+
+__all__ = ["add_named_period", "named_period"]
+
+_MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+_YEAR = r"((?:19|20)\d{2})"
+# a bound, not a period: "before March 2026", "since 2025", "until June 2026"
+_BOUND = re.compile(r"\b(?:before|after|since|until|till|by|from|as of|prior to|up to)\s+(?:the\s+)?(?:end\s+of\s+|start\s+of\s+)?$",
+                    re.I)
+_MONTH_RUN = re.compile(rf"\b(?:between\s+|from\s+)?({MONTH_NAME})\.?(?:\s*(?:-|–|to|and|through|until|till)\s*({MONTH_NAME})\.?)?"
+                        rf"(?:\s+of)?,?\s+{_YEAR}\b", re.I)
+_QUARTER = re.compile(rf"\b(?:q([1-4])\s*(?:of\s+)?{_YEAR}|{_YEAR}\s*q([1-4])|(first|second|third|fourth|1st|2nd|3rd|4th)\s+"
+                      rf"quarter\s+(?:of\s+)?{_YEAR})\b", re.I)
+_ORDINAL = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}
+_YEAR_ALONE = re.compile(rf"\b(?:in|during|for|over|throughout|across)\s+(?:the\s+(?:year\s+|whole\s+of\s+)?)?{_YEAR}\b(?!\s*[-/])",
+                         re.I)
+# a month named on its own elsewhere ("Compare September with October 2026"): "may" is a verb too often to count
+_A_MONTH = re.compile(r"\b(?:january|february|march|april|june|july|august|september|october|november|december)\b", re.I)
+_A_DAY = re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTH_NAME}\b|\b{MONTH_NAME}\s+\d{{1,2}}(?:st|nd|rd|th)?\b", re.I)
+
+
+def _month(name: str) -> int:
+    return _MONTHS.index(name[:3].lower()) + 1
+
+
+def _range(year: int, first: int, last: int) -> tuple[str, str]:
+    end = (year + 1, 1) if last == 12 else (year, last + 1)
+    return f"{year:04d}-{first:02d}-01", f"{end[0]:04d}-{end[1]:02d}-01"
+
+
+def _bounded(request: str, start: int) -> bool:
+    return _BOUND.search(request[:start]) is not None
+
+
+def named_period(request: str) -> tuple[str, str] | None:
+    """(first day, day after the last) of the one period `request` names; None when it names none, a day, more than
+    one, or a bound ("before March 2026")."""
+    if _A_DAY.search(request):
+        return None
+    found: list[tuple[str, str]] = []
+    spans: list[tuple[int, int]] = []
+    for match in _MONTH_RUN.finditer(request):
+        first = _month(match.group(1))
+        last = _month(match.group(2)) if match.group(2) else first
+        if last < first or (_bounded(request, match.start()) and not match.group(2)):
+            return None
+        found.append(_range(int(match.group(3)), first, last))
+        spans.append(match.span())
+    for match in _QUARTER.finditer(request):
+        quarter = int(match.group(1) or match.group(4) or 0) or _ORDINAL[match.group(5).lower()]
+        year = int(match.group(2) or match.group(3) or match.group(6))
+        found.append(_range(year, 3 * quarter - 2, 3 * quarter))
+        spans.append(match.span())
+    for match in _YEAR_ALONE.finditer(request):
+        if not any(s <= match.start(1) < e for s, e in spans):
+            found.append(_range(int(match.group(1)), 1, 12))
+    if len(set(found)) != 1 or any(not any(s <= m.start() < e for s, e in spans) for m in _A_MONTH.finditer(request)):
+        return None
+    return found[0]
+
+
+def _timed(statement: str, years: set[str]) -> bool:
+    """The statement already reads time: a date function, a date literal, or the period's year as a value (a
+    `season = 2026` column)."""
+    for kind, text in tokenize(statement):
+        value = text.strip("'")
+        if kind == "word" and text.lower() in {"strftime", "date", "datetime", "julianday", "unixepoch"}:
+            return True
+        if kind in {"string", "number"} and (re.match(r"\d{4}-\d{2}", value) or value in years):
+            return True
+    return False
+
+
+def add_named_period(database: Path, statement: str, request: str) -> tuple[str, str]:
+    """(statement, note): `statement` with the request's period (`named_period`) added as a range on the one column
+    of dates its tables hold, "" when nothing was added (no period, one already read, no or several date columns,
+    or a statement no condition can be added to)."""
+    period = named_period(request)
+    if period is None or _timed(statement, {period[0][:4], str(int(period[0][:4]))}):
+        return statement, ""
+    read = aliases(statement)
+
+    def dates(conn: sqlite3.Connection, columns: dict[str, list[str]]) -> list[str]:
+        return dated_columns(conn, {table: names for table, names in columns.items() if table in read})
+
+    found = read_data(database, dates, [])
+    if len(found) != 1:
+        return statement, ""
+    table, column = found[0].split(".")
+    name = f"{read[table]}.{column}"
+    added = add_conditions(statement, [f"{name} >= '{period[0]}'", f"{name} < '{period[1]}'"])
+    if not added.changed:
+        return statement, ""
+    return added.statement, f"the period the request names, kept: {' AND '.join(added.dropped)}"
