@@ -17,6 +17,7 @@ from agents.answer_check import AnswerCheck, AnswerChecker, has_detail
 from agents.answer_formats import FormatRule, apply_formats, format_rules
 from agents.correction_details import correction_details, required_lines
 from agents.guidance import guidance_block
+from agents.kept_out import KeptOut, kept_out_kinds, without_kept_out
 from agents.llm import LLM
 from agents.message_tidy import tidy_message
 from agents.model_agent import ModelAgent
@@ -121,6 +122,12 @@ def _stand_in(lessons: list[Lesson]) -> str | None:
                  if (found := names_kept_out(lesson.feedback_text or lesson.text))), None)
 
 
+def _kept_out(lessons: list[Lesson]) -> KeptOut:
+    """The kinds of content the applied writer lessons' corrections keep out of a message (agents/kept_out.py)."""
+    found = [kept_out_kinds(lesson.feedback_text or lesson.text) for lesson in lessons if lesson.component is Component.WRITER]
+    return KeptOut(frozenset().union(*(k.kinds for k in found)), tuple(dict.fromkeys(u for k in found for u in k.units)))
+
+
 def _sources(retrieval: Retrieval) -> list[str]:
     """The texts of the documents the writer reads."""
     return [f"{hit.document.title}. {hit.document.text}" for hit in retrieval.documents]
@@ -156,6 +163,7 @@ class DraftFixes:
     spelled: dict[str, str] = field(default_factory=dict)  # the team's shorthand and its words ({"HA": "hearing aid"})
     surcharge: Surcharge | None = None  # a percentage added to every price ("add the 20% VAT")
     totals: list[tuple[float, float, str]] = field(default_factory=list)  # the amounts read: (net, total, code)
+    kept_out: KeptOut = field(default_factory=KeptOut)  # kinds of content kept out ("never put prices or offers")
 
 
 def draft_fixes(request: str, retrieval: Retrieval, lessons: list[Lesson]) -> DraftFixes:
@@ -167,7 +175,7 @@ def draft_fixes(request: str, retrieval: Retrieval, lessons: list[Lesson]) -> Dr
     added = _surcharge(lessons)
     return DraftFixes(rules, lines, _shorthand(lessons), _forbidden_lines(lessons), request,
                       third_parties(request) if stand_in else [], stand_in or "", _spelled(lessons),
-                      added, totals(added, request, _sources(retrieval)) if added else [])
+                      added, totals(added, request, _sources(retrieval)) if added else [], _kept_out(lessons))
 
 
 class WriterAgent(ModelAgent):
@@ -247,13 +255,20 @@ class WriterAgent(ModelAgent):
         """The draft with its dates, times and amounts in the formats the applied lessons prescribe
         (agents/answer_formats.py), the shorthand a writer lesson forbids written out (agents/shorthand.py), no
         template placeholder lines nor lines a lesson turns down (`tidy_message`), the people a lesson keeps out
-        of messages replaced by its stand-in (agents/named_people.py), and ending with each line a writer lesson's
+        of messages replaced by its stand-in (agents/named_people.py), no prices, offers or figures a lesson keeps
+        out (agents/kept_out.py), and ending with each line a writer lesson's
         correction says every answer carries, when the draft lacks it (a sign-off, a phone line:
         `agents.correction_details.required_lines`)."""
         tidied, removed = tidy_message(answer, fixes.forbidden, fixes.request)
         if removed:
             with span("tidy_message", agent="writer", removed=removed[:20]):
                 answer = tidied
+        if fixes.kept_out:
+            kept, removed = without_kept_out(answer, fixes.kept_out, fixes.request)
+            if removed:
+                with span("kept_out", agent="writer", removed=removed[:20], kinds=sorted(fixes.kept_out.kinds),
+                          units=list(fixes.kept_out.units)):
+                    answer = kept
         if fixes.unnamed:
             unnamed, replaced = without_names(answer, fixes.unnamed, fixes.stand_in)
             if replaced:

@@ -1,0 +1,65 @@
+"""What a writer lesson keeps out of a message, taken out of the draft (held-out v12, seen: a sponsor credit taught
+"Never put prices, offers, discounts or "call now" in it" still carried "two cocktails for GBP 12"; a text taught
+'no "dB" figures' still said "a 30 dB loss")."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from agents.kept_out import KeptOut, kept_out_kinds, without_kept_out
+from tests.agents.scripted_writer import compose_with
+
+CREDIT_RULE = ('A sponsor credit that goes out on air can\'t sell. Never put prices, offers, discounts or "call now" in it '
+               '- only who supports the show and what they do. An email to the sponsor can talk money.')
+
+
+@pytest.mark.parametrize("correction, kinds, units", [
+    (CREDIT_RULE, {"money", "offer"}, ()),
+    ("Leave out any discounts when you write to the press.", {"offer"}, ()),
+    ("No prices in the newsletter - link to the price card.", {"money"}, ()),
+    ('Plain words for patients, and no "dB" figures - describe it.', set(), ("dB",)),
+    ("Never send a net price or '+ VAT'.", set(), ()),  # a kind of price, not prices
+    ("Prices go with the euro sign in front.", set(), ()),  # a form, not a ban
+    ("No prices without VAT, and never amounts in euros.", set(), ()),  # rules of form too
+    ("The bakers' lists don't need this, there's no money on them.", set(), ()),  # says what is
+    ("Don't mention the deposit until they book.", set(), ()),  # not a kind this module knows
+])
+def test_the_kinds_a_correction_keeps_out(correction: str, kinds: set[str], units: tuple[str, ...]) -> None:
+    found = kept_out_kinds(correction)
+    assert set(found.kinds) == kinds and found.units == units
+
+
+def test_trailing_clauses_go_and_sentences_about_the_kind_go_whole() -> None:
+    kept = kept_out_kinds(CREDIT_RULE)
+    text, removed = without_kept_out(
+        "Subject: Bikes serviced from GBP 25\n\nNight Jazz is supported by The Lantern Wine Bar, offering two cocktails "
+        "for GBP 12 every Thursday. The Lantern is on Quay Street. You get 15% off with this read.", kept,
+        "Write the read for Night Jazz's supporter.")
+    assert text == "Night Jazz is supported by The Lantern Wine Bar. The Lantern is on Quay Street."
+    assert len(removed) == 3
+
+
+def test_a_request_that_asks_the_price_keeps_it_and_nothing_is_emptied() -> None:
+    kept = kept_out_kinds(CREDIT_RULE)
+    assert without_kept_out("A 30-second credit is GBP 40 a week.", kept, "How much is a sponsor credit?") == (
+        "A 30-second credit is GBP 40 a week.", [])
+    assert without_kept_out("GBP 40.", kept, "Write the credit.") == ("GBP 40.", [])  # all of it: left as is
+    assert without_kept_out("GBP 40.", KeptOut(), "x") == ("GBP 40.", [])
+
+
+def test_figures_in_a_kept_out_unit_go_alone() -> None:
+    kept = kept_out_kinds('Write it in plain words, and no "dB" figures.')
+    assert without_kept_out("The test showed a 30 dB loss in both ears and 25dB on the left.", kept) == (
+        "The test showed a loss in both ears and on the left.", ["30 dB", "25dB"])
+
+
+def test_the_writer_takes_them_out_and_traces_it(tmp_path: Path) -> None:
+    draft = "Night Jazz is supported by The Lantern Wine Bar, offering two cocktails for GBP 12 every Thursday."
+    answer, _, spans = compose_with(tmp_path, draft, "Draft the sponsor mention for Night Jazz from The Lantern.",
+                                    CREDIT_RULE)
+    assert answer == "Night Jazz is supported by The Lantern Wine Bar."
+    assert any(s.name == "kept_out" and s.attributes["kinds"] == ["money", "offer"] for s in spans)
+    untaught, _, _ = compose_with(tmp_path, draft, "Draft the sponsor mention for Night Jazz.", None)
+    assert untaught == draft
