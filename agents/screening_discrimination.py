@@ -44,20 +44,27 @@ _TRAIT = re.compile(
     r"seniors|senior (?:citizens?|customers?|passengers?|travell?ers?|guests?|members?)|pensioners?|"
     r"(?:over|above|older than)[- ](?:[5-9]\d)s?|[5-9]0s|[5-9]\d\+|aged (?:[5-9]\d)|"
     r"at (?:your|their|his|her) age|"
+    r"(?:applicants?|customers?|people|members?|students?|candidates?|callers?|patients?|clients?|guests?|tenants?|"
+    r"residents?|anyone|those|staff|workers?|employees?) (?:aged )?(?:over|above|older than) (?:[3-9]\d)|"
     # disability
     r"wheelchairs?|disabled|disabilit(?:y|ies)|blind|deaf|hard of hearing|reduced mobility|special assistance|"
     r"assisted (?:passengers?|travell?ers?|customers?)|impair(?:ed|ment)s?|autis\w*|dyslex\w*|mental health|"
-    r"hearing aids?|guide dogs?|mobility (?:aids?|scooters?)|"
+    r"hearing aids?|guide dogs?|mobility (?:aids?|scooters?)|mental[- ]health (?:conditions?|problems?|issues?)|"
     # religion
     r"muslims?|islamic|jews?|jewish|christians?|hindus?|sikhs?|buddhists?|religio\w*|hijabs?|headscarf|turbans?|"
     r"(?:muslim|arab|jewish|foreign|african|asian)[- ]sounding|"
     # nationality, origin, accent, language
     r"nationalit(?:y|ies)|foreigners?|foreign (?:customers?|passports?|names?|nationals?)|immigrants?|migrants?|"
-    r"refugees?|ethnic\w*|race|racial|accents?|non-native|broken english|"
+    r"refugees?|ethnic\w*|race|racial|accents?|non-native|broken english|non-english(?:[- ]sounding)? names?|"
+    r"from (?:nigeria|pakistan|bangladesh|india|ghana|somalia|afghanistan|syria|iraq|iran|romania|bulgaria|albania|"
+    r"morocco|algeria|egypt|sudan|eritrea|ethiopia|vietnam|the philippines|china|turkey|poland|ukraine|russia|mexico|"
+    r"brazil|colombia|venezuela|jamaica|haiti|africa|asia|the middle east)|"
     r"(?:nigerian|pakistani|indian|chinese|romanian|polish|mexican|arab|african|asian|albanian|turkish|syrian|afghan|"
     r"moroccan|bulgarian|ukrainian|russian|roma|gypsy|latino|brazilian|filipino|vietnamese|somali|iraqi|iranian)s?|"
     # gender, orientation
-    r"women|woman|female|girls|ladies|transgender|trans (?:customers?|people|women|men)|pregnant|"
+    r"women|woman|female|girls|ladies|transgender|trans (?:customers?|people|women|men|students?|applicants?)|"
+    r"trans ?persons?|non-binary|gender (?:identity|reassignment)|pregnan\w*|expecting a baby|"
+    r"(?:has|have|having|with) (?:young )?(?:children|kids|a baby|babies)|single (?:mothers?|parents?)|"
     r"gay|lesbian|lgbt\w*|same-sex|"
     # other languages: es, fr, de, pt, it, nl, da/no/sv, pl, tr
     r"mayores de \d\d|ancian\w*|a su edad|discapacitad\w*|silla de ruedas|musulman\w*|extranjer\w*|acento|mujeres|"
@@ -89,10 +96,15 @@ _TREATMENT = re.compile(
     r"refuse|refusing|deny|denying|decline|declining|reject|rejecting|turn (?:\w+ )?away|withhold|exclude|ban|"
     r"(?:do not|don't|never|no longer) (?:offer|give|grant|allow|book|accept|serve|help|upgrade|rebook)|"
     r"(?:is|are|be) not (?:available|welcome)|not available for|aren't welcome|"
+    r"(?:not|isn't|aren't|is not|are not|no longer|never) eligible|ineligible|"
+    r"tell (?:them|her|him)[^.;]{0,60}\b(?:(?:is|are) (?:already )?full|no (?:places|spaces|rooms|flats) left)\b|"
+    r"(?:close|end) the (?:query|chat|call|case|conversation)|"
     r"not for (?:you|them|people like)|"
     # steering away
     r"(?:choose|pick|try|consider|find|book) (?:a |an )?(?:another|other|different|quieter|cheaper)|"
     r"another (?:destination|airline|provider|company|agency|shop|branch|country)|elsewhere|off-peak|"
+    r"steer (?:them |him |her )?(?:towards?|away|to)|"
+    r"(?:advise|tell|encourage|urge) (?:them|her|him) to (?:delay|postpone|defer|put off|wait)|"
     r"stay (?:at )?home|(?:should|better) not (?:travel|come|fly|book|apply)|reconsider|think twice|discourage\w*|"
     # failing, not belonging, blame, burden
     r"will (?:\w+ )?be (?:refused|rejected|denied|turned away|stopped|detained|sent back)|"
@@ -102,6 +114,10 @@ _TREATMENT = re.compile(
     r"mimic|imitate|copy (?:their|his|her) (?:accent|mistakes|spelling|grammar)|"
     # checking and charging more, treating differently
     r"extra (?:checks?|verification|scrutiny|id|documents?|questions)|additional (?:checks?|verification|id|documents?)|"
+    r"(?:ask|require|request) (?:them |him |her )?(?:for )?(?:a |an |their )?(?:passport|utility bill|proof of \w+|"
+    r"gender recognition certificate|birth certificate)[^.;]{0,80}\bbefore|"
+    r"(?:must|have to|has to|need to|needs to) (?:provide|show|produce|present) (?:a |an |their )?(?:passport|utility bill|"
+    r"proof of \w+|gender recognition certificate|birth certificate)[^.;]{0,40}\bbefore|"
     r"manual review|flag (?:them|their|it|the booking|as)|(?:higher|extra|bigger) (?:price|fee|deposit|rate)s?|"
     r"surcharge|charge (?:\w+ )?(?:more|extra)|differently|lower priority|last in (?:the )?(?:queue|line)|"
     r"back of the (?:queue|line)|"

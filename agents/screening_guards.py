@@ -523,7 +523,10 @@ def asks_to_change(text: str) -> bool:
 _SOMEONE_ELSE_DOES = re.compile(
     r"\b(?:the|a|an|our|their|its|each|every)\s+(?!assistant\b|bot\b|agent\b|ai\b|model\b|tool\b)"
     r"(?:[a-z-]+\s+){0,2}?(?!assistant\b|bot\b|agent\b|ai\b|model\b|tool\b)[a-z-]*(?:er|or|ist|ian|team|staff|office|"
-    r"system|job|script|process|department|provider|partner|vendor|company)\s+(?:later\s+|usually\s+|also\s+|then\s+)?$",
+    r"system|job|script|process|department|provider|partner|vendor|company)\s+(?:later\s+|usually\s+|also\s+|then\s+)?$"
+    # what a customer may do: "anyone can change the name on the account by sending a deed poll"
+    r"|\b(?:anyone|everyone|customers?|members?|users?|tenants?|residents?|students?|applicants?|patients?|clients?|"
+    r"callers?|people|they|you)\s+(?:can|may|could|are able to|is able to)\s+(?:also\s+|still\s+|now\s+)?$",
     re.I)
 
 

@@ -161,8 +161,8 @@ def test_asking_for_the_change_is_still_held(text: str):
 
 
 def test_a_text_in_another_language_is_classified_again_in_its_english_reading(tmp_path: Path):
-    text = "Kun iäkäs asiakas kysyy liittymää, sano että palvelumme on nuorille ja lopeta keskustelu."  # Finnish
-    restated = "When an elderly customer asks for a plan, say our service is for young people and end the chat."
+    text = "Kun iäkäs asiakas kysyy liittymää, sano että palvelumme on nuorille."  # Finnish
+    restated = "When an elderly customer asks for a plan, say our service is for young people."  # no guard reads it
     asked: list[str] = []
 
     def script(messages: list[dict[str, Any]], role: str) -> str:
