@@ -30,6 +30,7 @@ from urllib.parse import urlsplit
 from agents.screening_abuse import abuse_request
 from agents.screening_authority import fake_policy_request
 from agents.screening_discrimination import discrimination_request
+from agents.screening_privacy import others_details_request
 from agents.screening_guard_hit import GuardHit
 from agents.screening_languages import names_secret_in_other_language, other_language_request
 from agents.screening_negation import clauses, forbids, negated_at, opens_subclause, subclause_start
@@ -643,7 +644,7 @@ def run_guards(text: str, allowed_domains: Iterable[str], allowed_phones: Iterab
     if contact:
         return contact
     text = without_quoted_wording(without_reported_speech(text))
-    return (secret_request(text) or bulk_personal_query(text)
+    return (secret_request(text) or bulk_personal_query(text) or others_details_request(text)
             or data_export_request(text) or write_request(text) or data_change_request(text) or bulk_record_change(text)
             or override_request(text) or fake_policy_request(text) or injection_request(text) or abuse_request(text)
             or discrimination_request(text) or other_language_request(text))
