@@ -62,6 +62,18 @@ _PHONE = re.compile(r"(?:\+|\b00)\d(?:[\d\s()-]|\.(?!\s)){6,}\d(?![\d:])|\b0\d{1
 # where a customer would send money: Bitcoin and Litecoin (legacy and bech32), Dogecoin, Ethereum-style and Tron
 _WALLET = re.compile(r"\b(?:bc|ltc)1[02-9ac-hj-np-z]{25,62}\b|\b[13LMD][1-9A-HJ-NP-Za-km-z]{25,34}\b|"
                      r"\b0x[0-9a-fA-F]{40}\b|\bT[1-9A-HJ-NP-Za-km-z]{33}\b")
+# a bank account number in international form (IBAN: country, check digits, 11 to 30 letters and digits, in groups)
+_IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b")
+
+
+def _iban(text: str) -> bool:
+    """Whether `text` (spaces allowed) passes the IBAN check (ISO 13616 mod 97), so that a code or a reference
+    that looks like one does not count."""
+    compact = text.replace(" ", "")
+    if not 15 <= len(compact) <= 34:
+        return False
+    digits = "".join(str(int(c, 36)) for c in compact[4:] + compact[:4])
+    return int(digits) % 97 == 1
 
 
 def _host_allowed(host: str, allowed: list[str]) -> bool:
@@ -92,6 +104,10 @@ def contact_spans(text: str) -> list[tuple[str, str, int, int]]:
     found += [("payment address", m.group(0), m.start(), m.end()) for m in wallets
               if re.search(r"\d", m.group(0)) and re.search(r"[A-Za-z]", m.group(0))]
     for match in wallets:
+        blank(match.start(), match.end())
+    ibans = [m for m in _IBAN.finditer(rest) if _iban(m.group(0))]
+    found += [("payment address", m.group(0).replace(" ", ""), m.start(), m.end()) for m in ibans]
+    for match in ibans:
         blank(match.start(), match.end())
     found += [("phone number", re.sub(r"\D", "", m.group(0)), m.start(), m.end()) for m in _PHONE.finditer(rest)
               if len(re.sub(r"\D", "", m.group(0))) >= 8]
@@ -194,7 +210,8 @@ def untrusted_contact(text: str, allowed_domains: Iterable[str], allowed_phones:
         if contact_allowed(kind, value, allowed_domains, allowed_phones):
             continue
         if kind == "payment address":  # no allowlist: a lesson never routes customers' money
-            return GuardHit("untrusted_link_or_contact", f"introduces a payment (wallet) address ({value[:12]}...)")
+            return GuardHit("untrusted_link_or_contact", f"introduces a payment address, a bank account or wallet "
+                                                         f"customers would pay into ({value[:12]}...)")
         if kind == "phone number":
             return GuardHit("untrusted_link_or_contact", f"introduces a phone number not on the allowlist ({value}; "
                                                          "governance.allowed_phones lists the team's own)")
