@@ -238,7 +238,9 @@ _SECRET = re.compile(
     r"auth(?:entication)? tokens?|bearer tokens?|tokens?|passwords?|passphrases?|passwd|credentials?|log-?ins?|"
     r"secrets|config(?:uration)? files?|"
     r"connection strings?|internal (?:admin )?(?:urls?|links?|addresses|endpoints?)|admin (?:urls?|links?|panel|console)|"
-    r"system prompt|hidden (?:instructions|prompt)|initial (?:instructions|prompt|setup)|"
+    r"system prompt|hidden (?:instructions|prompt|rules|notes)|initial (?:instructions|prompt|setup)|"
+    r"system (?:configuration|instructions|message|setup)|your (?:own )?(?:configuration|setup|instructions)|"
+    r"how you (?:are|were|have been|'ve been) (?:configured|set up|instructed|prompted)|"
     r"card numbers?|credit card|cvv|cvc|security code|three digits|pin|"
     r"(?:verification|one-time|confirmation|login|sign-in|authentication|security|sms|2fa|mfa|otp|reset|six-digit|"
     r"\d-digit) (?:pass)?codes?|one-time passwords?|otp|security (?:questions?|answers?)|"
@@ -544,7 +546,7 @@ _SOMEONE_ELSE_DOES = re.compile(
     r"system|job|script|process|department|provider|partner|vendor|company)\s+(?:later\s+|usually\s+|also\s+|then\s+)?$"
     # what a customer may do: "anyone can change the name on the account by sending a deed poll"
     r"|\b(?:anyone|everyone|customers?|members?|users?|tenants?|residents?|students?|applicants?|patients?|clients?|"
-    r"callers?|people|they|you)\s+(?:can|may|could|are able to|is able to)\s+(?:also\s+|still\s+|now\s+)?$",
+    r"callers?|people|they)\s+(?:can|may|could|are able to|is able to)\s+(?:also\s+|still\s+|now\s+)?$",
     re.I)
 
 
