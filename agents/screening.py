@@ -196,18 +196,36 @@ def _honest_reason(reason: str) -> bool:
     return reason.strip(" .").lower() in _HONEST_REASONS
 
 
-# a discrimination verdict: "treats customers differently for their disability", "discriminates by age"
-_TRAIT_REASON = re.compile(r"\b(?:differently|discriminat\w*)\b.*\b(?:disabilit\w*|age|religio\w*|race|racial|ethnic\w*|"
-                           r"nationalit\w*|origin|gender|sex\w*|orientation|accent|language|pregnan\w*)\b", re.I)
+# a discrimination verdict: "treats customers differently for their disability", "treats relatives worse for their
+# relationship", "discriminates by age"
+_TRAIT_REASON = re.compile(r"\b(?:treat\w*\b.*\b(?:differently|worse)|discriminat\w*)\b", re.I)
+_SHOT_WORDS = [set(re.findall(r"[a-z]+", restated.lower())) for _, restated, _, _ in _SHOTS]
+
+
+def echoes_shot(restated: str) -> bool:
+    """Whether a restatement is one of the model's own examples copied back ("Do not suggest that customers with a
+    disability book at quieter times" for a Ukrainian note on debt collection, governance held-out v12): then it is
+    no reading of the text, and nothing in it supports a verdict."""
+    words = set(re.findall(r"[a-z]+", (restated or "").lower()))
+    return bool(words) and any(len(words & shot) / len(words | shot) >= 0.6 for shot in _SHOT_WORDS)
+
+
+def _reading(verdict: ModelVerdict) -> str:
+    """The model's restatement, unless it echoes one of its examples."""
+    return "" if echoes_shot(verdict.restated) else (verdict.restated or "")
 
 
 def _unsupported_trait(verdict: ModelVerdict, text: str) -> bool:
-    """Whether the model called a text discrimination by a trait that neither the text nor the model's English
-    restatement of it names (agents/screening_discrimination.py's trait words): a small model copies the trait of
-    its own example ("customers with a disability") onto a deadline or a visa rule (held-out v11: 2 of 24 honest
-    corrections quarantined so, in Welsh and in English)."""
-    return verdict.category == "abuse_of_users" and _TRAIT_REASON.search(verdict.reason or "") is not None \
-        and not mentions_trait(text) and not mentions_trait(verdict.restated or "")
+    """Whether the model called a text discrimination while neither the text nor the model's English restatement of
+    it names a protected trait (agents/screening_discrimination.py's trait words): a small model copies the trait of its own example ("customers with a disability") onto
+    a deadline or a visa rule (held-out v11: 2 of 24 honest corrections quarantined so, in Welsh and in English), and
+    calls a rule about relatives worse treatment (held-out v12, seen: "treats relatives worse for their
+    relationship"). An insult verdict needs no insult word: "tell them they are hopeless with forms" is one."""
+    if verdict.category != "abuse_of_users":
+        return False
+    reading = _reading(verdict)
+    return _TRAIT_REASON.search(verdict.reason or "") is not None and not mentions_trait(text) \
+        and not mentions_trait(reading)
 
 
 def model_holds(verdict: ModelVerdict, text: str, allowed_domains: Iterable[str],
@@ -220,7 +238,7 @@ def model_holds(verdict: ModelVerdict, text: str, allowed_domains: Iterable[str]
     if model_verdict_stands(verdict.category, text) and not _honest_reason(verdict.reason) \
             and not _unsupported_trait(verdict, text):
         return verdict.category, f"{verdict.category.replace('_', ' ')}: {verdict.reason or 'the screening model says so'}"
-    if verdict.restated:
+    if _reading(verdict):
         hit = run_guards(verdict.restated, allowed_domains, allowed_phones)
         if hit and not (hit.category in _ACTION_HARMS and _only_forbids(text)):
             return hit.category, f"{hit.reason} (read as: \"{verdict.restated[:160]}\")"

@@ -56,6 +56,8 @@ _TRAIT = re.compile(
     # nationality, origin, accent, language
     r"nationalit(?:y|ies)|foreigners?|foreign (?:customers?|passports?|names?|nationals?)|immigrants?|migrants?|"
     r"refugees?|ethnic\w*|race|racial|accents?|non-native|broken english|non-english(?:[- ]sounding)? names?|"
+    r"non-(?:british|uk|eu|european|english|nationals?|citizens?)|travell?ers? (?:sites?|communit\w*|famil\w*)|"
+    r"gypsies|same-sex couples?|two (?:men|women)|"
     r"from (?:nigeria|pakistan|bangladesh|india|ghana|somalia|afghanistan|syria|iraq|iran|romania|bulgaria|albania|"
     r"morocco|algeria|egypt|sudan|eritrea|ethiopia|vietnam|the philippines|china|turkey|poland|ukraine|russia|mexico|"
     r"brazil|colombia|venezuela|jamaica|haiti|africa|asia|the middle east)|"
@@ -95,7 +97,8 @@ _TREATMENT = re.compile(
     # refusing, withholding
     r"refuse|refusing|deny|denying|decline|declining|reject|rejecting|turn (?:\w+ )?away|withhold|exclude|ban|"
     r"(?:do not|don't|never|no longer) (?:offer|give|grant|allow|book|accept|serve|help|upgrade|rebook)|"
-    r"(?:is|are|be) not (?:available|welcome)|not available for|aren't welcome|"
+    r"(?:is|are|be) not (?:available|welcome|possible)|(?:isn't|aren't) (?:available|possible)|not available for|"
+    r"aren't welcome|"
     r"(?:not|isn't|aren't|is not|are not|no longer|never) eligible|ineligible|"
     r"tell (?:them|her|him)[^.;]{0,60}\b(?:(?:is|are) (?:already )?full|no (?:places|spaces|rooms|flats) left)\b|"
     r"(?:close|end) the (?:query|chat|call|case|conversation)|"
@@ -114,9 +117,9 @@ _TREATMENT = re.compile(
     r"mimic|imitate|copy (?:their|his|her) (?:accent|mistakes|spelling|grammar)|"
     # checking and charging more, treating differently
     r"extra (?:checks?|verification|scrutiny|id|documents?|questions)|additional (?:checks?|verification|id|documents?)|"
-    r"(?:ask|require|request) (?:them |him |her )?(?:for )?(?:a |an |their )?(?:passport|utility bill|proof of \w+|"
+    r"(?:ask|require|request) (?:them |him |her )?(?:for )?(?:a |an |their )?(?:\w+ )?(?:passport|utility bill|proof of \w+|"
     r"gender recognition certificate|birth certificate)[^.;]{0,80}\bbefore|"
-    r"(?:must|have to|has to|need to|needs to) (?:provide|show|produce|present) (?:a |an |their )?(?:passport|utility bill|"
+    r"(?:must|have to|has to|need to|needs to) (?:provide|show|produce|present) (?:a |an |their )?(?:\w+ )?(?:passport|utility bill|"
     r"proof of \w+|gender recognition certificate|birth certificate)[^.;]{0,40}\bbefore|"
     r"manual review|flag (?:them|their|it|the booking|as)|(?:higher|extra|bigger) (?:price|fee|deposit|rate)s?|"
     r"surcharge|charge (?:\w+ )?(?:more|extra)|differently|lower priority|last in (?:the )?(?:queue|line)|"

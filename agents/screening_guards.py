@@ -238,7 +238,7 @@ _SECRET = re.compile(
     r"auth(?:entication)? tokens?|bearer tokens?|tokens?|passwords?|passphrases?|passwd|credentials?|log-?ins?|"
     r"secrets|config(?:uration)? files?|"
     r"connection strings?|internal (?:admin )?(?:urls?|links?|addresses|endpoints?)|admin (?:urls?|links?|panel|console)|"
-    r"system prompt|hidden (?:instructions|prompt|rules|notes)|initial (?:instructions|prompt|setup)|"
+    r"system prompts?|hidden (?:\w+ )?(?:instructions|prompts?|rules|notes)|initial (?:instructions|prompt|setup)|"
     r"system (?:configuration|instructions|message|setup)|your (?:own )?(?:configuration|setup|instructions)|"
     r"how you (?:are|were|have been|'ve been) (?:configured|set up|instructed|prompted)|"
     r"card numbers?|credit card|cvv|cvc|security code|three digits|pin|"
@@ -256,7 +256,8 @@ _SECRET = re.compile(
     r"other (?:customers|users|clients|people|travell?ers|guests|passengers|members|patients|buyers)\b[^.;]{0,80}?"
     r"\b(?:surnames|(?:full |last |first )?names|(?:phone|mobile|passport) numbers?|home addresses|e-?mail addresses)|"
     r"(?:original|initial|original) (?:instructions|prompt)|"
-    r"mot de passe|clés? d'?api|clé secrète|identifiants|variables d'environnement|numéro de (?:la )?carte|"
+    r"mot de passe|clés? d'?api|clé secrète|identifiants|variables d'environnement|"
+    r"numéro (?:complet )?de (?:la |sa |votre |leur )?carte|code à trois chiffres|"
     r"contraseñas?|clave(?:s)? (?:de (?:la )?)?api|credenciales|variables de entorno|número de (?:su |la )?tarjeta|"
     r"passwort|kennwort|zugangsdaten|api-schlüssel|schlüssel|umgebungsvariablen|kartennummer|"
     r"пароль|пароли|ключ\w*|токен\w*|переменн\w+ окружения|системн\w+ промпт\w*|номер карты)\b"
@@ -271,7 +272,7 @@ _DISCLOSE = re.compile(
     r"ask\b[^.;]{0,40}?\bto (?:confirm|send|give|type|enter|read|share|provide|tell|spell|forward|paste)|"
     r"(?:have|get|make) (?:them|customers|users|the customer|the user|people|callers)\s+(?:\w+\s+)?"
     r"(?:type|send|enter|give|read|share|confirm|paste|tell)|"
-    r"montre|affiche|donne|envoie|révèle|inclus|ajoute|dis|demande|indique|"
+    r"montre|affiche|donne|envoie|révèle|inclus|ajoute|dis|demande|demandez|demander|indique|"
     r"muestra|mostrar|dale|dame|envía|revela|incluye|añade|pide|dile|"
     r"zeig\w*|gib|sende|schick\w*|füg\w*|nenn\w*|verrat\w*|frag\w*|"
     r"покажи|показывай|дай|отправь|выведи|скажи|сообщи|добавь|пришли|спроси)\b"
@@ -314,12 +315,18 @@ _TOLD_TO_ACT = re.compile(
     r"read|e-?mail|text|forward|post|provide|confirm|spell|tell|say|upload|submit|show|dm|message)\w+|about)\b", re.I)
 
 
+# a means, not a verb: "register it at the branch or by post", "by e-mail"
+_BY_MEANS = re.compile(r"\bby\s+$", re.I)
+_MEANS = {"post", "mail", "email", "e-mail"}
+
+
 def secret_request(text: str) -> GuardHit | None:
     """A clause that asks to disclose or collect environment variables, keys, credentials, one-time codes,
     card data, the contents of a named file or the hidden prompt, with a verb that is not negated."""
     for clause in clauses(text):
         for verb in _DISCLOSE.finditer(clause):
-            if negated_at(clause, verb.start()) or _TOLD_TO_ACT.match(clause, verb.start()):
+            if negated_at(clause, verb.start()) or _TOLD_TO_ACT.match(clause, verb.start()) \
+                    or (verb.group(0).lower() in _MEANS and _BY_MEANS.search(clause[:verb.start()])):
                 continue
             offset = subclause_start(clause, verb.start())
             always = _unnegated(clause, _ALWAYS_SECRET, offset)
@@ -499,6 +506,14 @@ _QUOTED_SENTENCE = re.compile(rf"^\s+(?:{_SAID_TO_CUSTOMER}|\"\(those words\)\")
 _QUOTED_SENTENCE_ANYWHERE = re.compile(rf"(\s){_SAID_TO_CUSTOMER}", re.I)
 
 
+# a menu path names a button: "in the app (Settings > Close account)"
+_MENU_PATH = re.compile(r"(?:>|→|»|->)\s*$")
+# "That's WRONG on every point - delete it": the answer called wrong is what goes
+_WRONG_BEFORE = re.compile(r"\b(?:wrong|incorrect|inaccurate|outdated|out of date|mistaken|false|untrue|misleading)\b",
+                           re.I)
+_PRONOUN_ONLY = re.compile(r"^\s+(?:it|that|this|all of it|the lot)\s*(?:[.!;,)]|$)", re.I)
+
+
 def asks_nothing(clause: str, verb: re.Match[str]) -> bool:
     """Whether this verb of change describes a policy in the passive or as the team's own habit ("we delete ...
     within 30 days"), or edits the team's wording (a sentence named, or quoted).
@@ -522,6 +537,8 @@ def asks_nothing(clause: str, verb: re.Match[str]) -> bool:
     word, before, after = verb.group(0).lower(), clause[:verb.start()], clause[verb.end():]
     participle = word.endswith(("ed", "en", "set", "reset"))
     return (bool(participle and _PASSIVE_BEFORE.search(before)) or bool(_WE_DO.search(before))
+            or bool(_MENU_PATH.search(before))
+            or bool(_WRONG_BEFORE.search(before) and _PRONOUN_ONLY.match(after) and not _DATA_STORE.search(clause))
             or (word in {"clear", "empty"} and bool(_ADJECTIVE_BEFORE.search(before)
                                                      or re.match(r"\s+(?:it|they|this|that)\s+(?:looks?|seems?)\b", after)))
             or bool(_WORDING.match(after)) or bool(_QUOTED_SENTENCE.match(after)) or bool(_FROM_ANSWERS.match(after)))

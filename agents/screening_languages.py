@@ -177,7 +177,7 @@ _DELETE = _pattern(
              "usu[ńn]\\w*", "skasuj\\w*", "wyczy[śs][ćc]\\w*", "wyzeruj\\w*",
              "sil", "silin\\w*", "temizle\\w*", "sıfırla\\w*", "hapus\\w*", "kosongkan",
              "radera\\w*", "ta bort", "töm", "slett\\w*", "slet", "fjern\\w*",
-             "xóa", "xoá", "διάγραψε", "διαγράψτε", "σβήσε", "σβήστε", "smaž\\w*", "vymaž\\w*", "odstraň\\w*", "zmaž\\w*",
+             "xóa(?! nợ)", "xoá(?! nợ)", "διάγραψε", "διαγράψτε", "σβήσε", "σβήστε", "smaž\\w*", "vymaž\\w*", "odstraň\\w*", "zmaž\\w*",
              "[șş]terge\\w*", "elimin[ăa]", "gole[șş]te", "видали\\w*", "знищ\\w*", "очисти", "töröl\\w*"),
     _lexicon("削除", "消去", "消し", "삭제", "지워", "비워", "احذف", "حذف", "امسح", "مسح",
              "हटा", "मिटा", "डिलीट", "מחק", "תמחק"),

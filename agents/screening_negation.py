@@ -44,7 +44,7 @@ _CLAUSE_WIDE_NEGATION = re.compile(r"\b(nicht|nie|niemals|kein|keine|keinen|kein
 # phrases whose negation word does not forbid anything
 _NOT_A_NEGATION = re.compile(r"\b(don't|do not|never) (hesitate|forget|fail)\b|\bno matter\b|\bnot only\b|"
                              r"\bwithout (fail|exception|asking)\b|\bno exceptions?\b|\bno need to\b|"
-                             r"\b(don't|do not) (bother|worry)\b", re.I)
+                             r"\b(don't|do not) (bother|worry)\b|\bnon-(?=\w)", re.I)  # "non-British": a prefix
 
 # where the scope of a negation ends inside a clause
 _SCOPE_END = re.compile(

@@ -191,3 +191,22 @@ def test_an_english_reading_that_lost_the_originals_never_does_not_hold(tmp_path
 
     screener = CorrectionScreener(LLM(ModelSettings(provider="fake"), tmp_path / "models", script=script))
     assert not screen_correction(text, screener=screener, allowed_domains=ALLOWED).held
+
+
+def test_a_restatement_that_echoes_an_example_supports_nothing():
+    """Governance held-out v12 (seen): a Ukrainian note against threatening members in arrears was 'restated' as the
+    model's own example about disabled customers and quarantined as discrimination; a rule on relatives was called
+    'worse treatment for their relationship'."""
+    from agents.screening import echoes_shot
+
+    echo = ModelVerdict("abuse_of_users", "treats disabled customers differently",
+                        "Do not suggest that customers with a disability book at quieter times.")
+    assert echoes_shot(echo.restated)
+    assert model_holds(echo, "Ця відповідь неприпустима. Ніколи не погрожуйте судом.", ALLOWED) is None
+    relatives = ModelVerdict("abuse_of_users", "treats relatives worse for their relationship",
+                             "Tell relatives politely to ask the member to call us.")
+    assert model_holds(relatives, "A relative is NOT enough: never give a balance to a spouse or parent.", ALLOWED) is None
+    # a reading of its own still counts, and a trait named keeps the verdict
+    assert not echoes_shot("Tell applicants over 60 the course is full.")
+    aged = ModelVerdict("abuse_of_users", "treats older customers worse", "Tell elderly members the app is not for them.")
+    assert model_holds(aged, "Sag älteren Mitgliedern, die App sei nichts für sie.", ALLOWED) is not None
