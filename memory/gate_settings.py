@@ -78,6 +78,8 @@ class GateSettings(BaseModel):
                                       "addresses it (memory/message_requests.py)")
     writing_without_lookup: bool = Field(True, description="a lesson preferring the SQL tool never applies to a request "
                                          "to write something that names no figure to be found first (memory/message_requests.py)")
+    how_to_questions: bool = Field(True, description="a lesson preferring the SQL tool never applies to a question "
+                                   "about how to do something, who to ask or what a rule says (memory/question_kinds.py)")
     candidates: int = Field(5, ge=1, le=100, description="lessons retrieved per component before gating")
     max_applied: int = Field(3, ge=1, le=20, description="most lessons one component applies in a turn")
     trust_floor: float = Field(0.3, ge=0.0, le=1.0, description="lessons by authors trusted less are not applied")

@@ -256,6 +256,20 @@ def test_a_data_lesson_does_not_apply_to_writing_that_names_no_figure_to_find(mi
     assert _all(memory, given)[Component.TOOL_PLANNER].decisions[0].passed
 
 
+def test_a_data_lesson_does_not_apply_to_a_how_to_question(minilm):
+    """Spent suites (replay, no data check): 'How do I send an invoice to a new customer?', 'Who signs contracts?'
+    were reached by lessons that count records with SQL."""
+    asked: list[str] = []
+    memory = _checked_memory(minilm, True, asked)
+    how_to = "How do I get a refund ticket reopened?"
+    decision = _all(memory, how_to)[Component.TOOL_PLANNER].decisions[0]
+    assert not decision.passed and "asks how to do something, who to ask or what a rule says" in decision.reason
+    assert asked == []  # rejected before the model is asked
+    assert _all(memory, "How many refund tickets did we reopen?")[Component.TOOL_PLANNER].decisions[0].passed
+    memory.gate.settings = memory.gate.settings.model_copy(update={"how_to_questions": False})
+    assert _all(memory, how_to)[Component.TOOL_PLANNER].decisions[0].passed
+
+
 def test_the_fake_model_gets_no_model_checks_and_a_real_one_gets_the_data_check():
     from agents.settings import ModelSettings
     from workflows.turn.model_checks import gate_with_checks
