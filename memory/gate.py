@@ -22,7 +22,7 @@ import numpy as np
 from memory.gate_model import GateWeights, gate_signals, load_weights
 from memory.gate_settings import GateSettings
 from memory.grounding import Grounding
-from memory.message_requests import addresses, asks_for_message, exempt_audiences, writes_without_lookup
+from memory.message_requests import addresses, asks_for_message, exempt_audiences, trade_partner, writes_without_lookup
 from memory.question_kinds import asks_how_to
 from memory.records import Component, GateDecision, Lesson, utc_now
 from memory.store import LessonHit, LessonVectors
@@ -184,6 +184,11 @@ class RelevanceGate:
         if exempt:
             return False, (f"similarity {signals['similarity']:.2f}: the correction says its rule is not for the "
                            f"{exempt}, whom the request addresses -> rejected"), None
+        partner = trade_partner(request, lesson.feedback_text or lesson.text) \
+            if component is Component.WRITER and self.settings.partner_messages and request else ""
+        if partner:
+            return False, (f"similarity {signals['similarity']:.2f}: the request writes to a {partner}, a business the team "
+                           "deals with, and the correction says nothing of such messages -> rejected"), None
         if component is Component.WRITER and self.settings.messages_only and request \
                 and asks_for_message(lesson.source_request) and not asks_for_message(request):
             return False, (f"similarity {signals['similarity']:.2f}: taught on a message to someone outside the team, and "

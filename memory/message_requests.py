@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-__all__ = ["addresses", "asks_for_message", "exempt_audiences", "writes_without_lookup"]
+__all__ = ["addresses", "asks_for_message", "exempt_audiences", "trade_partner", "writes_without_lookup"]
 
 # a verb of writing at the start of a sentence: "Grace's membership is up for renewal. Draft the reminder."
 _SENTENCE_START = r"(?:^|[.!?:]\s+)(?:please\s+)?"
@@ -118,3 +118,32 @@ def addresses(request: str, audiences: frozenset[str]) -> str:
     "lifeguard", "Email the test centre" names "test centre"."""
     said = f" {_phrase(re.findall(r'[a-z][a-z-]+', request.lower()))} "
     return next((a for a in sorted(audiences) if f" {a} " in said), "")
+
+
+# those the team buys from or reports to, not those it serves: "Email our fuel supplier", "Write to the bank"
+_PARTNER = (r"(?:suppliers?|vendors?|wholesalers?|distributors?|manufacturers?|maltsters?|insurers?|insurance company|"
+            r"bank|council|landlord|contractors?|couriers?|brokers?|archives?|(?:referral )?hospital|accountants?|"
+            r"solicitors?|lawyers?|auditors?|regulator|tax office|agency|printers?|builders?|plumbers?|electricians?|"
+            r"cleaning company|caterers?|maintenance company|shop that supplies)")
+_TO_PARTNER = re.compile(
+    rf"^\s*(?:please\s+)?(?:write|draft|send|e-?mail|text|message|compose|reply)\b(?:\s+(?:a|an|the)\s+(?:\w+\s+){{0,3}}?"
+    rf"(?:to|for))?\s+(?:to\s+)?(?:our|the|a)?\s*(?:[\w&'-]+\s+){{0,3}}?(?P<who>{_PARTNER})\b", re.IGNORECASE)
+_NAMES_PARTNER = re.compile(rf"\b{_PARTNER}\b", re.IGNORECASE)
+
+
+def trade_partner(request: str, correction: str = "") -> str:
+    """Whom the request writes to when that is a business the team buys from or reports to (a supplier, the bank,
+    the council, an insurer), "" otherwise, or when the `correction` speaks of such partners itself (its rule may
+    be for them: "Orders to our suppliers stay net").
+
+        >>> trade_partner("Email our fuel supplier asking for Monday's delivery at 7 am.")
+        'supplier'
+        >>> trade_partner("Write to Anna Lindgren that her shirts will be ready on Friday.")
+        ''
+        >>> trade_partner("Write a letter to the bank about the double debit.", "Letters to the bank are formal.")
+        ''
+    """
+    match = _TO_PARTNER.search(request or "")
+    if match is None or _NAMES_PARTNER.search(correction or ""):
+        return ""
+    return _singular(match.group("who").lower())

@@ -275,3 +275,22 @@ def test_a_writer_lesson_stays_away_from_an_audience_its_correction_exempts(mini
     assert decision("Reply to Aisha Khan, who asked whether the Saturday course is still on.").passed
     assert _writer_decision(minilm, _memory(minilm, lesson, mode="threshold", message_floor=0.0, audience_exemptions=False),
                             "Write to the tiling contractor asking them to fix the cracked tiles before 1 July.").passed
+
+
+def test_a_writer_lesson_for_customers_stays_out_of_messages_to_suppliers(minilm):
+    """Spent suites (replay): a lesson on messages to customers reached "Email our fuel supplier asking for Monday's
+    delivery" and "Write a letter to the bank": a business the team deals with is not whom the rule is for, unless
+    the correction speaks of such messages itself."""
+    lesson = Lesson(id="dates", component=Component.WRITER, trigger="Messages to passengers",
+                    text="In messages to passengers write times on the 24-hour clock.",
+                    source_request="Text Mr Adeyemi that tomorrow's 4:15 pm sailing is delayed.",
+                    feedback_text="Passengers mix up am and pm. Anything we send to passengers uses the 24-hour clock.",
+                    trigger_examples=["Text Mr Adeyemi that tomorrow's 4:15 pm sailing is delayed."])
+    memory = _memory(minilm, lesson, mode="threshold", message_floor=0.0)
+    decision = partial(_writer_decision, minilm, memory)
+
+    supplier = decision("Email our fuel supplier asking for Monday's delivery at the pier at 7 am.")
+    assert not supplier.passed and "writes to a supplier" in supplier.reason
+    assert decision("Text Ms Larsen that tomorrow's 7 am sailing is delayed.").passed
+    assert _writer_decision(minilm, _memory(minilm, lesson, mode="threshold", message_floor=0.0, partner_messages=False),
+                            "Email our fuel supplier asking for Monday's delivery at the pier at 7 am.").passed
