@@ -23,7 +23,7 @@ from memory.gate_model import GateWeights, gate_signals, load_weights
 from memory.gate_settings import GateSettings
 from memory.grounding import Grounding
 from memory.message_requests import addresses, asks_for_message, exempt_audiences, trade_partner, writes_without_lookup
-from memory.question_kinds import asks_how_to
+from memory.question_kinds import asks_how_to, counts_records
 from memory.records import Component, GateDecision, Lesson, utc_now
 from memory.store import LessonHit, LessonVectors
 
@@ -116,6 +116,10 @@ class RelevanceGate:
             if passed and "data" in signals and self.settings.writing_without_lookup and writes_without_lookup(request):
                 passed = False
                 reason += ", but the request asks to write something and names no figure to look up -> rejected"
+            if passed and component is Component.RETRIEVER and "tables" in signals and self.settings.record_counts \
+                    and counts_records(request):
+                passed = False
+                reason += ", but the request counts records over a period and names no price or rule -> rejected"
             if passed and "data" in signals and self.settings.how_to_questions and asks_how_to(request):
                 passed = False
                 reason += ", but the request asks how to do something, who to ask or what a rule says -> rejected"

@@ -81,6 +81,9 @@ class GateSettings(BaseModel):
     partner_messages: bool = Field(True, description="threshold mode: a writer lesson never applies to a message to a "
                                    "supplier, the bank, the council or another business the team deals with, unless its "
                                    "correction speaks of them (memory/message_requests.py)")
+    record_counts: bool = Field(True, description="a retriever lesson never applies to a request that counts or adds up "
+                                "records over a period and names no price, rate or rule, when the team has data tables "
+                                "(memory/question_kinds.py)")
     how_to_questions: bool = Field(True, description="a lesson preferring the SQL tool never applies to a question "
                                    "about how to do something, who to ask or what a rule says (memory/question_kinds.py)")
     candidates: int = Field(5, ge=1, le=100, description="lessons retrieved per component before gating")

@@ -1,6 +1,8 @@
-"""Whether a request asks how to do something, who to ask or what a rule says: a question no count or total of
-records answers ("How do I send an invoice to a new customer?", "Who signs contracts for the company?", "What
-does the termination clause say?", "Convert 5 pounds into kilograms").
+"""Two shapes of request that decide which lessons can matter, read in plain English without a model.
+
+Whether a request asks how to do something, who to ask or what a rule says (`asks_how_to`): a question no count or
+total of records answers ("How do I send an invoice to a new customer?", "Who signs contracts for the company?",
+"What does the termination clause say?", "Convert 5 pounds into kilograms").
 
 A lesson that sends requests to the SQL tool ("count the orders with SQL on the orders table") shares words with
 such questions and otherwise applies to them; the data check (agents/data_question.py) asks the model, and this
@@ -13,13 +15,24 @@ shapes below matched 12 of 94 wrong ones and none of 172 right ones (bench/gate_
     True
     >>> asks_how_to("How do we count the no-shows in June?")  # a figure asked in the how-to shape
     False
+
+Whether a request asks for a count or a total of records over a period and names nothing a document sets
+(`counts_records`): "How many nights did we sell in August 2026?" is answered by the tables, and a lesson about
+which price list is current does not concern it; "What did a night cost in August 2026?" names a price. On every
+spent suite's retriever candidates that passed the gate, this matched 27 of 84 wrong ones and none of 162 right
+ones (bench/gate_replay.py; "tax" was added to the document words for the one right one it first matched).
+
+    >>> counts_records("How many boat-nights did we sell in July 2026?")
+    True
+    >>> counts_records("How much tourist tax do we pass on for July 2026?"), counts_records("How many nights in total?")
+    (False, False)
 """
 
 from __future__ import annotations
 
 import re
 
-__all__ = ["asks_how_to"]
+__all__ = ["asks_how_to", "counts_records"]
 
 _HOW_TO = re.compile(
     r"^\s*(?:how (?:do|should|can|could|would|does|did) (?:i|we|you|they|a|an|the|our|my|customers?|people|someone|"
@@ -35,3 +48,21 @@ _HOW_TO = re.compile(
 def asks_how_to(request: str) -> bool:
     """True when the request opens as a question about a way of doing, a person to ask or a rule (English only)."""
     return bool(_HOW_TO.search(request or ""))
+
+
+_PERIOD = (r"(?:january|february|march|april|may|june|july|august|september|october|november|december|q[1-4]|"
+           r"this (?:month|year|summer|spring|autumn|winter|term|season|week|quarter)|"
+           r"last (?:month|year|week|quarter|summer|season)|so far|right now|at the moment|currently)")
+_COUNT = re.compile(
+    rf"^\s*(?:how many\b|how much\b(?!\s+(?:is|does|do|are|would|will|should|can)\b)|"
+    rf"what (?:was|were|is|are) (?:the |our )?(?:total|revenue|sales|takings|income|occupancy|turnover|number)\b|"
+    rf"which \w+ (?:\w+ ){{0,3}}(?:most|least|fewest))[^?]*\b{_PERIOD}\b", re.I)
+# what a document sets: a price, a rate, a rule, a limit, opening times, a tax
+_DOCUMENT_WORDS = re.compile(r"\b(?:prices?|rates?|charged?|charges|costs?|fees?|tariffs?|tax|vat|policy|rules?|"
+                             r"per (?:night|day|hour|person|page|visit|lesson|week|month)|allowed|limits?|deadline|"
+                             r"open|opening|worth)\b|%", re.I)
+
+
+def counts_records(request: str) -> bool:
+    """True when the request asks how many or how much over a period and names no price, rate, rule or limit."""
+    return bool(_COUNT.search(request or "")) and not _DOCUMENT_WORDS.search(request or "")

@@ -384,3 +384,26 @@ def test_a_store_indexed_before_passages_gets_them_on_its_next_corpus_load(minil
     assert store.best_passage(minilm.embed(["binding"])[0]) is None
     store.replace_corpus([PRICE_LIST])  # the same corpus: only the passages are added
     assert store.backend.count(store.passage_collection) == len(document_passages(PRICE_LIST)) == 9
+
+
+def test_a_retriever_lesson_stays_out_of_a_count_of_records_over_a_period():
+    """Spent suites (replay): "use the 2026 price list" reached "How many nights did we sell in August 2026?" - the
+    tables answer that, and no price list concerns it. A request that names a price still gets the lesson, and a
+    team without data tables keeps it everywhere."""
+    from memory.grounding import Grounding
+    from memory.store import LessonHit
+
+    lesson = LESSON.model_copy(update={"component": Component.RETRIEVER})
+    gate = RelevanceGate(GateSettings())
+
+    def decide(request: str, tables: float | None = 0.3, **settings) -> bool:
+        gate.settings = GateSettings(**settings)
+        [decision] = gate.decide(Component.RETRIEVER, [LessonHit(lesson, 0.9, "")], user="ana", request=request,
+                                 groundings={"exp": Grounding("document", 0.5, 0.1, tables=tables)})
+        return decision
+
+    counted = decide("How many nights did we sell in August 2026?")
+    assert not counted.passed and "counts records over a period" in counted.reason
+    assert decide("What did a night on a pitch cost in August 2026?").passed  # a price: the document's
+    assert decide("How many nights did we sell in August 2026?", tables=None).passed  # no tables to count with
+    assert decide("How many nights did we sell in August 2026?", record_counts=False).passed
