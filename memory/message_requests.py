@@ -16,6 +16,8 @@ lesson. Notes for the crew, rotas, agendas, reports and queries are inside the t
     True
     >>> asks_for_message("What does an adult day pass cost?")
     False
+    >>> asks_for_message("Write an internal note for the mechanics listing the bikes in repair.")
+    False
 """
 
 from __future__ import annotations
@@ -35,7 +37,8 @@ _MESSAGE = re.compile(
     re.IGNORECASE,
 )
 _INSIDE = re.compile(r"\b(?:team|crew|staff|shift|rota|agenda|committee|board|colleagues?|managers?|intern|job post"
-                     r"|cover letter|sql|query|summary|report|minutes)\b", re.IGNORECASE)
+                     r"|cover letter|sql|query|summary|report|minutes|internal|running sheet|job ticket|work order"
+                     r"|handover|print room)\b", re.IGNORECASE)
 
 
 def asks_for_message(request: str) -> bool:
