@@ -23,7 +23,7 @@ from memory.gate_model import GateWeights, gate_signals, load_weights
 from memory.gate_settings import GateSettings
 from memory.grounding import Grounding
 from memory.message_requests import addresses, asks_for_message, exempt_audiences, trade_partner, writes_without_lookup
-from memory.question_kinds import asks_how_to, counts_records
+from memory.question_kinds import asks_a_price, asks_how_to, counts_records
 from memory.records import Component, GateDecision, Lesson, utc_now
 from memory.store import LessonHit, LessonVectors
 
@@ -123,6 +123,9 @@ class RelevanceGate:
             if passed and "data" in signals and self.settings.how_to_questions and asks_how_to(request):
                 passed = False
                 reason += ", but the request asks how to do something, who to ask or what a rule says -> rejected"
+            if passed and "data" in signals and self.settings.price_questions and asks_a_price(request):
+                passed = False
+                reason += ", but the request asks what one thing costs, which a price list answers -> rejected"
             if passed and "data" in signals and (verdict := self._asks_for_data(request)) is not None:
                 second_stage = "asks for data" if verdict else "does not ask for data"
                 passed = verdict

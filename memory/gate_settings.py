@@ -84,6 +84,8 @@ class GateSettings(BaseModel):
     record_counts: bool = Field(True, description="a retriever lesson never applies to a request that counts or adds up "
                                 "records over a period and names no price, rate or rule, when the team has data tables "
                                 "(memory/question_kinds.py)")
+    price_questions: bool = Field(True, description="a lesson preferring the SQL tool never applies to a question about "
+                                  "what one thing costs that names no period or total (memory/question_kinds.py)")
     how_to_questions: bool = Field(True, description="a lesson preferring the SQL tool never applies to a question "
                                    "about how to do something, who to ask or what a rule says (memory/question_kinds.py)")
     candidates: int = Field(5, ge=1, le=100, description="lessons retrieved per component before gating")

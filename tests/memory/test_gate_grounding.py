@@ -268,6 +268,12 @@ def test_a_data_lesson_does_not_apply_to_a_how_to_question(minilm):
     assert _all(memory, "How many refund tickets did we reopen?")[Component.TOOL_PLANNER].decisions[0].passed
     memory.gate.settings = memory.gate.settings.model_copy(update={"how_to_questions": False})
     assert _all(memory, how_to)[Component.TOOL_PLANNER].decisions[0].passed
+    # the price of one thing is a price list's to answer; a sum over a period is not
+    price = "How much is a priority refund ticket?"
+    decision = _all(memory, price)[Component.TOOL_PLANNER].decisions[0]
+    assert not decision.passed and "asks what one thing costs" in decision.reason
+    memory.gate.settings = memory.gate.settings.model_copy(update={"price_questions": False})
+    assert _all(memory, price)[Component.TOOL_PLANNER].decisions[0].passed
 
 
 def test_the_fake_model_gets_no_model_checks_and_a_real_one_gets_the_data_check():
