@@ -14,6 +14,9 @@ writer drafts it, so a format lesson that applies is always followed.
     >>> rules = format_rules("Spell the date out the way people say it, like 18 May 2025, not 2025-05-18.")
     >>> apply_formats("It was due on 2025-04-30.", rules)
     ('It was due on 30 April 2025.', ['2025-04-30 -> 30 April 2025'])
+    >>> rules = format_rules('Never promise a day. Tell them the week instead: "week commencing Monday 9 March".')
+    >>> apply_formats("We'll clean them on Wednesday 15 April 2026.", rules)[0]
+    "We'll clean them in the week commencing Monday 13 April."
     >>> rules = format_rules('Amounts go like "EUR 125.00": code in front, two decimals. No € sign, no "125 euros".')
     >>> apply_formats("It came to 20 euros, or €35 with the chain.", rules)[0]
     'It came to EUR 20.00, or EUR 35.00 with the chain.'
@@ -50,10 +53,21 @@ _WORDED_DATE = re.compile(rf"\b(?:(?:{_WEEKDAYS}),?\s+)?(?:(?P<d1>\d{{1,2}})(?:s
                           rf"(?P<m2>{_MONTH})\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?),?\s+(?P<y>\d{{4}})\b", re.I)
 
 
+# the week instead of the day: "Tell them the week instead: "week commencing Monday 9 March""
+_WEEK_FORM = re.compile(rf"\b(?P<label>week (?:commencing|beginning|starting)|w/c)\s+(?:(?:{_WEEKDAYS}),?\s+)?\d{{1,2}}"
+                        rf"(?:st|nd|rd|th)?\s+(?:{_MONTH})\b", re.I)
+# a form shown, not a week mentioned: a quote or "like", "e.g.", "such as", ":" just before it
+_SHOWN_BEFORE = re.compile(r"(?:[\"'“‘]|\blike|\be\.g\.|\bsuch as|:)\s*$", re.I)
+# a day named with its weekday in a draft: "Wednesday 15 April", "Thursday, 14 May", "Friday the 8th of May"
+_WEEKDAY_DATE = re.compile(rf"\b(?P<on>on\s+)?(?P<wd>{_WEEKDAYS}),?\s+(?:the\s+)?(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?"
+                           rf"(?P<m>{_MONTH})\b(?:,?\s+(?P<y>\d{{4}}))?", re.I)
+
+
 @dataclass(frozen=True)
 class FormatRule:
     kind: Literal["time", "date", "money"]
-    style: str  # time: 24h | 12h; date: iso | day-month | month-day | weekday-day-month | weekday-month-day;
+    style: str  # time: 24h | 12h; date: iso | day-month | month-day | weekday-day-month | weekday-month-day |
+    #             "week <label>" (the Monday of the day's week: "week commencing Monday 13 April");
     #             money: "<code> <before|after> <decimals>"
 
 
@@ -122,7 +136,39 @@ def format_rules(correction: str) -> list[FormatRule]:
         rules.append(FormatRule("date", "weekday-day-month" if wdm_use else "weekday-month-day"))
     elif iso_use and not iso_not and (dm_not or md_not) and not (dm_use or md_use):
         rules.append(FormatRule("date", "iso"))
+    week = next((m for m in _WEEK_FORM.finditer(correction) if not negated_before(correction, m.start())
+                 and _SHOWN_BEFORE.search(correction[:m.start()])), None)
+    if week is not None:
+        rules.append(FormatRule("date", f"week {week.group('label').lower()}"))
     return rules
+
+
+def _dated(weekday: str, day: int, month: int, year: int | None, today: datetime.date) -> datetime.date | None:
+    """The date a weekday, day and month name: in `year` when given, else in the year nearest `today` in which that
+    day falls on that weekday."""
+    wanted = list(calendar.day_name).index(weekday.capitalize())
+    years = [year] if year else sorted(range(today.year - 3, today.year + 4), key=lambda y: abs(y - today.year))
+    for candidate in years:
+        try:
+            date = datetime.date(candidate, month, day)
+        except ValueError:
+            continue
+        if date.weekday() == wanted:
+            return date
+    return None
+
+
+def _week_of(label: str, today: datetime.date):
+    """A day named with its weekday written as its week: "on Wednesday 15 April" -> "in the week commencing Monday
+    13 April"."""
+    def write(match: re.Match[str]) -> str:
+        month = _MONTHS.index(match.group("m").capitalize()) + 1
+        date = _dated(match.group("wd"), int(match.group("d")), month, int(match.group("y") or 0) or None, today)
+        if date is None:
+            return match.group(0)
+        monday = date - datetime.timedelta(days=date.weekday())
+        return f"{'in ' if match.group('on') else ''}the {label} Monday {monday.day} {_MONTHS[monday.month - 1]}"
+    return write
 
 
 def _money_style(match: re.Match[str]) -> tuple[str, str, int, str] | None:
@@ -217,8 +263,9 @@ def _iso(day_first: bool):
     return write
 
 
-def apply_formats(answer: str, rules: list[FormatRule]) -> tuple[str, list[str]]:
-    """The answer with every date, time and amount written as `rules` say, and the changes made ("5:45 pm -> 17:45")."""
+def apply_formats(answer: str, rules: list[FormatRule], today: datetime.date | None = None) -> tuple[str, list[str]]:
+    """The answer with every date, time and amount written as `rules` say, and the changes made ("5:45 pm -> 17:45").
+    `today` places a weekday date without a year (default: the clock's date)."""
     changes: list[str] = []
 
     def substitute(pattern: re.Pattern[str], write, text: str) -> str:
@@ -234,6 +281,8 @@ def apply_formats(answer: str, rules: list[FormatRule]) -> tuple[str, list[str]]
             answer = substitute(_AM_PM, _to_24h, answer) if rule.style == "24h" else substitute(_CLOCK, _to_12h, answer)
         elif rule.kind == "money":
             answer = substitute(_MONEY, _money(rule.style), answer)
+        elif rule.style.startswith("week "):
+            answer = substitute(_WEEKDAY_DATE, _week_of(rule.style[5:], today or datetime.date.today()), answer)
         elif rule.style == "iso":
             answer = substitute(_MONTH_DAY, _iso(False), substitute(_DAY_MONTH, _iso(True), answer))
         else:

@@ -112,3 +112,24 @@ def test_a_weekday_form_rewrites_dates_in_words_with_their_year_too():
     assert apply_formats("Saturday 20 September", rule) == ("Saturday 20 September", [])
     assert apply_formats("On 20 September 2025.", [FormatRule("date", "weekday-month-day")])[0] == \
         "On Saturday, September 20."
+
+
+def test_the_week_instead_of_the_day():
+    """Held-out v12 (seen): "Never promise a customer a day ... Tell them the week instead: "week commencing Monday 9
+    March"" was applied and the e-mails still said "Wednesday 15 April"."""
+    import datetime
+
+    from agents.answer_formats import apply_formats, format_rules
+
+    rules = format_rules("Never promise a customer a day - one wet morning and we've failed them. Tell them the week "
+                         "instead: \"week commencing Monday 9 March\". Exact days belong only on the running sheet.")
+    assert [r.style for r in rules] == ["week week commencing"]
+    spring = datetime.date(2026, 3, 1)
+    assert apply_formats("Your gutters will be cleared on Wednesday 15 April.", rules, spring)[0] == \
+        "Your gutters will be cleared in the week commencing Monday 13 April."
+    assert apply_formats("Booked for Thursday, 2 April.", rules, spring)[0] == \
+        "Booked for the week commencing Monday 30 March."  # the week starts in the month before
+    assert apply_formats("We come in April.", rules, spring)[0] == "We come in April."  # no day named
+    # a week mentioned, not a form shown; a form refused
+    assert format_rules("The rota for the week commencing Monday 3 March was wrong; fix the hours.") == []
+    assert format_rules("Don't write \"week commencing Monday 9 March\", give the day.") == []
