@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from typing import Any, Callable
 
@@ -18,6 +19,25 @@ from workflows.turn.assistant import Assistant
 from workflows.turn.result import Learned, TurnResult
 
 __all__ = ["ChatSession", "decisions_table"]
+
+# a new question typed at a checkpoint, not a correction of the answer shown: "How do I return an order?"
+_QUESTION_START = re.compile(r"^\s*(?:how|what|which|who|whom|when|where|why|can|could|do|does|did|is|are|was|were|will|"
+                             r"would|should|may|have|has)\b", re.I)
+# words of a correction: "That's wrong", "not the wiki", "use the 2024 list", "shouldn't it be ...?"
+_CORRECTION_CUE = re.compile(r"\b(?:wrong|incorrect|not|n't|never|no|instead|should|shouldn't|use|always|please|"
+                             r"outdated|mistake|actually|rather)\b", re.I)
+
+
+def looks_like_new_question(text: str) -> bool:
+    """Whether text typed at a checkpoint reads as a new question rather than a correction (English wording).
+
+        >>> looks_like_new_question("How do I return an order?"), looks_like_new_question("Shouldn't it use SQL?")
+        (True, False)
+        >>> looks_like_new_question("Wrong - count the orders with SQL, not the wiki.")
+        False
+    """
+    return text.strip().endswith("?") and bool(_QUESTION_START.match(text)) and not _CORRECTION_CUE.search(text)
+
 
 _STAGE_TITLES = {"retriever": "Retriever -> context", "tool_planner": "ToolPlanner -> plan and tool results",
                  "writer": "Writer -> answer"}
@@ -45,14 +65,22 @@ class ChatSession:
         self.session_id = uuid.uuid4().hex[:12]
         self.human = HumanAgent(mode, CallbackInput(self._ask))
         self._working = console.status("[dim]retriever -> tool planner -> writer ...[/]")
+        self._next: str | None = None  # a new question typed at a checkpoint, asked after the turn
         assistant.ask_conflict = self._ask_conflict
 
     def _ask(self, prompt: str, stage: str, content: str) -> str:
         self._working.stop()
         self.console.print(Panel(Text(content), title=_STAGE_TITLES.get(stage, stage), title_align="left"))
         try:
-            return self.read("[bold]checkpoint[/] (Enter accepts, type a correction, /not-here \\[LESSON_ID] says an "
-                             "applied lesson does not belong here, /quit quits)> ")
+            typed = self.read("[bold]checkpoint[/] (Enter accepts, type a correction, /not-here \\[LESSON_ID] says an "
+                              "applied lesson does not belong here, /quit quits)> ")
+            if looks_like_new_question(typed):
+                sure = self.read("That reads like a new question, not a correction. Learn it as a correction? "
+                                 "(y: learn it; Enter: accept this answer and ask it next)> ")
+                if sure.strip().lower() not in {"y", "yes"}:
+                    self._next = typed.strip()
+                    return ""
+            return typed
         except EOFError:
             return "/quit"
         finally:
@@ -119,7 +147,7 @@ class ChatSession:
     def run(self) -> None:
         while True:
             try:
-                request = self.read("[bold cyan]you>[/] ").strip()
+                request, self._next = (self._next, None) if self._next else (self.read("[bold cyan]you>[/] ").strip(), None)
             except (EOFError, KeyboardInterrupt):
                 self.console.print()
                 return

@@ -27,3 +27,19 @@ def test_a_failed_turn_is_said_in_one_line_and_the_session_goes_on(tmp_path: Pat
     assert result.exit_code == 0, result.output
     assert "the limit is 100 (governance.max_request_chars)" in said(result) and "The session goes on" in said(result)
     assert result.output.count("Writer -> answer") == 1  # the next request was answered
+
+
+def test_a_new_question_typed_at_a_checkpoint_is_asked_not_learned(tmp_path: Path):
+    """Tried as a user: "How do I return an order?" typed at the checkpoint after an answer was learned as a writer
+    lesson. It reads as a new question: the person is asked, and by default the answer is accepted and the question
+    asked next."""
+    config = hashing_config(tmp_path)
+    typed = "How long does express shipping take?\nHow do I return an order?\n\n\n/quit\n"
+    result = runner.invoke(app, ["chat", "--mode", "terminate", "-c", str(config), *FAKE], input=typed)
+    assert result.exit_code == 0, result.output
+    assert "reads like a new question" in result.output and "Learned" not in result.output
+    assert result.output.count("Writer -> answer") == 2  # both questions answered
+    # "y" learns it as a correction after all
+    typed = "How long does express shipping take?\nHow do I return an order?\ny\n\n/quit\n"
+    result = runner.invoke(app, ["chat", "--mode", "terminate", "-c", str(config), *FAKE], input=typed)
+    assert "Learned" in result.output
