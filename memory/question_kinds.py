@@ -15,6 +15,8 @@ shapes below matched 12 of 94 wrong ones and none of 172 right ones (bench/gate_
     True
     >>> asks_how_to("How do we count the no-shows in June?")  # a figure asked in the how-to shape
     False
+    >>> asks_how_to("What should we have billed in travel charges across May?"), asks_how_to("What should I do now?")
+    (False, True)
 
 Whether a request asks what one thing costs (`asks_a_price`): "How much is the family membership?", "What do we
 charge per baguette?" - a price list answers it, not a sum over records; one that names a period or a total ("How
@@ -45,7 +47,8 @@ __all__ = ["asks_a_price", "asks_how_to", "counts_records"]
 _HOW_TO = re.compile(
     r"^\s*(?:how (?:do|should|can|could|would|does|did) (?:i|we|you|they|a|an|the|our|my|customers?|people|someone|"
     r"members?|parents?|staff)\b(?!(?:\s+\S+){0,3}\s+(?:many|much|count|total|add up|sum)\b)|"
-    r"what should|who\b|whom\b|"
+    r"what should (?:i|we|you|they|staff|customers?|people|(?:a|an|the) \w+) (?:do|say|tell|write|answer|reply|use|bring|"
+    r"wear|know|check|expect)\b|who\b|whom\b|"
     r"can you (?:suggest|recommend|explain|tell me (?:about|how|what|why|who|whether))|explain|summari[sz]e|describe|"
     r"why\b|what does .{0,80}\b(?:say|mean|cover|include)\b|what happens|convert|suggest|is it\b|are we allowed|"
     r"do we (?:need|have to|allow|offer)|should (?:i|we)|"
