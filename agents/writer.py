@@ -16,6 +16,7 @@ from memory.records import Component, Lesson
 from agents.answer_check import AnswerCheck, AnswerChecker, has_detail
 from agents.answer_formats import FormatRule, apply_formats, format_rules
 from agents.correction_details import correction_details, required_lines
+from agents.derived_figures import derived_figures
 from agents.guidance import guidance_block
 from agents.kept_out import KeptOut, kept_out_kinds, without_kept_out
 from agents.llm import LLM
@@ -164,6 +165,7 @@ class DraftFixes:
     surcharge: Surcharge | None = None  # a percentage added to every price ("add the 20% VAT")
     totals: list[tuple[float, float, str]] = field(default_factory=list)  # the amounts read: (net, total, code)
     kept_out: KeptOut = field(default_factory=KeptOut)  # kinds of content kept out ("never put prices or offers")
+    figures: list[tuple[str, str]] = field(default_factory=list)  # (line, figure) a lesson asks for (derived_figures)
 
 
 def draft_fixes(request: str, retrieval: Retrieval, lessons: list[Lesson]) -> DraftFixes:
@@ -171,11 +173,13 @@ def draft_fixes(request: str, retrieval: Retrieval, lessons: list[Lesson]) -> Dr
     rules = [rule for lesson in lessons for rule in format_rules(lesson.feedback_text or lesson.text)]
     lines = list(dict.fromkeys(line for lesson in lessons if lesson.component is Component.WRITER
                                for line in required_lines(lesson.feedback_text, lesson.source_request)))
+    figures = list(dict.fromkeys(pair for lesson in lessons if lesson.component is Component.WRITER
+                                 for pair in derived_figures(lesson.feedback_text or "", request)))
     stand_in = _stand_in(lessons)
     added = _surcharge(lessons)
     return DraftFixes(rules, lines, _shorthand(lessons), _forbidden_lines(lessons), request,
                       third_parties(request) if stand_in else [], stand_in or "", _spelled(lessons),
-                      added, totals(added, request, _sources(retrieval)) if added else [], _kept_out(lessons))
+                      added, totals(added, request, _sources(retrieval)) if added else [], _kept_out(lessons), figures)
 
 
 class WriterAgent(ModelAgent):
@@ -209,6 +213,9 @@ class WriterAgent(ModelAgent):
             parts.append(f"The guidance adds {added.percent:g}% {added.label} to our prices. In this request "
                          + "; ".join(f"{code} {net:g} comes to {code} {total:.2f} {added.suffix}"
                                      for net, total, code in amounts) + ": write those totals.")
+        if fixes.figures:  # a small writer copies the request's figures and leaves the sum undone
+            parts.append("The guidance asks for these figures, worked out for you: "
+                         + "; ".join(line.rstrip(".") for line, _ in fixes.figures) + ". Write them in the answer.")
         meanings = meanings_in(request, fixes.shorthand)
         meanings.update({token: words for token, words in fixes.spelled.items()
                          if re.search(rf"(?<![\w/-]){re.escape(token)}s?(?![\w/-])", request)})
@@ -293,6 +300,7 @@ class WriterAgent(ModelAgent):
                 answer, changes = apply_formats(answer, fixes.rules)
                 step.set(changes=changes[:20])
         missing = [line for line in fixes.lines if not has_detail(answer, line)]
+        missing += [line for line, figure in fixes.figures if not has_detail(answer, figure)]
         if missing:
             with span("add_lines", agent="writer", lines=missing):
                 answer = answer.rstrip() + "\n\n" + "\n".join(missing)
