@@ -71,13 +71,28 @@ def _names(text: str) -> list[str]:
     return found
 
 
+# a first name alone, said of a person: "Tomasz's big platters", "gone to Ines, who booked it first"
+_FIRST_NAME = re.compile(r"(?<=\s)([A-Z][a-z'’-]{2,})(?=['’]s\b|,\s+who\b)")
+
+
 def third_parties(request: str) -> list[str]:
-    """The full names a request gives besides its addressee's (the person after the writing verb it starts
-    with); none when it names no addressee."""
+    """The names a request gives besides its addressee's (the person after the writing verb it starts with): full
+    names, and first names said of a person ("Tomasz's platters", "Ines, who booked it"); none when it names no
+    addressee.
+
+        >>> third_parties("Message Kofi: his glaze load moved to Friday because Tomasz's platters took the room.")
+        ['Tomasz']
+    """
     start = _ADDRESSEE.match(request)
     if not start:
         return []
     names = _names(request)
+    first = re.match(r"[A-Z][a-z'’-]{2,}\b", request[start.end():])
+    if first and not any(request[start.end():].startswith(name) for name in names) and not _NOT_NAMES.match(first.group(0)):
+        names.insert(0, first.group(0))  # "Message Kofi": an addressee by first name
+    names += [m.group(1) for m in _FIRST_NAME.finditer(request)
+              if m.group(1) not in names and not _NOT_NAMES.match(m.group(1))
+              and not any(m.group(1) in name.split() for name in names)]
     addressee = next((name for name in names if request.find(name) == start.end()
                       or request[start.end():].startswith(name)), None)
     if addressee is None:

@@ -48,3 +48,19 @@ def test_the_writer_drafts_without_the_complainant_and_traces_it(tmp_path: Path)
     assert step.attributes["replaced"] == ["Rosa Fenwick"]
     # without the lesson the names stay: the request is the user's to word
     assert "Rosa Fenwick" in compose_with(tmp_path, draft, request, None)[0]
+
+
+def test_first_names_said_of_a_person_are_kept_out_too():
+    """Held-out v13 (seen): "don't tell one member about another's work or put their name in it" was applied, and
+    "Tomasz's big platters" and "Ines, who booked it first" reached the message: first names alone, which the
+    full-name reader did not see, nor an addressee by first name ("Message Kofi")."""
+    from agents.named_people import names_kept_out, third_parties, without_names
+
+    correction = "Please don't tell one member about another's work or put their name in it."
+    assert names_kept_out(correction) == "someone"
+    others = third_parties("Message Kofi: his glaze load got pushed back because Tomasz's big platters took the room.")
+    assert others == ["Tomasz"]
+    assert without_names("Hi Kofi, Tomasz's platters took the room.", others, "someone")[0] == \
+        "Hi Kofi, someone's platters took the room."
+    assert third_parties("Text Olive that the wheel has gone to Ines, who booked it first.") == ["Ines"]
+    assert third_parties("Text Olive that the Steinway is tuned.") == []  # a brand is no person here
