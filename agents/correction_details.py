@@ -236,6 +236,12 @@ _SUBTRACTED = re.compile(r"\b(?:take (?:off|away)|taking (?:off|away)|subtract(?
                          r"net of|less)\b(?:\s+\w+){0,5}\s*$", re.I)
 
 
+# said after the value: "kind = 'refund', so you've added them on instead of taking them off"
+_TAKEN_OFF_AFTER = re.compile(r"\b(?:instead of |rather than |should be |must be |to be )?(?:tak(?:e|ing|en)|subtract\w*|"
+                              r"deduct\w*)\s+(?:them|those|these|it)\s+(?:off|away)\b|\b(?:instead of|rather than)\s+"
+                              r"(?:subtract|deduct)\w*\b", re.I)
+
+
 def subtracted_values(text: str) -> set[str]:
     """Quoted values whose rows a correction says are taken off a total ("take off the qty of 'returned' rows",
     "minus the 'refund' rows"), lower case.
@@ -244,12 +250,18 @@ def subtracted_values(text: str) -> set[str]:
         ['returned']
         >>> sorted(subtracted_values("Leave out 'returned' rows."))
         []
+        >>> sorted(subtracted_values("Refunds are kind = 'refund', so you added them on instead of taking them off."))
+        ['refund']
     """
     found = set()
     for match in _QUOTED.finditer(text):
+        value = next(g for g in match.groups() if g).strip()
         before = re.split(r"\b(?:but|while|whereas|and)\b", _clause_before(text, match.start()))[-1]
-        if _SUBTRACTED.search(before):
-            found.add(next(g for g in match.groups() if g).strip().lower())
+        after = re.split(r"[.;!?\n]", text[match.end():])[0]
+        named_later = re.search(rf"\b(?:minus|less|subtract\w*|deduct\w*|tak(?:e|ing) off|tak(?:e|ing) away)\s+"
+                                rf"(?:the\s+|all\s+|any\s+)?{re.escape(value)}(?:s|es)?\b", text, re.I)
+        if _SUBTRACTED.search(before) or _TAKEN_OFF_AFTER.search(after) or named_later:
+            found.add(value.lower())
     return found
 
 

@@ -110,3 +110,20 @@ def test_a_condition_the_correction_writes_in_sql_is_added(tmp_path: Path) -> No
     statement, note = guided_conditions(database, "SELECT SUM(hours) FROM work_hours", guidance)
     assert statement == "SELECT SUM(hours) FROM work_hours WHERE work_hours.plot_id = 'A2' AND work_hours.id > 1"
     assert _total(database, statement) == 7.5 and "work_hours.id > 1" in note  # 'hours = 2' described, not asked
+
+
+def test_a_value_said_to_be_taken_off_after_it_is_named_is_subtracted(tmp_path: Path):
+    """Held-out v13 (seen): "The refunds are stored as positive amounts with kind = 'refund', so you've added them on
+    instead of taking them off" - the subtraction comes after the value, and the sum kept adding the refunds."""
+    path = tmp_path / "venue.sqlite"
+    conn = sqlite3.connect(path)
+    conn.executescript("CREATE TABLE payments (id INTEGER PRIMARY KEY, paid_on TEXT, kind TEXT, amount REAL);"
+                       "INSERT INTO payments VALUES (1, '2026-05-03', 'deposit', 1000), (2, '2026-05-10', 'balance', 2000),"
+                       " (3, '2026-05-12', 'refund', 300);")
+    conn.commit()
+    conn.close()
+    guidance = ("The refunds are stored as positive amounts with kind = 'refund', so you've added them on instead of "
+                "taking them off. What we took = everything else minus the refunds.")
+    asked = "How much did we take in May 2026?"
+    checked = sql_tool(path).check_arguments({"query": "SELECT SUM(amount) FROM payments"}, asked, None, guidance, asked)
+    assert _total(path, checked.arguments["query"]) == 2700 and "'refund' rows taken off the sum" in checked.note
