@@ -18,6 +18,8 @@ lesson. Notes for the crew, rotas, agendas, reports and queries are inside the t
     False
     >>> asks_for_message("Write an internal note for the mechanics listing the bikes in repair.")
     False
+    >>> asks_for_message("Make a sign for the strawberry punnets: 400 g for 3.20.")
+    True
 """
 
 from __future__ import annotations
@@ -33,7 +35,10 @@ _WRITING_VERBS = r"write|draft|reply|respond|send|e-?mail|text|message|compose|l
 _MESSAGE = re.compile(
     rf"{_SENTENCE_START}(?:{_WRITING_VERBS}"
     r"|(?:prepare|put\s+together)\s+(?:a|an|the)\s+(?:\w+\s+){0,2}(?:note|letter|message|reply|e-?mail|notice|reminder)"
-    r"|tell\s+(?!me\b)|answer\s+(?:a|an|the|this)\s+\S+)\b",
+    r"|tell\s+(?!me\b)|answer\s+(?:a|an|the|this)\s+\S+"
+    # a text customers read where they are: "Make a sign for the punnets", "Chalkboard wording for the cream"
+    r"|(?:make|create|do|prepare)\s+(?:a|an|the)\s+(?:\w+\s+){0,2}(?:sign|label|poster|flyer|chalkboard|shelf card)"
+    r"|(?:chalkboard|shelf)\s+(?:wording|text|card|label)|(?:label|sign)\s+for)\b",
     re.IGNORECASE,
 )
 _INSIDE = re.compile(r"\b(?:team|crew|staff|shift|rota|agenda|committee|board|colleagues?|managers?|intern|job post"
