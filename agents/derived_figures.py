@@ -46,7 +46,7 @@ _ASKS_NEXT_DATE = re.compile(rf"\b(?P<n>\d+|{'|'.join(_NUMBER_WORDS)})\s+months?
 _PER_HEAD = re.compile(rf"{_AMOUNT}\s*(?:(?:a|per)\s+(?:head|person|guest)\b|(?:extra\s+)?(?:for\s+)?each\b)", re.I)
 _PEOPLE = re.compile(r"\b(\d{1,4})\s+(?:\w+\s+)?(?:guests?|people|persons?|of them|adults|children|kids|ones|covers|diners|"
                      r"attendees)\b|\bexpecting\s+(\d{1,4})\b|\beach of (?:the|their|your)\s+(\d{1,4})\b|"
-                     r"\bfor\s+(\d{1,4})\b(?!\s*(?:%|g\b|kg\b|ml\b|l\b|minutes|hours|days))", re.I)
+                     r"\bfor\s+(?!(?:19|20)\d\d\b)(\d{1,4})\b(?!\s*(?:%|g\b|kg\b|ml\b|l\b|minutes|hours|days))", re.I)
 _PACK = re.compile(r"\b(\d+(?:[.,]\d+)?)\s?(g|kg|ml|cl|l|litres?|liters?)\b", re.I)
 _PRICE = re.compile(rf"(?<![\d.,]){_AMOUNT}(?![\d.,]*\s?(?:g|kg|ml|cl|l|litres?|liters?|%)\b)(?!\s*(?:a|per)\s+head)", re.I)
 _DATE = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({'|'.join(calendar.month_name[1:])})\s+(\d{{4}})\b", re.I)

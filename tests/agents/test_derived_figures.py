@@ -21,6 +21,7 @@ NEXT = "Every note after a visit should finish with when the next one is due - s
     (TOTALS, "The cheese board is 6 for each of the 140 people invited.", ["Total: 840 for 140 guests."]),
     (TOTALS, "Breakfast is 14 a person - 22 of them are staying.", ["Total: 308 for 22 guests."]),
     (TOTALS, "Breakfast is 14 a person.", []),  # no numbers to add up for
+    (TOTALS, "The hog roast is 16 a head for 2027 weddings.", []),  # a year is no head count
     (UNIT, "Sign for the strawberry punnets: 400 g for 3.20.", ["8.00 per kg"]),
     (UNIT, "Chalkboard for the cream: 300 ml pots at 2.40.", ["8.00 per litre"]),
     (UNIT, "Sign for the honey.", []),
