@@ -99,33 +99,31 @@ _ECHO = re.compile(r"^\s*(?:IT WAS REJECTED|YOUR PREVIOUS ANSWER|REQUEST|TEAM GU
                    re.M)
 
 
-def _forbidden_lines(lessons: list[Lesson]) -> list[str]:
+def _forbidden_lines(writer_lessons: list[Lesson]) -> list[str]:
     """Phrases the applied writer lessons' corrections turn down ("not 'Kind regards'"), lower case."""
-    return list(dict.fromkeys(d.text.lower() for lesson in lessons if lesson.component is Component.WRITER
+    return list(dict.fromkeys(d.text.lower() for lesson in writer_lessons
                               for d in correction_details(lesson.feedback_text or "") if d.forbidden and d.kind == "phrase"))
 
 
-def _shorthand(lessons: list[Lesson]) -> list[str]:
+def _shorthand(writer_lessons: list[Lesson]) -> list[str]:
     """The abbreviations the applied writer lessons' corrections forbid ("never SID, BID or PO")."""
-    return list(dict.fromkeys(token for lesson in lessons if lesson.component is Component.WRITER
+    return list(dict.fromkeys(token for lesson in writer_lessons
                               for token in forbidden_shorthand(lesson.feedback_text or lesson.text)))
 
 
-def _spelled(lessons: list[Lesson]) -> dict[str, str]:
+def _spelled(writer_lessons: list[Lesson]) -> dict[str, str]:
     """The abbreviations the applied writer lessons' corrections spell out ('"hearing aid", not "HA"')."""
-    return {token: words for lesson in lessons if lesson.component is Component.WRITER
-            for token, words in spelled_pairs(lesson.feedback_text or "").items()}
+    return {token: words for lesson in writer_lessons for token, words in spelled_pairs(lesson.feedback_text or "").items()}
 
 
-def _stand_in(lessons: list[Lesson]) -> str | None:
+def _stand_in(writer_lessons: list[Lesson]) -> str | None:
     """What a message says instead of the people an applied writer lesson keeps out of it (agents/named_people.py)."""
-    return next((found for lesson in lessons if lesson.component is Component.WRITER
-                 if (found := names_kept_out(lesson.feedback_text or lesson.text))), None)
+    return next((found for lesson in writer_lessons if (found := names_kept_out(lesson.feedback_text or lesson.text))), None)
 
 
-def _kept_out(lessons: list[Lesson]) -> KeptOut:
+def _kept_out(writer_lessons: list[Lesson]) -> KeptOut:
     """The kinds of content the applied writer lessons' corrections keep out of a message (agents/kept_out.py)."""
-    found = [kept_out_kinds(lesson.feedback_text or lesson.text) for lesson in lessons if lesson.component is Component.WRITER]
+    found = [kept_out_kinds(lesson.feedback_text or lesson.text) for lesson in writer_lessons]
     return KeptOut(frozenset().union(*(k.kinds for k in found)), tuple(dict.fromkeys(u for k in found for u in k.units)))
 
 
@@ -134,10 +132,9 @@ def _sources(retrieval: Retrieval) -> list[str]:
     return [f"{hit.document.title}. {hit.document.text}" for hit in retrieval.documents]
 
 
-def _surcharge(lessons: list[Lesson]) -> Surcharge | None:
+def _surcharge(writer_lessons: list[Lesson]) -> Surcharge | None:
     """The percentage an applied writer lesson adds to every price (agents/price_additions.py)."""
-    return next((found for lesson in lessons if lesson.component is Component.WRITER
-                 if (found := surcharge(lesson.feedback_text or lesson.text))), None)
+    return next((found for lesson in writer_lessons if (found := surcharge(lesson.feedback_text or lesson.text))), None)
 
 
 def _without_echo(draft: str) -> str:
@@ -171,15 +168,15 @@ class DraftFixes:
 def draft_fixes(request: str, retrieval: Retrieval, lessons: list[Lesson]) -> DraftFixes:
     """What `lessons` ask of every draft written for `request` (the prompt's hints come from it too)."""
     rules = [rule for lesson in lessons for rule in format_rules(lesson.feedback_text or lesson.text)]
-    lines = list(dict.fromkeys(line for lesson in lessons if lesson.component is Component.WRITER
+    writer = [lesson for lesson in lessons if lesson.component is Component.WRITER]  # the rest: every lesson's formats
+    lines = list(dict.fromkeys(line for lesson in writer
                                for line in required_lines(lesson.feedback_text, lesson.source_request)))
-    figures = list(dict.fromkeys(pair for lesson in lessons if lesson.component is Component.WRITER
-                                 for pair in derived_figures(lesson.feedback_text or "", request)))
-    stand_in = _stand_in(lessons)
-    added = _surcharge(lessons)
-    return DraftFixes(rules, lines, _shorthand(lessons), _forbidden_lines(lessons), request,
-                      third_parties(request) if stand_in else [], stand_in or "", _spelled(lessons),
-                      added, totals(added, request, _sources(retrieval)) if added else [], _kept_out(lessons), figures)
+    figures = list(dict.fromkeys(pair for lesson in writer for pair in derived_figures(lesson.feedback_text or "", request)))
+    stand_in = _stand_in(writer)
+    added = _surcharge(writer)
+    return DraftFixes(rules, lines, _shorthand(writer), _forbidden_lines(writer), request,
+                      third_parties(request) if stand_in else [], stand_in or "", _spelled(writer),
+                      added, totals(added, request, _sources(retrieval)) if added else [], _kept_out(writer), figures)
 
 
 class WriterAgent(ModelAgent):

@@ -113,19 +113,9 @@ class RelevanceGate:
                 passed, reason, second_stage = self._threshold(component, lesson, signals, request, metadata)
             else:
                 passed, reason, second_stage = self._learned(component, lesson, signals, request, metadata)
-            if passed and "data" in signals and self.settings.writing_without_lookup and writes_without_lookup(request):
+            if passed and (shape := self._shape_veto(component, signals, request)):
                 passed = False
-                reason += ", but the request asks to write something and names no figure to look up -> rejected"
-            if passed and component is Component.RETRIEVER and "tables" in signals and self.settings.record_counts \
-                    and counts_records(request):
-                passed = False
-                reason += ", but the request counts records over a period and names no price or rule -> rejected"
-            if passed and "data" in signals and self.settings.how_to_questions and asks_how_to(request):
-                passed = False
-                reason += ", but the request asks how to do something, who to ask or what a rule says -> rejected"
-            if passed and "data" in signals and self.settings.price_questions and asks_a_price(request):
-                passed = False
-                reason += ", but the request asks what one thing costs, which a price list answers -> rejected"
+                reason += f", but the request {shape} -> rejected"
             if passed and "data" in signals and (verdict := self._asks_for_data(request)) is not None:
                 second_stage = "asks for data" if verdict else "does not ask for data"
                 passed = verdict
@@ -221,6 +211,22 @@ class RelevanceGate:
             return ""
         return (f"its documents lead the request's search by {signals['document_margin']:.2f} "
                 f"(similarity {signals['document']:.2f})")
+
+    def _shape_veto(self, component: Component, signals: dict[str, float], request: str) -> str:
+        """What in the request's plain shape rules a lesson that passed out, "" when nothing does: a lesson
+        preferring SQL (it has a "data" signal) meets writing that names no figure to find, a how-to question or
+        the price of one thing; a retriever lesson, when there are data tables, a count of records over a period
+        (memory/message_requests.py, memory/question_kinds.py). Each has its setting."""
+        settings, data = self.settings, "data" in signals
+        vetoes = (
+            (data and settings.writing_without_lookup, writes_without_lookup,
+             "asks to write something and names no figure to look up"),
+            (component is Component.RETRIEVER and "tables" in signals and settings.record_counts, counts_records,
+             "counts records over a period and names no price or rule"),
+            (data and settings.how_to_questions, asks_how_to, "asks how to do something, who to ask or what a rule says"),
+            (data and settings.price_questions, asks_a_price, "asks what one thing costs, which a price list answers"),
+        )
+        return next((said for applies, reads, said in vetoes if applies and reads(request)), "")
 
     @property
     def checks_data(self) -> bool:
