@@ -15,7 +15,7 @@ from typing import Callable
 
 from agents.correction_details import MONTH_NAME
 
-__all__ = ["sqlite_hints", "FilterCheck", "drop_invented_filters", "filter_phrase", "tokenize", "RELATED_FILTER",
+__all__ = ["DATE_FUNCTIONS", "sqlite_hints", "FilterCheck", "drop_invented_filters", "filter_phrase", "tokenize", "RELATED_FILTER",
            "Related", "text_filters", "match_date_formats", "date_columns_read", "string_literals",
            "replace_strings", "replace_words", "keep_rows_kept", "minutes_as_hours", "balanced_parentheses",
            "escaped_apostrophes", "exact_division", "add_conditions", "add_filters", "add_joins"]
@@ -109,7 +109,7 @@ _TIME = re.compile(r"\b(?:(?:19|20)\d{2}|q[1-4]|quarters?|months?|weeks?|years?|
                    r"(?:sept|nov|dec)ember|october|(?:jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.?)\b", re.I)
 
 
-_DATE_FUNCTION = {"strftime", "date", "datetime", "julianday", "unixepoch"}
+DATE_FUNCTIONS = {"strftime", "date", "datetime", "julianday", "unixepoch"}
 # a request that names one day: "5 July", "July 5th", "2025-07-05", "05/07", "yesterday", "on Saturday", "this week"
 _DAY_NAMED = re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTH_NAME}\b|\b{MONTH_NAME}\s+\d{{1,2}}(?:st|nd|rd|th)?\b|"
                         r"\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}[/.]\d{1,2}\b|\b(?:today|yesterday|tomorrow|tonight|weekends?|weeks?|"
@@ -127,7 +127,7 @@ def _exact_days(tokens: list[tuple[str, str]]) -> bool:
     strings = [text for kind, text in solid if kind == "string"]
     words = {text.lower() for kind, text in solid if kind == "word"}
     ops = {text for kind, text in solid if kind == "op"}
-    return bool(strings) and all(_FULL_DATE.match(text) for text in strings) and not words & _DATE_FUNCTION \
+    return bool(strings) and all(_FULL_DATE.match(text) for text in strings) and not words & DATE_FUNCTIONS \
         and "between" not in words and not ops & {"<", ">", "<=", ">="} and ("=" in ops or "in" in words)
 
 
@@ -144,7 +144,7 @@ def _date_condition(tokens: list[tuple[str, str]]) -> bool:
     for index, (kind, text) in enumerate(solid):
         if kind == "string" and (_DATE.search(text) or text.lower() == "'now'"):
             return True
-        if kind == "word" and text.lower() in _DATE_FUNCTION and solid[index + 1:index + 2] == [("op", "(")]:
+        if kind == "word" and text.lower() in DATE_FUNCTIONS and solid[index + 1:index + 2] == [("op", "(")]:
             return True
     return False
 
@@ -538,12 +538,12 @@ def date_columns_read(statement: str) -> list[str]:
     solid = [(index, kind, text) for index, (kind, text) in enumerate(tokenize(statement)) if kind != "space"]
     found = []
     for position, (_, kind, text) in enumerate(solid):
-        if kind != "word" or text.lower() not in _DATE_FUNCTION or solid[position + 1:position + 2] == [] \
+        if kind != "word" or text.lower() not in DATE_FUNCTIONS or solid[position + 1:position + 2] == [] \
                 or solid[position + 1][2] != "(":
             continue
         end = _closing(solid, position + 1) or len(solid)
         found += [t[2].split(".")[-1].strip('"`[]') for t in solid[position + 2:end]
-                  if t[1] in {"word", "ident"} and _COLUMN.match(t[2]) and t[2].lower() not in _DATE_FUNCTION]
+                  if t[1] in {"word", "ident"} and _COLUMN.match(t[2]) and t[2].lower() not in DATE_FUNCTIONS]
     return list(dict.fromkeys(found))
 
 

@@ -20,7 +20,7 @@ import sqlite3
 from pathlib import Path
 
 from agents.correction_details import MONTH_NAME
-from agents.sql_checks import add_conditions, tokenize
+from agents.sql_checks import DATE_FUNCTIONS, add_conditions, tokenize
 from agents.sql_data import aliases, dated_columns, read_data
 
 __all__ = ["add_named_period", "named_period"]
@@ -87,7 +87,7 @@ def _timed(statement: str, years: set[str]) -> bool:
     `season = 2026` column)."""
     for kind, text in tokenize(statement):
         value = text.strip("'")
-        if kind == "word" and text.lower() in {"strftime", "date", "datetime", "julianday", "unixepoch"}:
+        if kind == "word" and text.lower() in DATE_FUNCTIONS:
             return True
         if kind in {"string", "number"} and (re.match(r"\d{4}-\d{2}", value) or value in years):
             return True
