@@ -11,6 +11,7 @@ from typing import Any
 from memory.records import Component, Lesson, LessonAction, LessonType, Severity
 
 from agents.english_words import COMMON_ENGLISH, english_share
+from agents.document_titles import documents_named
 from agents.routing_cues import data_named, keyword_routing, sources_named
 from agents.json_reply import parse_json_object
 from agents.llm import LLM
@@ -247,9 +248,10 @@ def _enum(cls: Any, value: Any, default: Any) -> Any:
 
 class FeedbackRouterAgent(ModelAgent):
     def __init__(self, llm: LLM, corpus_ids: list[str], tool_names: list[str],
-                 data_names: dict[str, list[str]] | None = None) -> None:
+                 data_names: dict[str, list[str]] | None = None, *, titles: dict[str, str] | None = None) -> None:
         """`data_names` (tool -> its tables and columns, `ToolRegistry.data_names`) let a correction that names a
-        source decide the component the model got wrong (`sources_named`)."""
+        source decide the component the model got wrong (`sources_named`); `titles` (document id -> title) let a
+        retriever lesson the model gave no documents take those the correction names by title."""
         super().__init__(name="feedback_router", system_message=SYSTEM, human_input_mode="NEVER",
                          llm_config=llm.llm_config("feedback_router", json_output=True),
                          description="Routes corrections to the agent at fault.")
@@ -257,6 +259,7 @@ class FeedbackRouterAgent(ModelAgent):
         self.corpus_ids = corpus_ids
         self.tool_names = tool_names
         self.data_names = data_names or {}
+        self.titles = {doc: title for doc, title in (titles or {}).items() if doc in corpus_ids}
         # Blame is a separate, schema-constrained classification: small models pick the component far
         # more reliably when that is the only thing they are asked.
         self.blame = ModelAgent(name="blame_classifier", system_message=BLAME_SYSTEM, human_input_mode="NEVER",
@@ -356,7 +359,11 @@ class FeedbackRouterAgent(ModelAgent):
             if not prefer:  # the model gave none: take documents the correction names
                 prefer = [doc for doc in self.corpus_ids if re.search(rf"\b{re.escape(doc)}\b", correction)]
             avoid = [d for d in _strings(data.get("avoid_documents")) if d in self.corpus_ids and d not in prefer]
-            return LessonAction(prefer_documents=prefer, avoid_documents=avoid,
+            about: list[str] = []
+            if not prefer and not avoid:  # nor any id in the correction: the documents it names by title
+                named = documents_named(correction, self.titles)
+                prefer, avoid, about = named.prefer, named.avoid, named.about
+            return LessonAction(prefer_documents=prefer, avoid_documents=avoid, about_documents=about,
                                 expand_query=_strings(data.get("expand_query"))[:5])
         if component is Component.TOOL_PLANNER:
             prefer = [t for t in _strings(data.get("prefer_tools")) if t in self.tool_names]

@@ -24,6 +24,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from agents.fake_model import test_model_reply  # noqa: E402
+from agents.document_titles import documents_named  # noqa: E402
 from agents.llm import LLM  # noqa: E402
 from agents.router import FeedbackRouterAgent, TurnEvidence  # noqa: E402
 from agents.settings import ModelSettings  # noqa: E402
@@ -106,9 +107,22 @@ def cached_lessons(provider: str, scenario: Scenario, step) -> list[Lesson] | No
     return [Lesson.model_validate(item) for item in json.loads(path.read_text())["lessons"]] if path.is_file() else None
 
 
+def with_titled_documents(lesson: Lesson, correction: str, titles: dict[str, str]) -> Lesson:
+    """A cached retriever lesson with no documents takes those its correction names by title, as the router now
+    does when the model names none."""
+    action = lesson.action
+    if lesson.component is not Component.RETRIEVER or action.prefer_documents or action.avoid_documents:
+        return lesson
+    named = documents_named(correction, titles)
+    return lesson.model_copy(update={"action": action.model_copy(update={
+        "prefer_documents": named.prefer, "avoid_documents": named.avoid, "about_documents": named.about})})
+
+
 def route_cached(router: FeedbackRouterAgent, provider: str, scenario: Scenario, step) -> tuple[list[Lesson], bool]:
     feedback = step.feedback
     lessons = cached_lessons(provider, scenario, step)
+    if lessons is not None:  # routed before the router read titles: as it would now (agents/document_titles.py)
+        lessons = [with_titled_documents(lesson, feedback.text, router.titles) for lesson in lessons]
     if lessons is None:
         routing = router.route(feedback.text, TurnEvidence(request=step.ask), author="eval", feedback_id=feedback.id)
         lessons = routing.lessons
@@ -133,7 +147,8 @@ def replay(scenarios: list[Scenario], *, provider: str, gguf: Path | None, embed
         with tempfile.TemporaryDirectory() as tmp:
             registry = workspace.tool_registry(Path(tmp))
             data = {tool.name: tool.data_sources() for tool in registry.tools.values() if tool.data_sources is not None}
-        router = FeedbackRouterAgent(llm, [d.id for d in workspace.corpus], registry.names(), registry.data_names())
+        router = FeedbackRouterAgent(llm, [d.id for d in workspace.corpus], registry.names(), registry.data_names(),
+                                     titles={d.id: d.title for d in workspace.corpus})
         # the checks the settings ask for, as the product builds them (none with the fake model)
         gate = gate_with_checks(settings.model_copy(update={"second_stage": "model" if second_stage else "off"}), judge_llm)
         store = MemoryStore.open(":memory:", embedder=embedder)

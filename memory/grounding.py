@@ -54,8 +54,9 @@ class Grounding:
 
 
 def lesson_documents(lesson: Lesson) -> set[str]:
-    """The documents a lesson names: those it prefers and those it avoids."""
-    return set(lesson.action.prefer_documents) | set(lesson.action.avoid_documents)
+    """The documents a lesson names: those it prefers, those it avoids, and those it is about."""
+    action = lesson.action
+    return set(action.prefer_documents) | set(action.avoid_documents) | set(action.about_documents)
 
 
 def data_tools(lesson: Lesson, data: dict[str, np.ndarray]) -> list[str]:

@@ -80,6 +80,7 @@ class LessonAction(BaseModel):
 
     prefer_documents: list[str] = Field(default_factory=list)
     avoid_documents: list[str] = Field(default_factory=list)
+    about_documents: list[str] = Field(default_factory=list)  # named with no word on which way: the gate's grounding only
     expand_query: list[str] = Field(default_factory=list)
     prefer_tools: list[str] = Field(default_factory=list)
     avoid_tools: list[str] = Field(default_factory=list)

@@ -118,3 +118,22 @@ def test_the_models_routing_stands_when_the_correction_names_no_source_or_its_ow
     assistant = make_assistant(tmp_path / "b", script=routing_script(both))
     routing = assistant.learn("Count it in the orders table, and quote refunds-2024 for the policy.", _turn(assistant))
     assert sorted(c.value for c in routing.components) == ["retriever", "tool_planner"] and routing.rerouted == []
+
+
+def test_documents_named_by_title_fill_a_retriever_lesson_the_model_gave_none(tmp_path: Path):
+    route = {"components": ["retriever"], "lesson": "Go by the current refund policy.", "applies_to": "Refund questions"}
+    assistant = make_assistant(tmp_path, script=routing_script(route))
+    routing = assistant.learn("That's the 2021 refund policy, it's dead. The current refund policy v3 is the one to use.",
+                              _turn(assistant, "Refund window?"))
+    action = routing.lessons[0].action
+    assert (action.prefer_documents, action.avoid_documents) == (["refunds-2024"], ["refunds-2021"])
+
+
+def test_documents_named_by_title_with_no_word_on_which_way_only_ground_the_lesson(tmp_path: Path):
+    route = {"components": ["retriever"], "lesson": "Mind the refund policy.", "applies_to": "Refund questions"}
+    assistant = make_assistant(tmp_path, script=routing_script(route))
+    routing = assistant.learn("Read the refund policy v3 more carefully.", _turn(assistant, "Refund window?"))
+    action = routing.lessons[0].action
+    assert (action.prefer_documents, action.avoid_documents, action.about_documents) == ([], [], ["refunds-2024"])
+    from memory.grounding import lesson_documents
+    assert lesson_documents(routing.lessons[0]) == {"refunds-2024"}

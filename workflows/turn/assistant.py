@@ -62,8 +62,9 @@ class Assistant:
         self.retriever = RetrieverAgent(store, store.embedder, top_k=top_k, search=memory.search_corpus)
         self.tool_planner = ToolPlannerAgent(llm, registry, embed=store.embedder.embed)
         self.writer = WriterAgent(llm)
-        self.router = FeedbackRouterAgent(llm, [d.id for d in store.list_documents()], registry.names(),
-                                          registry.data_names())
+        documents = store.list_documents()
+        self.router = FeedbackRouterAgent(llm, [d.id for d in documents], registry.names(), registry.data_names(),
+                                          titles={d.id: d.title for d in documents})
         self.pipeline = Pipeline(memory, self.retriever, self.tool_planner, self.writer,
                                  governance=lambda: self.governance)
         self.learner = Learner(self.router, memory, governance, traces=traces, after_learning=self.refresh_trust,

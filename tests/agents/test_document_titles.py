@@ -1,0 +1,52 @@
+"""Documents a correction names by title, and which way it says (agents/document_titles.py)."""
+
+import pytest
+
+from agents.document_titles import NamedDocuments, documents_named
+
+LICENCES = {
+    "licence-2019": "Premises licence (granted 2019)",
+    "licence-2026": "Premises licence as varied by the council, 14 May 2026 (replaces the 2019 licence)",
+    "menu": "Catering menu 2026",
+    "cottages": "Guest cottages",
+}
+HANDBOOKS = {
+    "draft": "Volunteer handbook - draft (superseded by the version the board adopted in June 2026)",
+    "adopted": "Volunteer handbook (adopted by the board, June 2026; replaces the draft)",
+    "studio": "Booking the studio",
+}
+CARDS = {
+    "card-2024": "Price card (printed 2024)",
+    "news-2026": "Client newsletter, January 2026",
+    "club-2025": "Lumière Club 2025 (memberships sold until 31 August 2026)",
+    "club-2026": "Lumière Club 2026 (from 1 September 2026, replaces Lumière Club 2025)",
+}
+
+
+@pytest.mark.parametrize("correction, titles, expected", [
+    # what a title says of the document it replaces is not its own name
+    ("The 2019 licence is dead. Go by the varied licence: music stops at 23:00.", LICENCES,
+     NamedDocuments(prefer=["licence-2026"], avoid=["licence-2019"])),
+    ("That's the draft handbook. The board adopted its own version and that's the one that counts.", HANDBOOKS,
+     NamedDocuments(prefer=["adopted"], avoid=["draft"])),
+    # one word is a name after "the" or capitalised; the day a document took effect is not its name
+    ("That's the card from 2024 we keep in the van. The January newsletter brought in new prices. Go by the newsletter.",
+     CARDS, NamedDocuments(prefer=["news-2026"], about=["card-2024"])),
+    ("That's last season's club leaflet. Since 1 September we sell \"Lumière Club 2026\" (club-2026) - a year's "
+     "membership is 45 EUR now.", CARDS, NamedDocuments(prefer=["club-2026"])),
+    # an id written in a clause decides whose clause it is
+    ("fees-2023 went out of use in January. Take every price from fees-2025.",
+     {"fees-2023": "Price list 2023", "fees-2025": "Price list 2025"},
+     NamedDocuments(prefer=["fees-2025"], avoid=["fees-2023"])),
+])
+def test_named_documents_and_their_direction(correction, titles, expected):
+    assert documents_named(correction, titles) == expected
+
+
+@pytest.mark.parametrize("correction", [
+    "Put the total next to the price per head.",  # "price" only says what kind of document
+    "The cottages sleep four and the menu is set.",  # single common words, not used as names
+    "Answer in a friendlier tone, please.",
+])
+def test_a_correction_that_names_no_document(correction):
+    assert documents_named(correction, {**LICENCES, **CARDS}) == NamedDocuments()
