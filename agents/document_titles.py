@@ -45,7 +45,7 @@ _PRONOUN = re.compile(r"\s*(?:it|it's|they|they're|that|that's|those|these|which
 _DROP = re.compile(r"\b(?:not|no longer|never|don'?t|doesn'?t|isn'?t|dead|old|older|outdated|out of date|superseded|"
                    r"(?:was|were|been|is|are|got)\s+replaced|replaced by|obsolete|expired|ended|stopped|former|previous|"
                    r"last|draft|wrong|ignore|instead of|scrap\w*|withdrawn|retired|out of use|dropped|went out|gone)\b", re.IGNORECASE)
-_KEEP = re.compile(r"\b(?:use|go by|going by|counts?|current|now|new|newest|latest|only|right|correct|valid|adopted|"
+_KEEP = re.compile(r"\b(?:use|go by|going by|counts?|current|now|new|newest|latest|the only|right|correct|valid|adopted|"
                    r"in force|wins|replaced the|replaces|since|(?:is|'s) the one|governed by|"
                    r"(?:answer|take|quote|give)\w*\b[^.]*\bfrom)\b", re.IGNORECASE)
 

@@ -304,7 +304,7 @@ class FeedbackRouterAgent(ModelAgent):
         return messages + [{"role": "user", "content": fault + self._evidence_text(correction, evidence, answer=True)}]
 
     def route(self, correction: str, evidence: TurnEvidence, *, author: str, feedback_id: str | None = None) -> Routing:
-        named = [Component(name) for name in sources_named(correction, self.corpus_ids, self.data_names)]
+        named = [Component(name) for name in sources_named(correction, self.corpus_ids, self.data_names, self.titles)]
         blamed, rerouted = self._by_source(self.classify(correction, evidence), named)
         raw = self.complete(self._messages(correction, evidence, blamed))
         data = parse_json_object(raw) or {}

@@ -106,6 +106,13 @@ def test_a_correction_naming_one_components_source_goes_to_that_component(tmp_pa
     routing = assistant.learn("That counts the returns too - use status = 'delivered' only.", _turn(assistant))
     assert [c.value for c in routing.components] == ["tool_planner"] and routing.rerouted == ["writer"]
 
+    # a document named by its title and said to be the one to go by names the retriever's source
+    route = {"components": ["writer"], "lesson": "Give the refund window.", "applies_to": "Refund questions"}
+    assistant = make_assistant(tmp_path / "d", script=routing_script(route))
+    routing = assistant.learn("That's the 2021 one. Go by the current refund policy v3.", _turn(assistant, "Refund window?"))
+    assert [c.value for c in routing.components] == ["retriever"] and routing.rerouted == ["writer"]
+    assert routing.lessons[0].action.prefer_documents == ["refunds-2024"]
+
 
 def test_the_models_routing_stands_when_the_correction_names_no_source_or_its_own(tmp_path: Path):
     route = {"components": ["writer"], "lesson": "Greet customers by name.", "applies_to": "Messages to customers"}
