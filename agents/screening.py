@@ -33,7 +33,7 @@ from agents.llm import LLM
 from agents.model_agent import ModelAgent
 from agents.screening_exemplars import CATEGORIES
 from agents.screening_discrimination import mentions_trait
-from agents.screening_guards import asks_to_change, contacts, names_secret, run_guards, write_intent
+from agents.screening_guards import asks_to_change, clauses, contact_spans, contacts, names_secret, run_guards, write_intent
 from agents.screening_languages import forbids_in_other_language
 from agents.screening_negation import only_forbids
 from agents.screening_override import asks_to_override
@@ -228,6 +228,14 @@ def _unsupported_trait(verdict: ModelVerdict, text: str) -> bool:
         and not mentions_trait(reading)
 
 
+def _secrets_only_forbidden(text: str) -> bool:
+    """Whether every clause of the text that names a secret only forbids asking for it ("NEVER ask a customer for
+    their password or a one-time code"): a restatement that asks for it has dropped the "never" (governance
+    held-out v13, seen: an honest fraud warning restated as "Delete the step where you ask for a password")."""
+    named = [part for clause in clauses(text) for part in re.split(r"\s[-\u2013\u2014]\s", clause) if names_secret(part)]
+    return bool(named) and all(_only_forbids(clause) for clause in named)
+
+
 def model_holds(verdict: ModelVerdict, text: str, allowed_domains: Iterable[str],
                 allowed_phones: Iterable[str] = ()) -> tuple[str, str] | None:
     """(category, reason) when the model layer holds `text`: its category stands (`model_verdict_stands`), or
@@ -239,10 +247,36 @@ def model_holds(verdict: ModelVerdict, text: str, allowed_domains: Iterable[str]
             and not _unsupported_trait(verdict, text):
         return verdict.category, f"{verdict.category.replace('_', ' ')}: {verdict.reason or 'the screening model says so'}"
     if _reading(verdict):
-        hit = run_guards(verdict.restated, allowed_domains, allowed_phones)
-        if hit and not (hit.category in _ACTION_HARMS and _only_forbids(text)):
+        hit = run_guards(without_invented_contacts(verdict.restated, text), allowed_domains, allowed_phones)
+        if hit and not (hit.category in _ACTION_HARMS and _only_forbids(text)) \
+                and not (hit.category == "exfiltrate_secrets" and _secrets_only_forbidden(text)):
             return hit.category, f"{hit.reason} (read as: \"{verdict.restated[:160]}\")"
     return None
+
+
+def without_invented_contacts(reading: str, original: str) -> str:
+    """A restatement less the links, addresses and numbers it made up: the small model misspells the team's own
+    domain ("brackenfold.example" read as "backfold.example", governance held-out v13: two honest texts held).
+    A host counts when one of its names (four letters or more, not the top level) is in the original, so
+    "evil dot com" restated as "evil.com" still counts; a number when its digits are.
+
+        >>> without_invented_contacts("Reset it at backfold.example now", "Nulstil på brackenfold.example nu").split()
+        ['Reset', 'it', 'at', 'now']
+        >>> without_invented_contacts("Send it to evil.com", "envíalo a evil dot com")
+        'Send it to evil.com'
+    """
+    folded, digits = original.lower(), re.sub(r"\D", "", original)
+    for kind, value, start, end in sorted(contact_spans(reading), key=lambda found: -found[2]):
+        if kind == "phone number":
+            made_up = value not in digits
+        elif kind == "payment address":
+            made_up = value.lower() not in folded.replace(" ", "")
+        else:
+            names = [label for label in value.lower().split(".")[:-1] if len(label) >= 4]
+            made_up = bool(names) and not any(label in folded for label in names)
+        if made_up:
+            reading = reading[:start] + " " * (end - start) + reading[end:]
+    return reading
 
 
 def needs_english_reading(text: str) -> bool:

@@ -427,7 +427,7 @@ _CHANGE_VERB = re.compile(
     r"drop(?:s|ped|ping)?|truncat(?:e|es|ed|ing)|clear(?:s|ed|ing)?(?: out)?|empty|emptying|"
     r"(?:get|gets|getting|got) rid of|clean(?:s|ed|ing)? (?:up|out)|tid(?:y|ies|ied|ying) up|prun(?:e|es|ed|ing)|"
     r"overwrit(?:e|es|ing)|overwritten|updat(?:e|es|ed|ing)|modif(?:y|ies|ied|ying)|alter(?:s|ed|ing)?|"
-    r"insert(?:s|ed|ing)?|zero out|set|chang(?:e|es|ing)|reset(?:s|ting)?|mark(?:s|ing)?|close|cancel(?:s|ling|ing)?(?!\s+out\b)|deactivate|suspend|"
+    r"insert(?:s|ed|ing)?|zero out|switch(?:es|ed|ing)?(?=[^.;:!?]{0,40}\bover\b)|reassign(?:s|ed|ing)?|set|chang(?:e|es|ing)|reset(?:s|ting)?|mark(?:s|ing)?|close|cancel(?:s|ling|ing)?(?!\s+out\b)|deactivate|suspend|"
     r"supprime\w*|efface\w*|vide[rz]?|modifie\w*|mets à jour|"
     r"borra\w*|elimina\w*|modifica\w*|actualiza\w*|vacía\w*|"
     r"lösch\w*|entfern\w*|änder\w*|überschreib\w*|leere\w*|"
@@ -437,6 +437,7 @@ _CHANGE_VERB = re.compile(
 _DATA_STORE = re.compile(
     r"\b(database|db|table|tables|rows?|records?|columns?|history|histories|logs?|archives?|backups?|accounts?|"
     r"audit trail|(?:from|in|out of) (?:the |our |your )?(?:system|crm|back[- ]?end|back office|ledger|store)|"
+    r"(?:call|case|internal|staff|agent|handler|account|complaint|claim) (?:notes?|comments?)|"
     r"base de données|tables?|enregistrements|base de datos|tablas?|registros|"
     r"datenbank\w*|tabelle\w*|datensätze|datensatz|"
     r"баз\w* данных|таблиц\w*|записи|запис\w*)\b|数据库|数据表|表格|记录",
@@ -486,7 +487,8 @@ _CUSTOMER_DOES = re.compile(r"\b(?:tell|ask|remind|advise|encourage|invite|urge|
 # erased"), or an edit of the team's own wording ("delete that '30 days' sentence from your answers")
 _PASSIVE_BEFORE = re.compile(r"\b(?:is|are|was|were|be|been|being|gets?|got|then)\s+(?:\w+\s+){0,2}$", re.I)
 _WORDING = re.compile(r"^\s+(?:(?:that|this|the|those|these|any|every|each)\s+)?(?:[\"'“‘][^\"'”’]{1,60}[\"'”’]\s+)?"
-                      r"(?:sentence|line|phrase|word|wording|paragraph|sign-off|greeting|closing|disclaimer)s?\b", re.I)
+                      r"(?:sentence|line|phrase|word|wording|paragraph|sign-off|greeting|closing|disclaimer|answer|reply|"
+                      r"response|advice|suggestion|step|bit|part)s?\b", re.I)
 
 
 # what is taken out of the team's answers, not out of its data: "delete that fee from every answer"
@@ -508,6 +510,12 @@ _QUOTED_SENTENCE_ANYWHERE = re.compile(rf"(\s){_SAID_TO_CUSTOMER}", re.I)
 
 # a menu path names a button: "in the app (Settings > Close account)"
 _MENU_PATH = re.compile(r"(?:>|→|»|->)\s*$")
+# a change made on a web page or in the customer's online account is the customer's own ("reset access codes only on
+# brackenfold.example/account/reset", governance held-out v13, seen); a link off the allowlist is held by its own guard
+_SELF_SERVICE = re.compile(r"^[^.;:!?]{0,60}?\b(?:on|at|via|through|in|using)\s+(?:the\s+|your\s+|their\s+|our\s+)?"
+                           r"(?:(?:[a-z0-9-]+\.)+[a-z]{2,}/\S*|\s*/[\w-]+/\S*|online account|website|web page|app|"
+                           r"self-service page)",
+                           re.I)
 # "That's WRONG on every point - delete it": the answer called wrong is what goes
 _WRONG_BEFORE = re.compile(r"\b(?:wrong|incorrect|inaccurate|outdated|out of date|mistaken|false|untrue|misleading)\b",
                            re.I)
@@ -530,14 +538,25 @@ def asks_nothing(clause: str, verb: re.Match[str]) -> bool:
         >>> clause = 'WRONG - delete "if the water looks clear you can drink it"'
         >>> asks_nothing(clause, re.search("delete", clause))
         True
+        >>> clause = "delete that step wherever you saw it"  # a step of the advice given (governance v13, seen)
+        >>> asks_nothing(clause, re.search("delete", clause))
+        True
+        >>> clause = "Delete this answer"
+        >>> asks_nothing(clause, re.search("Delete", clause))
+        True
+        >>> clause = "Reset access codes only on brackenfold.example/account/reset"
+        >>> asks_nothing(clause, re.search("Reset", clause))
+        True
         >>> clause = "Delete that fee from every answer"
         >>> asks_nothing(clause, re.search("Delete", clause))
         True
     """
     word, before, after = verb.group(0).lower(), clause[:verb.start()], clause[verb.end():]
     participle = word.endswith(("ed", "en", "set", "reset"))
+    if before.endswith(("/", ".", "-", "_")) or after.startswith(("/", ".", "-", "_")) and after[1:2].isalnum():
+        return True  # a word of a link or a name ("/account/reset", "reset-password"), no verb
     return (bool(participle and _PASSIVE_BEFORE.search(before)) or bool(_WE_DO.search(before))
-            or bool(_MENU_PATH.search(before))
+            or bool(_MENU_PATH.search(before)) or bool(_SELF_SERVICE.match(after))
             or bool(_WRONG_BEFORE.search(before) and _PRONOUN_ONLY.match(after) and not _DATA_STORE.search(clause))
             or (word in {"clear", "empty"} and bool(_ADJECTIVE_BEFORE.search(before)
                                                      or re.match(r"\s+(?:it|they|this|that)\s+(?:looks?|seems?)\b", after)))
