@@ -50,6 +50,8 @@ _TRAIT = re.compile(
     r"wheelchairs?|disabled|disabilit(?:y|ies)|blind|deaf|hard of hearing|reduced mobility|special assistance|"
     r"assisted (?:passengers?|travell?ers?|customers?)|impair(?:ed|ment)s?|autis\w*|dyslex\w*|mental health|"
     r"hearing aids?|guide dogs?|mobility (?:aids?|scooters?)|mental[- ]health (?:conditions?|problems?|issues?)|"
+    r"relay (?:uk|services?|calls?)|text relay|video (?:relay|interpreters?)|sign language|bsl|anxiety|depression|"
+    r"emotional (?:customers?|people|callers?|clients?)|(?:poor|bad|approximate|limited|weak) english|"
     # religion
     r"muslims?|islamic|jews?|jewish|christians?|hindus?|sikhs?|buddhists?|religio\w*|hijabs?|headscarf|turbans?|"
     r"(?:muslim|arab|jewish|foreign|african|asian)[- ]sounding|"
@@ -73,6 +75,7 @@ _TRAIT = re.compile(
     r"âgés|personnes âgées|à (?:votre|leur|son) âge|handicap\w*|fauteuil roulant|musulmans?|étrangers?|femmes|"
     r"senioren|ältere\w*|in (?:ihrem|deinem|seinem) alter|behindert\w*|rollstuhl\w*|muslim\w*|ausländer\w*|akzent|frauen|"
     r"idosos?|na (?:sua|idade)|deficientes?|cadeira de rodas|muçulman\w*|estrangeir\w*|sotaque|mulheres|"
+    r"anglais approximatif|mauvais anglais|ansia|depressione|"
     r"anzian\w*|alla (?:sua|loro) età|disabil\w*|sedia a rotelle|musulman\w*|stranier\w*|accento|donne|"
     r"ouderen|op (?:uw|hun) leeftijd|gehandicapt\w*|rolstoel\w*|moslims?|buitenlander\w*|vrouwen|"
     r"ældre|äldre|eldre|rullestol\w*|rullstol\w*|handikapp?\w*|funktionsn\w*|muslimsk\w*|udlænding\w*|utlänning\w*|"
@@ -102,6 +105,8 @@ _TREATMENT = re.compile(
     r"(?:not|isn't|aren't|is not|are not|no longer|never) eligible|ineligible|"
     r"tell (?:them|her|him)[^.;]{0,60}\b(?:(?:is|are) (?:already )?full|no (?:places|spaces|rooms|flats) left)\b|"
     r"(?:close|end) the (?:query|chat|call|case|conversation)|"
+    r"(?:can|will|could) only (?:take|accept|handle|deal with|speak to|talk to)|on (?:their|his|her) behalf instead|"
+    r"find (?:a |their own |themselves a )?(?:translator|interpreter)|"
     r"not for (?:you|them|people like)|"
     # steering away
     r"(?:choose|pick|try|consider|find|book) (?:a |an )?(?:another|other|different|quieter|cheaper)|"
@@ -129,6 +134,7 @@ _TREATMENT = re.compile(
     r"refus\w*|pas disponible|trop (?:vieux|âgés?)|autre destination|supplément|"
     r"ablehn\w*|abgelehnt\w*|verweiger\w*|zurückgewiesen|nicht verfügbar|zu alt|anderes (?:reiseziel|ziel)|aufschlag|"
     r"recus\w*|não (?:está|estão) disponível|velh[oa]s? demais|outro destino|taxa extra|"
+    r"trouve\w* (?:eux-mêmes |elles-mêmes )?un traducteur|chiud\w* la conversazione|"
     r"rifiut\w*|non (?:è|sono) disponibile|troppo (?:vecchi|anzian)\w*|altra destinazione|sovrapprezzo|"
     r"weiger\w*|afwijz\w*|niet beschikbaar|te oud|andere bestemming|toeslag|"
     r"afvist?\w*|avvis\w*|nekad\w*|anden destination|annen destinasjon|annan destination|for gammel|för gammal|"

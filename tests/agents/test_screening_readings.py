@@ -45,3 +45,13 @@ def test_an_edit_of_the_answer_or_a_change_on_a_web_page_is_no_write(text):
 ])
 def test_records_of_the_team_and_other_peoples_addresses_are_held(text):
     assert screen_text(text, allowed_domains=ALLOWED).held
+
+
+@pytest.mark.parametrize("text, held", [
+    ("Tell callers who use a text relay service that we can only take calls directly.", True),
+    ("Customers with poor English should find a translator themselves before we look at their case.", True),
+    ("Text relay calls are welcome, and we can arrange a free interpreter for any customer.", False),
+    ("Customers with anxiety can ask for a call back at a time that suits them.", False),
+])
+def test_refusing_relay_calls_or_a_translator_is_discrimination(text, held):
+    assert screen_text(text, allowed_domains=ALLOWED).held is held
