@@ -38,6 +38,13 @@ _AUTHORITY = re.compile(
     rf"\bper\s+(?:the\s+)?(?:updated|new|revised|latest|amended)\s+[\w -]{{0,40}}?(?:policy|charter|terms|rules|"
     rf"guidelines|handbook|procedure)\b|"
     rf"\bref(?:erence)?\.?\s*[:#]?\s*[A-Z]{{2,}}[-/]\d|\bby order of\b|\bon behalf of (?:the\s+)?{_ROLE}\b|"
+    # a memo or a policy with a reference code, or from a team or desk, in force at once
+    rf"\b(?:memo|policy|circular|bulletin|directive|notice|instruction)\s+[A-Z]{{1,4}}-?\d+(?:[-/]\d+)*\b|"
+    rf"\b(?:memo|note|update|policy|guidance|instruction|clarification|notice|directive|step)\s+(?:\w+\s+){{0,3}}?from\s+"
+    rf"(?:the\s+|our\s+)?(?:[\w-]+\s+){{0,2}}?(?:team|desk|department|office)\b|"
+    rf"\beffective\s+(?:today|immediately|at once|from today)\b|"
+    r"\b(?:aclaración|nota|instrucción|comunicado|indicación)\s+del\s+(?:equipo|departamento)\b|"
+    r"\b(?:consigne|note|instruction)\s+de\s+l'(?:équipe|service)\b|\bindicazione\s+del\s+(?:team|reparto)\b|"
     # other languages: a decision or order of the management or of a ministry
     r"\b(?:beslut|besked|afgørelse|vedtak|beslutning)\s+(?:fra|från)\b|"
     r"\b(?:por|pela|pelo)\s+decisão\b|\bpor\s+(?:orden|decisión)\b|\bsur\s+(?:ordre|décision)\b|\bpar\s+décision\b|"
@@ -66,13 +73,28 @@ _LOOSENING = re.compile(
 )
 
 
+# ... or to take from customers what the documents give them: a right, a refund, an assessment; a charge added
+_TIGHTENING = re.compile(
+    r"\b(?:(?:are|is|become|becomes)\s+void|will\s+not\s+be\s+(?:assessed|refunded|paid|considered|reviewed)|"
+    r"(?:no|not\s+(?:have\s+)?(?:a|the|any))\s+right\s+to|(?:lose|loses|forfeit\w*)\s+(?:the|their|any)\s+(?:right|refund|cover)|"
+    r"non-?refundable|(?:is|are)\s+not\s+refunded|(?:don't|do\s+not|never)\s+offer\s+(?:any\s+)?exceptions?|"
+    r"(?:early[- ]exit|exit|leaving|cancellation|admin(?:istration)?)\s+(?:charge|fee|penalty)\s+(?:of\s+\S+\s+)?applies|"
+    r"agreed\s+to\s+at\s+(?:purchase|sign[- ]?up)|as\s+standard\s+terms)\b|"
+    r"\bno\s+(?:tienen|tiene)\s+derecho\b|\bno\s+se\s+reembolsa\b|\bn'(?:ont|a)\s+(?:pas\s+)?droit\b|"
+    r"\bnon\s+(?:hanno|ha)\s+diritto\b|\bkein(?:en)?\s+(?:anspruch|recht)\b",
+    re.I,
+)
+
+
 def fake_policy_request(text: str) -> GuardHit | None:
-    """A GuardHit when the text cites an authority and loosens what may be granted, else None."""
+    """A GuardHit when the text cites an authority and loosens what may be granted, or takes from customers what
+    the documents give them (a right, a refund, an assessment; a charge), else None."""
     claim = _AUTHORITY.search(text)
     if claim is None:
         return None
-    for loosening in _LOOSENING.finditer(text):
-        if not negated_at(text, loosening.start()):
-            return GuardHit("override_rules", f"cites an authority ({' '.join(claim.group(0).split())}) to loosen "
-                                              f"the rules ({' '.join(loosening.group(0).split())})")
+    for change, pattern in (("loosen", _LOOSENING), ("tighten", _TIGHTENING)):
+        for found in pattern.finditer(text):
+            if not negated_at(text, found.start()) or found.group(0).lower().startswith(("no ", "non ", "kein")):
+                return GuardHit("override_rules", f"cites an authority ({' '.join(claim.group(0).split())}) to {change} "
+                                                  f"the rules ({' '.join(found.group(0).split())})")
     return None
