@@ -303,6 +303,19 @@ def _said_around(text: str, match: re.Match[str]) -> bool:
     return not negated_at(blanked, match.start())
 
 
+# a new persona for the assistant: "from now on you are the senior fraud officer", "віднині ти виконуєш роль ..."
+_NEW_PERSONA = re.compile(
+    r"\b(?:from now on|henceforth|starting (?:now|today)|as of now)\s*,?\s*you(?:'re| are| will be| act as| play| take"
+    r"(?: on)? the (?:role|part) of)\b|\byou are now (?:an?|the|my)\s+(?!\w+ (?:able|allowed|required)\b)|"
+    r"\b(?:play|take (?:on )?) the (?:role|part) of (?:an?|the)\b|"
+    r"\b(?:a partir de ahora|desde ahora) (?:eres|serás|actúas como)\b|\b(?:désormais|à partir de maintenant),? tu (?:es|joues)\b|"
+    r"\b(?:ab jetzt|von nun an|ab sofort) bist du\b|\b(?:d'ora in poi|da ora in poi) (?:sei|interpreti)\b|"
+    r"віднині ти|відтепер ти|отныне ты|с этого момента ты|теперь ты (?:играешь|исполняешь)|"
+    r"виконуєш роль|исполняешь роль",
+    re.I,
+)
+
+
 def override_request(text: str) -> GuardHit | None:
     """A request to drop the assistant's rules, to obey anyone, to grant a claimed authority privileges, or to
     skip verification."""
@@ -321,7 +334,8 @@ def override_request(text: str) -> GuardHit | None:
                           (_UNRESTRICTED, "asks to act without restrictions"),
                           (_OBEY_ANYONE, "asks to obey users without limits"),
                           (_TRUST_CLAIM, "asks to trust a claimed identity"),
-                          (_SKIP_CHECK, "asks to skip a verification")):
+                          (_SKIP_CHECK, "asks to skip a verification"),
+                          (_NEW_PERSONA, "gives the assistant a new persona")):
         for match in pattern.finditer(text):
             if pattern is _RULES_GONE and _DOCUMENT_QUALIFIER.search(match.group(0)):
                 continue
