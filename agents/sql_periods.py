@@ -20,10 +20,10 @@ import sqlite3
 from pathlib import Path
 
 from agents.correction_details import MONTH_NAME
-from agents.sql_checks import DATE_FUNCTIONS, add_conditions, tokenize
+from agents.sql_checks import DATE_FUNCTIONS, add_conditions, replace_words, tokenize
 from agents.sql_data import aliases, dated_columns, read_data
 
-__all__ = ["add_named_period", "named_period"]
+__all__ = ["add_named_period", "dated_by", "guided_date_column", "named_period"]
 
 _MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 _YEAR = r"((?:19|20)\d{2})"
@@ -94,10 +94,65 @@ def _timed(statement: str, years: set[str]) -> bool:
     return False
 
 
-def add_named_period(database: Path, statement: str, request: str) -> tuple[str, str]:
+# which of two date columns a correction goes by: "use fired_on", "a month's traffic goes by sail_date"; and the one it
+# says is wrong: "you went by handed_in", "not purchase_date", "purchase_date is only when the ticket was paid"
+_GO_BY = r"(?:use|using|go(?:es)? by|going by|count(?:ed)? by|filter(?:ed)? on|filter(?:ed)? by|by|on|take)"
+_WENT_BY = r"(?:went by|used|counted by|filtered on|filtered by|not|instead of|rather than|than)"
+
+
+def guided_date_column(guidance: str, date_columns: list[str]) -> tuple[str, list[str]] | None:
+    """(the date column the guidance goes by, the date columns it says are wrong), of `date_columns`
+    (`table.column`), when it names one to go by and at least one to leave; else None.
+
+        >>> guided_date_column("No - you went by handed_in. A piece belongs to the month it came out of the kiln, so "
+        ...                    "use fired_on.", ["pieces.handed_in", "pieces.fired_on", "members.joined"])
+        ('pieces.fired_on', ['pieces.handed_in'])
+        >>> guided_date_column("Count the pieces fired in the month.", ["pieces.handed_in", "pieces.fired_on"]) is None
+        True
+    """
+    def said(column: str, cue: str) -> bool:
+        name = re.escape(column.split(".")[1])
+        return re.search(rf"\b{cue}\s+(?:the\s+)?(?:\w+\.)?{name}\b", guidance, re.I) is not None \
+            or (cue == _WENT_BY and re.search(rf"\b{name}\s+(?:is|are)\s+only\b", guidance, re.I) is not None)
+
+    kept = [column for column in date_columns if said(column, _GO_BY) and not said(column, _WENT_BY)]
+    left = [column for column in date_columns if said(column, _WENT_BY) and column not in kept]
+    return (kept[0], left) if len(kept) == 1 and left else None
+
+
+def dated_by(database: Path, statement: str, guidance: str) -> tuple[str, str]:
+    """(statement, note): `statement` reading the date column the team's guidance goes by where it read one the
+    guidance says is wrong (`guided_date_column`; held-out v13, pottery studio, seen: "you went by handed_in ... use
+    fired_on"); written on the table that read the wrong one, for `requalified_columns` to move it to its own table
+    and join that when it is another ("purchase_date is only when it was paid ... sail_date"). "" when nothing
+    changed."""
+    def dates(conn: sqlite3.Connection, columns: dict[str, list[str]]) -> list[str]:
+        return dated_columns(conn, columns)
+
+    chosen = guided_date_column(guidance, read_data(database, dates, [])) if guidance else None
+    if chosen is None:
+        return statement, ""
+    (table, column), wrong = chosen[0].split("."), {c.split(".")[1]: c.split(".")[0] for c in chosen[1]}
+    names = {alias: name for name, alias in aliases(statement).items()}
+    swaps = {}
+    for kind, word in tokenize(statement):
+        if kind != "word":
+            continue
+        qualifier, _, name = word.rpartition(".")
+        if name in wrong and (not qualifier or names.get(qualifier, qualifier) == wrong[name]):
+            # on the table that read the wrong one: `requalified_columns` moves it to its own table and joins that
+            swaps[word] = f"{qualifier or aliases(statement).get(wrong[name], wrong[name])}.{column}"
+    if not swaps:
+        return statement, ""
+    return replace_words(statement, swaps), ("the date the team's guidance goes by: "
+                                             + "; ".join(f"{a} -> {b}" for a, b in swaps.items()))
+
+
+def add_named_period(database: Path, statement: str, request: str, guidance: str = "") -> tuple[str, str]:
     """(statement, note): `statement` with the request's period (`named_period`) added as a range on the one column
-    of dates its tables hold, "" when nothing was added (no period, one already read, no or several date columns,
-    or a statement no condition can be added to)."""
+    of dates its tables hold - or, of several, the one the team's `guidance` goes by (`guided_date_column`) - ""
+    when nothing was added (no period, one already read, no or several date columns, or a statement no condition
+    can be added to)."""
     period = named_period(request)
     if period is None or _timed(statement, {period[0][:4], str(int(period[0][:4]))}):
         return statement, ""
@@ -107,6 +162,8 @@ def add_named_period(database: Path, statement: str, request: str) -> tuple[str,
         return dated_columns(conn, {table: names for table, names in columns.items() if table in read})
 
     found = read_data(database, dates, [])
+    if len(found) > 1 and guidance and (chosen := guided_date_column(guidance, found)):
+        found = [chosen[0]]
     if len(found) != 1:
         return statement, ""
     table, column = found[0].split(".")

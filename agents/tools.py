@@ -26,7 +26,7 @@ from agents.sql_data import (add_omitted_filters, column_homes, misplaced_filter
                              relocated_exclusions, requalified_columns, respelled_filters, table_columns,
                              text_date_arithmetic, undated_columns, unfiltered_values, unmatched_filters)
 from agents.sql_guidance import guided_conditions
-from agents.sql_periods import add_named_period
+from agents.sql_periods import add_named_period, dated_by
 from agents.sql_labels import named_groups, ranked_by_name
 
 __all__ = ["Tool", "ToolResult", "ToolRegistry", "ArgumentCheck", "SqlError", "sql_tool", "calculator_tool",
@@ -234,6 +234,10 @@ def sql_tool(database: Path, max_rows: int = 50) -> Tool:
             if repaired.changed:
                 query = repaired.statement
                 notes.append(f"{what}: " + "; ".join(repaired.dropped))
+        swapped, note = dated_by(database, query, guidance) if guidance else (query, "")
+        if note:
+            query = swapped
+            notes.append(note)
         requalified, joins = requalified_columns(database, query)
         if requalified or joins:
             rewritten = add_joins(replace_words(query, requalified), joins)
@@ -276,7 +280,7 @@ def sql_tool(database: Path, max_rows: int = 50) -> Tool:
         if note:
             query = added
             notes.append(note)
-        dated, note = add_named_period(database, query, request) if request else (query, "")
+        dated, note = add_named_period(database, query, request, guidance) if request else (query, "")
         if note:
             query = dated
             notes.append(note)

