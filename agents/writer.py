@@ -17,6 +17,7 @@ from agents.answer_check import AnswerCheck, AnswerChecker, has_detail
 from agents.answer_formats import FormatRule, apply_formats, format_rules
 from agents.correction_details import correction_details, required_lines
 from agents.derived_figures import derived_figures
+from agents.figure_sentence import figure_sentence
 from agents.guidance import guidance_block
 from agents.kept_out import KeptOut, kept_out_kinds, without_kept_out
 from agents.llm import LLM
@@ -237,7 +238,8 @@ class WriterAgent(ModelAgent):
         applied lesson) and the tool results, and on failure write once more with the reason."""
         checked = lessons if checked_lessons is None else checked_lessons
         fixes = draft_fixes(request, retrieval, lessons)  # applied to every draft
-        answer = self._formatted(self.write(request, retrieval, plan, lessons, fixes), fixes)
+        answer = self._with_label(self._formatted(self.write(request, retrieval, plan, lessons, fixes), fixes),
+                                  request, plan)
         check = self._check(request, answer, plan, checked, attempt=1)
         if not (regenerate and check.writer_can_fix):
             return WrittenAnswer(answer, check)
@@ -247,12 +249,21 @@ class WriterAgent(ModelAgent):
             second = _without_echo(self._generate(content))
         if not second:  # the retry only echoed the prompt: keep the first draft
             return WrittenAnswer(answer, check)
-        second = self._formatted(second, fixes)
+        second = self._with_label(self._formatted(second, fixes), request, plan)
         second_check = self._check(request, second, plan, checked, attempt=2)
         failures = lambda c: sum(not f.passed for f in c.findings)  # noqa: E731
         if failures(second_check) <= failures(check):
             return WrittenAnswer(second, second_check, rejected_draft=answer)
         return WrittenAnswer(answer, check, rejected_draft=second)  # the retry made it worse: keep the first
+
+    @staticmethod
+    def _with_label(answer: str, request: str, plan: ToolPlan) -> str:
+        """A bare figure from a tool result said with what it is (agents/figure_sentence.py)."""
+        labelled = figure_sentence(answer, request) if answering_results(request, plan) else None
+        if labelled is None:
+            return answer
+        with span("label_figure", agent="writer", figure=answer.strip()[:40]):
+            return labelled
 
     @staticmethod
     def _formatted(answer: str, fixes: DraftFixes) -> str:

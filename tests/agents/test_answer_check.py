@@ -297,3 +297,13 @@ def test_a_quoted_instance_of_the_corrected_request_is_an_example_not_a_literal(
     assert not written.regenerated and "Okafor" not in written.text
     assert written.text.endswith("Work well - the Hive team") and written.check.verdict != "fail"
     assert "only show the form" in prompts["writer"][0]
+
+
+def test_a_bare_figure_is_said_with_what_was_asked_and_still_passes_the_check(tmp_path: Path):
+    writer, prompts = _writer(tmp_path, {"writer": ["400.0"]})
+    written = writer.compose(REVENUE, WIKI, ToolPlan(results=[SUM_RESULT]), [])
+    assert written.text == "Our total order revenue in Q1 2024: 400"
+    assert len(prompts["writer"]) == 1  # the figure is the tool result's: no regeneration
+    # no tool result answers a request to write: a bare figure there is left as it is
+    writer, _ = _writer(tmp_path / "b", {"writer": ["400.0"]})
+    assert writer.compose("Thank Ms Lee for her gift.", WIKI, ToolPlan(), []).text == "400.0"
