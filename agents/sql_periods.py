@@ -132,7 +132,7 @@ def dated_by(database: Path, statement: str, guidance: str) -> tuple[str, str]:
     chosen = guided_date_column(guidance, read_data(database, dates, [])) if guidance else None
     if chosen is None:
         return statement, ""
-    (table, column), wrong = chosen[0].split("."), {c.split(".")[1]: c.split(".")[0] for c in chosen[1]}
+    column, wrong = chosen[0].split(".")[1], {c.split(".")[1]: c.split(".")[0] for c in chosen[1]}
     names = {alias: name for name, alias in aliases(statement).items()}
     swaps = {}
     for kind, word in tokenize(statement):
