@@ -220,6 +220,8 @@ def main() -> None:
     parser.add_argument("--data-margin", type=float, help="data veto margin (1.0: no data veto)")
     parser.add_argument("--no-passages", action="store_true", help="a data lesson's nearest document by whole texts only "
                         "(the gate before 2026-12-07)")
+    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                        help="any other gate setting (config.yaml memory.gate), e.g. --set message_floor=0.1")
     parser.add_argument("--steps", action="store_true", help="print every scored step")
     parser.add_argument("--dump", type=Path, help="write every scored candidate and step as JSON (bench/scope_judge_probe.py reads it)")
     args = parser.parse_args()
@@ -228,6 +230,10 @@ def main() -> None:
     settings = GateSettings(mode=args.gate, weights_path=args.weights, near_miss_rule=not args.no_near_miss_rule,
                             grounding=not args.no_grounding, data_check="off" if args.no_data_check else "model",
                             grounding_passages=not args.no_passages, **margins)
+    try:
+        settings = GateSettings.model_validate({**settings.model_dump(), **dict(item.split("=", 1) for item in args.set)})
+    except ValueError as error:
+        parser.error(f"--set: {error}")
     result = replay(load(args.folders), provider=args.provider, gguf=args.gguf, embedder=embedder(),
                     settings=settings, second_stage=args.second_stage, screen=not args.no_screen, judge=args.judge,
                     data_near_misses=args.keep_data_near_misses)
