@@ -31,6 +31,8 @@ __all__ = ["addresses", "asks_for_message", "exempt_audiences", "trade_partner",
 
 # a verb of writing at the start of a sentence: "Grace's membership is up for renewal. Draft the reminder."
 _SENTENCE_START = r"(?:^|[.!?:]\s+)(?:please\s+)?"
+_CALENDAR = (r"(?:january|february|march|april|may|june|july|august|september|october|november|december|monday|tuesday|"
+             r"wednesday|thursday|friday|saturday|sunday)")
 _WRITING_VERBS = r"write|draft|reply|respond|send|e-?mail|text|message|compose|let\s+\S+(?:\s+\S+){0,3}\s+know"
 _MESSAGE = re.compile(
     rf"{_SENTENCE_START}(?:{_WRITING_VERBS}"
@@ -38,7 +40,10 @@ _MESSAGE = re.compile(
     r"|tell\s+(?!me\b)|answer\s+(?:a|an|the|this)\s+\S+"
     # a text customers read where they are: "Make a sign for the punnets", "Chalkboard wording for the cream"
     r"|(?:make|create|do|prepare)\s+(?:a|an|the)\s+(?:\w+\s+){0,2}(?:sign|label|poster|flyer|chalkboard|shelf card)"
-    r"|(?:chalkboard|shelf)\s+(?:wording|text|card|label)|(?:label|sign)\s+for)\b",
+    r"|(?:chalkboard|shelf)\s+(?:wording|text|card|label)|(?:label|sign)\s+for"
+    # a verb said to a named person or family: "Quote Mill Road Yoga for ...", "Give Tomasz Nowak the deadline"
+    rf"|(?:quote|give|remind|thank|invite|ping)\s+(?!{_CALENDAR}\b)(?:the\s+)?(?-i:[A-Z][a-z]+)\b"
+    r"|drop\s+\S+(?:\s+\S+){0,3}\s+a\s+(?:line|note|message))\b",
     re.IGNORECASE,
 )
 _INSIDE = re.compile(r"\b(?:team|crew|staff|shift|rota|agenda|committee|board|colleagues?|managers?|intern|job post"

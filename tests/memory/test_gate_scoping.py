@@ -294,3 +294,17 @@ def test_a_writer_lesson_for_customers_stays_out_of_messages_to_suppliers(minilm
     assert decision("Text Ms Larsen that tomorrow's 7 am sailing is delayed.").passed
     assert _writer_decision(minilm, _memory(minilm, lesson, mode="threshold", message_floor=0.0, partner_messages=False),
                             "Email our fuel supplier asking for Monday's delivery at the pier at 7 am.").passed
+
+
+@pytest.mark.parametrize("request_text, message", [
+    ("Quote Mill Road Yoga for afternoon tea for 8 people on 6 June.", True),  # held-out v4, seen
+    ("Give Tomasz Nowak the deadline for leaving his pitch on his last day.", True),  # held-out v8, seen
+    ("Drop Mr Achebe a line: his hearing aid is back from the lab.", True),
+    ("Remind the Garcias about Monday's appointment.", True),
+    ("Give June 2026's figures.", False),
+    ("Quote Q1 revenue, please.", False),
+    ("Give me the list of overdue invoices.", False),
+])
+def test_a_verb_said_to_a_named_person_asks_for_a_message(request_text, message):
+    from memory.message_requests import asks_for_message
+    assert asks_for_message(request_text) is message
