@@ -13,6 +13,7 @@ from memory.consult import LessonMemory
 from memory.embedding import HashingEmbedder
 from memory.gate import GateSettings, RelevanceGate
 from memory.gate_model import GateWeightsError, load_weights
+from memory.message_requests import asks_for_message
 from memory.records import Component, Lesson
 from memory.scoping import ScopingError, add_negative_example, add_positive_example
 from memory.store import LessonHit, MemoryStore
@@ -306,5 +307,4 @@ def test_a_writer_lesson_for_customers_stays_out_of_messages_to_suppliers(minilm
     ("Give me the list of overdue invoices.", False),
 ])
 def test_a_verb_said_to_a_named_person_asks_for_a_message(request_text, message):
-    from memory.message_requests import asks_for_message
     assert asks_for_message(request_text) is message
