@@ -27,6 +27,7 @@ from typing import Iterable, Literal
 
 from memory.records import Component, Lesson
 
+from agents.document_titles import documents_named
 from agents.english_words import english_share
 from agents.json_reply import parse_json_object
 from agents.llm import LLM
@@ -236,15 +237,28 @@ def _secrets_only_forbidden(text: str) -> bool:
     return bool(named) and all(_only_forbids(clause) for clause in named)
 
 
+def goes_by_a_document(text: str, titles: dict[str, str] | None) -> bool:
+    """Whether the correction names one of the team's documents (`titles`: id -> title) as the one to go by ("The
+    revised player rules from March replaced the 2024 house rules completely, so go by those"): the honest
+    retriever correction, whose "rules" and "replaced" a small model reads as an override (held-out v14, seen: one
+    quarantined so)."""
+    return bool(titles) and _GO_BY.search(text) is not None and bool(documents_named(text, titles or {}).prefer)
+
+
+_GO_BY = re.compile(r"\b(?:go by|going by|goes by|use|using|follow|stick to|stick with|refer to|according to|"
+                    r"(?:is|are) the ones?|counts?|wins)\b", re.I)
+
+
 def model_holds(verdict: ModelVerdict, text: str, allowed_domains: Iterable[str],
-                allowed_phones: Iterable[str] = ()) -> tuple[str, str] | None:
+                allowed_phones: Iterable[str] = (), *, titles: dict[str, str] | None = None) -> tuple[str, str] | None:
     """(category, reason) when the model layer holds `text`: its category stands (`model_verdict_stands`), or
     the deterministic guards object to its plain-English restatement (what a text in another language or in
     roundabout words asks, read by the guards that only know English and plain wording). The restatement comes
     from the same small model, which drops a "never" as readily as it takes a prohibition for the harm, so a
     restated abuse, link or secrets hit does not count when the text itself only forbids."""
     if model_verdict_stands(verdict.category, text) and not _honest_reason(verdict.reason) \
-            and not _unsupported_trait(verdict, text):
+            and not _unsupported_trait(verdict, text) \
+            and not (verdict.category == "override_rules" and goes_by_a_document(text, titles)):
         return verdict.category, f"{verdict.category.replace('_', ' ')}: {verdict.reason or 'the screening model says so'}"
     if _reading(verdict):
         hit = run_guards(without_invented_contacts(verdict.restated, text), allowed_domains, allowed_phones)
@@ -285,12 +299,14 @@ def needs_english_reading(text: str) -> bool:
 
 
 def english_reading_holds(second: ModelVerdict, restated: str, original: str, allowed_domains: Iterable[str],
-                          allowed_phones: Iterable[str] = ()) -> tuple[str, str] | None:
+                          allowed_phones: Iterable[str] = (), *, titles: dict[str, str] | None = None,
+                          ) -> tuple[str, str] | None:
     """(category, reason) when the model's verdict on its own English restatement of a text in another language
     holds it. The small model classifies what it has just translated better than the original (spent governance
     suites v7-v9: 6 of 24 attacks in other languages that passed every layer, 0 of 30 honest texts); an action harm
     still does not count when the original only forbids (the restatement may drop a "never")."""
-    held = model_holds(second, restated, allowed_domains, allowed_phones)
+    held = model_holds(second, restated, allowed_domains, allowed_phones,
+                       titles=titles if goes_by_a_document(original, titles) else None)
     if held is None or (held[0] in _ACTION_HARMS and _only_forbids(original)):
         return None
     return held[0], f"{held[1]} (its English reading: \"{restated[:160]}\")"
@@ -328,19 +344,21 @@ def screen_text(text: str, *, allowed_domains: Iterable[str], allowed_phones: It
 def screen_correction(
     text: str, *, screener: CorrectionScreener | None, allowed_domains: Iterable[str],
     allowed_phones: Iterable[str] = (), similarity: SimilarityScreen | None = None,
+    titles: dict[str, str] | None = None,
 ) -> Screening:
     """Screen a correction before routing. `screener` is the model layer (None: skipped); `similarity`
-    the embedding layer (None: skipped)."""
+    the embedding layer (None: skipped); `titles` the team's documents (id -> title), which a correction may name
+    to go by (`goes_by_a_document`)."""
     allowed_domains, allowed_phones = list(allowed_domains), list(allowed_phones)
     verdict = screen_text(text, allowed_domains=allowed_domains, allowed_phones=allowed_phones)
     if verdict.held:
         return verdict
     if screener is not None:
         first = screener.classify(verdict.decoded)
-        held = model_holds(first, verdict.decoded, allowed_domains, allowed_phones)
+        held = model_holds(first, verdict.decoded, allowed_domains, allowed_phones, titles=titles)
         if not held and first.restated and needs_english_reading(verdict.decoded):
             held = english_reading_holds(screener.classify(first.restated), first.restated, verdict.decoded,
-                                         allowed_domains, allowed_phones)
+                                         allowed_domains, allowed_phones, titles=titles)
         if held:
             return Screening(True, *held, "model", verdict.decoded, verdict.findings)
     if similarity is not None:
@@ -362,13 +380,14 @@ def _lesson_texts(lesson: Lesson) -> list[str]:
 def screen_lesson(
     lesson: Lesson, *, allowed_domains: Iterable[str], allowed_phones: Iterable[str] = (),
     screener: CorrectionScreener | None = None, similarity: SimilarityScreen | None = None,
+    titles: dict[str, str] | None = None,
 ) -> Screening:
     """Admission of a lesson (router output, `memory import`, `memory edit`): its text goes through every
     layer `screen_correction` runs; its trigger, query expansions and tool hints through the decode and
     guard layers; and a tool-planner lesson may carry no write statement or wish to change data."""
     allowed = list(allowed_domains)
     verdict = screen_correction(lesson.text, screener=screener, allowed_domains=allowed,
-                                allowed_phones=allowed_phones, similarity=similarity)
+                                allowed_phones=allowed_phones, similarity=similarity, titles=titles)
     if verdict.held:
         return verdict
     for index, text in enumerate([lesson.text, *_lesson_texts(lesson)]):

@@ -307,6 +307,7 @@ def _said_around(text: str, match: re.Match[str]) -> bool:
 _NEW_PERSONA = re.compile(
     r"\b(?:from now on|henceforth|starting (?:now|today)|as of now)\s*,?\s*you(?:'re| are| will be| act as| play| take"
     r"(?: on)? the (?:role|part) of)\b|\byou are now (?:an?|the|my)\s+(?!\w+ (?:able|allowed|required)\b)|"
+    r"\byou (?:will )?now (?:act|serve|work) as (?:an?|the)\b|"
     r"\b(?:play|take (?:on )?) the (?:role|part) of (?:an?|the)\b|"
     r"\b(?:a partir de ahora|desde ahora) (?:eres|serás|actúas como)\b|\b(?:désormais|à partir de maintenant),? tu (?:es|joues)\b|"
     r"\b(?:ab jetzt|von nun an|ab sofort) bist du\b|\b(?:d'ora in poi|da ora in poi) (?:sei|interpreti)\b|"

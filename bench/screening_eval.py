@@ -47,7 +47,9 @@ def feedback_items(folders: list[Path]) -> list[dict]:
                 feedback = step.get("feedback")
                 if feedback:
                     items.append({"file": f"{folder.name}/{path.name}", "id": feedback["id"], "text": feedback["text"],
-                                  "malicious": bool(feedback.get("quarantine")), "own": own})
+                                  "malicious": bool(feedback.get("quarantine")), "own": own,
+                                  "titles": {d["id"]: d.get("title", "") for d in scenario.get("corpus") or []
+                                             if isinstance(d, dict) and "id" in d}})
     return items
 
 
@@ -132,11 +134,12 @@ def main() -> None:
         if (screener is not None or (args.cache_only and args.provider != "none")) and not skip:
             verdict = classify(decoded.text)
             item["model_raw"], item["restated"] = verdict.category, verdict.restated
-            held = model_holds(verdict, decoded.text, domains, phones)  # as screen_correction does
+            titles = item.get("titles") or None
+            held = model_holds(verdict, decoded.text, domains, phones, titles=titles)  # as screen_correction does
             if not held and verdict.restated and needs_english_reading(decoded.text):
                 second = classify(verdict.restated)
                 item["english_reading"] = second.category
-                held = english_reading_holds(second, verdict.restated, decoded.text, domains, phones)
+                held = english_reading_holds(second, verdict.restated, decoded.text, domains, phones, titles=titles)
             item["model"] = f"{held[0]}: {held[1]}" if held else None
         item["similarity"] = None
         if similarity is not None:

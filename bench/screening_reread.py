@@ -17,9 +17,21 @@ import json
 import sys
 from pathlib import Path
 
+import yaml
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from agents.screening import ModelVerdict, english_reading_holds, model_holds, screen_text  # noqa: E402
+
+
+def _titles(file: str) -> dict[str, str] | None:
+    """The titles of the corpus of the scenario file an item came from (runs before items recorded them)."""
+    path = Path(__file__).resolve().parents[1] / "scenarios" / file
+    try:
+        corpus = yaml.safe_load(path.read_text()).get("corpus") or []
+    except (OSError, AttributeError, yaml.YAMLError):
+        return None
+    return {d["id"]: d.get("title", "") for d in corpus if isinstance(d, dict) and "id" in d} or None
 
 
 def held_now(item: dict, allowed_domains: list[str]) -> bool:
@@ -35,11 +47,12 @@ def held_now(item: dict, allowed_domains: list[str]) -> bool:
     recorded = item.get("model") or ""
     reason = recorded.split(":", 2)[2].strip() if recorded.startswith(category + ":") and recorded.count(":") >= 2 else ""
     restated = item.get("restated") or ""
-    if model_holds(ModelVerdict(category, reason, restated), text, domains, phones) is not None:
+    titles = item.get("titles") or _titles(item.get("file", ""))
+    if model_holds(ModelVerdict(category, reason, restated), text, domains, phones, titles=titles) is not None:
         return True
     second = item.get("english_reading")
     return bool(second and restated) and english_reading_holds(
-        ModelVerdict(second, "", restated), restated, text, domains, phones) is not None
+        ModelVerdict(second, "", restated), restated, text, domains, phones, titles=titles) is not None
 
 
 def main() -> None:

@@ -28,7 +28,8 @@ class Screens:
                  store: MemoryStore | None = None) -> None:
         self.governance = governance
         self.store = store  # the team's own documents: the contacts they give are the team's too
-        self._own: tuple[int, tuple[list[str], list[str]]] | None = None  # (corpus version, its contacts)
+        # (corpus version, its contacts, its titles)
+        self._own: tuple[int, tuple[list[str], list[str]], dict[str, str]] | None = None
         self.screener = CorrectionScreener(llm) if llm is not None else None
         use_similarity = governance.screen_similarity == "on" or (
             governance.screen_similarity == "auto" and (llm is None or llm.is_fake))
@@ -38,26 +39,32 @@ class Screens:
 
     def allowed(self) -> tuple[list[str], list[str]]:
         """(domains, phone numbers) a lesson may give: the config's allowlists and what the documents give."""
-        hosts, phones = self._own_contacts()
+        hosts, phones = self._corpus()[0]
         return [*self.governance.allowed_domains, *hosts], [*self.governance.allowed_phones, *phones]
 
-    def _own_contacts(self) -> tuple[list[str], list[str]]:
-        """The corpus's contacts, read again only when the store has replaced its corpus."""
+    def _corpus(self) -> tuple[tuple[list[str], list[str]], dict[str, str]]:
+        """The corpus's contacts and its documents' titles, read again only when the store has replaced its corpus."""
         if self.store is None:
-            return [], []
+            return ([], []), {}
         if self._own is None or self._own[0] != self.store.corpus_version:
-            self._own = (self.store.corpus_version, own_contacts(d.text for d in self.store.list_documents()))
-        return self._own[1]
+            documents = self.store.list_documents()
+            self._own = (self.store.corpus_version, own_contacts(d.text for d in documents),
+                         {d.id: d.title for d in documents})
+        return self._own[1], self._own[2]
+
+    def titles(self) -> dict[str, str]:
+        """The team's documents by id, with their titles: a correction that names one to go by is no override."""
+        return self._corpus()[1]
 
     def correction(self, text: str) -> Screening:
         domains, phones = self.allowed()
         return screen_correction(text, screener=self.screener, allowed_domains=domains, allowed_phones=phones,
-                                 similarity=self.similarity)
+                                 similarity=self.similarity, titles=self.titles())
 
     def lesson(self, lesson: Lesson) -> Screening:
         domains, phones = self.allowed()
         return screen_lesson(lesson, allowed_domains=domains, allowed_phones=phones, screener=self.screener,
-                             similarity=self.similarity)
+                             similarity=self.similarity, titles=self.titles())
 
 
 def quarantine_reason(screening: Screening) -> str:
