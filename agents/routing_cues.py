@@ -61,10 +61,15 @@ def sources_named(correction: str, corpus_ids: list[str], data_names: dict[str, 
     table or column (`data_names`: tool -> names). Checked on every labelled correction of the scenario suites
     (99): a named source never belonged to another component than these. Titles checked on the 183 honest
     corrections of the spent suites: 60 retriever corrections name the document to go by, and 4 of the tool
-    planner's ("use SQL on the tunings table"), each of which names a table too, so the model's choice stands."""
+    planner's ("use SQL on the tunings table"), each of which names a table too, so the model's choice stands. An
+    id the correction says not to use names nothing: "Don't use Marnie's round-up" is the tool planner's (held-out
+    v14, seen)."""
     found = []
-    if any(re.search(r"[^A-Za-z]", doc) and re.search(rf"(?<![\w-]){re.escape(doc)}(?![\w-])", correction)
-           for doc in corpus_ids) or (titles and documents_named(correction, titles).prefer):
+    named = documents_named(correction, titles) if titles else None
+    dropped = set(named.avoid) if named else set()  # "don't use Marnie's round-up": a planner correction's source
+    if any(re.search(r"[^A-Za-z]", doc) and doc not in dropped
+           and re.search(rf"(?<![\w-]){re.escape(doc)}(?![\w-])", correction)
+           for doc in corpus_ids) or (named and named.prefer):
         # an id like "pets" is a common word; "fares-2025" is not written by chance
         found.append("retriever")
     if any(data_named(correction, names) for names in data_names.values()):

@@ -113,6 +113,13 @@ def test_a_correction_naming_one_components_source_goes_to_that_component(tmp_pa
     assert [c.value for c in routing.components] == ["retriever"] and routing.rerouted == ["writer"]
     assert routing.lessons[0].action.prefer_documents == ["refunds-2024"]
 
+    # a document the correction says not to use names nothing: the correction is about the data (held-out v14, seen)
+    route = {"components": ["writer"], "lesson": "Shift the times.", "applies_to": "Monthly takings"}
+    assistant = make_assistant(tmp_path / "e", script=routing_script(route))
+    routing = assistant.learn("Those times are UTC, so use datetime(order_date, '+1 hour') before picking the month. "
+                              "Don't use wiki-revenue.", _turn(assistant))
+    assert [c.value for c in routing.components] == ["tool_planner"] and routing.rerouted == ["writer"]
+
 
 def test_the_models_routing_stands_when_the_correction_names_no_source_or_its_own(tmp_path: Path):
     route = {"components": ["writer"], "lesson": "Greet customers by name.", "applies_to": "Messages to customers"}
