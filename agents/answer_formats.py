@@ -65,10 +65,10 @@ _WEEKDAY_DATE = re.compile(rf"\b(?P<on>on\s+)?(?P<wd>{_WEEKDAYS}),?\s+(?:the\s+)
 
 @dataclass(frozen=True)
 class FormatRule:
-    kind: Literal["time", "date", "money"]
+    kind: Literal["time", "date", "money", "length"]
     style: str  # time: 24h | 12h; date: iso | day-month | month-day | weekday-day-month | weekday-month-day |
     #             "week <label>" (the Monday of the day's week: "week commencing Monday 13 April");
-    #             money: "<code> <before|after> <decimals>"
+    #             money: "<code> <before|after> <decimals>"; length: inches | inches-metric (metric in brackets)
 
 
 # money: a currency code, sign or word before or after an amount; each currency's ways of being written
@@ -136,6 +136,10 @@ def format_rules(correction: str) -> list[FormatRule]:
         rules.append(FormatRule("date", "weekday-day-month" if wdm_use else "weekday-month-day"))
     elif iso_use and not iso_not and (dm_not or md_not) and not (dm_use or md_use):
         rules.append(FormatRule("date", "iso"))
+    inches_use, _ = _wanted(correction, _INCHES)
+    metric_use, metric_not = _wanted(correction, _METRIC)
+    if inches_use and (metric_not or _IN_BRACKETS.search(correction)):
+        rules.append(FormatRule("length", "inches-metric" if _IN_BRACKETS.search(correction) else "inches"))
     week = next((m for m in _WEEK_FORM.finditer(correction) if not negated_before(correction, m.start())
                  and _SHOWN_BEFORE.search(correction[:m.start()])), None)
     if week is not None:
@@ -263,6 +267,24 @@ def _iso(day_first: bool):
     return write
 
 
+# lengths: "our regulars think in inches, not centimetres ... inches first and the metric figure in brackets"
+_INCHES = re.compile(r"\binch(?:es)?\b", re.I)
+_METRIC = re.compile(r"\b(?:centimet(?:re|er)s?|cm|millimet(?:re|er)s?|mm|metric)\b", re.I)
+_IN_BRACKETS = re.compile(r"\b(?:metric|centimet(?:re|er)s?|cm)\b[^.;]{0,40}\b(?:brackets|parenthes[ie]s)\b", re.I)
+_METRIC_LENGTH = re.compile(r"(?<![\w.(])(\d+(?:[.,]\d+)?)\s?(cm|centimet(?:re|er)s?|mm|millimet(?:re|er)s?)\b(?!\))", re.I)
+
+
+def _inches(style: str):
+    """A metric length written in inches (to a tenth, "1 inch" for 2.5 cm), the metric figure kept in brackets."""
+    def write(match: re.Match[str]) -> str:
+        value = float(match.group(1).replace(",", "."))
+        inches = round(value / (25.4 if match.group(2).lower().startswith("m") else 2.54), 1)
+        figure = f"{inches:g}"
+        written = f"{figure} inch" if figure == "1" else f"{figure} inches"
+        return f"{written} ({match.group(0)})" if style == "inches-metric" else written
+    return write
+
+
 def apply_formats(answer: str, rules: list[FormatRule], today: datetime.date | None = None) -> tuple[str, list[str]]:
     """The answer with every date, time and amount written as `rules` say, and the changes made ("5:45 pm -> 17:45").
     `today` places a weekday date without a year (default: the clock's date)."""
@@ -281,6 +303,8 @@ def apply_formats(answer: str, rules: list[FormatRule], today: datetime.date | N
             answer = substitute(_AM_PM, _to_24h, answer) if rule.style == "24h" else substitute(_CLOCK, _to_12h, answer)
         elif rule.kind == "money":
             answer = substitute(_MONEY, _money(rule.style), answer)
+        elif rule.kind == "length":
+            answer = substitute(_METRIC_LENGTH, _inches(rule.style), answer)
         elif rule.style.startswith("week "):
             answer = substitute(_WEEKDAY_DATE, _week_of(rule.style[5:], today or datetime.date.today()), answer)
         elif rule.style == "iso":

@@ -194,6 +194,8 @@ def required_lines(text: str, request: str = "") -> list[str]:
         []
         >>> required_lines('Say "sorry" once; do not add "Best wishes".')
         []
+        >>> required_lines("Times are UTC, so add an hour - datetime(start_utc, '+1 hour') - first.")  # SQL, no line
+        []
         >>> required_lines("Every message to a hirer has to end with our 24-hour breakdown line, 07700 900462, so "
         ...                "they have it on the river.")
         ['24-hour breakdown line: 07700 900462']
@@ -205,6 +207,8 @@ def required_lines(text: str, request: str = "") -> list[str]:
             phrase = next(g for g in match.groups() if g).strip()
             clause = _clause_before(text, match.start())
             sentence = clause + re.split(r"[.;!?\n](?:\s|$)", text[match.end():])[0]
+            if re.search(r"\w\([^()]*$", text[:match.start()]):  # an argument of a function: datetime(x, '+1 hour')
+                continue
             if len(phrase.split()) < 2 or phrase in examples or negated_before(text, match.start()) \
                     or not _LINE_CUE.search(clause) or _CONDITION.search(sentence) or phrase in found:
                 continue

@@ -133,3 +133,16 @@ def test_the_week_instead_of_the_day():
     # a week mentioned, not a form shown; a form refused
     assert format_rules("The rota for the week commencing Monday 3 March was wrong; fix the hours.") == []
     assert format_rules("Don't write \"week commencing Monday 9 March\", give the day.") == []
+
+
+def test_lengths_in_inches_with_the_metric_figure_in_brackets():
+    """Held-out v14, tailoring (seen): "think in inches, not centimetres ... inches first and the metric figure in
+    brackets"."""
+    rules = format_rules("Most of our regulars think in inches, not centimetres. Give inches first and the metric "
+                         "figure in brackets.")
+    assert rules == [FormatRule("length", "inches-metric")]
+    assert apply_formats("Your sleeves come up 2.5 cm and the hem 10 cm.", rules)[0] == \
+        "Your sleeves come up 1 inch (2.5 cm) and the hem 3.9 inches (10 cm)."
+    assert apply_formats("It comes to 1 inch (2.5 cm).", rules)[0] == "It comes to 1 inch (2.5 cm)."  # said already
+    assert format_rules("Quote the hem in inches, never in cm.") == [FormatRule("length", "inches")]
+    assert format_rules("The hem allowance is 3 cm; say so.") == []
