@@ -26,7 +26,7 @@ from agents.sql_data import (add_omitted_filters, column_homes, misplaced_filter
                              relocated_exclusions, requalified_columns, respelled_filters, table_columns,
                              text_date_arithmetic, undated_columns, unfiltered_values, unmatched_filters)
 from agents.sql_guidance import guided_conditions
-from agents.sql_periods import add_named_period, dated_by
+from agents.sql_periods import add_named_period, dated_by, shifted_dates
 from agents.sql_labels import named_groups, ranked_by_name
 
 __all__ = ["Tool", "ToolResult", "ToolRegistry", "ArgumentCheck", "SqlError", "sql_tool", "calculator_tool",
@@ -283,6 +283,10 @@ def sql_tool(database: Path, max_rows: int = 50) -> Tool:
         dated, note = add_named_period(database, query, request, guidance) if request else (query, "")
         if note:
             query = dated
+            notes.append(note)
+        shifted, note = shifted_dates(database, query, guidance) if guidance else (query, "")
+        if note:  # after the period: its range is read through the team's shift too
+            query = shifted
             notes.append(note)
         guided, note = guided_conditions(database, query, guidance) if guidance else (query, "")
         if note:

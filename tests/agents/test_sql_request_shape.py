@@ -187,3 +187,25 @@ def test_guidance_that_names_no_date_to_leave_changes_nothing(tmp_path: Path) ->
     checked = tool.check_arguments({"query": statement}, "How many logs in October 2026?", None,
                                    "Count every broadcast, repeats too.", "How many logs in October 2026?")
     assert "logged_on" in checked.arguments["query"] and "goes by" not in (checked.note or "")
+
+
+def test_dates_are_read_through_the_shift_the_guidance_gives(tmp_path: Path) -> None:
+    """Held-out v14, escape room (seen): start times stored in UTC, counted in the month of their local start."""
+    path = tmp_path / "rooms.sqlite"
+    conn = sqlite3.connect(path)
+    conn.executescript("""
+        CREATE TABLE sessions (id INTEGER PRIMARY KEY, start_utc TEXT, paid_gbp REAL);
+        INSERT INTO sessions VALUES (1, '2026-05-31 23:30', 80), (2, '2026-06-10 18:00', 100), (3, '2026-06-30 22:00', 60),
+                                    (4, '2026-06-30 23:15', 50);
+    """)
+    conn.commit()
+    conn.close()
+    tool = sql_tool(path)
+    guidance = ("Those start times are UTC. We're on British Summer Time, so add an hour - datetime(start_utc, "
+                "'+1 hour') - before deciding which day or month a session falls in.")
+    asked = "How much did we take in June 2026?"
+    for statement in ("SELECT SUM(paid_gbp) FROM sessions",
+                      "SELECT SUM(paid_gbp) FROM sessions WHERE strftime('%Y-%m', start_utc) = '2026-06'"):
+        checked = tool.check_arguments({"query": statement}, asked, None, guidance, asked)
+        assert _value(path, checked.arguments["query"]) == 240, checked.arguments["query"]  # 80 + 100 + 60
+        assert "dates read as the team's guidance reads them" in checked.note
