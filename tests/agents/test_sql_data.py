@@ -499,3 +499,19 @@ def test_a_category_named_in_the_plural_is_added_as_a_filter(tmp_path: Path):
     statement, note = add_omitted_filters(path, "SELECT SUM(fee_pence) / 100.0 FROM tunings",
                                           "How much did private families pay us for tuning?")
     assert statement.endswith("WHERE customers.kind = 'family'") and "JOIN customers" in statement and note
+
+
+def test_a_value_named_by_a_document_or_an_example_in_the_guidance_is_no_filter_to_demand(tmp_path: Path):
+    """Held-out v14, tailoring (seen): "the school's zips were 12 at 11 each ... not Ruth's diary tally" made the right
+    sum suspect, and the repair filtered on seamstress = 'Ruth' and work = 'zip' (nothing)."""
+    registry = _registry_over(tmp_path / "jobs.sqlite", """
+        CREATE TABLE jobs (id INTEGER PRIMARY KEY, seamstress TEXT, work TEXT, garments INTEGER, price_gbp REAL);
+        INSERT INTO jobs VALUES (1, 'Ruth', 'zip', 12, 11), (2, 'Amir', 'hem', 2, 14), (3, 'Dilys', 'reline', 1, 40);
+    """)
+    guidance = ("You've added up price_gbp, but that's the price for ONE garment - the school's zips were 12 at 11 "
+                "each. A row is worth price_gbp * garments. And not Ruth's diary tally, that's a guess.")
+    result = registry.call("sql", {"query": "SELECT SUM(price_gbp * garments) FROM jobs"}, "What did we take?", guidance)
+    assert result.suspect == ""
+    skip = "Skip the zip jobs: they are billed to the school separately."
+    assert "'zip' (a value of jobs.work)" in registry.call("sql", {"query": "SELECT SUM(price_gbp) FROM jobs"},
+                                                            "What did we take?", skip).suspect
