@@ -175,6 +175,15 @@ def example_phrases(text: str, request: str = "") -> set[str]:
 _LINE_CUE = re.compile(r"\b(?:ends?|ending|close[sd]?|closing|finish(?:es)?|sign(?:s|ed)?[- ]?off|sign-?off line|"
                        r"last line|signature|include[sd]?|including|add(?:s|ed)?|append|carry|carries|put)\b", re.I)
 
+# a statement every answer must make, in the correction's own unquoted words: "anything we send about live bees has to
+# say they're collection only, from the yard on a Saturday between 9 and 11" (held-out v14, beekeeping, seen); not
+# a description of what to say ("say when it will be ready") nor an instruction ("say they're net - write it like")
+_MUST_SAY = re.compile(r"\b(?:(?:has|have|needs?|ought)\s+to|must(?:\s+always)?|should\s+always|always)\s+"
+                       r"(?:say|state|mention|make\s+clear)\s+(?:that\s+)?(?!(?:when|what|where|who|how|whether|if|which|"
+                       r"why|so|it|this|that|something|anything|the\s+\w+\s+(?:of|for))\b)([^.;!?\n]{12,160})", re.I)
+_INSTRUCTION = re.compile(r"[\"“”]|\b(?:write|give|name|use|put|add|quote|include|mention|say|tell|explain|"
+                          r"list|show)\b", re.I)
+
 # a line asked for only sometimes is not one every answer carries
 _CONDITION = re.compile(r"\b(?:if|when|whenever|unless|only|in case)\b", re.I)
 
@@ -196,6 +205,10 @@ def required_lines(text: str, request: str = "") -> list[str]:
         []
         >>> required_lines("Times are UTC, so add an hour - datetime(start_utc, '+1 hour') - first.")  # SQL, no line
         []
+        >>> required_lines("Anything about live bees has to say they're collection only, from the yard on a Saturday.")
+        ["They're collection only, from the yard on a Saturday."]
+        >>> required_lines("Prices must say they're excluding VAT - write it like this.")  # an instruction
+        []
         >>> required_lines("Every message to a hirer has to end with our 24-hour breakdown line, 07700 900462, so "
         ...                "they have it on the river.")
         ['24-hour breakdown line: 07700 900462']
@@ -213,6 +226,13 @@ def required_lines(text: str, request: str = "") -> list[str]:
                     or not _LINE_CUE.search(clause) or _CONDITION.search(sentence) or phrase in found:
                 continue
             found.append(phrase)
+    for match in _MUST_SAY.finditer(text):  # "has to say they're collection only, from the yard on a Saturday"
+        said = match.group(1).strip(" ,-")
+        if _INSTRUCTION.search(said) or negated_before(text, match.start()) or len(said.split()) < 3:
+            continue
+        line = said[0].upper() + said[1:] + "."
+        if line not in found:
+            found.append(line)
     for match in _NUMBER.finditer(text):
         number = match.group(1)
         clause = _clause_before(text, match.start())
