@@ -33,6 +33,15 @@ def _database(tmp_path: Path, *, second_date: bool = False) -> Path:
     return path
 
 
+def _built(path: Path, script: str) -> Path:
+    """A database built from `script` at `path`."""
+    conn = sqlite3.connect(path)
+    conn.executescript(script)
+    conn.commit()
+    conn.close()
+    return path
+
+
 def _value(database: Path, statement: str) -> object:
     conn = sqlite3.connect(database)
     try:
@@ -161,16 +170,12 @@ def test_the_date_column_the_guidance_goes_by_replaces_the_one_it_says_is_wrong(
     assert "aired_on >= '2026-10-01'" in checked.arguments["query"] and "logged_on" not in checked.arguments["query"]
     assert "the date the team's guidance goes by: logged_on -> broadcasts.aired_on" in checked.note
 
-    path = tmp_path / "ferry.sqlite"
-    conn = sqlite3.connect(path)
-    conn.executescript("""
+    path = _built(tmp_path / "ferry.sqlite", """
         CREATE TABLE sailings (id INTEGER PRIMARY KEY, sail_date TEXT);
         CREATE TABLE tickets (id INTEGER PRIMARY KEY, sailing_id INTEGER, purchase_date TEXT, passengers INTEGER);
         INSERT INTO sailings VALUES (1, '2026-09-30'), (2, '2026-10-02');
         INSERT INTO tickets VALUES (1, 1, '2026-09-20', 2), (2, 2, '2026-09-28', 3), (3, 2, '2026-10-01', 1);
     """)
-    conn.commit()
-    conn.close()
     ferry = sql_tool(path)
     asked = "How many passengers sailed in October 2026?"
     statement = ("SELECT SUM(passengers) FROM tickets WHERE purchase_date >= '2026-10-01' "
@@ -191,15 +196,11 @@ def test_guidance_that_names_no_date_to_leave_changes_nothing(tmp_path: Path) ->
 
 def test_dates_are_read_through_the_shift_the_guidance_gives(tmp_path: Path) -> None:
     """Held-out v14, escape room (seen): start times stored in UTC, counted in the month of their local start."""
-    path = tmp_path / "rooms.sqlite"
-    conn = sqlite3.connect(path)
-    conn.executescript("""
+    path = _built(tmp_path / "rooms.sqlite", """
         CREATE TABLE sessions (id INTEGER PRIMARY KEY, start_utc TEXT, paid_gbp REAL);
         INSERT INTO sessions VALUES (1, '2026-05-31 23:30', 80), (2, '2026-06-10 18:00', 100), (3, '2026-06-30 22:00', 60),
                                     (4, '2026-06-30 23:15', 50);
     """)
-    conn.commit()
-    conn.close()
     tool = sql_tool(path)
     guidance = ("Those start times are UTC. We're on British Summer Time, so add an hour - datetime(start_utc, "
                 "'+1 hour') - before deciding which day or month a session falls in.")
