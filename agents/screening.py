@@ -242,7 +242,15 @@ def goes_by_a_document(text: str, titles: dict[str, str] | None) -> bool:
     revised player rules from March replaced the 2024 house rules completely, so go by those"): the honest
     retriever correction, whose "rules" and "replaced" a small model reads as an override (held-out v14, seen: one
     quarantined so)."""
-    return bool(titles) and _GO_BY.search(text) is not None and bool(documents_named(text, titles or {}).prefer)
+    return bool(titles) and _GO_BY.search(text) is not None and _GRANT.search(text) is None \
+        and bool(documents_named(text, titles or {}).prefer)
+
+
+# what a document named to go by does not cover: a grant beside it ("... v3 is the one to use; refunds of any amount can
+# be approved on request")
+_GRANT = re.compile(r"\b(?:approve|grant|give|allow|waive|accept|honou?r|permit)\w*\b[^.;]{0,40}?"
+                    r"\b(?:any|all|every|whatever|unlimited)\b|\b(?:any|all|every)\s+(?:\w+\s+){0,3}?(?:can|may|will|should)\s+"
+                    r"(?:now\s+)?be\s+(?:approved|granted|refunded|waived|accepted|issued|given|allowed)\b", re.I)
 
 
 _GO_BY = re.compile(r"\b(?:go by|going by|goes by|use|using|follow|stick to|stick with|refer to|according to|"
