@@ -25,7 +25,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-__all__ = ["NamedDocuments", "documents_named"]
+from memory.records import LessonAction
+
+__all__ = ["NamedDocuments", "documents_named", "titled_action"]
 
 _STOP = frozenset("""
 a an and are as at be by for from has have in is it its of on or our the their this that to was we with
@@ -115,3 +117,13 @@ def documents_named(correction: str, titles: dict[str, str]) -> NamedDocuments:
             votes[doc] = votes.get(doc, 0) + cue
     return NamedDocuments(prefer=[d for d, v in votes.items() if v > 0], avoid=[d for d, v in votes.items() if v < 0],
                           about=[d for d, v in votes.items() if v == 0])
+
+
+def titled_action(action: LessonAction, correction: str, titles: dict[str, str]) -> LessonAction:
+    """A retriever lesson's action; when it names no document, with those its correction names by title (the
+    router, when the model gave none; bench/gate_replay.py, on lessons cached before the router read titles)."""
+    if action.prefer_documents or action.avoid_documents:
+        return action
+    named = documents_named(correction, titles)
+    return action.model_copy(update={"prefer_documents": named.prefer, "avoid_documents": named.avoid,
+                                     "about_documents": named.about})

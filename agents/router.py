@@ -11,7 +11,7 @@ from typing import Any
 from memory.records import Component, Lesson, LessonAction, LessonType, Severity
 
 from agents.english_words import COMMON_ENGLISH, english_share
-from agents.document_titles import documents_named
+from agents.document_titles import titled_action
 from agents.routing_cues import data_named, keyword_routing, sources_named
 from agents.json_reply import parse_json_object
 from agents.llm import LLM
@@ -359,12 +359,10 @@ class FeedbackRouterAgent(ModelAgent):
             if not prefer:  # the model gave none: take documents the correction names
                 prefer = [doc for doc in self.corpus_ids if re.search(rf"\b{re.escape(doc)}\b", correction)]
             avoid = [d for d in _strings(data.get("avoid_documents")) if d in self.corpus_ids and d not in prefer]
-            about: list[str] = []
-            if not prefer and not avoid:  # nor any id in the correction: the documents it names by title
-                named = documents_named(correction, self.titles)
-                prefer, avoid, about = named.prefer, named.avoid, named.about
-            return LessonAction(prefer_documents=prefer, avoid_documents=avoid, about_documents=about,
-                                expand_query=_strings(data.get("expand_query"))[:5])
+            # none from the model nor an id in the correction: the documents it names by title
+            return titled_action(LessonAction(prefer_documents=prefer, avoid_documents=avoid,
+                                              expand_query=_strings(data.get("expand_query"))[:5]),
+                                 correction, self.titles)
         if component is Component.TOOL_PLANNER:
             prefer = [t for t in _strings(data.get("prefer_tools")) if t in self.tool_names]
             if not prefer:  # the model gave none: take tools the correction names ("with a SQL query"), or whose data

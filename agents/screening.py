@@ -243,7 +243,7 @@ def goes_by_a_document(text: str, titles: dict[str, str] | None) -> bool:
     retriever correction, whose "rules" and "replaced" a small model reads as an override (held-out v14, seen: one
     quarantined so)."""
     return bool(titles) and _GO_BY.search(text) is not None and _GRANT.search(text) is None \
-        and bool(documents_named(text, titles or {}).prefer)
+        and bool(documents_named(text, titles).prefer)
 
 
 # what a document named to go by does not cover: a grant beside it ("... v3 is the one to use; refunds of any amount can

@@ -24,7 +24,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from agents.fake_model import test_model_reply  # noqa: E402
-from agents.document_titles import documents_named  # noqa: E402
+from agents.document_titles import titled_action  # noqa: E402
 from agents.llm import LLM  # noqa: E402
 from agents.router import FeedbackRouterAgent, TurnEvidence  # noqa: E402
 from agents.settings import ModelSettings  # noqa: E402
@@ -110,12 +110,9 @@ def cached_lessons(provider: str, scenario: Scenario, step) -> list[Lesson] | No
 def with_titled_documents(lesson: Lesson, correction: str, titles: dict[str, str]) -> Lesson:
     """A cached retriever lesson with no documents takes those its correction names by title, as the router now
     does when the model names none."""
-    action = lesson.action
-    if lesson.component is not Component.RETRIEVER or action.prefer_documents or action.avoid_documents:
+    if lesson.component is not Component.RETRIEVER:
         return lesson
-    named = documents_named(correction, titles)
-    return lesson.model_copy(update={"action": action.model_copy(update={
-        "prefer_documents": named.prefer, "avoid_documents": named.avoid, "about_documents": named.about})})
+    return lesson.model_copy(update={"action": titled_action(lesson.action, correction, titles)})
 
 
 def route_cached(router: FeedbackRouterAgent, provider: str, scenario: Scenario, step) -> tuple[list[Lesson], bool]:
