@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from agents.retriever import version_stem
 from memory.records import LessonAction
 
 __all__ = ["NamedDocuments", "documents_named", "titled_action"]
@@ -43,6 +44,11 @@ _MONTH = (r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*")
 _DATE = re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}(?:\s+\d{{4}})?\b|\b{_MONTH}\s+\d{{4}}\b|\b{_MONTH}\b",
                    re.IGNORECASE)
 _CLAUSE = re.compile(r"[.;:!?]|\s[-\u2013\u2014]\s|,\s|\bbut\b|\band\s+(?=not\b)")
+# "X replaced Y", "X supersedes Y": X is kept, Y dropped; "Y was replaced by X", "Y gave way to X": the other way
+_ACTIVE = re.compile(r"\b(?:replaced|replaces|supersede[sd]|took over from|takes over from|overrides|overrode)\b"
+                     r"(?!\s+by\b)", re.IGNORECASE)
+_PASSIVE = re.compile(r"\b(?:(?:was|were|has been|have been|is|are|got)\s+(?:replaced|superseded|overridden)\s+by|"
+                      r"gave way to|made way for)\b", re.IGNORECASE)
 _PRONOUN = re.compile(r"\s*(?:it|it's|they|they're|that|that's|those|these|which)\b", re.IGNORECASE)
 _DROP = re.compile(r"\b(?:not|no longer|never|don'?t|doesn'?t|isn'?t|dead|old|older|outdated|out of date|superseded|"
                    r"(?:was|were|been|is|are|got)\s+replaced|replaced by|obsolete|expired|ended|stopped|former|previous|"
@@ -98,6 +104,22 @@ def _owner(clause: str, ids: list[str], own: dict[str, set[str]], unique: dict[s
     return leaders[0]
 
 
+def _replacement(clause: str, ids: list[str], own: dict[str, set[str]],
+                 unique: dict[str, set[str]]) -> tuple[str, str] | None:
+    """(kept, dropped) when the clause says one named document replaced another: "The revised player rules from
+    March replaced the 2024 house rules", "The 2024 house rules were superseded by the revised ones"."""
+    for verb, newer_first in ((_PASSIVE, False), (_ACTIVE, True)):
+        match = verb.search(clause)
+        if not match:
+            continue
+        before = _owner(clause[:match.start()], ids, own, unique)
+        after = _owner(clause[match.end():], ids, own, unique)
+        if before and after and before != after:
+            return (before, after) if newer_first else (after, before)
+        return None
+    return None
+
+
 def documents_named(correction: str, titles: dict[str, str]) -> NamedDocuments:
     """The documents (`titles`: id -> title) the correction names by title, sorted by which way it says."""
     own = {doc: _title_words(title) for doc, title in titles.items()}
@@ -106,6 +128,13 @@ def documents_named(correction: str, titles: dict[str, str]) -> NamedDocuments:
     votes: dict[str, int] = {}
     doc: str | None = None
     for clause in _CLAUSE.split(correction):
+        replacement = _replacement(clause, ids, own, unique)
+        if replacement:
+            kept, dropped = replacement
+            votes[kept] = votes.get(kept, 0) + 1
+            votes[dropped] = votes.get(dropped, 0) - 1
+            doc = kept  # "..., so go by those": what follows a replacement speaks of the one now in use
+            continue
         said_of = _owner(clause, ids, own, unique)
         # "..., it's dead", "- those ended in March": a clause opening on a pronoun speaks of the one before
         doc = said_of or (doc if _PRONOUN.match(clause) else None)
@@ -120,10 +149,19 @@ def documents_named(correction: str, titles: dict[str, str]) -> NamedDocuments:
 
 
 def titled_action(action: LessonAction, correction: str, titles: dict[str, str]) -> LessonAction:
-    """A retriever lesson's action; when it names no document, with those its correction names by title (the
-    router, when the model gave none; bench/gate_replay.py, on lessons cached before the router read titles)."""
-    if action.prefer_documents or action.avoid_documents:
-        return action
+    """A retriever lesson's action with the documents its correction names by title: all of them when the model
+    named none, else those it said to go by or drop that the model left out or put the other way (the router;
+    bench/gate_replay.py, on lessons cached before the router read titles)."""
     named = documents_named(correction, titles)
-    return action.model_copy(update={"prefer_documents": named.prefer, "avoid_documents": named.avoid,
-                                     "about_documents": named.about})
+    if not (action.prefer_documents or action.avoid_documents):
+        return action.model_copy(update={"prefer_documents": named.prefer, "avoid_documents": named.avoid,
+                                         "about_documents": named.about})
+    # the model's documents, less any the correction says the other way of, and the ones it says to go by or drop
+    # that the model left out ("... replaced the 2024 house rules": the model preferred the new rules only)
+    # (a document that is another version of one to go by is retired by the retriever already: not added)
+    prefer = [doc for doc in action.prefer_documents if doc not in named.avoid]
+    prefer += [doc for doc in named.prefer if doc not in prefer]
+    versions = {version_stem(titles[doc]) for doc in prefer if doc in titles}
+    avoid = [doc for doc in action.avoid_documents if doc not in named.prefer]
+    avoid += [doc for doc in named.avoid if doc not in avoid and version_stem(titles[doc]) not in versions]
+    return action.model_copy(update={"prefer_documents": prefer, "avoid_documents": avoid})

@@ -2,7 +2,8 @@
 
 import pytest
 
-from agents.document_titles import NamedDocuments, documents_named
+from agents.document_titles import NamedDocuments, documents_named, titled_action
+from memory.records import LessonAction
 
 LICENCES = {
     "licence-2019": "Premises licence (granted 2019)",
@@ -50,3 +51,38 @@ def test_named_documents_and_their_direction(correction, titles, expected):
 ])
 def test_a_correction_that_names_no_document(correction):
     assert documents_named(correction, {**LICENCES, **CARDS}) == NamedDocuments()
+
+
+RULES = {
+    "house-2024": "House rules for players (2024)",
+    "rules-2026": "Player rules - revised March 2026 (replaces the 2024 house rules)",
+    "rooms": "Our rooms",
+    "prices": "Team prices",
+}
+
+
+@pytest.mark.parametrize("correction", [
+    # "X replaced Y": the one before the verb is kept, the one after it dropped, and "those" after it is the new one
+    "No - the most we take is six. The revised player rules from March replaced the 2024 house rules, so go by those.",
+    # "Y was superseded by X": the other way round
+    "The 2024 house rules were superseded by the revised player rules in March.",
+])
+def test_a_document_that_replaced_another(correction):
+    assert documents_named(correction, RULES) == NamedDocuments(prefer=["rules-2026"], avoid=["house-2024"])
+
+
+def test_a_model_lesson_gains_the_documents_its_correction_says_to_go_by_or_drop():
+    correction = "The revised player rules from March replaced the 2024 house rules completely, so go by those."
+    # the model preferred the new rules and avoided two documents the correction does not name: kept, and the
+    # replaced rules (another title, not a version the retriever retires by itself) added
+    action = titled_action(LessonAction(prefer_documents=["rules-2026"], avoid_documents=["rooms", "prices"]),
+                           correction, RULES)
+    assert (action.prefer_documents, action.avoid_documents) == (["rules-2026"], ["rooms", "prices", "house-2024"])
+    # put the other way round by the model: the correction's words win
+    action = titled_action(LessonAction(prefer_documents=["house-2024"]), correction, RULES)
+    assert (action.prefer_documents, action.avoid_documents) == (["rules-2026"], ["house-2024"])
+    # a dropped version of the one to go by is retired by the retriever already, and not added
+    correction = "The Lumière Club 2025 leaflet is out of date. Go by Lumière Club 2026."
+    assert documents_named(correction, CARDS) == NamedDocuments(prefer=["club-2026"], avoid=["club-2025"])
+    action = titled_action(LessonAction(prefer_documents=["club-2026"]), correction, CARDS)
+    assert (action.prefer_documents, action.avoid_documents) == (["club-2026"], [])
