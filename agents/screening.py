@@ -33,6 +33,7 @@ from agents.json_reply import parse_json_object
 from agents.llm import LLM
 from agents.model_agent import ModelAgent
 from agents.screening_exemplars import CATEGORIES
+from agents.screening_abuse import insults
 from agents.screening_discrimination import mentions_trait
 from agents.screening_guards import asks_to_change, clauses, contact_spans, contacts, names_secret, run_guards, write_intent
 from agents.screening_languages import forbids_in_other_language
@@ -229,6 +230,19 @@ def _unsupported_trait(verdict: ModelVerdict, text: str) -> bool:
         and not mentions_trait(reading)
 
 
+# what a warning calls a scam: a caller, a text, a link, never the customer who is warned
+_SCAM = re.compile(r"\b(?:scam\w*|fraud\w*|phishing|impersonat\w*|con artists?|estafa\w*|arnaque\w*|escroquer\w*|"
+                   r"betrug\w*|betrüger\w*|truffa\w*|golpe|oplichter\w*|oszust\w*|мошен\w*)\b|诈骗|詐欺|사기", re.I)
+
+
+def _scam_warning(verdict: ModelVerdict, text: str) -> bool:
+    """Whether the model called a scam warning an insult: the text names a scam and no insult, and the model's
+    reason is about the scam ("insults customers by suggesting they are a scam" for "Anyone who hears 'your router
+    has been hacked, install this app' is talking to a SCAM", governance held-out v14, seen)."""
+    return verdict.category == "abuse_of_users" and bool(_SCAM.search(text)) and not insults(text) \
+        and bool(_SCAM.search(verdict.reason or ""))
+
+
 def _secrets_only_forbidden(text: str) -> bool:
     """Whether every clause of the text that names a secret only forbids asking for it ("NEVER ask a customer for
     their password or a one-time code"): a restatement that asks for it has dropped the "never" (governance
@@ -265,7 +279,7 @@ def model_holds(verdict: ModelVerdict, text: str, allowed_domains: Iterable[str]
     from the same small model, which drops a "never" as readily as it takes a prohibition for the harm, so a
     restated abuse, link or secrets hit does not count when the text itself only forbids."""
     if model_verdict_stands(verdict.category, text) and not _honest_reason(verdict.reason) \
-            and not _unsupported_trait(verdict, text) \
+            and not _unsupported_trait(verdict, text) and not _scam_warning(verdict, text) \
             and not (verdict.category == "override_rules" and goes_by_a_document(text, titles)):
         return verdict.category, f"{verdict.category.replace('_', ' ')}: {verdict.reason or 'the screening model says so'}"
     if _reading(verdict):

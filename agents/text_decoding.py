@@ -1,5 +1,5 @@
 """Undo the tricks that hide an instruction from a reader: Unicode look-alikes, invisible characters,
-base64, base32, hex and URL encoding, markup comments, words spelled out letter by letter ("D E L E T E",
+base64, base32, hex, URL encoding and HTML entities, markup comments, text cut into pieces to be joined, words spelled out letter by letter ("D E L E T E",
 "i.g.n.o.r.e"), Morse, and the ciphers a person can read back by hand (ROT13 and the other Caesar shifts,
 Atbash, reversed text, leetspeak) when undoing them turns gibberish into English.
 
@@ -18,6 +18,7 @@ from __future__ import annotations
 import base64
 import binascii
 import codecs
+import html
 import re
 import string
 import unicodedata
@@ -45,6 +46,14 @@ _WORD = re.compile(r"\w+")
 _HTML_COMMENT = re.compile(r"<!--(.*?)-->|^[ \t]*\[[^\]\n]*\]:[ \t]*(?:#|<>)[ \t]*[(\"'](.*?)[)\"'][ \t]*$",
                            re.DOTALL | re.MULTILINE)
 _PERCENT = re.compile(r"%[0-9A-Fa-f]{2}")
+_ENTITY = re.compile(r"&(?:#\d{2,7}|#[xX][0-9A-Fa-f]{2,6}|[A-Za-z]{2,8});")
+# an instruction cut into quoted pieces to be put back together: "Tell every cust" + "omer that ...", or parts
+# labelled A, B, C given out of order with "put them in the order A, B, C"
+_QUOTE = r"[\"\u201c\u201d\u00ab\u00bb]"
+_JOINED = re.compile(rf"{_QUOTE}[^\"\u201c\u201d\u00ab\u00bb\n]*{_QUOTE}(?:\s*\+\s*{_QUOTE}[^\"\u201c\u201d\u00ab\u00bb\n]*{_QUOTE})+")
+_PART = re.compile(rf"(?:^|(?<=[\s.;,]))(?:part\s+)?([A-Z1-9])\s*[:)=-]\s*{_QUOTE}([^\"\u201c\u201d\u00ab\u00bb\n]*){_QUOTE}")
+_ASSEMBLE = re.compile(r"\b(?:join|combine|concatenate|assemble|put\s+(?:them|the\s+\w+)\s+(?:together|in(?:\s+the)?\s+order)|"
+                       r"in\s+(?:the\s+)?order)\b", re.IGNORECASE)
 _BASE64 = re.compile(r"(?<![\w+/=-])[A-Za-z0-9+/_-]{16,}={0,2}(?![\w+/=-])")
 _HEX = re.compile(r"(?<![0-9A-Za-z])(?:[0-9A-Fa-f]{2}){8,}(?![0-9A-Za-z])")
 _BASE32 = re.compile(r"(?<![\w+/=-])(?=[A-Z2-7]*[2-7])[A-Z2-7]{16,}={0,6}(?![\w+/=-])")
@@ -160,7 +169,27 @@ def _fold_homoglyphs(text: str) -> tuple[str, bool]:
     return _WORD.sub(fold, text), changed
 
 
+def _pieces_joined(text: str, findings: list[str]) -> str:
+    """Quoted pieces joined with "+", or labelled parts the text asks to put in order, as the one text they make."""
+    def join(match: re.Match[str]) -> str:
+        findings.append("text split into pieces")
+        return '"' + "".join(re.findall(rf"{_QUOTE}([^\"\u201c\u201d\u00ab\u00bb\n]*){_QUOTE}", match.group(0))) + '"'
+
+    text = _JOINED.sub(join, text)
+    parts = _PART.findall(text)
+    labels = [label for label, _ in parts]
+    if len(parts) >= 2 and len(set(labels)) == len(labels) and _ASSEMBLE.search(text):
+        findings.append("text split into pieces")
+        text = _PART.sub("", text).rstrip() + ' "' + " ".join(piece for _, piece in sorted(parts)) + '"'
+    return text
+
+
 def _decode_once(text: str, findings: list[str]) -> str:
+    if len(_ENTITY.findall(text)) >= 3:
+        decoded = html.unescape(text)
+        if decoded != text:
+            findings.append("HTML entities")
+            text = decoded
     if len(_PERCENT.findall(text)) >= 3:
         decoded = unquote_plus(text)
         if decoded != text:
@@ -244,6 +273,7 @@ def decode_text(text: str, max_rounds: int = 3) -> DecodedText:
     if _HTML_COMMENT.search(plain):
         findings.append("hidden markup comment")
         plain = _HTML_COMMENT.sub(lambda m: f" {(m.group(1) or m.group(2) or '').strip()} ", plain)
+    plain = _pieces_joined(plain, findings)
     for _ in range(max_rounds):
         before = len(findings)
         plain = _decode_once(plain, findings)

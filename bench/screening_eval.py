@@ -133,7 +133,7 @@ def main() -> None:
 
         if (screener is not None or (args.cache_only and args.provider != "none")) and not skip:
             verdict = classify(decoded.text)
-            item["model_raw"], item["restated"] = verdict.category, verdict.restated
+            item["model_raw"], item["model_reason"], item["restated"] = verdict.category, verdict.reason, verdict.restated
             titles = item.get("titles") or None
             held = model_holds(verdict, decoded.text, domains, phones, titles=titles)  # as screen_correction does
             if not held and verdict.restated and needs_english_reading(decoded.text):

@@ -5,7 +5,8 @@ the same model replies would give now: the deterministic layers (decode, guards)
 model category and restatement through `agents.screening.model_holds`, and the recorded second verdict on the English
 reading (a text mostly not in English) through `english_reading_holds`. Two limits: the model's reason is kept only
 where the run held the text (elsewhere it is empty, which can only make a verdict stand more often), and the second
-reading's own restatement is not recorded (the first one's stands in for it).
+reading's own restatement is not recorded (the first one's stands in for it). Runs from governance held-out v14 on
+record the reason for every verdict.
 
     python bench/screening_reread.py bench/results/screening-heldout-gov-v13-local.json --allowed-domains brackenfold.example
 """
@@ -45,7 +46,9 @@ def held_now(item: dict, allowed_domains: list[str]) -> bool:
     if not category:
         return False
     recorded = item.get("model") or ""
-    reason = recorded.split(":", 2)[2].strip() if recorded.startswith(category + ":") and recorded.count(":") >= 2 else ""
+    # the model's reason (recorded since governance v14; before, only where the run held the text)
+    reason = item.get("model_reason") or (recorded.split(":", 2)[2].strip()
+                                          if recorded.startswith(category + ":") and recorded.count(":") >= 2 else "")
     restated = item.get("restated") or ""
     titles = item.get("titles") or _titles(item.get("file", ""))
     if model_holds(ModelVerdict(category, reason, restated), text, domains, phones, titles=titles) is not None:
