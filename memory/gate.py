@@ -22,7 +22,8 @@ import numpy as np
 from memory.gate_model import GateWeights, gate_signals, load_weights
 from memory.gate_settings import GateSettings
 from memory.grounding import Grounding
-from memory.message_requests import addresses, asks_for_message, exempt_audiences, trade_partner, writes_without_lookup
+from memory.message_requests import (addresses, asks_for_message, exempt_audiences, says_every_message, trade_partner,
+                                     writes_without_lookup)
 from memory.question_kinds import asks_a_price, asks_how_to, counts_records
 from memory.records import Component, GateDecision, Lesson, utc_now
 from memory.store import LessonHit, LessonVectors
@@ -195,9 +196,13 @@ class RelevanceGate:
         text = f"similarity {similarity:.2f} {'>=' if passed else '<'} {threshold:.2f}{near}"
         if not passed and component is Component.RETRIEVER and (lead := self._documents_lead(signals)):
             return True, f"{text}, {lead}, scope {lesson.scope}", None
-        if not passed and component is Component.WRITER and similarity >= self.settings.message_floor \
-                and asks_for_message(request) and asks_for_message(lesson.source_request):
-            return True, f"{text}, a message to someone outside the team like the one it was taught on, scope {lesson.scope}", None
+        if not passed and component is Component.WRITER and asks_for_message(request) \
+                and asks_for_message(lesson.source_request):
+            if similarity >= self.settings.message_floor:
+                return True, f"{text}, a message to someone outside the team like the one it was taught on, scope {lesson.scope}", None
+            if self.settings.every_message and says_every_message(lesson.feedback_text or ""):
+                return True, (f"{text}, a message to someone outside the team, and the correction says its rule holds for "
+                              f"every such message, scope {lesson.scope}"), None
         passed, checked, second_stage = self._second_stage(self.borderline(component, signals), passed, request, lesson)
         return passed, text + checked + (f", scope {lesson.scope}" if passed else ""), second_stage
 

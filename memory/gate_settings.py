@@ -70,6 +70,10 @@ class GateSettings(BaseModel):
                                  "someone outside the team (memory/message_requests.py) applies to another such message at "
                                  "this similarity (1.01: never; measured on nine spent suites with the local router's "
                                  "lessons: 28 right lessons gained for 4 wrong ones, docs/evaluation.md)")
+    every_message: bool = Field(True, description="threshold mode: a writer lesson taught on a message to someone outside "
+                                "the team, whose correction says its rule holds for every such message ('every message we "
+                                "send to clients ends with ...'), applies to another such message at any similarity "
+                                "(memory/message_requests.py)")
     messages_only: bool = Field(True, description="threshold mode: a writer lesson taught on a message to someone outside "
                                 "the team applies only to requests for such messages (spent suites with the local router's "
                                 "lessons: 26 wrong applications stopped for 9 right ones lost, docs/evaluation.md)")

@@ -27,7 +27,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-__all__ = ["addresses", "asks_for_message", "exempt_audiences", "trade_partner", "writes_without_lookup"]
+__all__ = ["addresses", "asks_for_message", "exempt_audiences", "says_every_message", "trade_partner",
+           "writes_without_lookup"]
 
 # a verb of writing at the start of a sentence: "Grace's membership is up for renewal. Draft the reminder."
 _SENTENCE_START = r"(?:^|[.!?:]\s+)(?:please\s+)?"
@@ -54,6 +55,29 @@ _INSIDE = re.compile(r"\b(?:team|crew|staff|shift|rota|agenda|committee|board|co
 def asks_for_message(request: str) -> bool:
     """True when the request asks to write to someone outside the team (English wording only)."""
     return bool(_MESSAGE.search(request)) and not _INSIDE.search(request)
+
+
+# a rule said of every message: "every message we send to clients ends with ...", "in anything we send to
+# customers", "whenever we write to guests", "every quote we send out has to end with ..."
+_EVERY_MESSAGE = re.compile(
+    r"\b(?:every|each|all|any|anything|everything|whenever)\b[^.;!?]{0,40}?"
+    r"\b(?:messages?|e-?mails?|letters?|texts?|replies|reply|quotes?|posts?|notices?|(?:we|you)\s+(?:send|write|sent|post)"
+    r"|sent|written|goes\s+(?:out\s+)?to|going\s+(?:out\s+)?to)\b",
+    re.IGNORECASE)
+
+
+def says_every_message(correction: str) -> bool:
+    """True when a writer correction says its rule holds for every message of a kind, not for the one it was
+    given on (English wording only).
+
+        >>> says_every_message("Fine, but every message we send to clients ends with our line 'Wet noses'.")
+        True
+        >>> says_every_message("In anything we send to customers, write dates as weekday, day and month.")
+        True
+        >>> says_every_message("Too stiff. Say sorry first.")
+        False
+    """
+    return bool(_EVERY_MESSAGE.search(correction))
 
 
 _WRITE = re.compile(rf"{_SENTENCE_START}(?:{_WRITING_VERBS}|prepare|put\s+together|tell)\b(?!\s+me\b)", re.IGNORECASE)

@@ -278,6 +278,29 @@ def test_a_writer_lesson_stays_away_from_an_audience_its_correction_exempts(mini
                             "Write to the tiling contractor asking them to fix the cracked tiles before 1 July.").passed
 
 
+def test_a_writer_lesson_said_of_every_message_reaches_a_message_worded_otherwise(minilm):
+    """Spent suites (replay): "every message we send to clients ends with our line ..." missed "Reply to Priya Shah,
+    who asks what a de-shedding treatment will cost" (0.16 alike, under the message floor). A correction that says
+    its rule holds for every such message reaches every message to someone outside the team, not questions."""
+    lesson = Lesson(id="signoff", component=Component.WRITER, trigger="Messages to clients",
+                    text="End every message to clients with 'Wet noses, happy tails - the Waggy Tails team'.",
+                    source_request="Write to Tom Reid confirming Bella's groom on Friday at 10:00.",
+                    feedback_text="Fine, but every message we send to clients ends with our line \"Wet noses, happy "
+                                  "tails - the Waggy Tails team\".",
+                    trigger_examples=["Write to Tom Reid confirming Bella's groom on Friday at 10:00."])
+    request = "Reply to Priya Shah, who asks what a de-shedding treatment on top of Nala's full groom will cost."
+    memory = _memory(minilm, lesson, mode="threshold", message_floor=1.01)
+    decision = partial(_writer_decision, minilm, memory)
+    reply = decision(request)
+    assert reply.passed and "holds for every such message" in reply.reason
+    assert not decision("What does a de-shedding treatment cost on top of a full groom?").passed
+    off = _memory(minilm, lesson, mode="threshold", message_floor=1.01, every_message=False)
+    assert not _writer_decision(minilm, off, request).passed
+    # a rule given for the one message only does not spread so
+    once = lesson.model_copy(update={"feedback_text": "Too stiff - say hello first."})
+    assert not _writer_decision(minilm, _memory(minilm, once, mode="threshold", message_floor=1.01), request).passed
+
+
 def test_a_writer_lesson_for_customers_stays_out_of_messages_to_suppliers(minilm):
     """Spent suites (replay): a lesson on messages to customers reached "Email our fuel supplier asking for Monday's
     delivery" and "Write a letter to the bank": a business the team deals with is not whom the rule is for, unless
