@@ -25,6 +25,7 @@ from agents.sql_checks import (Related, add_joins, balanced_parentheses, drop_in
 from agents.sql_data import (add_omitted_filters, column_homes, misplaced_filters, net_of_subtracted,
                              relocated_exclusions, requalified_columns, respelled_filters, table_columns,
                              text_date_arithmetic, undated_columns, unfiltered_values, unmatched_filters)
+from agents.sql_aggregates import guided_aggregates
 from agents.sql_guidance import guided_conditions
 from agents.sql_periods import add_named_period, dated_by, shifted_dates
 from agents.sql_labels import named_groups, ranked_by_name
@@ -311,6 +312,10 @@ def sql_tool(database: Path, max_rows: int = 50) -> Tool:
         guided, note = guided_conditions(database, query, guidance) if guidance else (query, "")
         if note:
             query = guided
+            notes.append(note)
+        summed, note = guided_aggregates(database, query, guidance) if guidance else (query, "")
+        if note:
+            query = summed
             notes.append(note)
         ranked, note = ranked_by_name(database, query, request) if request else ("", "")
         if note:
