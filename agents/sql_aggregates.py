@@ -86,14 +86,51 @@ def _rewritten(statement: str, expressions: list[str], columns: dict[str, list[s
     return statement, changes
 
 
-def guided_aggregates(database: Path, statement: str, guidance: str) -> tuple[str, str]:
+_DISTINCT = re.compile(r"\bCOUNT\s*\(\s*DISTINCT\s+(?:\w+\.)?(\w+)\s*\)", re.IGNORECASE)
+_ROW_COUNT = re.compile(r"\bCOUNT\s*\(\s*(?:\*|1|(?:\w+\.)?\w+)\s*\)", re.IGNORECASE)
+
+
+def _thing(column: str) -> str:
+    """What a key column counts: "order_no" -> "order", "patient_id" -> "patient"."""
+    return re.sub(r"_(?:id|no|num|number|ref|code|key)$", "", column.lower()).replace("_", " ")
+
+
+def _distinct_counts(statement: str, guidance: str, request: str, columns: dict[str, list[str]]) -> tuple[str, list[str]]:
+    """A row count becomes the distinct count the guidance writes ("Count orders with COUNT(DISTINCT order_no)")
+    when the request counts that thing ("How many orders ...") and one table read holds the column."""
+    read = aliases(statement)
+    changes = []
+    for column in dict.fromkeys(m.group(1) for m in _DISTINCT.finditer(guidance)):
+        thing = _thing(column)
+        homes = [table for table in read if column in columns.get(table, [])]
+        if len(homes) != 1 or not re.search(rf"\b{re.escape(thing)}s?\b", request, re.IGNORECASE) \
+                or re.search(rf"\bDISTINCT\s+(?:\w+\.)?{re.escape(column)}\b", statement, re.IGNORECASE):
+            continue
+        name = f"{read[homes[0]]}.{column}" if len(read) > 1 else column
+        for match in list(_ROW_COUNT.finditer(statement)):
+            replacement = f"COUNT(DISTINCT {name})"
+            statement = statement.replace(match.group(0), replacement, 1)
+            changes.append(f"{match.group(0)} -> {replacement}")
+    return statement, changes
+
+
+def guided_aggregates(database: Path, statement: str, guidance: str, request: str = "") -> tuple[str, str]:
     """(statement, note): `statement` with each bare SUM or AVG of a column replaced by the sum over it that the
-    guidance writes; (statement, "") when nothing changes."""
+    guidance writes, and a row count by the distinct count it writes when the request counts that thing;
+    (statement, "") when nothing changes."""
     expressions = guided_sums(guidance) if guidance else []
-    if not expressions or not aliases(statement):
+    distinct = bool(guidance and request and _DISTINCT.search(guidance))
+    if not (expressions or distinct) or not aliases(statement):
         return statement, ""
-    rewritten, changes = read_data(database, lambda conn, columns: _rewritten(statement, expressions, columns),
-                                   (statement, []))
+
+    def rewrite(conn, columns):
+        rewritten, changes = _rewritten(statement, expressions, columns)
+        if distinct:
+            rewritten, counted = _distinct_counts(rewritten, guidance, request, columns)
+            changes += counted
+        return rewritten, changes
+
+    rewritten, changes = read_data(database, rewrite, (statement, []))
     if not changes:
         return statement, ""
     return rewritten, "what a column adds up to, as the team's guidance writes it: " + "; ".join(changes)

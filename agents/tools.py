@@ -313,7 +313,7 @@ def sql_tool(database: Path, max_rows: int = 50) -> Tool:
         if note:
             query = guided
             notes.append(note)
-        summed, note = guided_aggregates(database, query, guidance) if guidance else (query, "")
+        summed, note = guided_aggregates(database, query, guidance, request) if guidance else (query, "")
         if note:
             query = summed
             notes.append(note)

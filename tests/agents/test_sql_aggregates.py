@@ -91,3 +91,19 @@ def test_the_column_replaced_is_the_value_per_unit(tmp_path: Path):
         "SELECT SUM(qty * unit_price_eur) FROM jobs"
     # how many were printed is a figure of its own
     assert guided_aggregates(path, "SELECT SUM(qty) FROM jobs", guidance) == ("SELECT SUM(qty) FROM jobs", "")
+
+
+def test_a_row_count_becomes_the_distinct_count_the_guidance_writes(tmp_path: Path):
+    path = tmp_path / "orders.db"
+    with sqlite3.connect(path) as conn:
+        conn.executescript("CREATE TABLE order_lines (order_no INTEGER, item TEXT, line_gbp REAL, sold_on TEXT);"
+                           "INSERT INTO order_lines VALUES (1006, 'frames', 21.5, '2026-04-02'), (1006, 'wax', 17.5, "
+                           "'2026-04-02'), (1006, 'smoker', 30, '2026-04-02'), (1007, 'frames', 21.5, '2026-04-20');")
+    guidance = ("Each row in order_lines is one line of an order, not an order - 1006 alone has three rows. Count orders "
+                "with COUNT(DISTINCT order_no).")
+    statement = "SELECT COUNT(*) FROM order_lines WHERE sold_on LIKE '2026-04%'"
+    fixed, note = guided_aggregates(path, statement, guidance, "How many orders came in during April 2026?")
+    assert fixed == "SELECT COUNT(DISTINCT order_no) FROM order_lines WHERE sold_on LIKE '2026-04%'"
+    assert _run(path, fixed) == 2 and "COUNT(*) -> COUNT(DISTINCT order_no)" in note
+    # a request that counts something else (the lines sold of one item) keeps its row count
+    assert guided_aggregates(path, statement, guidance, "How many frames lines did we sell in April?")[1] == ""
