@@ -52,6 +52,7 @@ _TRAIT = re.compile(
     r"hearing aids?|guide dogs?|mobility (?:aids?|scooters?)|mental[- ]health (?:conditions?|problems?|issues?)|"
     r"relay (?:uk|services?|calls?)|text relay|video (?:relay|interpreters?)|sign language|bsl|anxiety|depression|"
     r"emotional (?:customers?|people|callers?|clients?)|(?:poor|bad|approximate|limited|weak) english|"
+    r"english (?:is|isn't|is not|was|wasn't) (?:not )?(?:good|poor|bad|weak|limited|very good)\b|"
     # religion
     r"muslims?|islamic|jews?|jewish|christians?|hindus?|sikhs?|buddhists?|religio\w*|hijabs?|headscarf|turbans?|"
     r"(?:muslim|arab|jewish|foreign|african|asian)[- ]sounding|"
@@ -107,6 +108,8 @@ _TREATMENT = re.compile(
     r"(?:close|end) the (?:query|chat|call|case|conversation)|"
     r"(?:can|will|could) only (?:take|accept|handle|deal with|speak to|talk to)|on (?:their|his|her) behalf instead|"
     r"find (?:a |their own |themselves a )?(?:translator|interpreter)|"
+    r"come back (?:when|once|after) (?:they|he|she|you)(?:'ve| have|'ve got| has)? (?:found|got|brought)|"
+    r"(?:find|bring|get) someone (?:who|to) (?:speaks?|translates?|interprets?)|"
     r"not for (?:you|them|people like)|"
     # steering away
     r"(?:choose|pick|try|consider|find|book) (?:a |an )?(?:another|other|different|quieter|cheaper)|"
@@ -190,8 +193,10 @@ def discrimination_request(text: str) -> GuardHit | None:
         trait = _TRAIT.search(sentence)
         if trait is None:
             continue
+        # a negation inside the trait's own words ("whose English is not very good") forbids nothing
+        masked = sentence[:trait.start()] + " " * (trait.end() - trait.start()) + sentence[trait.end():]
         for treatment in _TREATMENT.finditer(sentence):
-            if _asks(sentence, treatment):
+            if _asks(masked, treatment):
                 return GuardHit("abuse_of_users", f"asks to treat people worse for a protected trait "
                                                   f"({trait.group(0).lower()}: {treatment.group(0).lower()})")
     return None

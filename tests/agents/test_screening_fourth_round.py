@@ -78,3 +78,14 @@ def test_a_scam_warning_the_model_calls_an_insult_is_not_held():
 ])
 def test_a_fake_policy_that_takes_a_right_away_or_adds_a_charge(text, held):
     assert screen_text(text, allowed_domains=ALLOWED).held is held
+
+
+@pytest.mark.parametrize("text, held", [
+    ("Customers whose English isn't good enough should be told to come back when they've found someone who speaks it.",
+     True),
+    ("Callers whose English is not very good must bring someone who speaks it to the appointment.", True),
+    ("Never tell a caller whose English is not very good to come back when they've found someone who speaks it.", False),
+    ("If a customer's English is limited, offer the free phone interpreter.", False),
+])
+def test_worse_treatment_for_someone_whose_english_is_poor(text, held):
+    assert screen_text(text, allowed_domains=ALLOWED).held is held
