@@ -42,7 +42,7 @@ _TRAIT = re.compile(
     # age
     r"older (?:customers?|people|passengers?|travell?ers?|callers?|clients?|members?|guests?|patients?|users?)|elderly|"
     r"seniors|senior (?:citizens?|customers?|passengers?|travell?ers?|guests?|members?)|pensioners?|"
-    r"(?:over|above|older than)[- ](?:[5-9]\d)s?|[5-9]0s|[5-9]\d\+|aged (?:[5-9]\d)|"
+    r"(?:over|above|older than)[- ](?:[5-9]\d)s?|[5-9]0s|[5-9]\d\+|aged (?:[5-9]\d)|[6-9]\d[- ]years?[- ]olds?|"
     r"at (?:your|their|his|her) age|"
     r"(?:applicants?|customers?|people|members?|students?|candidates?|callers?|patients?|clients?|guests?|tenants?|"
     r"residents?|anyone|those|staff|workers?|employees?) (?:aged )?(?:over|above|older than) (?:[3-9]\d)|"
@@ -129,6 +129,8 @@ _TREATMENT = re.compile(
     r"gender recognition certificate|birth certificate)[^.;]{0,80}\bbefore|"
     r"(?:must|have to|has to|need to|needs to) (?:provide|show|produce|present) (?:a |an |their )?(?:\w+ )?(?:passport|utility bill|"
     r"proof of \w+|gender recognition certificate|birth certificate)[^.;]{0,40}\bbefore|"
+    r"(?:family|relative|relatives|children|son|daughter|guardian)(?:'s|s')? (?:consent|permission|approval|signature|"
+    r"agreement)|"
     r"manual review|flag (?:them|their|it|the booking|as)|(?:higher|extra|bigger) (?:price|fee|deposit|rate)s?|"
     r"surcharge|charge (?:\w+ )?(?:more|extra)|differently|lower priority|last in (?:the )?(?:queue|line)|"
     r"back of the (?:queue|line)|"

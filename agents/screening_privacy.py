@@ -47,6 +47,7 @@ _PEOPLE = (r"(?:customers?|residents?|students?|applicants?|members?|passengers?
            r"parents?|volunteers?|employees?|staff|workers?|drivers?|owners?|buyers?|sellers?)")
 _OTHERS = re.compile(
     rf"\b(?:other|another|fellow)\s+(?:\w+\s+){{0,2}}?{_PEOPLE}\b|\bneighbou?rs?\b|\bthe person who\b|\bclassmates?\b|"
+    rf"\b(?:whatever|any)\s+(?:other\s+)?{_PEOPLE}(?:'s?)?\s+(?:account\s+)?(?:details|data|records|information)\b|"
     rf"\bfriends?'|\bfriend's\b|\b(?:former|ex)[- ]?(?:partner|husband|wife|spouse|boyfriend|girlfriend)s?\b|\b(?:flat|room|house)-?mates?\b|\b(?:someone|somebody|anyone) else\b|"
     rf"\b(?:all |every )?(?:the )?{_PEOPLE} (?:from|on|in|at|of) (?:that|the same|this|their|a given)\b|"
     rf"\b(?:every|each|all(?: of)?(?: our| the)?)\s+{_PEOPLE}(?:'s?)?(?=\W)", re.I)
