@@ -15,14 +15,17 @@ GUIDANCE = ("You've added up price_gbp, but that's the price for ONE garment - t
 
 @pytest.fixture
 def database(tmp_path: Path) -> Path:
-    path = tmp_path / "shop.db"
-    with sqlite3.connect(path) as conn:
-        conn.executescript("""
+    return _made(tmp_path / "shop.db", """
             CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT);
             CREATE TABLE jobs (id INTEGER PRIMARY KEY, customer_id INTEGER, done_on TEXT, price_gbp REAL, garments INTEGER);
             INSERT INTO customers VALUES (1, 'Wexbury Grammar'), (2, 'Ruth Hale');
             INSERT INTO jobs VALUES (1, 1, '2026-05-02', 11, 12), (2, 2, '2026-05-09', 40, 1), (3, 1, '2026-06-01', 9, 3);
         """)
+
+
+def _made(path: Path, script: str) -> Path:
+    with sqlite3.connect(path) as conn:
+        conn.executescript(script)
     return path
 
 
@@ -72,20 +75,16 @@ def test_the_sql_tool_check_writes_the_guided_sum_and_says_so(database: Path):
 
 
 def test_an_expression_to_add_up_is_a_guided_sum(tmp_path: Path):
-    path = tmp_path / "trips.db"
-    with sqlite3.connect(path) as conn:
-        conn.executescript("CREATE TABLE trips (id INTEGER, day TEXT, miles_one_way REAL);"
-                           "INSERT INTO trips VALUES (1, '2026-04-02', 12), (2, '2026-04-09', 30);")
+    path = _made(tmp_path / "trips.db", "CREATE TABLE trips (id INTEGER, day TEXT, miles_one_way REAL);"
+                                        "INSERT INTO trips VALUES (1, '2026-04-02', 12), (2, '2026-04-09', 30);")
     guidance = "That column is one way only. For the tax return it's the round trip: add up 2 * miles_one_way."
     fixed, _ = guided_aggregates(path, "SELECT SUM(miles_one_way) FROM trips", guidance)
     assert fixed == "SELECT SUM(2 * miles_one_way) FROM trips" and _run(path, fixed) == 84
 
 
 def test_the_column_replaced_is_the_value_per_unit(tmp_path: Path):
-    path = tmp_path / "print.db"
-    with sqlite3.connect(path) as conn:
-        conn.executescript("CREATE TABLE jobs (id INTEGER, qty INTEGER, unit_price_eur REAL);"
-                           "INSERT INTO jobs VALUES (1, 100, 0.5), (2, 20, 2.0);")
+    path = _made(tmp_path / "print.db", "CREATE TABLE jobs (id INTEGER, qty INTEGER, unit_price_eur REAL);"
+                                        "INSERT INTO jobs VALUES (1, 100, 0.5), (2, 20, 2.0);")
     guidance = "The partners' summary is off. Use SQL on the jobs table: SUM(qty * unit_price_eur)."
     assert guided_aggregates(path, "SELECT SUM(unit_price_eur) FROM jobs", guidance)[0] == \
         "SELECT SUM(qty * unit_price_eur) FROM jobs"
@@ -94,11 +93,10 @@ def test_the_column_replaced_is_the_value_per_unit(tmp_path: Path):
 
 
 def test_a_row_count_becomes_the_distinct_count_the_guidance_writes(tmp_path: Path):
-    path = tmp_path / "orders.db"
-    with sqlite3.connect(path) as conn:
-        conn.executescript("CREATE TABLE order_lines (order_no INTEGER, item TEXT, line_gbp REAL, sold_on TEXT);"
-                           "INSERT INTO order_lines VALUES (1006, 'frames', 21.5, '2026-04-02'), (1006, 'wax', 17.5, "
-                           "'2026-04-02'), (1006, 'smoker', 30, '2026-04-02'), (1007, 'frames', 21.5, '2026-04-20');")
+    path = _made(tmp_path / "orders.db",
+                 "CREATE TABLE order_lines (order_no INTEGER, item TEXT, line_gbp REAL, sold_on TEXT);"
+                 "INSERT INTO order_lines VALUES (1006, 'frames', 21.5, '2026-04-02'), (1006, 'wax', 17.5, "
+                 "'2026-04-02'), (1006, 'smoker', 30, '2026-04-02'), (1007, 'frames', 21.5, '2026-04-20');")
     guidance = ("Each row in order_lines is one line of an order, not an order - 1006 alone has three rows. Count orders "
                 "with COUNT(DISTINCT order_no).")
     statement = "SELECT COUNT(*) FROM order_lines WHERE sold_on LIKE '2026-04%'"
