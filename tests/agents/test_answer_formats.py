@@ -146,3 +146,15 @@ def test_lengths_in_inches_with_the_metric_figure_in_brackets():
     assert apply_formats("It comes to 1 inch (2.5 cm).", rules)[0] == "It comes to 1 inch (2.5 cm)."  # said already
     assert format_rules("Quote the hem in inches, never in cm.") == [FormatRule("length", "inches")]
     assert format_rules("The hem allowance is 3 cm; say so.") == []
+
+
+def test_a_metric_length_of_the_request_the_answer_calls_inches_is_converted_from_its_unit():
+    """Held-out v14, tailoring (seen): "being taken in 5 cm" was answered "taken in 5 inches (12 cm)"."""
+    rules = [FormatRule("length", "inches-metric")]
+    request = "Drop Mr Abiodun a line: his suit jacket is being taken in 5 cm at the back seam."
+    answer, changes = apply_formats("Your jacket is being taken in 5 inches (12 cm) at the back seam.", rules,
+                                    request=request)
+    assert answer == "Your jacket is being taken in 2 inches (5 cm) at the back seam." and len(changes) == 2
+    # an answer that already converts the request's length is left as it is
+    assert apply_formats("It comes up 2 inches.", rules, request="Tell her the hem comes up 5 cm.") == \
+        ("It comes up 2 inches.", [])
