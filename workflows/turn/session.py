@@ -14,7 +14,7 @@ from rich.text import Text
 
 from agents.human import QUIT_WORDS, CallbackInput, HumanAgent, HumanMode
 from memory.errors import AlhfError
-from memory.records import GateDecision
+from memory.records import GateDecision, LessonStatus
 from workflows.turn.assistant import Assistant
 from workflows.turn.result import Learned, TurnResult
 
@@ -106,7 +106,8 @@ class ChatSession:
             self.console.print(f"[yellow]Held for approval:[/] {escape(routing.held)} (see `alhf memory pending`)")
         for outcome in routing.conflicts:
             self.console.print(f"[yellow]Conflict:[/] {escape(outcome)}")
-        for lesson in routing.lessons:
+        active = [lesson for lesson in routing.lessons if lesson.status is LessonStatus.ACTIVE]
+        for lesson in active:
             if lesson.id in routing.reinforced:
                 self.console.print(f"[yellow]Already known[/] -> {lesson.component.value} lesson {lesson.id} "
                                    f"reinforced ({lesson.reinforcements} repeat(s)): {escape(lesson.text)}")
@@ -122,8 +123,12 @@ class ChatSession:
                 f"  lesson:     {escape(lesson.text)}\n  applies to: {escape(lesson.trigger)}"
                 + (f"\n  action:     {escape(str(action))}" if action else "")
             )
-        self.console.print("[dim]Redoing the turn with what was learned...[/]")
-        self._working.update("[dim]redoing the turn with the new lesson ...[/]")
+        if active:
+            self.console.print("[dim]Redoing the turn with what was learned...[/]")
+            self._working.update("[dim]redoing the turn with the new lesson ...[/]")
+        else:  # a held lesson applies to nothing until it is approved: the redo is the same turn again
+            self.console.print("[dim]Redoing the turn; nothing new applies to it...[/]")
+            self._working.update("[dim]redoing the turn ...[/]")
 
     def _show_scoped(self, changes: list[Any]) -> None:
         if not changes:
