@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from agents.sql_data import aliases, read_data
+from agents.sql_data import aliases, read_data, tables_with_column
 
 __all__ = ["guided_aggregates", "guided_sums"]
 
@@ -65,16 +65,15 @@ def _qualified(expression: str, owners: dict[str, str]) -> str:
                            expression)
 
 
-def _rewritten(statement: str, expressions: list[str], columns: dict[str, list[str]]) -> tuple[str, list[str]]:
-    read = aliases(statement)
-    held = {column: [table for table in read if column in columns.get(table, [])]
-            for expression in expressions for column in _columns(expression)}
+def _rewritten(statement: str, read: dict[str, str], expressions: list[str],
+               columns: dict[str, list[str]]) -> tuple[str, list[str]]:
     changes = []
     for expression in expressions:
         names = _columns(expression)
-        if not names or any(len(held.get(name, [])) != 1 for name in names):
+        homes = {name: tables_with_column(columns, read, name) for name in names}
+        if not names or any(len(tables) != 1 for tables in homes.values()):
             continue  # a column no table read holds, or one two of them hold
-        owners = {name: read[held[name][0]] for name in names}
+        owners = {name: read[tables[0]] for name, tables in homes.items()}
         corrected = _corrected(names)
         bare = re.compile(rf"\b(SUM|AVG)\s*\(\s*((?:\w+\.)?{re.escape(corrected)})\s*\)", re.IGNORECASE)
         for match in list(bare.finditer(statement)):
@@ -95,14 +94,14 @@ def _thing(column: str) -> str:
     return re.sub(r"_(?:id|no|num|number|ref|code|key)$", "", column.lower()).replace("_", " ")
 
 
-def _distinct_counts(statement: str, guidance: str, request: str, columns: dict[str, list[str]]) -> tuple[str, list[str]]:
+def _distinct_counts(statement: str, read: dict[str, str], guidance: str, request: str,
+                     columns: dict[str, list[str]]) -> tuple[str, list[str]]:
     """A row count becomes the distinct count the guidance writes ("Count orders with COUNT(DISTINCT order_no)")
     when the request counts that thing ("How many orders ...") and one table read holds the column."""
-    read = aliases(statement)
     changes = []
     for column in dict.fromkeys(m.group(1) for m in _DISTINCT.finditer(guidance)):
         thing = _thing(column)
-        homes = [table for table in read if column in columns.get(table, [])]
+        homes = tables_with_column(columns, read, column)
         if len(homes) != 1 or not re.search(rf"\b{re.escape(thing)}s?\b", request, re.IGNORECASE) \
                 or re.search(rf"\bDISTINCT\s+(?:\w+\.)?{re.escape(column)}\b", statement, re.IGNORECASE):
             continue
@@ -120,13 +119,14 @@ def guided_aggregates(database: Path, statement: str, guidance: str, request: st
     (statement, "") when nothing changes."""
     expressions = guided_sums(guidance) if guidance else []
     distinct = bool(guidance and request and _DISTINCT.search(guidance))
-    if not (expressions or distinct) or not aliases(statement):
+    read = aliases(statement)
+    if not (expressions or distinct) or not read:
         return statement, ""
 
     def rewrite(conn, columns):
-        rewritten, changes = _rewritten(statement, expressions, columns)
+        rewritten, changes = _rewritten(statement, read, expressions, columns)
         if distinct:
-            rewritten, counted = _distinct_counts(rewritten, guidance, request, columns)
+            rewritten, counted = _distinct_counts(rewritten, read, guidance, request, columns)
             changes += counted
         return rewritten, changes
 

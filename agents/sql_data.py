@@ -16,7 +16,8 @@ from agents.correction_details import negated_before
 from agents.sql_checks import (add_filters, add_joins, date_columns_read, replace_words, string_literals,
                                text_filters, tokenize)
 
-__all__ = ["aliases", "column_homes", "columns_holding", "dated_columns", "join_clause", "read_data", "shared_columns", "connect_read_only", "sql_literal", "table_columns_of", "table_columns", "requalified_columns", "omitted_filters", "add_omitted_filters", "text_date_arithmetic", "unmatched_filters", "misplaced_filters", "net_of_subtracted", "relocated_exclusions", "respelled_filters", "undated_columns", "unfiltered_values", "tables_read"]
+__all__ = ["aliases", "column_homes", "columns_holding", "dated_columns", "join_clause", "read_data", "shared_columns", "connect_read_only", "sql_literal", "table_columns_of", "table_columns", "requalified_columns", "omitted_filters", "add_omitted_filters", "text_date_arithmetic", "unmatched_filters", "misplaced_filters", "net_of_subtracted", "relocated_exclusions", "respelled_filters", "undated_columns", "unfiltered_values", "tables_read",
+           "tables_with_column"]
 
 # a text column with more distinct values than this holds names or free text, not categories a request names
 _MAX_CATEGORIES = 30
@@ -79,6 +80,11 @@ def aliases(statement: str) -> dict[str, str]:
         named = alias if alias and alias.lower() not in _NOT_ALIAS else table
         found.setdefault(table, named)
     return found
+
+
+def tables_with_column(columns: dict[str, list[str]], read: dict[str, str], column: str) -> list[str]:
+    """The tables read (`read`: table -> the name it is called by) that have `column` (`columns`: each table's)."""
+    return [table for table in read if column in columns.get(table, [])]
 
 
 def join_clause(conn: sqlite3.Connection, columns: dict[str, list[str]], target: str, read: dict[str, str]) -> str:

@@ -17,18 +17,13 @@ from pathlib import Path
 
 from agents.correction_details import excluded_values, filled_columns, only_values, written_conditions
 from agents.sql_checks import add_conditions
-from agents.sql_data import aliases, columns_holding, read_data, sql_literal
+from agents.sql_data import aliases, columns_holding, read_data, sql_literal, tables_with_column
 
 __all__ = ["guided_conditions"]
 
 
 def _mentions(statement: str, column: str) -> bool:
     return re.search(rf"(?<![\w]){re.escape(column)}(?!\w)", statement, re.I) is not None
-
-
-def _owners(columns: dict[str, list[str]], read: dict[str, str], column: str) -> list[str]:
-    """The tables read that have `column`."""
-    return [table for table in read if column in columns.get(table, [])]
 
 
 def _value_conditions(conn: sqlite3.Connection, columns: dict[str, list[str]], read: dict[str, str],
@@ -63,7 +58,7 @@ def _filled_conditions(conn: sqlite3.Connection, columns: dict[str, list[str]], 
     names = [column for table in read for column in columns.get(table, [])]
     conditions = []
     for column in sorted(filled_columns(guidance, names)):
-        owners = _owners(columns, read, column)
+        owners = tables_with_column(columns, read, column)
         if len(owners) != 1 or _mentions(statement, column):
             continue
         name = f"{read[owners[0]]}.{column}"
@@ -78,7 +73,7 @@ def _written_conditions(columns: dict[str, list[str]], read: dict[str, str], sta
     conditions = []
     for column, operator, literal in written_conditions(guidance):
         name = column.split(".")[-1]
-        owners = _owners(columns, read, name)
+        owners = tables_with_column(columns, read, name)
         if len(owners) == 1 and not _mentions(statement, name):
             conditions.append(f"{read[owners[0]]}.{name} {operator} {literal}")
     return conditions
