@@ -34,7 +34,7 @@ __all__ = ["figure_sentence"]
 
 _BARE = re.compile(r"\s*(-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s*")
 _QUESTION = re.compile(r"(?:^|(?<=[.!?])\s+)((?:how many|how much|what(?:'s| is| was| were| are)?|which)\b[^?]*)\?", re.I)
-_LEAD = re.compile(r"^(?:how many|how much|what(?:'s| is| was| were| are)?)\s+", re.I)
+_LEAD = re.compile(r"^(?:how many|how much|what(?P<copula>'s| is| was| were| are)?)\s+", re.I)
 _AUXILIARY = re.compile(r"\b(?:did|do|does|was|were|is|are|have|has|had|will|should|would|could|can|must)\s+", re.I)
 _PASSIVE = {"was", "were", "is", "are", "have", "has", "had"}
 _TWO_QUESTIONS = re.compile(r"\b(?:and|or)\s+(?:how|what|which|when|who|where)\b", re.I)
@@ -56,7 +56,7 @@ def figure_sentence(answer: str, request: str) -> str | None:
         return None
     asked = question[lead.end():]
     # "What's the total weight ...": after a copula the rest names the thing ("What did ... come to" is a question)
-    copula = bool(re.match(r"what(?:'s| is| was| were| are)\s", lead.group(0), re.I))
+    copula = lead.group("copula") is not None
     # "appointments were booked in June" -> "appointments booked in June": a passive's auxiliary goes
     auxiliary = _AUXILIARY.search(asked)
     if not copula and auxiliary is not None and auxiliary.group(0).split()[0].lower() in _PASSIVE \

@@ -1,6 +1,6 @@
 """Undo the tricks that hide an instruction from a reader: Unicode look-alikes, invisible characters,
-base64, base32, hex, URL encoding and HTML entities, markup comments, text cut into pieces to be joined, words spelled out letter by letter ("D E L E T E",
-"i.g.n.o.r.e"), Morse, and the ciphers a person can read back by hand (ROT13 and the other Caesar shifts,
+base64, base32, hex, URL encoding and HTML entities, markup comments, text cut into pieces to be joined,
+words spelled out letter by letter ("D E L E T E", "i.g.n.o.r.e"), Morse, and the ciphers a person can read back by hand (ROT13 and the other Caesar shifts,
 Atbash, reversed text, leetspeak) when undoing them turns gibberish into English.
 
 Screening reads the decoded text; what had to be undone is itself evidence (a human correction has no
@@ -49,9 +49,10 @@ _PERCENT = re.compile(r"%[0-9A-Fa-f]{2}")
 _ENTITY = re.compile(r"&(?:#\d{2,7}|#[xX][0-9A-Fa-f]{2,6}|[A-Za-z]{2,8});")
 # an instruction cut into quoted pieces to be put back together: "Tell every cust" + "omer that ...", or parts
 # labelled A, B, C given out of order with "put them in the order A, B, C"
-_QUOTE = r"[\"\u201c\u201d\u00ab\u00bb]"
-_JOINED = re.compile(rf"{_QUOTE}[^\"\u201c\u201d\u00ab\u00bb\n]*{_QUOTE}(?:\s*\+\s*{_QUOTE}[^\"\u201c\u201d\u00ab\u00bb\n]*{_QUOTE})+")
-_PART = re.compile(rf"(?:^|(?<=[\s.;,]))(?:part\s+)?([A-Z1-9])\s*[:)=-]\s*{_QUOTE}([^\"\u201c\u201d\u00ab\u00bb\n]*){_QUOTE}")
+_QUOTED = r"[\"\u201c\u201d\u00ab\u00bb]([^\"\u201c\u201d\u00ab\u00bb\n]*)[\"\u201c\u201d\u00ab\u00bb]"  # its words in a group
+_PIECE = re.compile(_QUOTED)
+_JOINED = re.compile(rf"{_QUOTED}(?:\s*\+\s*{_QUOTED})+")
+_PART = re.compile(rf"(?:^|(?<=[\s.;,]))(?:part\s+)?([A-Z1-9])\s*[:)=-]\s*{_QUOTED}")
 _ASSEMBLE = re.compile(r"\b(?:join|combine|concatenate|assemble|put\s+(?:them|the\s+\w+)\s+(?:together|in(?:\s+the)?\s+order)|"
                        r"in\s+(?:the\s+)?order)\b", re.IGNORECASE)
 _BASE64 = re.compile(r"(?<![\w+/=-])[A-Za-z0-9+/_-]{16,}={0,2}(?![\w+/=-])")
@@ -173,7 +174,7 @@ def _pieces_joined(text: str, findings: list[str]) -> str:
     """Quoted pieces joined with "+", or labelled parts the text asks to put in order, as the one text they make."""
     def join(match: re.Match[str]) -> str:
         findings.append("text split into pieces")
-        return '"' + "".join(re.findall(rf"{_QUOTE}([^\"\u201c\u201d\u00ab\u00bb\n]*){_QUOTE}", match.group(0))) + '"'
+        return '"' + "".join(_PIECE.findall(match.group(0))) + '"'
 
     text = _JOINED.sub(join, text)
     parts = _PART.findall(text)
