@@ -137,9 +137,10 @@ def format_rules(correction: str) -> list[FormatRule]:
     elif iso_use and not iso_not and (dm_not or md_not) and not (dm_use or md_use):
         rules.append(FormatRule("date", "iso"))
     inches_use, _ = _wanted(correction, _INCHES)
-    metric_use, metric_not = _wanted(correction, _METRIC)
-    if inches_use and (metric_not or _IN_BRACKETS.search(correction)):
-        rules.append(FormatRule("length", "inches-metric" if _IN_BRACKETS.search(correction) else "inches"))
+    _, metric_not = _wanted(correction, _METRIC)
+    in_brackets = _IN_BRACKETS.search(correction) is not None
+    if inches_use and (metric_not or in_brackets):
+        rules.append(FormatRule("length", "inches-metric" if in_brackets else "inches"))
     week = next((m for m in _WEEK_FORM.finditer(correction) if not negated_before(correction, m.start())
                  and _SHOWN_BEFORE.search(correction[:m.start()])), None)
     if week is not None:

@@ -1,7 +1,8 @@
 """Undo the tricks that hide an instruction from a reader: Unicode look-alikes, invisible characters,
 base64, base32, hex, URL encoding and HTML entities, markup comments, text cut into pieces to be joined,
-words spelled out letter by letter ("D E L E T E", "i.g.n.o.r.e"), Morse, and the ciphers a person can read back by hand (ROT13 and the other Caesar shifts,
-Atbash, reversed text, leetspeak) when undoing them turns gibberish into English.
+words spelled out letter by letter ("D E L E T E", "i.g.n.o.r.e"), Morse, and the ciphers a person can read
+back by hand (ROT13 and the other Caesar shifts, Atbash, reversed text, leetspeak) when undoing them turns
+gibberish into English.
 
 Screening reads the decoded text; what had to be undone is itself evidence (a human correction has no
 reason to carry an encoded instruction).
