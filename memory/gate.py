@@ -22,6 +22,7 @@ import numpy as np
 from memory.gate_model import GateWeights, gate_signals, load_weights
 from memory.gate_settings import GateSettings
 from memory.grounding import Grounding
+from memory.message_channels import PUBLIC, named_channels, request_channel
 from memory.message_requests import (addresses, asks_for_message, exempt_audiences, says_every_message, trade_partner,
                                      writes_without_lookup)
 from memory.question_kinds import asks_a_price, asks_how_to, counts_records
@@ -191,13 +192,16 @@ class RelevanceGate:
                 and asks_for_message(lesson.source_request) and not asks_for_message(request):
             return False, (f"similarity {signals['similarity']:.2f}: taught on a message to someone outside the team, and "
                            "the request asks for no such message -> rejected"), None
+        channel = self._channel_veto(lesson, request) if component is Component.WRITER else ""
+        if channel:
+            return False, f"similarity {signals['similarity']:.2f}: {channel} -> rejected", None
         similarity = signals["similarity"]
         passed = similarity >= threshold
         text = f"similarity {similarity:.2f} {'>=' if passed else '<'} {threshold:.2f}{near}"
         if not passed and component is Component.RETRIEVER and (lead := self._documents_lead(signals)):
             return True, f"{text}, {lead}, scope {lesson.scope}", None
         if not passed and component is Component.WRITER and asks_for_message(request) \
-                and asks_for_message(lesson.source_request):
+                and asks_for_message(lesson.source_request) and self._same_channel(lesson, request):
             if similarity >= self.settings.message_floor:
                 return True, f"{text}, a message to someone outside the team like the one it was taught on, scope {lesson.scope}", None
             if self.settings.every_message and says_every_message(lesson.feedback_text or ""):
@@ -205,6 +209,33 @@ class RelevanceGate:
                               f"every such message, scope {lesson.scope}"), None
         passed, checked, second_stage = self._second_stage(self.borderline(component, signals), passed, request, lesson)
         return passed, text + checked + (f", scope {lesson.scope}" if passed else ""), second_stage
+
+    def _channel_veto(self, lesson: Lesson, request: str) -> str:
+        """Why a writer lesson's rule is for messages that go elsewhere than the request's ("" when it is not): its
+        correction names where its messages go ("every bit of publicity", "Gazette notices", "a message to
+        everyone") and the request's message goes somewhere else (memory/message_channels.py)."""
+        if self.settings.message_channels == "off" or not request:
+            return ""
+        going = request_channel(request)
+        named = named_channels(lesson.feedback_text or "")
+        if not going:
+            return ""
+        if named and going not in named:
+            return f"the request's message goes to {going}, and the correction's rule is for {', '.join(sorted(named))}"
+        if not named and self.settings.message_channels == "source":
+            taught = request_channel(lesson.source_request or "")
+            if taught and taught != going and not (taught in PUBLIC and going in PUBLIC):
+                return f"the request's message goes to {going}, and the lesson was taught on one for {taught}"
+        return ""
+
+    def _same_channel(self, lesson: Lesson, request: str) -> bool:
+        """Whether the request's message goes where the lesson's rule is for: the channels its correction names,
+        else the channel of the message it was taught on (always, with message_channels off)."""
+        if self.settings.message_channels == "off":
+            return True
+        going = request_channel(request)
+        allowed = named_channels(lesson.feedback_text or "") or {request_channel(lesson.source_request or "")} - {""}
+        return not allowed or going in allowed
 
     def _documents_lead(self, signals: dict[str, float]) -> str:
         """Why the request is about the lesson's documents although its words are not the lesson's ("" when it is

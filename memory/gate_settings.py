@@ -74,6 +74,11 @@ class GateSettings(BaseModel):
                                 "the team, whose correction says its rule holds for every such message ('every message we "
                                 "send to clients ends with ...'), applies to another such message at any similarity "
                                 "(memory/message_requests.py)")
+    message_channels: Literal["off", "named", "source"] = Field("source", description="threshold mode: where a writer "
+        "lesson's messages go (memory/message_channels.py): named: a lesson whose correction names where its rule's "
+        "messages go (publicity, the paper, a message to everyone) never applies to a message that goes elsewhere, and "
+        "the message_floor and every_message passes hold only for messages that go where the rule's did; source: also "
+        "veto a message that goes elsewhere than the one the lesson was taught on; off: neither")
     messages_only: bool = Field(True, description="threshold mode: a writer lesson taught on a message to someone outside "
                                 "the team applies only to requests for such messages (spent suites with the local router's "
                                 "lessons: 26 wrong applications stopped for 9 right ones lost, docs/evaluation.md)")

@@ -20,6 +20,8 @@ lesson. Notes for the crew, rotas, agendas, reports and queries are inside the t
     False
     >>> asks_for_message("Make a sign for the strawberry punnets: 400 g for 3.20.")
     True
+    >>> asks_for_message("Write a note for Bea listing who is on Thursday's evening class.")  # a colleague
+    False
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-__all__ = ["addresses", "asks_for_message", "exempt_audiences", "says_every_message", "trade_partner",
+__all__ = ["addresses", "asks_for_message", "exempt_audiences", "message_start", "says_every_message", "trade_partner",
            "writes_without_lookup"]
 
 # a verb of writing at the start of a sentence: "Grace's membership is up for renewal. Draft the reminder."
@@ -37,7 +39,10 @@ _CALENDAR = (r"(?:january|february|march|april|may|june|july|august|september|oc
 _WRITING_VERBS = r"write|draft|reply|respond|send|e-?mail|text|message|compose|let\s+\S+(?:\s+\S+){0,3}\s+know"
 _MESSAGE = re.compile(
     rf"{_SENTENCE_START}(?:{_WRITING_VERBS}"
-    r"|(?:prepare|put\s+together)\s+(?:a|an|the)\s+(?:\w+\s+){0,2}(?:note|letter|message|reply|e-?mail|notice|reminder)"
+    r"|(?:prepare|put\s+together)\s+(?:a|an|the)\s+(?:\w+\s+){0,2}(?:note|letter|message|reply|e-?mail|notice|reminder"
+    r"|announcement|blurb|post|press release|advert)"
+    # a post where readers are: "Post in the group chat reminding the band ...", "Post on our page that ..."
+    r"|post\s+(?:in|on|to)\s+(?:the|our)\b"
     r"|tell\s+(?!me\b)|answer\s+(?:a|an|the|this)\s+\S+"
     # a text customers read where they are: "Make a sign for the punnets", "Chalkboard wording for the cream"
     r"|(?:make|create|do|prepare)\s+(?:a|an|the)\s+(?:\w+\s+){0,2}(?:sign|label|poster|flyer|chalkboard|shelf card)"
@@ -52,9 +57,23 @@ _INSIDE = re.compile(r"\b(?:team|crew|staff|shift|rota|agenda|committee|board|co
                      r"|handover|print room)\b", re.IGNORECASE)
 
 
+# a text for one colleague, named by first name only: "Draft a note for Aled", "Write Tamsin's list for Thursday"
+_FOR_COLLEAGUE = re.compile(r"\b(?i:note|reminder|memo|list|job sheet|running order)\s+for\s+[A-Z][a-z]+\b(?!'|\s+[A-Z&])"
+                            r"|\b[A-Z][a-z]+'s\s+(?i:list|jobs|round|running order|day sheet)\b")
+
+
 def asks_for_message(request: str) -> bool:
     """True when the request asks to write to someone outside the team (English wording only)."""
-    return bool(_MESSAGE.search(request)) and not _INSIDE.search(request)
+    return message_start(request) >= 0
+
+
+def message_start(request: str) -> int:
+    """Where the sentence asking for a message to someone outside the team starts, -1 when there is none."""
+    asked = _MESSAGE.search(request)
+    if asked is None or _INSIDE.search(request) or _FOR_COLLEAGUE.search(request):
+        return -1
+    return asked.start()
+
 
 
 # a rule said of every message: "every message we send to clients ends with ...", "in anything we send to

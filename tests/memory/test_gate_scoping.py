@@ -331,3 +331,34 @@ def test_a_writer_lesson_for_customers_stays_out_of_messages_to_suppliers(minilm
 ])
 def test_a_verb_said_to_a_named_person_asks_for_a_message(request_text, message):
     assert asks_for_message(request_text) is message
+
+
+def test_a_writer_lesson_keeps_to_where_its_rule_sends_messages(minilm):
+    """Held-out v15 (seen): "every bit of publicity has to end with the box office number" reached a reply to the
+    Rotary Club, a thank-you to a donor and the band's group chat; "letters to sponsors" reached the flyer. A
+    correction that names where its rule's messages go (publicity, the paper, a message to everyone, letters to
+    donors) keeps to them; one that names none keeps to where the message it was taught on went."""
+    lesson = Lesson(id="boxoffice", component=Component.WRITER, trigger="Publicity for concerts",
+                    text="End all publicity with the box office number, 01632 960 555.",
+                    source_request="Write a short blurb for the local paper about our concert on 3 May.",
+                    feedback_text="Fine, but every bit of publicity has to end with the box office number, 01632 960 555.",
+                    trigger_examples=["Write a short blurb for the local paper about our concert on 3 May."])
+    memory = _memory(minilm, lesson, mode="threshold", message_floor=0.0)
+    decision = partial(_writer_decision, minilm, memory)
+
+    reply = decision("Reply to the Harbour Rotary Club, who offered to pay the hall hire for the May concert.")
+    assert not reply.passed and "the correction's rule is for online, press, print" in reply.reason
+    assert not decision("Post in the group chat that the May concert has sold out.").passed
+    assert decision("Draft an Instagram post about the May concert at the Corn Hall.").passed
+    off = _memory(minilm, lesson, mode="threshold", message_floor=0.0, message_channels="off")
+    assert _writer_decision(minilm, off, "Reply to the Harbour Rotary Club, who offered to pay the hall hire for the "
+                                         "May concert.").passed
+
+    # named nowhere: the channel of the message it was taught on
+    plain = lesson.model_copy(update={"feedback_text": "Too flat - open with the date and the venue."})
+    press = _memory(minilm, plain, mode="threshold", message_floor=0.0)
+    other = _writer_decision(minilm, press, "Reply to the Harbour Rotary Club, who offered to pay the hall hire.")
+    assert not other.passed and "taught on one for press" in other.reason
+    named_only = _memory(minilm, plain, mode="threshold", message_floor=0.0, message_channels="named")
+    assert not _writer_decision(minilm, named_only, "Reply to the Harbour Rotary Club, who offered to pay the hall "
+                                                    "hire.").passed  # under the threshold, and no floor across channels
