@@ -19,6 +19,7 @@ from typing import Protocol
 
 import numpy as np
 
+from memory.date_lessons import about_dates, names_a_time
 from memory.gate_model import GateWeights, gate_signals, load_weights
 from memory.gate_settings import GateSettings
 from memory.grounding import Grounding
@@ -115,7 +116,7 @@ class RelevanceGate:
                 passed, reason, second_stage = self._threshold(component, lesson, signals, request, metadata)
             else:
                 passed, reason, second_stage = self._learned(component, lesson, signals, request, metadata)
-            if passed and (shape := self._shape_veto(component, signals, request)):
+            if passed and (shape := self._shape_veto(component, signals, request, lesson)):
                 passed = False
                 reason += f", but the request {shape} -> rejected"
             if passed and "data" in signals and (verdict := self._asks_for_data(request)) is not None:
@@ -248,7 +249,7 @@ class RelevanceGate:
         return (f"its documents lead the request's search by {signals['document_margin']:.2f} "
                 f"(similarity {signals['document']:.2f})")
 
-    def _shape_veto(self, component: Component, signals: dict[str, float], request: str) -> str:
+    def _shape_veto(self, component: Component, signals: dict[str, float], request: str, lesson: Lesson) -> str:
         """What in the request's plain shape rules a lesson that passed out, "" when nothing does: a lesson
         preferring SQL (it has a "data" signal) meets writing that names no figure to find, a how-to question or
         the price of one thing; a retriever lesson, when there are data tables, a count of records over a period
@@ -262,6 +263,9 @@ class RelevanceGate:
             (data and settings.how_to_questions, asks_how_to, "asks how to do something, who to ask or what a rule says"),
             (data and settings.price_questions, asks_a_price, "asks what one thing costs, which a price list answers"),
         )
+        if component is Component.TOOL_PLANNER and settings.date_lessons and about_dates(lesson.feedback_text or "") \
+                and not names_a_time(request):
+            return "names no day or period, and the correction is about which date records go by"
         return next((said for applies, reads, said in vetoes if applies and reads(request)), "")
 
     @property

@@ -93,6 +93,9 @@ class GateSettings(BaseModel):
     record_counts: bool = Field(True, description="a retriever lesson never applies to a request that counts or adds up "
                                 "records over a period and names no price, rate or rule, when the team has data tables "
                                 "(memory/question_kinds.py)")
+    date_lessons: bool = Field(True, description="a planner lesson whose correction names the date column records go by "
+                               "('work done goes by visit_date') never applies to a request that names no day or period "
+                               "(memory/date_lessons.py)")
     price_questions: bool = Field(True, description="a lesson preferring the SQL tool never applies to a question about "
                                   "what one thing costs that names no period or total (memory/question_kinds.py)")
     how_to_questions: bool = Field(True, description="a lesson preferring the SQL tool never applies to a question "

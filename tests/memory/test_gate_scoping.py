@@ -362,3 +362,24 @@ def test_a_writer_lesson_keeps_to_where_its_rule_sends_messages(minilm):
     named_only = _memory(minilm, plain, mode="threshold", message_floor=0.0, message_channels="named")
     assert not _writer_decision(minilm, named_only, "Reply to the Harbour Rotary Club, who offered to pay the hall "
                                                     "hire.").passed  # under the threshold, and no floor across channels
+
+
+def test_a_planner_lesson_about_which_date_records_go_by_stays_out_of_requests_naming_no_time(minilm):
+    """Held-out v15 (seen): "You've counted by booked_on - that's when they rang. Work done goes by visit_date"
+    reached "How many appliances do we service in the village?" and "What have the chimneys there brought in,
+    everything on record?": no period to read, so the date the records go by cannot matter."""
+    lesson = Lesson(id="visits", component=Component.TOOL_PLANNER, trigger="Counting cleaning visits in a period",
+                    text="Count visits by visit_date, not booked_on.",
+                    source_request="How many windows did we clean in October 2025?",
+                    feedback_text="You've counted by booked_on - that's when they rang. Work done goes by visit_date.",
+                    trigger_examples=["How many windows did we clean in October 2025?"])
+    memory = _memory(minilm, lesson, mode="threshold")
+
+    def decide(request: str, m: LessonMemory = memory):
+        return m.consult(Component.TOOL_PLANNER, minilm.embed([request])[0], user="ana", request=request).decisions[0]
+
+    timeless = decide("How many windows do we clean on Mill Road altogether?")
+    assert not timeless.passed and "names no day or period" in timeless.reason
+    assert decide("How many windows did we clean in the first three months of 2026?").passed
+    off = _memory(minilm, lesson, mode="threshold", date_lessons=False)
+    assert decide("How many windows do we clean on Mill Road altogether?", off).passed
