@@ -54,7 +54,7 @@ _DROP = re.compile(r"\b(?:not|no longer|never|don'?t|doesn'?t|isn'?t|dead|old|ol
                    r"(?:was|were|been|is|are|got)\s+replaced|replaced by|obsolete|expired|ended|stopped|former|previous|"
                    r"last|draft|wrong|ignore|instead of|scrap\w*|withdrawn|retired|out of use|dropped|went out|gone)\b", re.IGNORECASE)
 _KEEP = re.compile(r"\b(?:use|go by|going by|counts?|current|now|new|newest|latest|the only|right|correct|valid|adopted|"
-                   r"in force|wins|replaced the|replaces|since|(?:is|'s) the one|governed by|"
+                   r"in force|wins|replaced the|replaces|since|(?:is|'s) the one|governed by|(?:are|is|'s)\s+(?:on|in)|"
                    r"(?:answer|take|quote|give)\w*\b[^.]*\bfrom)\b", re.IGNORECASE)
 
 

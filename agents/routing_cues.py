@@ -63,16 +63,22 @@ def sources_named(correction: str, corpus_ids: list[str], data_names: dict[str, 
     corrections of the spent suites: 60 retriever corrections name the document to go by, and 4 of the tool
     planner's ("use SQL on the tunings table"), each of which names a table too, so the model's choice stands. An
     id the correction says not to use names nothing: "Don't use Marnie's round-up" is the tool planner's (held-out
-    v14, seen)."""
-    found = []
+    v14, seen). A title beside named data names nothing either (held-out v15, seen: "leave status = 'dep' out
+    whenever you count our players" had read the "Young players" sheet).
+
+        >>> sources_named("Leave status = 'dep' out whenever you count our players.", ["young-players"],
+        ...               {"sql": ["members", "status"]}, {"young-players": "Young players"})
+        ['tool_planner']
+    """
     named = documents_named(correction, titles) if titles else None
     dropped = set(named.avoid) if named else set()  # "don't use Marnie's round-up": a planner correction's source
-    if any(re.search(r"[^A-Za-z]", doc) and doc not in dropped
-           and re.search(rf"(?<![\w-]){re.escape(doc)}(?![\w-])", correction)
-           for doc in corpus_ids) or (named and named.prefer):
-        # an id like "pets" is a common word; "fares-2025" is not written by chance
-        found.append("retriever")
-    if any(data_named(correction, names) for names in data_names.values()):
-        found.append("tool_planner")
-    return found
+    # an id like "pets" is a common word; "fares-2025" is not written by chance
+    by_id = any(re.search(r"[^A-Za-z]", doc) and doc not in dropped
+                and re.search(rf"(?<![\w-]){re.escape(doc)}(?![\w-])", correction) for doc in corpus_ids)
+    data = any(data_named(correction, names) for names in data_names.values())
+    # a title's word beside a table or a condition ("use SQL on the tunings table", "leave status = 'dep' out
+    # whenever you count our players") is the data's, not a document's: the spent suites' three such
+    # corrections were all the tool planner's, and no retriever correction names data
+    by_title = bool(named and named.prefer) and not data
+    return [name for name, said in (("retriever", by_id or by_title), ("tool_planner", data)) if said]
 

