@@ -26,6 +26,7 @@ from memory.grounding import Grounding
 from memory.message_channels import PUBLIC, named_channels, request_channel
 from memory.message_requests import (addresses, asks_for_message, exempt_audiences, says_every_message, trade_partner,
                                      writes_without_lookup)
+from memory.past_questions import asks_about_the_past, points_to_current
 from memory.question_kinds import asks_a_price, asks_how_to, counts_records
 from memory.records import Component, GateDecision, Lesson, utc_now
 from memory.store import LessonHit, LessonVectors
@@ -263,6 +264,9 @@ class RelevanceGate:
             (data and settings.how_to_questions, asks_how_to, "asks how to do something, who to ask or what a rule says"),
             (data and settings.price_questions, asks_a_price, "asks what one thing costs, which a price list answers"),
         )
+        if component is Component.RETRIEVER and settings.past_questions and asks_about_the_past(request) \
+                and points_to_current(lesson.feedback_text or lesson.text):
+            return "asks how things were then, and the correction says which version is current"
         if component is Component.TOOL_PLANNER and settings.date_lessons and about_dates(lesson.feedback_text or "") \
                 and not names_a_time(request):
             return "names no day or period, and the correction is about which date records go by"

@@ -93,6 +93,9 @@ class GateSettings(BaseModel):
     record_counts: bool = Field(True, description="a retriever lesson never applies to a request that counts or adds up "
                                 "records over a period and names no price, rate or rule, when the team has data tables "
                                 "(memory/question_kinds.py)")
+    past_questions: bool = Field(True, description="a retriever lesson whose correction says which version is current "
+                                 "never applies to a request about how things were then ('what did it cost back then?', "
+                                 "memory/past_questions.py)")
     date_lessons: bool = Field(True, description="a planner lesson whose correction names the date column records go by "
                                "('work done goes by visit_date') never applies to a request that names no day or period "
                                "(memory/date_lessons.py)")

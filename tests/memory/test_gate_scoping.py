@@ -383,3 +383,24 @@ def test_a_planner_lesson_about_which_date_records_go_by_stays_out_of_requests_n
     assert decide("How many windows did we clean in the first three months of 2026?").passed
     off = _memory(minilm, lesson, mode="threshold", date_lessons=False)
     assert decide("How many windows do we clean on Mill Road altogether?", off).passed
+
+
+def test_a_retriever_lesson_naming_the_current_version_stays_out_of_questions_about_the_past(minilm):
+    """Spent suites and held-out v15 (seen): six requests such as "A customer is querying an invoice from July 2025.
+    What was the nightly rate back then?" got the lesson that says the new price list is current; their answer is
+    in the old one."""
+    lesson = Lesson(id="rates", component=Component.RETRIEVER, trigger="Questions about prices for a night's stay",
+                    text="Use rates-2026 for prices; rates-2025 is last year's list.",
+                    source_request="What is the nightly rate for a 4-berth boat?",
+                    feedback_text="You've quoted last year's list. Prices went up in March - use rates-2026.",
+                    trigger_examples=["What is the nightly rate for a 4-berth boat?"])
+    memory = _memory(minilm, lesson, mode="threshold", grounding=False)
+
+    def decide(request: str, m: LessonMemory = memory):
+        return m.consult(Component.RETRIEVER, minilm.embed([request])[0], user="ana", request=request).decisions[0]
+
+    past = "A customer is querying an invoice from July 2025. What was the nightly rate for a 4-berth boat back then?"
+    decision = decide(past)
+    assert not decision.passed and "asks how things were then" in decision.reason
+    assert decide("What is the nightly rate for a 4-berth boat in August?").passed
+    assert decide(past, _memory(minilm, lesson, mode="threshold", grounding=False, past_questions=False)).passed
