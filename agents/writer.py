@@ -96,8 +96,10 @@ def tool_section(request: str, plan: ToolPlan) -> str:
 
 
 # prompt sections a small model sometimes copies into a regenerated answer
-_ECHO = re.compile(r"^\s*(?:IT WAS REJECTED|YOUR PREVIOUS ANSWER|REQUEST|TEAM GUIDANCE|CONTEXT DOCUMENTS|TOOL RESULTS?)\b",
-                   re.M)
+_ECHO = re.compile(r"^\s*(?:IT WAS REJECTED|YOUR PREVIOUS ANSWER|REQUEST|TEAM GUIDANCE|CONTEXT DOCUMENTS|TOOL RESULTS?"
+                   # the rejection's own words handed back as the answer (held-out v15: "The answer does not follow
+                   # the guidance ...")
+                   r"|(?i:the answer does not (?:follow|state|include|use)|the answer uses \S+, which))\b", re.M)
 
 
 def _forbidden_lines(writer_lessons: list[Lesson]) -> list[str]:
@@ -143,6 +145,8 @@ def _without_echo(draft: str) -> str:
 
         >>> _without_echo("Yes, 0.52 EUR.\n\nIT WAS REJECTED: the answer does not follow ...")
         'Yes, 0.52 EUR.'
+        >>> _without_echo('The answer does not follow the guidance "Use the 2025-26 prices".')
+        ''
     """
     match = _ECHO.search(draft)
     return (draft[:match.start()] if match else draft).strip()

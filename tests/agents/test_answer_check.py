@@ -307,3 +307,24 @@ def test_a_bare_figure_is_said_with_what_was_asked_and_still_passes_the_check(tm
     # no tool result answers a request to write: a bare figure there is left as it is
     writer, _ = _writer(tmp_path / "b", {"writer": ["400.0"]})
     assert writer.compose("Thank Ms Lee for her gift.", WIKI, ToolPlan(), []).text == "400.0"
+
+
+def test_an_answer_that_only_repeats_the_guidance_is_rejected_and_written_again(tmp_path: Path):
+    """Held-out v15 (seen): asked which member had contributed most, the local writer answered with the planner
+    lesson's correction, word for word; another time it handed back the check's "The answer does not follow the
+    guidance ..." as its answer."""
+    request = "Which member has put in most towards membership over the years?"
+    deps = Lesson(component=Component.TOOL_PLANNER, trigger="counting players",
+                  text="Leave status = 'dep' out whenever you count our players or a section of the band.")
+    writer, prompts = _writer(tmp_path, {"writer": [
+        "Leave status = 'dep' out whenever you count our players or a section of the band.",
+        "Callum Reid has put in the most: 380 pounds."]}, model_verdicts=False)
+    written = writer.compose(request, Retrieval(request), ToolPlan(), [], checked_lessons=[deps])
+    assert written.text == "Callum Reid has put in the most: 380 pounds."
+    assert "repeats the team guidance" in prompts["writer"][1]
+
+    echo = 'The answer does not follow the guidance "Use the 2025-26 prices document".'
+    writer, _ = _writer(tmp_path, {"writer": ["Helmets are 5 a day.", echo]}, model_verdicts=False)
+    prices = Lesson(component=Component.WRITER, trigger="prices", text='Never write "5 a day" for helmets.')
+    written = writer.compose("Do customers pay for a helmet?", Retrieval("x"), ToolPlan(), [prices])
+    assert written.text == "Helmets are 5 a day."  # the retry only echoed the rejection: the first draft stays
