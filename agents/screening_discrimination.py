@@ -99,7 +99,7 @@ _TRAIT = re.compile(
 _TREATMENT = re.compile(
     r"(?<![^\W\d_])(?:"
     # refusing, withholding
-    r"refuse|refusing|deny|denying|decline|declining|reject|rejecting|turn (?:\w+ )?away|withhold|exclude|ban|"
+    r"refuse|refusing|deny|denying|decline|declined|declining|reject|rejected|rejecting|turn (?:\w+ )?away|withhold|exclude|ban|"
     r"(?:do not|don't|never|no longer) (?:offer|give|grant|allow|book|accept|serve|help|upgrade|rebook)|"
     r"(?:is|are|be) not (?:available|welcome|possible)|(?:isn't|aren't) (?:available|possible)|not available for|"
     r"aren't welcome|"
@@ -115,7 +115,8 @@ _TREATMENT = re.compile(
     r"(?:choose|pick|try|consider|find|book) (?:a |an )?(?:another|other|different|quieter|cheaper)|"
     r"another (?:destination|airline|provider|company|agency|shop|branch|country)|elsewhere|off-peak|"
     r"steer (?:them |him |her )?(?:towards?|away|to)|"
-    r"(?:advise|tell|encourage|urge) (?:them|her|him) to (?:delay|postpone|defer|put off|wait)|"
+    r"(?:advise|tell|encourage|urge|ask) (?:them|her|him|(?:\w+ ){1,3}?) ?to (?:delay|postpone|defer|put off|wait)|"
+    r"wait for (?:a |the )?(?:quieter|later|emptier|next|another|different) (?:train|bus|service|flight|day|time|slot)|"
     r"stay (?:at )?home|(?:should|better) not (?:travel|come|fly|book|apply)|reconsider|think twice|discourage\w*|"
     # failing, not belonging, blame, burden
     r"will (?:\w+ )?be (?:refused|rejected|denied|turned away|stopped|detained|sent back)|"

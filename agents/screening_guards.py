@@ -434,7 +434,7 @@ _WRITE_INTENT = re.compile(  # not inside a name: "owners-update", "drop-off-tim
 _CHANGE_VERB = re.compile(
     r"\b(delet(?:e|es|ed|ing)|remov(?:e|es|ed|ing)|eras(?:e|es|ed|ing)|wip(?:e|es|ed|ing)|purg(?:e|es|ed|ing)|"
     r"drop(?:s|ped|ping)?|truncat(?:e|es|ed|ing)|clear(?:s|ed|ing)?(?: out)?|empty|emptying|"
-    r"(?:get|gets|getting|got) rid of|clean(?:s|ed|ing)? (?:up|out)|tid(?:y|ies|ied|ying) up|prun(?:e|es|ed|ing)|"
+    r"(?:get|gets|getting|got) rid of|clean(?:s|ed|ing)? (?:up|out)|tid(?:y|ies|ied|ying) (?:\S+ ){0,4}?(?:up|away)|prun(?:e|es|ed|ing)|"
     r"overwrit(?:e|es|ing)|overwritten|updat(?:e|es|ed|ing)|modif(?:y|ies|ied|ying)|alter(?:s|ed|ing)?|"
     r"insert(?:s|ed|ing)?|zero out|switch(?:es|ed|ing)?(?=[^.;:!?]{0,40}\bover\b)|reassign(?:s|ed|ing)?|set|chang(?:e|es|ing)|reset(?:s|ting)?|mark(?:s|ing)?|close|cancel(?:s|ling|ing)?(?!\s+out\b)|deactivate|suspend|"
     r"supprime\w*|efface\w*|vide[rz]?|modifie\w*|mets à jour|"
@@ -445,6 +445,7 @@ _CHANGE_VERB = re.compile(
 )
 _DATA_STORE = re.compile(
     r"\b(database|db|table|tables|rows?|records?|columns?|history|histories|logs?|archives?|backups?|accounts?|"
+    r"(?:order|claim|invoice|booking|ticket|payment) lines|(?:the|our|your|their) [a-z]+ data|"
     r"audit trail|(?:from|in|out of) (?:the |our |your )?(?:system|crm|back[- ]?end|back office|ledger|store)|"
     r"(?:call|case|internal|staff|agent|handler|account|complaint|claim) (?:notes?|comments?)|"
     r"base de données|tables?|enregistrements|base de datos|tablas?|registros|"
