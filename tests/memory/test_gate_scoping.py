@@ -32,9 +32,9 @@ def _memory(embedder, *lessons: Lesson, **gate) -> LessonMemory:
     return LessonMemory(store, RelevanceGate(GateSettings(**{"mode": "learned", **gate})))
 
 
-def _writer_decision(embedder, memory: LessonMemory, request: str):
-    """The gate's decision on the first writer lesson for `request`."""
-    return memory.consult(Component.WRITER, embedder.embed([request])[0], user="ana", request=request).decisions[0]
+def _decision(embedder, memory: LessonMemory, request: str, component: Component = Component.WRITER):
+    """The gate's decision on the first lesson of `component` (the writer's) for `request`."""
+    return memory.consult(component, embedder.embed([request])[0], user="ana", request=request).decisions[0]
 
 
 def _consult(memory: LessonMemory, request: str):
@@ -249,12 +249,12 @@ def test_a_writer_lesson_taught_on_a_customer_message_stays_out_of_questions(min
                     source_request="Write to Dana Wolf confirming her lesson on Friday at 10:00.",
                     trigger_examples=["Write to Dana Wolf confirming her lesson on Friday at 10:00."])
     memory = _memory(minilm, lesson, mode="threshold")
-    decision = partial(_writer_decision, minilm, memory)
+    decision = partial(_decision, minilm, memory)
 
     question = decision("How many lessons did Dana Wolf give in June 2026?")
     assert not question.passed and "asks for no such message" in question.reason
     assert decision("Write to Dana Wolf that her Monday lesson moves to 11:00.").passed
-    assert _writer_decision(minilm, _memory(minilm, lesson, mode="threshold", messages_only=False),
+    assert _decision(minilm, _memory(minilm, lesson, mode="threshold", messages_only=False),
                             "How many lessons did Dana Wolf give in June 2026?").passed
 
 
@@ -269,12 +269,12 @@ def test_a_writer_lesson_stays_away_from_an_audience_its_correction_exempts(mini
                                   'team". Notes for the lifeguards and letters to contractors don\'t get it.',
                     trigger_examples=["Reply to Olga Petrova, who asked whether the Saturday course is still on."])
     memory = _memory(minilm, lesson, mode="threshold", message_floor=0.0)
-    decision = partial(_writer_decision, minilm, memory)
+    decision = partial(_decision, minilm, memory)
 
     contractor = decision("Write to the tiling contractor asking them to fix the cracked tiles before 1 July.")
     assert not contractor.passed and "not for the contractor, whom the request addresses" in contractor.reason
     assert decision("Reply to Aisha Khan, who asked whether the Saturday course is still on.").passed
-    assert _writer_decision(minilm, _memory(minilm, lesson, mode="threshold", message_floor=0.0, audience_exemptions=False),
+    assert _decision(minilm, _memory(minilm, lesson, mode="threshold", message_floor=0.0, audience_exemptions=False),
                             "Write to the tiling contractor asking them to fix the cracked tiles before 1 July.").passed
 
 
@@ -290,15 +290,15 @@ def test_a_writer_lesson_said_of_every_message_reaches_a_message_worded_otherwis
                     trigger_examples=["Write to Tom Reid confirming Bella's groom on Friday at 10:00."])
     request = "Reply to Priya Shah, who asks what a de-shedding treatment on top of Nala's full groom will cost."
     memory = _memory(minilm, lesson, mode="threshold", message_floor=1.01)
-    decision = partial(_writer_decision, minilm, memory)
+    decision = partial(_decision, minilm, memory)
     reply = decision(request)
     assert reply.passed and "holds for every such message" in reply.reason
     assert not decision("What does a de-shedding treatment cost on top of a full groom?").passed
     off = _memory(minilm, lesson, mode="threshold", message_floor=1.01, every_message=False)
-    assert not _writer_decision(minilm, off, request).passed
+    assert not _decision(minilm, off, request).passed
     # a rule given for the one message only does not spread so
     once = lesson.model_copy(update={"feedback_text": "Too stiff - say hello first."})
-    assert not _writer_decision(minilm, _memory(minilm, once, mode="threshold", message_floor=1.01), request).passed
+    assert not _decision(minilm, _memory(minilm, once, mode="threshold", message_floor=1.01), request).passed
 
 
 def test_a_writer_lesson_for_customers_stays_out_of_messages_to_suppliers(minilm):
@@ -311,12 +311,12 @@ def test_a_writer_lesson_for_customers_stays_out_of_messages_to_suppliers(minilm
                     feedback_text="Passengers mix up am and pm. Anything we send to passengers uses the 24-hour clock.",
                     trigger_examples=["Text Mr Adeyemi that tomorrow's 4:15 pm sailing is delayed."])
     memory = _memory(minilm, lesson, mode="threshold", message_floor=0.0)
-    decision = partial(_writer_decision, minilm, memory)
+    decision = partial(_decision, minilm, memory)
 
     supplier = decision("Email our fuel supplier asking for Monday's delivery at the pier at 7 am.")
     assert not supplier.passed and "writes to a supplier" in supplier.reason
     assert decision("Text Ms Larsen that tomorrow's 7 am sailing is delayed.").passed
-    assert _writer_decision(minilm, _memory(minilm, lesson, mode="threshold", message_floor=0.0, partner_messages=False),
+    assert _decision(minilm, _memory(minilm, lesson, mode="threshold", message_floor=0.0, partner_messages=False),
                             "Email our fuel supplier asking for Monday's delivery at the pier at 7 am.").passed
 
 
@@ -344,23 +344,23 @@ def test_a_writer_lesson_keeps_to_where_its_rule_sends_messages(minilm):
                     feedback_text="Fine, but every bit of publicity has to end with the box office number, 01632 960 555.",
                     trigger_examples=["Write a short blurb for the local paper about our concert on 3 May."])
     memory = _memory(minilm, lesson, mode="threshold", message_floor=0.0)
-    decision = partial(_writer_decision, minilm, memory)
+    decision = partial(_decision, minilm, memory)
 
     reply = decision("Reply to the Harbour Rotary Club, who offered to pay the hall hire for the May concert.")
     assert not reply.passed and "the correction's rule is for online, press, print" in reply.reason
     assert not decision("Post in the group chat that the May concert has sold out.").passed
     assert decision("Draft an Instagram post about the May concert at the Corn Hall.").passed
     off = _memory(minilm, lesson, mode="threshold", message_floor=0.0, message_channels="off")
-    assert _writer_decision(minilm, off, "Reply to the Harbour Rotary Club, who offered to pay the hall hire for the "
+    assert _decision(minilm, off, "Reply to the Harbour Rotary Club, who offered to pay the hall hire for the "
                                          "May concert.").passed
 
     # named nowhere: the channel of the message it was taught on
     plain = lesson.model_copy(update={"feedback_text": "Too flat - open with the date and the venue."})
     press = _memory(minilm, plain, mode="threshold", message_floor=0.0)
-    other = _writer_decision(minilm, press, "Reply to the Harbour Rotary Club, who offered to pay the hall hire.")
+    other = _decision(minilm, press, "Reply to the Harbour Rotary Club, who offered to pay the hall hire.")
     assert not other.passed and "taught on one for press" in other.reason
     named_only = _memory(minilm, plain, mode="threshold", message_floor=0.0, message_channels="named")
-    assert not _writer_decision(minilm, named_only, "Reply to the Harbour Rotary Club, who offered to pay the hall "
+    assert not _decision(minilm, named_only, "Reply to the Harbour Rotary Club, who offered to pay the hall "
                                                     "hire.").passed  # under the threshold, and no floor across channels
 
 
@@ -376,7 +376,7 @@ def test_a_planner_lesson_about_which_date_records_go_by_stays_out_of_requests_n
     memory = _memory(minilm, lesson, mode="threshold")
 
     def decide(request: str, m: LessonMemory = memory):
-        return m.consult(Component.TOOL_PLANNER, minilm.embed([request])[0], user="ana", request=request).decisions[0]
+        return _decision(minilm, m, request, Component.TOOL_PLANNER)
 
     timeless = decide("How many windows do we clean on Mill Road altogether?")
     assert not timeless.passed and "names no day or period" in timeless.reason
@@ -397,7 +397,7 @@ def test_a_retriever_lesson_naming_the_current_version_stays_out_of_questions_ab
     memory = _memory(minilm, lesson, mode="threshold", grounding=False)
 
     def decide(request: str, m: LessonMemory = memory):
-        return m.consult(Component.RETRIEVER, minilm.embed([request])[0], user="ana", request=request).decisions[0]
+        return _decision(minilm, m, request, Component.RETRIEVER)
 
     past = "A customer is querying an invoice from July 2025. What was the nightly rate for a 4-berth boat back then?"
     decision = decide(past)
