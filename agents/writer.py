@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from memory.message_requests import asks_for_message
+from memory.message_channels import PUBLIC, request_channel
 from memory.records import Component, Lesson
 
 from agents.answer_check import AnswerCheck, AnswerChecker, has_detail
@@ -201,9 +201,16 @@ class WriterAgent(ModelAgent):
             parts.append(guidance_block(lessons))
         parts.append(tool_section(request, plan))  # last before the request: small models weigh what they read last
         parts.append(f"REQUEST: {request}")
-        if asks_for_message(request):  # a small writer otherwise reports the news ("The collar is at the desk.")
-            parts.append("This request asks for a message to someone: write the message itself, addressed to them "
-                         "and ready to send, with every date, time and figure the request gives.")
+        going = request_channel(request)
+        if going in PUBLIC:  # a small writer otherwise writes "Dear Bernard Lacey, ... Bernard Lacey has died"
+            parts.append("This request asks for text to be published (in the paper, online or in print): write that "
+                         "text itself, ready to publish, in our voice. It is not a letter: no greeting and no "
+                         "sign-off to a reader; the people it names are what it is about, not whom it is for. Give "
+                         "every date, time and figure the request gives.")
+        elif going:  # a small writer otherwise reports the news ("The collar is at the desk.")
+            parts.append("This request asks for a message to someone: write the message itself, from us to them, "
+                         "addressed to them and ready to send, with every date, time and figure the request gives. "
+                         "We are telling them what the request says; we are not asking them.")
         if answering_results(request, plan):
             parts.append("Answer from the TOOL RESULT above.")
         if fixes.unnamed:  # a small writer repeats every name the request gives

@@ -277,8 +277,19 @@ def test_a_request_for_a_message_asks_for_the_message_itself(tmp_path: Path):
     for request in ("Let Sara Conti know that the blue collar Luna left behind is at the front desk.",
                     "What does a full groom for a small dog cost?"):
         writer.compose(request, Retrieval(request), ToolPlan(), [])
-    assert "write the message itself, addressed to them" in prompts["writer"][0]
+    assert "write the message itself, from us to them, addressed to them" in prompts["writer"][0]
     assert "write the message itself" not in prompts["writer"][1]
+
+
+def test_a_request_for_a_published_notice_is_not_written_as_a_letter(tmp_path: Path):
+    """Held-out v15 (seen): "Draft what goes in the local press for Bernard Lacey, 91, ... who died on 8 June" was
+    written "Dear Bernard Lacey, ... Bernard Lacey, 91, has passed away". Text for the paper, the website or print
+    is published, not sent: no greeting, and the people it names are its subject."""
+    writer, prompts = _writer(tmp_path, {"writer": ["LACEY Bernard (91), of Orchard Way, died on 8 June."]})
+    request = "Put together the announcement for the local paper for Bernard Lacey, 91, who died on 8 June."
+    writer.compose(request, Retrieval(request), ToolPlan(), [])
+    assert "It is not a letter: no greeting" in prompts["writer"][0]
+    assert "write the message itself" not in prompts["writer"][0]
 
 
 def test_a_quoted_instance_of_the_corrected_request_is_an_example_not_a_literal(tmp_path: Path):
