@@ -254,7 +254,10 @@ class RelevanceGate:
         """What in the request's plain shape rules a lesson that passed out, "" when nothing does: a lesson
         preferring SQL (it has a "data" signal) meets writing that names no figure to find, a how-to question or
         the price of one thing; a retriever lesson, when there are data tables, a count of records over a period
-        (memory/message_requests.py, memory/question_kinds.py). Each has its setting."""
+        (memory/message_requests.py, memory/question_kinds.py); a retriever lesson that says which version is
+        current, a question about how things were then (memory/past_questions.py); a planner lesson about which
+        date records go by, a request that names no day or period (memory/date_lessons.py). Each has its
+        setting."""
         settings, data = self.settings, "data" in signals
         vetoes = (
             (data and settings.writing_without_lookup, writes_without_lookup,
