@@ -183,10 +183,10 @@ def _word_runs(text: str, size: int) -> set[tuple[str, ...]]:
 
 def echoes_guidance(answer: str, lesson: Lesson, request: str = "") -> bool:
     """Whether the answer is mostly a copy of the lesson's text or its correction: half its words are in runs of
-    ten in a row that are theirs, leaving out what they quote (a line every answer must carry is quoted) and what the request
-    says itself. An answer that states the rule's sentence among its own words is not: of 1,348 recorded answers
-    of the held-out runs with a lesson applied, this finds 4, each only the correction handed back, and no answer
-    that passed.
+    ten in a row that are theirs, leaving out what they quote (a line every answer must carry is quoted) and what
+    the request says itself. An answer that states the rule's sentence among its own words is not: of 1,348
+    recorded answers of the held-out runs with a lesson applied, this finds 4, each only the correction handed
+    back, and no answer that passed.
 
         >>> lesson = Lesson(component=Component.TOOL_PLANNER, trigger="counting players",
         ...                 text="Leave status = 'dep' out whenever you count our players or a section of the band.")

@@ -219,9 +219,9 @@ class RelevanceGate:
         if self.settings.message_channels == "off" or not request:
             return ""
         going = request_channel(request)
-        named = named_channels(lesson.feedback_text or "")
         if not going:
             return ""
+        named = named_channels(lesson.feedback_text or "")
         if named and going not in named:
             return f"the request's message goes to {going}, and the correction's rule is for {', '.join(sorted(named))}"
         if not named and self.settings.message_channels == "source":

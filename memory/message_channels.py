@@ -71,6 +71,7 @@ _TO_SOMEONE = re.compile(r"^\W*(?:please\s+)?(?:(?i:e-?mail|text|message|thank|l
                          r"(?:the\s+)?)(?:Mr|Mrs|Ms|Miss|Dr|Revd|[A-Z][a-z])")
 
 
+@lru_cache(maxsize=1024)
 def request_channel(request: str) -> str:
     """Where the message the request asks for goes ("" when it asks for no message to someone outside the team;
     English wording only). Only the words before what the message says are read.

@@ -75,7 +75,6 @@ def message_start(request: str) -> int:
     return asked.start()
 
 
-
 # a rule said of every message: "every message we send to clients ends with ...", "in anything we send to
 # customers", "whenever we write to guests", "every quote we send out has to end with ..."
 _EVERY_MESSAGE = re.compile(
