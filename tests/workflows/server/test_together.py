@@ -66,15 +66,15 @@ def test_batch_chat_browser_review_and_memory_list_at_once(fake_cli: dict, brows
             assert batch_a.poll() is None and time.monotonic() < deadline, "batch A produced nothing"
             time.sleep(0.2)
 
-        # while batch A answers: the reviewer corrects in the browser, memory list and the chat run
-        listed = _alhf(config, ana, "memory", "list", "--json")
-        processes.append(listed)
+        # while batch A answers: the reviewer corrects in the browser, then memory list and the chat run
         page.goto(f"{url}/items/{to_correct.id}")
         page.keyboard.press("c")
         page.keyboard.type(CORRECTION)
         page.keyboard.press("Control+Enter")
         page.wait_for_selector("#flash")
         assert "learned into" in page.locator("#flash").inner_text()
+        listed = _alhf(config, ana, "memory", "list", "--json")  # started after the lesson landed: it must list it
+        processes.append(listed)
         chat.stdin.write(f"{REQUESTS[1]}\n\n{REQUESTS[0]}\n\n/quit\n")
         chat.stdin.flush()
         assert batch_a.poll() is None, "batch A ended before the correction: nothing ran at once"
