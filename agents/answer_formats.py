@@ -11,6 +11,8 @@ writer drafts it, so a format lesson that applies is always followed.
     [FormatRule(kind='time', style='24h')]
     >>> apply_formats("Your sailing leaves at 5:45 pm, the next at 9 am.", rules)
     ('Your sailing leaves at 17:45, the next at 09:00.', ['5:45 pm -> 17:45', '9 am -> 09:00'])
+    >>> apply_formats("The hall is yours from 2 to 6 in the afternoon; we lock up at eleven at night.", rules)[0]
+    'The hall is yours from 14:00 to 18:00; we lock up at 23:00.'
     >>> rules = format_rules("Spell the date out the way people say it, like 18 May 2025, not 2025-05-18.")
     >>> apply_formats("It was due on 2025-04-30.", rules)
     ('It was due on 30 April 2025.', ['2025-04-30 -> 30 April 2025'])
@@ -41,6 +43,14 @@ _DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH}),?\s+(\d{{4
 _MONTH_DAY = re.compile(rf"\b({_MONTH})\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.I)
 _AM_PM = re.compile(r"\b(1[0-2]|0?[1-9])(?:[:.]([0-5]\d))?\s?([ap])(?:\.\s?m\.|\s?m\b)", re.I)
 _CLOCK = re.compile(r"(?<![\d:.])([01]?\d|2[0-3]):([0-5]\d)(?![\d:])(?!\s?[ap](?:\.\s?m\.|\s?m\b))", re.I)
+# a time said in words, alone or as a range: "from 2 to 6 in the afternoon", "half past seven in the evening" is not
+# read (the hour must lead), "nine in the morning", "10.30 at night"
+_HOUR_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve")
+_HOUR = rf"(?:1[0-2]|0?[1-9]|{'|'.join(_HOUR_WORDS)})"
+_DAY_PART = re.compile(rf"\b(?:(?P<h1>{_HOUR})(?:[:.](?P<m1>[0-5]\d))?\s*(?P<sep>to|till|until|and|-|–)\s*)?"
+                       rf"(?P<h2>{_HOUR})(?:[:.](?P<m2>[0-5]\d))?(?:\s*o'?clock)?\s+"
+                       rf"(?P<part>in\s+the\s+(?:morning|afternoon|evening)|at\s+night)\b", re.I)
+_TIME_CUE = re.compile(r"(?:\b(?:at|from|to|by|until|till|after|before|around|about|starts?|opens?|closes?|ends?)|[-–])\s*$", re.I)
 _AM_PM_WORDS = re.compile(r"\bam\s*/\s*pm\b|\ba\.m\.|\bp\.m\.|\bam or pm\b|\bam and pm\b|\b12[- ]hour\b|"
                           r"(?<=[\"“'‘])(?:am|pm)(?=[\"”'’])", re.I)
 # a date shown with its weekday and no year: "Saturday 4 October", "Saturday, October 4"
@@ -226,6 +236,30 @@ def _to_24h(match: re.Match[str]) -> str:
     return f"{hour:02d}:{minute}"
 
 
+def _hour(written: str) -> int:
+    return int(written) if written.isdigit() else _HOUR_WORDS.index(written.lower()) + 1
+
+
+def _day_part_to_24h(match: re.Match[str]) -> str:
+    """A time or a range said with its part of the day, on the 24-hour clock: "from 2 to 6 in the afternoon" ->
+    "from 14:00 to 18:00". A range's start later on the clock face than its end is in the morning (11 to 1)."""
+    before = match.string[max(0, match.start() - 12):match.start()]
+    if match.group("h1") is None and "clock" not in match.group(0).lower() and not _TIME_CUE.search(before):
+        return match.group(0)  # "room 4 in the afternoon": a number, not a time
+    end = _hour(match.group("h2")) % 12
+    later = not match.group("part").lower().endswith("morning")
+    if match.group("part").lower().endswith("night") and end < 6:  # "1 at night" is one in the morning
+        later = False
+    end_24 = end + (12 if later else 0)
+    written = f"{end_24:02d}:{match.group('m2') or '00'}"
+    if match.group("h1") is None:
+        return written
+    start = _hour(match.group("h1")) % 12
+    start_24 = start + (12 if later and start <= end else 0)
+    sep = match.group("sep")
+    return f"{start_24:02d}:{match.group('m1') or '00'}{sep if sep in '-–' else f' {sep} '}{written}"
+
+
 def _to_12h(match: re.Match[str]) -> str:
     """Only a time that is surely on the 24-hour clock (17:45, 07:15, 00:30): a bare 5:45 may mean either."""
     written, minute = match.group(1), match.group(2)
@@ -317,7 +351,8 @@ def apply_formats(answer: str, rules: list[FormatRule], today: datetime.date | N
 
     for rule in rules:
         if rule.kind == "time":
-            answer = substitute(_AM_PM, _to_24h, answer) if rule.style == "24h" else substitute(_CLOCK, _to_12h, answer)
+            answer = substitute(_DAY_PART, _day_part_to_24h, substitute(_AM_PM, _to_24h, answer)) \
+                if rule.style == "24h" else substitute(_CLOCK, _to_12h, answer)
         elif rule.kind == "money":
             answer = substitute(_MONEY, _money(rule.style), answer)
         elif rule.kind == "length":

@@ -187,6 +187,23 @@ _INSTRUCTION = re.compile(r"[\"“”]|\b(?:write|give|name|use|put|add|quote|in
 # a line asked for only sometimes is not one every answer carries
 _CONDITION = re.compile(r"\b(?:if|when|whenever|unless|only|in case)\b", re.I)
 
+# a condition that opens the correction and ends at its first comma says which answers the whole correction is
+# about ("Whenever we price a screen job, add this: ..."): it is the lesson's scope, which the gate has judged
+# before the lesson reaches a writer, so a line asked for after it is one every answer the lesson applies to carries
+_SCOPE_CLAUSE = re.compile(r"^\W*(?:(?:please|also|and|oh|ok|okay|right|look)[,:]?\s+)?"
+                           r"(?:when(?:ever)?|if|every time|for (?:any|every|all|each)\w*|on (?:any|every))\b[^.;:!?\n,]*,",
+                           re.I)
+
+_ASKED = re.compile(r"\b(?:ask(?:s|ed)?|want(?:s|ed)?|need(?:s|ed)?|request(?:s|ed)?)\b", re.I)
+
+
+def _without_scope_clause(text: str) -> str:
+    """`text` with its opening scope clause blanked (same length, so positions hold)."""
+    lead = _SCOPE_CLAUSE.match(text)
+    if lead is None or len(lead.group().split()) < 4 or _ASKED.search(lead.group()):
+        return text  # "If they ask, add the office number": what the request asks for, not which answers
+    return " " * lead.end() + text[lead.end():]
+
 
 def required_lines(text: str, request: str = "") -> list[str]:
     """Phrases of two words or more (quoted, or a literal line after a colon) that a correction says every answer
@@ -212,18 +229,23 @@ def required_lines(text: str, request: str = "") -> list[str]:
         >>> required_lines("Every message to a hirer has to end with our 24-hour breakdown line, 07700 900462, so "
         ...                "they have it on the river.")
         ['24-hour breakdown line: 07700 900462']
+        >>> required_lines('Whenever we price a screen job, add this: "After this repair your phone may no longer be '
+        ...                'water-resistant." Someone blamed us.')  # the opening condition is the lesson's scope
+        ['After this repair your phone may no longer be water-resistant.']
     """
     found = []
     examples = example_phrases(text, request)
+    unscoped = _without_scope_clause(text)  # the condition words the gate has already judged
     for pattern in (_QUOTED, _LITERAL_LINE):
         for match in pattern.finditer(text):
             phrase = next(g for g in match.groups() if g).strip()
             clause = _clause_before(text, match.start())
             sentence = clause + re.split(r"[.;!?\n](?:\s|$)", text[match.end():])[0]
+            scoped = _clause_before(unscoped, match.start()) + sentence[len(clause):]
             if re.search(r"\w\([^()]*$", text[:match.start()]):  # an argument of a function: datetime(x, '+1 hour')
                 continue
             if len(phrase.split()) < 2 or phrase in examples or negated_before(text, match.start()) \
-                    or not _LINE_CUE.search(clause) or _CONDITION.search(sentence) or phrase in found:
+                    or not _LINE_CUE.search(clause) or _CONDITION.search(scoped) or phrase in found:
                 continue
             found.append(phrase)
     for match in _MUST_SAY.finditer(text):  # "has to say they're collection only, from the yard on a Saturday"
@@ -236,7 +258,7 @@ def required_lines(text: str, request: str = "") -> list[str]:
     for match in _NUMBER.finditer(text):
         number = match.group(1)
         clause = _clause_before(text, match.start())
-        sentence = clause + re.split(r"[.;!?\n](?:\s|$)", text[match.end():])[0]
+        sentence = _clause_before(unscoped, match.start()) + re.split(r"[.;!?\n](?:\s|$)", text[match.end():])[0]
         cue = _LINE_CUE.search(clause)
         phone_like = sum(c.isdigit() for c in number) >= 7 and re.search(r"^\+|^0|[\s-]", number) is not None
         if not phone_like or cue is None or negated_before(text, match.start()) \
