@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import re
 
+from memory.calendar_words import MONTHS, WEEKDAYS
+
 __all__ = ["about_dates", "names_a_time"]
 
 _DATE_COLUMN = re.compile(r"\b(?:[a-z]+\.)?[a-z]+_(?:date|on|at|day)\b|\b(?:date|day)_[a-z]+\b")
@@ -35,8 +37,7 @@ def about_dates(correction: str) -> bool:
 
 
 _TIME = re.compile(
-    r"\b(?:january|february|march|april|may|june|july|august|september|october|november|december|"
-    r"jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
+    rf"\b(?:{MONTHS}|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|{WEEKDAYS}|"
     r"today|tonight|tomorrow|yesterday|weekend|week|weeks|month|months|year|years|quarter|q[1-4]|season|term|"
     r"spring|summer|autumn|fall|winter|christmas|easter|since|between|during|before|after|until|ago|recently|"
     r"so far|(?:19|20)\d\d)\b|\b\d{1,2}[/.-]\d{1,2}(?:[/.-]\d{2,4})?\b", re.I)

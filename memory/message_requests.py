@@ -29,13 +29,14 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from memory.calendar_words import MONTHS, WEEKDAYS
+
 __all__ = ["addresses", "asks_for_message", "exempt_audiences", "message_start", "says_every_message", "trade_partner",
            "writes_without_lookup"]
 
 # a verb of writing at the start of a sentence: "Grace's membership is up for renewal. Draft the reminder."
 _SENTENCE_START = r"(?:^|[.!?:]\s+)(?:please\s+)?"
-_CALENDAR = (r"(?:january|february|march|april|may|june|july|august|september|october|november|december|monday|tuesday|"
-             r"wednesday|thursday|friday|saturday|sunday)")
+_CALENDAR = f"(?:{MONTHS}|{WEEKDAYS})"
 _WRITING_VERBS = r"write|draft|reply|respond|send|e-?mail|text|message|compose|let\s+\S+(?:\s+\S+){0,3}\s+know"
 _MESSAGE = re.compile(
     rf"{_SENTENCE_START}(?:{_WRITING_VERBS}"

@@ -42,6 +42,8 @@ from __future__ import annotations
 
 import re
 
+from memory.calendar_words import MONTHS
+
 __all__ = ["asks_a_price", "asks_how_to", "counts_records"]
 
 _HOW_TO = re.compile(
@@ -61,7 +63,7 @@ def asks_how_to(request: str) -> bool:
     return bool(_HOW_TO.search(request or ""))
 
 
-_PERIOD_WORDS = (r"january|february|march|april|may|june|july|august|september|october|november|december|q[1-4]|"
+_PERIOD_WORDS = (rf"{MONTHS}|q[1-4]|"
                  r"this (?:month|year|summer|spring|autumn|winter|term|season|week|quarter)|"
                  r"last (?:month|year|week|quarter|summer|season)|so far|right now|at the moment|currently")
 _PERIOD = rf"(?:{_PERIOD_WORDS})"
