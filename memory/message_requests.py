@@ -50,6 +50,8 @@ _MESSAGE = re.compile(
     r"|(?:chalkboard|shelf)\s+(?:wording|text|card|label)|(?:label|sign)\s+for"
     # a verb said to a named person or family: "Quote Mill Road Yoga for ...", "Give Tomasz Nowak the deadline"
     rf"|(?:quote|give|remind|thank|invite|ping)\s+(?!{_CALENDAR}\b)(?:the\s+)?(?-i:[A-Z][a-z]+)\b"
+    # a booking confirmed to the person who made it: "Confirm Mrs Hollis's booking", "Confirm to the Scouts that ..."
+    rf"|confirm\s+(?:(?!{_CALENDAR}\b)(?-i:[A-Z][a-z]+)\b|(?:to|with)\s+(?:the\s+)?(?-i:[A-Z][a-z]+)\b)"
     r"|drop\s+\S+(?:\s+\S+){0,3}\s+a\s+(?:line|note|message))\b",
     re.IGNORECASE,
 )

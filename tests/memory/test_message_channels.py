@@ -38,6 +38,13 @@ def test_a_note_for_a_colleague_named_by_first_name_is_no_message_to_someone_out
     assert asks_for_message("Write a polite reminder to Hollis & Sons that invoice 117 is overdue.")
 
 
+def test_a_booking_confirmed_to_the_person_who_made_it_is_a_message():
+    assert asks_for_message("Confirm Mrs Hollis's booking - main hall, Saturday 13 June, 7 until 11 at night.")
+    assert asks_for_message("Confirm to the Scouts that Wednesday's slot is theirs.")
+    assert not asks_for_message("Confirm May's total for the treasurer's sheet.")
+    assert not asks_for_message("Confirm the figures for the June sessions.")
+
+
 @pytest.mark.parametrize(("correction", "channels"), [
     ("Every bit of publicity ends with the box office number.", PUBLIC),
     ("Posts for our social media accounts stay under 50 words.", {"online"}),
