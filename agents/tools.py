@@ -27,6 +27,7 @@ from agents.sql_data import (add_omitted_filters, column_homes, misplaced_filter
                              text_date_arithmetic, undated_columns, unfiltered_values, unmatched_filters)
 from agents.sql_aggregates import guided_aggregates
 from agents.sql_guidance import guided_conditions
+from agents.sql_day_first import iso_dates
 from agents.sql_periods import add_named_period, dated_by, shifted_dates
 from agents.sql_labels import named_groups, ranked_by_name
 
@@ -240,7 +241,8 @@ def sql_tool(database: Path, max_rows: int = 50) -> Tool:
         """Drop WHERE filters on values that neither the request, the lessons nor the schema's literals mention, unless
         the request asks for them in other words (`related`), filters on the wrong column (`misplaced_filters`) and
         periods the request never names; write a value as the data spells it (`respelled_filters`), a date
-        format as the literals it is compared with (`match_date_formats`), and a division by a whole number as a
+        format as the literals it is compared with (`match_date_formats`), a date kept as day/month/year text as an
+        ISO date wherever the statement treats it as one (`iso_dates`), and a division by a whole number as a
         real one (`exact_division`: SQLite divides integers as integers). The values the team's `guidance` quotes
         are not inventions, nor is a filter on a column whose values the guidance names (it reads the rule
         another way: status = 'delivered' for "skip the 'cancelled' orders"). A value the `request` plainly names
@@ -324,6 +326,10 @@ def sql_tool(database: Path, max_rows: int = 50) -> Tool:
         named, note = named_groups(database, query)
         if note:
             query = named
+            notes.append(note)
+        iso, note = iso_dates(database, query, guidance)  # before the formats: they then read ISO dates
+        if note:
+            query = iso
             notes.append(note)
         formats = match_date_formats(query)
         if formats.changed:
