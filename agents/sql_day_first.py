@@ -25,14 +25,13 @@ import re
 import sqlite3
 from pathlib import Path
 
-from agents.sql_checks import tokenize
+from agents.sql_checks import DATE_FUNCTIONS, tokenize
 from agents.sql_data import aliases, read_data
 
 __all__ = ["day_first_columns", "iso_dates", "iso_reading"]
 
 _SLASHED = re.compile(r"(\d{2})([/.-])(\d{2})\2(\d{4})")
 _ISO_LITERAL = re.compile(r"'\d{4}-\d{2}(?:-\d{2})?(?:[ T][\d:]+)?'")
-_DATE_FUNCTION = {"strftime", "date", "datetime", "julianday", "unixepoch"}
 _SAMPLE = 200
 
 
@@ -75,7 +74,7 @@ def iso_reading(statement: str, slashed: dict[str, dict[str, str]]) -> str:
     """`statement` with each reference to a slashed-date column (of `slashed`, as `day_first_columns` gives) read as
     an ISO date, when the statement treats it as one; unchanged otherwise."""
     if not slashed or not (_ISO_LITERAL.search(statement) or re.search(
-            rf"\b(?:{'|'.join(_DATE_FUNCTION)})\s*\(", statement, re.I)):
+            rf"\b(?:{'|'.join(sorted(DATE_FUNCTIONS))})\s*\(", statement, re.I)):
         return statement
     if re.search(r"\bsubstr\s*\(", statement, re.I) or re.search(r"'[^']*\d{2}/\d{2}[^']*'|'%/", statement):
         return statement  # taken apart already, or compared in its own form

@@ -22,6 +22,7 @@ from pathlib import Path
 from agents.correction_details import MONTH_NAME
 from agents.sql_checks import DATE_FUNCTIONS, add_conditions, replace_words, tokenize
 from agents.sql_data import aliases, dated_columns, read_data
+from agents.sql_day_first import day_first_columns
 
 __all__ = ["add_named_period", "dated_by", "guided_date_column", "named_period", "shifted_dates"]
 
@@ -188,7 +189,10 @@ def add_named_period(database: Path, statement: str, request: str, guidance: str
     def dates(conn: sqlite3.Connection, columns: dict[str, list[str]]) -> list[str]:
         return dated_columns(conn, {table: names for table, names in columns.items() if table in read})
 
-    found = read_data(database, dates, [])
+    # and dates kept as day/month/year text, whose order is known: the SQL tool then reads them as ISO dates
+    slashed = [f"{table}.{column}" for table, found in day_first_columns(database, guidance).items() if table in read
+               for column in found]
+    found = read_data(database, dates, []) + slashed
     if len(found) > 1 and guidance and (chosen := guided_date_column(guidance, found)):
         found = [chosen[0]]
     if len(found) != 1:

@@ -77,3 +77,12 @@ def test_the_sql_tool_check_rewrites_the_planner_statement(database: Path):
     assert "substr(work_date, 7, 4)" in checked.arguments["query"]
     assert "day/month/year" in checked.note
     assert _run(database, checked.arguments["query"]) == [(3,)]
+
+
+def test_a_period_the_request_names_is_kept_on_a_day_first_column(database: Path):
+    tool = sql_tool(database)
+    assert tool.check_arguments is not None
+    checked = tool.check_arguments({"query": "SELECT COUNT(*) FROM jobs"}, "February 2026", None, "",
+                                   "How many jobs did we do in February 2026?")
+    assert "period the request names" in checked.note and "day/month/year" in checked.note
+    assert _run(database, checked.arguments["query"]) == [(1,)]
