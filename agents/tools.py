@@ -28,6 +28,7 @@ from agents.sql_data import (add_omitted_filters, column_homes, misplaced_filter
 from agents.sql_aggregates import guided_aggregates
 from agents.sql_guidance import guided_conditions
 from agents.sql_day_first import iso_dates
+from agents.sql_free_text import moved_text_filters
 from agents.sql_periods import add_named_period, dated_by, shifted_dates
 from agents.sql_labels import named_groups, ranked_by_name
 
@@ -242,7 +243,8 @@ def sql_tool(database: Path, max_rows: int = 50) -> Tool:
         the request asks for them in other words (`related`), filters on the wrong column (`misplaced_filters`) and
         periods the request never names; write a value as the data spells it (`respelled_filters`), a date
         format as the literals it is compared with (`match_date_formats`), a date kept as day/month/year text as an
-        ISO date wherever the statement treats it as one (`iso_dates`), and a division by a whole number as a
+        ISO date wherever the statement treats it as one (`iso_dates`), a filter on typed text to the column that holds
+        its value as a category (`moved_text_filters`), and a division by a whole number as a
         real one (`exact_division`: SQLite divides integers as integers). The values the team's `guidance` quotes
         are not inventions, nor is a filter on a column whose values the guidance names (it reads the rule
         another way: status = 'delivered' for "skip the 'cancelled' orders"). A value the `request` plainly names
@@ -293,6 +295,10 @@ def sql_tool(database: Path, max_rows: int = 50) -> Tool:
         net, note = net_of_subtracted(database, query, subtracted_values(guidance)) if guidance else ("", "")
         if net:
             query = net
+            notes.append(note)
+        moved, note = moved_text_filters(database, query, request)  # "Samsung" on typed text -> devices.brand
+        if note:
+            query = moved
             notes.append(note)
         respelled = respelled_filters(database, query)  # after the check: the model's spelling is the one mentioned
         if respelled:
