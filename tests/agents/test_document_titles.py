@@ -89,3 +89,18 @@ def test_a_model_lesson_gains_the_documents_its_correction_says_to_go_by_or_drop
     assert documents_named(correction, CARDS) == NamedDocuments(prefer=["club-2026"], avoid=["club-2025"])
     action = titled_action(LessonAction(prefer_documents=["club-2026"]), correction, CARDS)
     assert (action.prefer_documents, action.avoid_documents) == (["club-2026"], [])
+
+
+AGREEMENTS = {"agreement-v3": "Service agreement - terms, version 3 (April 2026)",
+              "agreement-v2": "Service agreement - terms, version 2 (2023)", "prices": "Price guide - from 1 February 2026"}
+
+
+@pytest.mark.parametrize(("correction", "named"), [
+    # two versions' titles share every word but their number: quoted whole, the title names one
+    ('For business customers we are on version 3 now - "Service agreement - terms, version 3 (April 2026)". '
+     "Version 2 is out of date.", NamedDocuments(prefer=["agreement-v3"])),
+    ('Since February we\'ve gone by "Price guide - from 1 February 2026".', NamedDocuments(prefer=["prices"])),
+    ('Don\'t quote "Service agreement - terms, version 2 (2023)" any more.', NamedDocuments(avoid=["agreement-v2"])),
+])
+def test_a_title_quoted_whole(correction, named):
+    assert documents_named(correction, AGREEMENTS) == named
