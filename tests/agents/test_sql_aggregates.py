@@ -105,3 +105,16 @@ def test_a_row_count_becomes_the_distinct_count_the_guidance_writes(tmp_path: Pa
     assert _run(path, fixed) == 2 and "COUNT(*) -> COUNT(DISTINCT order_no)" in note
     # a request that counts something else (the lines sold of one item) keeps its row count
     assert guided_aggregates(path, statement, guidance, "How many frames lines did we sell in April?")[1] == ""
+
+
+def test_money_kept_in_pence_is_given_in_pounds(tmp_path: Path):
+    database = _made(tmp_path / "moves.db", """
+            CREATE TABLE moves (id INTEGER PRIMARY KEY, customer TEXT, amount_p INTEGER);
+            INSERT INTO moves VALUES (1, 'Nanjivell', 73800), (2, 'Hoskin', 75600);
+        """)
+    guidance = "Those columns are in pence - amount_p and quote_p. Divide by 100 before you give anyone pounds."
+    statement = "SELECT SUM(amount_p) FROM moves WHERE customer = 'Nanjivell'"
+    fixed, note = guided_aggregates(database, statement, guidance, "What have we charged the Nanjivells?")
+    assert _run(database, fixed) == 738 and "SUM(amount_p / 100.0)" in note
+    # a statement that already divides is left alone
+    assert guided_aggregates(database, "SELECT SUM(amount_p) / 100.0 FROM moves", guidance)[0].count("100.0") == 1
