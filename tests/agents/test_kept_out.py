@@ -75,3 +75,13 @@ def test_a_lesson_that_keeps_addresses_out_says_your_address_instead():
     # asked for, it stays; a correction that gives the team's own address keeps nothing out
     assert without_kept_out(draft, kept, "What is Mr Pryce's address?")[0] == draft
     assert not kept_out_kinds("Always end with the shop's address: 4 Bank Street.")
+
+
+def test_name_the_town_only_keeps_the_town_and_drops_the_street():
+    kept = kept_out_kinds("When we post about a job online, name the town only - never the house number or the road.")
+    assert kept.kinds == frozenset({"street"})
+    text, removed = without_kept_out("We carried a grand down the steps of 3 Quay Terrace, Polmarrow, without a scratch.",
+                                     kept, "Draft a post about Saturday's piano.")
+    assert "Quay Terrace" not in text and "Polmarrow" in text and removed == ["3 Quay Terrace, Polmarrow"]
+    assert without_kept_out("We cleared the loft at 12 Mill Lane today.", kept, "Post about it.")[0] == \
+        "We cleared the loft at the customer's home today."
