@@ -16,11 +16,11 @@ from agents.correction_details import negated_before
 from agents.sql_checks import (add_filters, add_joins, date_columns_read, replace_words, string_literals,
                                text_filters, tokenize)
 
-__all__ = ["aliases", "column_homes", "columns_holding", "dated_columns", "join_clause", "read_data", "shared_columns", "connect_read_only", "sql_literal", "table_columns_of", "table_columns", "requalified_columns", "omitted_filters", "add_omitted_filters", "text_date_arithmetic", "unmatched_filters", "misplaced_filters", "net_of_subtracted", "relocated_exclusions", "respelled_filters", "undated_columns", "unfiltered_values", "tables_read",
+__all__ = ["MAX_CATEGORIES", "aliases", "column_homes", "columns_holding", "dated_columns", "join_clause", "read_data", "shared_columns", "connect_read_only", "sql_literal", "table_columns_of", "table_columns", "requalified_columns", "omitted_filters", "add_omitted_filters", "text_date_arithmetic", "unmatched_filters", "misplaced_filters", "net_of_subtracted", "relocated_exclusions", "respelled_filters", "undated_columns", "unfiltered_values", "tables_read",
            "tables_with_column"]
 
 # a text column with more distinct values than this holds names or free text, not categories a request names
-_MAX_CATEGORIES = 30
+MAX_CATEGORIES = 30
 
 
 T = TypeVar("T")
@@ -559,8 +559,8 @@ def unfiltered_values(database: Path, statement: str, request: str, *, read_only
             for column in names:
                 values = [str(v) for (v,) in conn.execute(
                     f'SELECT DISTINCT "{column}" FROM "{table}" WHERE typeof("{column}") = \'text\' '
-                    f"LIMIT {_MAX_CATEGORIES + 1}")]
-                if len(values) > _MAX_CATEGORIES:
+                    f"LIMIT {MAX_CATEGORIES + 1}")]
+                if len(values) > MAX_CATEGORIES:
                     continue
                 for value in values:
                     words = _spelling(value)

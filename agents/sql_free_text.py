@@ -20,24 +20,18 @@ import sqlite3
 from pathlib import Path
 
 from agents.sql_checks import add_joins, tokenize
-from agents.sql_data import aliases, connect_read_only, join_clause, sql_literal, table_columns_of
+from agents.sql_data import (MAX_CATEGORIES, aliases, columns_holding, join_clause, read_data, sql_literal,
+                             tables_with_column)
 
 __all__ = ["moved_text_filters"]
 
 _FILTER = re.compile(r"(?:\b(?:LOWER|UPPER)\s*\(\s*)?(?<![\w.])(?P<column>(?:\w+\.)?\w+)(?:\s*\))?\s*"
                      r"(?:=|\bLIKE\b)\s*'%?(?P<value>[^'%_]{2,60})%?'(?:\s+COLLATE\s+NOCASE)?", re.I)
-_MAX_CATEGORIES = 30  # distinct values of a column that holds categories, not free text
-
-
-def _holds(conn: sqlite3.Connection, table: str, column: str, value: str) -> str | None:
-    row = conn.execute(f'SELECT "{column}" FROM "{table}" WHERE typeof("{column}") = \'text\' AND "{column}" = ? '
-                       "COLLATE NOCASE LIMIT 1", (value,)).fetchone()
-    return row[0] if row else None
 
 
 def _categories(conn: sqlite3.Connection, table: str, column: str) -> bool:
     count = conn.execute(f'SELECT COUNT(DISTINCT "{column}") FROM "{table}"').fetchone()[0]
-    return 0 < count <= _MAX_CATEGORIES
+    return 0 < count <= MAX_CATEGORIES
 
 
 def moved_text_filters(database: Path, statement: str, request: str) -> tuple[str, str]:
@@ -46,26 +40,24 @@ def moved_text_filters(database: Path, statement: str, request: str) -> tuple[st
         return statement, ""
     read = aliases(statement)  # {table: the name it is called by}
     by_name = {name.lower(): table for table, name in read.items()} | {table.lower(): table for table in read}
-    try:
-        conn = connect_read_only(database)
-    except sqlite3.Error:
-        return statement, ""
-    moved: dict[str, str] = {}
-    joins: list[str] = []
-    try:
-        columns = table_columns_of(conn)
+
+    def find(conn: sqlite3.Connection, columns: dict[str, list[str]]
+             ) -> tuple[dict[str, str], list[str], dict[str, list[str]]]:
+        moved: dict[str, str] = {}
+        joins: list[str] = []
+        every_table = {table: table for table in columns}
         for match in _FILTER.finditer(statement):
             qualifier, _, column = match.group("column").rpartition(".")
             value = match.group("value").strip()
             owners = [by_name[qualifier.lower()]] if qualifier.lower() in by_name else \
-                [t for t in read if column in columns.get(t, [])]
+                tables_with_column(columns, read, column)
             if len(owners) != 1 or column not in columns.get(owners[0], []) \
-                    or not re.search(rf"\b{re.escape(value)}\b", request, re.I) \
-                    or _holds(conn, owners[0], column, value) is not None:
+                    or not re.search(rf"\b{re.escape(value)}\b", request, re.I):
                 continue
-            homes = [(table, other, held) for table, names in columns.items() for other in names
-                     if (table, other) != (owners[0], column) and (held := _holds(conn, table, other, value)) is not None
-                     and _categories(conn, table, other)]
+            holders = columns_holding(conn, columns, every_table, value)
+            if any((table, other) == (owners[0], column) for table, other, _ in holders):
+                continue  # the column holds the value whole: the filter is where it belongs
+            homes = [home for home in holders if _categories(conn, home[0], home[1])]
             if len(homes) != 1:
                 continue
             table, other, held = homes[0]
@@ -75,10 +67,9 @@ def moved_text_filters(database: Path, statement: str, request: str) -> tuple[st
                     continue
                 joins.append(join)
             moved[match.group(0)] = f"{read.get(table, table)}.{other} = {sql_literal(held)}"
-    except sqlite3.Error:
-        return statement, ""
-    finally:
-        conn.close()
+        return moved, joins, columns
+
+    moved, joins, columns = read_data(database, find, ({}, [], {}))
     if not moved:
         return statement, ""
     rewritten = statement
