@@ -8,6 +8,7 @@ from memory.records import Lesson
 
 from agents.answer_formats import format_rules
 from agents.correction_details import correction_details, example_phrases, example_value, quoted_phrases
+from agents.taught_figures import without_taught_figures
 
 __all__ = ["guidance_block", "lesson_rule", "missing_details", "shows_a_form"]
 
@@ -22,14 +23,15 @@ _PERIOD = re.compile(rf"\s*\b(?:in|for|during|over|of|from)?\s*(?:(?:{_MONTHS})\
 def lesson_rule(lesson: Lesson) -> str:
     """The lesson's text without the periods of the request it was taught on that the correction never names: a
     small router writes "count the tablets dispensed in May 2025, excluding ..." and a small planner then filters
-    June's question on May (held-out v10, spent).
+    June's question on May (held-out v10, spent); and without the figure it gives for that request ("May had 9, not
+    7", agents/taught_figures.py).
 
         >>> lesson_rule(Lesson(component="tool_planner", trigger="t", source_request="How many in May 2025?",
         ...                    text="Count the tablets dispensed in May 2025, leaving out 'void'.",
         ...                    feedback_text="Use SQL and leave out 'void' rows."))
         "Count the tablets dispensed, leaving out 'void'."
     """
-    text = " ".join(lesson.text.split())
+    text = without_taught_figures(" ".join(lesson.text.split()))
     source, said = (lesson.source_request or "").lower(), (lesson.feedback_text or "").lower()
 
     def drop(match: re.Match[str]) -> str:
@@ -54,7 +56,13 @@ def missing_details(lesson: Lesson) -> list[str]:
     if not lesson.feedback_text:
         return []
     text = " ".join(lesson.text.split()).lower()
-    return [d.text for d in correction_details(lesson.feedback_text) if " ".join(d.text.split()).lower() not in text]
+    return [d.text for d in correction_details(_words_shown(lesson)) if " ".join(d.text.split()).lower() not in text]
+
+
+def _words_shown(lesson: Lesson) -> str:
+    """The person's correction as an agent reads it: without the figure it gave for the request it was taught on
+    (agents/taught_figures.py), which a small model writes as another request's answer."""
+    return without_taught_figures(" ".join((lesson.feedback_text or "").split()))
 
 
 def shows_a_form(lesson: Lesson) -> bool:
@@ -83,7 +91,7 @@ def guidance_block(lessons: list[Lesson]) -> str:
     for lesson in lessons:
         lines.append(f'- "{lesson_rule(lesson)}"')
         if missing_details(lesson):
-            lines.append(f'  in the words of the person who gave it: "{" ".join(lesson.feedback_text.split())}"')
+            lines.append(f'  in the words of the person who gave it: "{_words_shown(lesson)}"')
         if shows_a_form(lesson):
             lines.append("  (its quoted examples only show the form: write the request's own names, dates, times and "
                          "amounts that way)")

@@ -25,6 +25,7 @@ from agents.message_tidy import tidy_message
 from agents.model_agent import ModelAgent
 from agents.named_people import names_kept_out, third_parties, without_names
 from agents.price_additions import Surcharge, surcharge, totals, with_surcharge
+from agents.repetition import without_repeats
 from agents.retriever import Retrieval
 from agents.shorthand import forbidden_shorthand, meanings_in, spelled_pairs, write_out, write_out_pairs
 from agents.tool_planner import ToolPlan
@@ -278,13 +279,17 @@ class WriterAgent(ModelAgent):
 
     @staticmethod
     def _formatted(answer: str, fixes: DraftFixes) -> str:
-        """The draft with its dates, times and amounts in the formats the applied lessons prescribe
+        """The draft without a model's loops (agents/repetition.py), with its dates, times and amounts in the formats the applied lessons prescribe
         (agents/answer_formats.py), the shorthand a writer lesson forbids written out (agents/shorthand.py), no
         template placeholder lines nor lines a lesson turns down (`tidy_message`), the people a lesson keeps out
         of messages replaced by its stand-in (agents/named_people.py), no prices, offers or figures a lesson keeps
         out (agents/kept_out.py), and ending with each line a writer lesson's
         correction says every answer carries, when the draft lacks it (a sign-off, a phone line:
         `agents.correction_details.required_lines`)."""
+        unlooped, dropped = without_repeats(answer)
+        if dropped:
+            with span("drop_repeats", agent="writer", dropped=dropped):
+                answer = unlooped
         tidied, removed = tidy_message(answer, fixes.forbidden, fixes.request)
         if removed:
             with span("tidy_message", agent="writer", removed=removed[:20]):
