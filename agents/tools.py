@@ -30,7 +30,7 @@ from agents.sql_guidance import guided_conditions
 from agents.sql_day_first import iso_dates
 from agents.sql_free_text import moved_text_filters
 from agents.sql_periods import add_named_period, dated_by, shifted_dates
-from agents.sql_labels import named_groups, ranked_by_name
+from agents.sql_labels import named_groups, ranked_by_name, shown_measure
 
 __all__ = ["Tool", "ToolResult", "ToolRegistry", "ArgumentCheck", "SqlError", "sql_tool", "calculator_tool",
            "document_lookup_tool", "misplaced_filters", "unmatched_filters"]
@@ -332,6 +332,10 @@ def sql_tool(database: Path, max_rows: int = 50) -> Tool:
         named, note = named_groups(database, query)
         if note:
             query = named
+            notes.append(note)
+        shown, note = shown_measure(query)
+        if note:
+            query = shown
             notes.append(note)
         iso, note = iso_dates(database, query, guidance)  # before the formats: they then read ISO dates
         if note:

@@ -127,3 +127,28 @@ def test_a_value_said_to_be_taken_off_after_it_is_named_is_subtracted(tmp_path: 
     asked = "How much did we take in May 2026?"
     checked = sql_tool(path).check_arguments({"query": "SELECT SUM(amount) FROM payments"}, asked, None, guidance, asked)
     assert _total(path, checked.arguments["query"]) == 2700 and "'refund' rows taken off the sum" in checked.note
+
+
+def test_rows_ranked_by_a_measure_show_the_measure(tmp_path: Path) -> None:
+    """Held-out v17 (seen): "Which booking is the longest, and how many sleeps was it?" written `SELECT stays.id,
+    pets.name ... ORDER BY julianday(depart) - julianday(arrive) DESC LIMIT 1` gave no nights, and the writer said
+    7 for 17."""
+    database = tmp_path / "stays.db"
+    conn = sqlite3.connect(database)
+    conn.executescript("CREATE TABLE stays (id INTEGER PRIMARY KEY, name TEXT, arrive TEXT, depart TEXT);"
+                       "INSERT INTO stays VALUES (1, 'Pepper', '2026-05-01', '2026-05-13'),"
+                       "(2, 'Hector', '2026-06-01', '2026-06-18');")
+    conn.commit()
+    conn.close()
+    tool = sql_tool(database)
+    asked = "SELECT id, name FROM stays ORDER BY julianday(depart) - julianday(arrive) DESC LIMIT 1"
+    checked = tool.check_arguments({"query": asked}, "Which booking is the longest, and how many sleeps?", None, "",
+                                   "Which booking is the longest, and how many sleeps?")
+    assert "the measure the rows are ranked by selected too" in checked.note
+    result = tool.run(**checked.arguments)
+    assert "Hector" in result and "17.0" in result
+    # already selected, or selected under an alias: unchanged
+    for kept in ("SELECT name, julianday(depart) - julianday(arrive) AS nights FROM stays ORDER BY nights DESC LIMIT 1",
+                 "SELECT name, julianday(depart) - julianday(arrive) FROM stays "
+                 "ORDER BY julianday(depart) - julianday(arrive) DESC LIMIT 1"):
+        assert tool.check_arguments({"query": kept}, "x", None, "", "x").arguments["query"] == kept
