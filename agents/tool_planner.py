@@ -16,6 +16,7 @@ from agents.llm import LLM
 from agents.model_agent import ModelAgent
 from agents.retriever import Retrieval
 from agents.sql_checks import Related
+from agents.taught_figures import without_taught_figures
 from agents.tools import ToolRegistry, ToolResult
 from agents.tracing import span
 
@@ -140,8 +141,9 @@ class ToolPlannerAgent(ModelAgent):
             lines.append("ARGUMENT HINTS: " + "; ".join(f"{k}: {v}" for k, v in hints.items()))
         if lessons:
             lines.append(guidance_block(lessons))
-        # values a WHERE filter may use: what the request and the lessons mention (the schema is added by the tool)
-        allowed = "\n".join([request, *(lesson.text for lesson in lessons), *hints.values()])
+        # values a WHERE filter may use: what the request and the lessons mention (the schema is added by the tool),
+        # not the figure a correction gave for the request it was taught on ("May had 9, not 7")
+        allowed = "\n".join([request, *(without_taught_figures(lesson.text) for lesson in lessons), *hints.values()])
         related = relatedness(self.embed, request) if self.embed is not None else None
         # what the lessons ask of the data, in the person's own words where kept (a router's paraphrase may lose them)
         guidance = "\n".join(lesson.feedback_text or lesson.text for lesson in lessons)

@@ -140,3 +140,16 @@ def test_a_repair_reply_cut_off_inside_its_query_still_runs(tmp_path: Path):
     planner, _ = _planner(tmp_path, [_sql(EXTRACT), cut])
     plan = planner.plan(Q1, Retrieval(Q1), [_sql_lesson()])
     assert [r.ok for r in plan.results] == [True] and plan.results[0].output.splitlines()[-1] == "3"
+
+
+def test_the_figure_a_correction_gave_for_its_own_request_licenses_no_filter(tmp_path: Path):
+    """A lesson's "February had 120, not 80" is the answer of the request it was taught on: a statement that filters
+    another request on amount = 80 has invented that filter (agents/taught_figures.py)."""
+    invented = "SELECT COUNT(*) FROM orders WHERE order_date BETWEEN '2024-01-01' AND '2024-03-31' AND amount = 80"
+    lesson = Lesson(component=Component.TOOL_PLANNER, trigger="Counting orders",
+                    text="Count the orders with SQL on the orders table. February had 120, not 80.",
+                    action=LessonAction(prefer_tools=["sql"]))
+    planner, _ = _planner(tmp_path, [_sql(invented)])
+    plan = planner.plan(Q1, Retrieval(Q1), [lesson])
+    assert "amount = 80" not in plan.results[0].arguments["query"]
+    assert plan.results[0].output.splitlines()[-1] == "3"
