@@ -21,6 +21,7 @@ from typing import Any
 from memory.records import Component, Lesson
 
 from agents.correction_details import correction_details, example_phrases, example_value
+from agents.english_words import NUMBER_WORDS
 from agents.json_reply import parse_json_object
 from agents.llm import LLM
 from agents.model_agent import ModelAgent
@@ -38,8 +39,7 @@ SYSTEM = """You check whether an assistant's answer follows one piece of team gu
 {"follows": true or false, "reason": "<one short sentence>"}. If the guidance does not concern this answer, \
 it follows."""
 
-_WORD_NUMBERS = {w: float(i) for i, w in enumerate(
-    "zero one two three four five six seven eight nine ten eleven twelve".split())}
+_WORD_NUMBERS = {word: float(value) for value, word in enumerate(NUMBER_WORDS)}
 _NUMBER = re.compile(r"(?<![\w.])-?\d[\d,]*(?:\.\d+)?(?![\d])")
 # a term a rule can test: a function name before "(", a quoted phrase, or an ALL-CAPS identifier
 _TERM = r"""(?:([A-Za-z_]\w*)\s*\(|["'`]([^"'`]{2,60})["'`]|\b([A-Z][A-Z0-9_]{2,})\b)"""

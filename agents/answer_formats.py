@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from agents.correction_details import negated_before
+from agents.english_words import NUMBER_WORDS
 
 __all__ = ["FormatRule", "apply_formats", "format_rules", "money_mentions"]
 
@@ -45,7 +46,7 @@ _AM_PM = re.compile(r"\b(1[0-2]|0?[1-9])(?:[:.]([0-5]\d))?\s?([ap])(?:\.\s?m\.|\
 _CLOCK = re.compile(r"(?<![\d:.])([01]?\d|2[0-3]):([0-5]\d)(?![\d:])(?!\s?[ap](?:\.\s?m\.|\s?m\b))", re.I)
 # a time said in words, alone or as a range: "from 2 to 6 in the afternoon", "half past seven in the evening" is not
 # read (the hour must lead), "nine in the morning", "10.30 at night"
-_HOUR_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve")
+_HOUR_WORDS = NUMBER_WORDS[1:]  # one to twelve
 _HOUR = rf"(?:1[0-2]|0?[1-9]|{'|'.join(_HOUR_WORDS)})"
 _DAY_PART = re.compile(rf"\b(?:(?P<h1>{_HOUR})(?:[:.](?P<m1>[0-5]\d))?\s*(?P<sep>to|till|until|and|-|–)\s*)?"
                        rf"(?P<h2>{_HOUR})(?:[:.](?P<m2>[0-5]\d))?(?:\s*o'?clock)?\s+"
@@ -237,7 +238,7 @@ def _to_24h(match: re.Match[str]) -> str:
 
 
 def _hour(written: str) -> int:
-    return int(written) if written.isdigit() else _HOUR_WORDS.index(written.lower()) + 1
+    return int(written) if written.isdigit() else NUMBER_WORDS.index(written.lower())
 
 
 def _day_part_to_24h(match: re.Match[str]) -> str:

@@ -13,7 +13,10 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["COMMON_ENGLISH", "english_words", "english_share"]
+__all__ = ["COMMON_ENGLISH", "NUMBER_WORDS", "english_words", "english_share"]
+
+# numbers people write in words, each at its value: NUMBER_WORDS.index("seven") == 7
+NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve")
 
 COMMON_ENGLISH = frozenset("""
 a about above after again against all also always am an and any anyone anything are as ask asks at away back
