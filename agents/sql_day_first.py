@@ -21,6 +21,7 @@ literal in its own form (which works as written).
 
 from __future__ import annotations
 
+import functools
 import re
 import sqlite3
 from pathlib import Path
@@ -52,7 +53,19 @@ def _order(values: list[str], guidance: str) -> str | None:
 
 
 def day_first_columns(database: Path, guidance: str = "") -> dict[str, dict[str, str]]:
-    """{table: {column: 'day' | 'month'}} for the text columns that hold slashed dates."""
+    """{table: {column: 'day' | 'month'}} for the text columns that hold slashed dates. The sample is read once per
+    database file as it is and per form the guidance names (a request naming a period asks twice: for the period and
+    for the statement's dates)."""
+    try:
+        stamp = database.stat().st_mtime_ns
+    except OSError:
+        stamp = -1
+    hints = "".join(sorted(set(re.findall(r"\b(?:DD[/.-]MM|MM[/.-]DD)\b", guidance, re.I)))).upper()
+    return _sampled(str(database), stamp, hints)
+
+
+@functools.lru_cache(maxsize=32)
+def _sampled(database: str, stamp: int, guidance: str) -> dict[str, dict[str, str]]:
     def read(conn: sqlite3.Connection, columns: dict[str, list[str]]) -> dict[str, dict[str, str]]:
         found: dict[str, dict[str, str]] = {}
         for table, names in columns.items():
@@ -62,7 +75,7 @@ def day_first_columns(database: Path, guidance: str = "") -> dict[str, dict[str,
                 if values and all(isinstance(v, str) for v in values) and (order := _order(values, guidance)):
                     found.setdefault(table, {})[column] = order
         return found
-    return read_data(database, read, {})
+    return read_data(Path(database), read, {})
 
 
 def _rebuilt(name: str, order: str) -> str:
