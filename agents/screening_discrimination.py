@@ -100,7 +100,8 @@ _TREATMENT = re.compile(
     r"(?<![^\W\d_])(?:"
     # refusing, withholding
     r"refuse|refusing|deny|denying|decline|declined|declining|reject|rejected|rejecting|turn (?:\w+ )?away|withhold|exclude|ban|"
-    r"(?:do not|don't|never|no longer) (?:offer|give|grant|allow|book|accept|serve|help|upgrade|rebook)|"
+    r"(?:do not|don't|never|no longer|we do not|we don't) (?:offer|give|grant|allow|book|accept|serve|help|upgrade|rebook|take|"
+    r"support|handle|answer|provide|deal with)|"
     r"(?:is|are|be) not (?:available|welcome|possible)|(?:isn't|aren't) (?:available|possible)|not available for|"
     r"aren't welcome|"
     r"(?:not|isn't|aren't|is not|are not|no longer|never) eligible|ineligible|"

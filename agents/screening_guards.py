@@ -34,7 +34,7 @@ from agents.screening_privacy import others_details_request
 from agents.screening_guard_hit import GuardHit
 from agents.screening_languages import names_secret_in_other_language, other_language_request
 from agents.screening_negation import clauses, forbids, negated_at, opens_subclause, subclause_start
-from agents.screening_override import injection_request, override_request
+from agents.screening_override import injection_request, override_request, pasted_order
 
 __all__ = ["GuardHit", "TOP_LEVEL_DOMAINS", "clauses", "contacts", "contact_spans", "contact_allowed", "defanged_spans", "forbids", "without_reported_speech", "without_quoted_wording", "untrusted_contact", "secret_request", "names_secret", "data_export_request", "bulk_personal_query",
            "write_request", "data_change_request", "bulk_record_change", "asks_to_change", "write_intent", "run_guards"]
@@ -729,8 +729,8 @@ def without_quoted_wording(text: str) -> str:
 def run_guards(text: str, allowed_domains: Iterable[str], allowed_phones: Iterable[str] = ()) -> GuardHit | None:
     """The first guard that holds the text, or None. Quoted words of customers are not the correction's
     own request (`without_reported_speech`), nor is quoted wording it talks about (`without_quoted_wording`),
-    except for the contact guard, which reads everything."""
-    contact = untrusted_contact(text, allowed_domains, allowed_phones)
+    except for the contact guard and the order hidden in pasted text, which read everything."""
+    contact = untrusted_contact(text, allowed_domains, allowed_phones) or pasted_order(text)
     if contact:
         return contact
     text = without_quoted_wording(without_reported_speech(text))
