@@ -207,6 +207,23 @@ def echoes_guidance(answer: str, lesson: Lesson, request: str = "") -> bool:
     return bool(words) and len(copied) >= len(words) / 2
 
 
+def echoes_request(answer: str, request: str) -> bool:
+    """Whether the answer is the request handed back: it opens with the request's first words, every word of it is
+    the request's, and it has most of them
+    (held-out v8 and v17: "Draft an Instagram caption about Saturday's piano: we carried a grand ..." answered with
+    that very sentence; 4 of 2,185 recorded local answers).
+
+        >>> echoes_request("Draft an Instagram caption about our piano move.",
+        ...                "Draft an Instagram caption about our piano move.")
+        True
+        >>> echoes_request("We carried a grand piano down the steps without a scratch!",
+        ...                "Draft a caption: we carried a grand piano down the steps without a scratch.")
+        False
+    """
+    said, asked = re.findall(r"\w+", answer.lower()), re.findall(r"\w+", request.lower())
+    return len(said) >= 4 and said[:4] == asked[:4] and set(said) <= set(asked) and len(said) >= 0.8 * len(asked)
+
+
 class AnswerChecker(ModelAgent):
     """Checks one answer; `model_verdicts` (default: on for real models) asks the LLM about the lessons
     no deterministic rule covers."""
@@ -225,6 +242,10 @@ class AnswerChecker(ModelAgent):
             outcome.findings.append(Finding("echoed_guidance", False, (
                 "the answer repeats the team guidance instead of answering the request; answer the request itself, "
                 "following the guidance"), copied.id))
+        if not results and echoes_request(answer, request):  # a small writer hands the request back as its text
+            outcome.findings.append(Finding("echoed_request", False, (
+                "the answer only repeats the request; write what the request asks for (the message, caption or "
+                "answer itself), in our voice")))
         figures, need_all = required_figures(results)
         if figures:
             written = figures_in(answer)

@@ -339,3 +339,16 @@ def test_an_answer_that_only_repeats_the_guidance_is_rejected_and_written_again(
     prices = Lesson(component=Component.WRITER, trigger="prices", text='Never write "5 a day" for helmets.')
     written = writer.compose("Do customers pay for a helmet?", Retrieval("x"), ToolPlan(), [prices])
     assert written.text == "Helmets are 5 a day."  # the retry only echoed the rejection: the first draft stays
+
+
+def test_an_answer_that_hands_the_request_back_is_written_again(tmp_path: Path):
+    """Held-out v17 (seen): "Draft an Instagram caption about Saturday's piano: ..." was answered with itself."""
+    request = "Draft an Instagram caption about Saturday's piano: we carried a grand down the steps without a scratch."
+    caption = "A grand piano, forty steps and not a scratch - that's our Saturday! #Removals"
+    writer, prompts = _writer(tmp_path, {"writer": [request, caption]})
+    written = writer.compose(request, Retrieval(request), ToolPlan(), [])
+    assert written.text == caption and written.rejected_draft == request
+    assert "only repeats the request" in prompts["writer"][1]
+    # a caption made of the request's own words, without its instruction, is an answer
+    writer, prompts = _writer(tmp_path, {"writer": ["We carried a grand down the steps without a scratch."]})
+    assert not writer.compose(request, Retrieval(request), ToolPlan(), []).regenerated and len(prompts["writer"]) == 1
