@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 from typing import Any, Callable
 
@@ -127,3 +128,12 @@ def store_three_lessons(tmp_path: Path) -> dict[str, str]:
         return ids
     finally:
         runtime.close()
+
+
+def built_database(path: Path, script: str) -> Path:
+    """A SQLite database built from `script` at `path`."""
+    conn = sqlite3.connect(path)
+    conn.executescript(script)
+    conn.commit()
+    conn.close()
+    return path

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from agents.sql_guidance import guided_conditions
 from agents.tools import sql_tool
+from tests.helpers import built_database
 
 
 def _database(tmp_path: Path) -> Path:
@@ -26,6 +27,7 @@ def _database(tmp_path: Path) -> Path:
     conn.commit()
     conn.close()
     return path
+
 
 
 def _total(database: Path, statement: str) -> float:
@@ -115,13 +117,10 @@ def test_a_condition_the_correction_writes_in_sql_is_added(tmp_path: Path) -> No
 def test_a_value_said_to_be_taken_off_after_it_is_named_is_subtracted(tmp_path: Path):
     """Held-out v13 (seen): "The refunds are stored as positive amounts with kind = 'refund', so you've added them on
     instead of taking them off" - the subtraction comes after the value, and the sum kept adding the refunds."""
-    path = tmp_path / "venue.sqlite"
-    conn = sqlite3.connect(path)
-    conn.executescript("CREATE TABLE payments (id INTEGER PRIMARY KEY, paid_on TEXT, kind TEXT, amount REAL);"
-                       "INSERT INTO payments VALUES (1, '2026-05-03', 'deposit', 1000), (2, '2026-05-10', 'balance', 2000),"
-                       " (3, '2026-05-12', 'refund', 300);")
-    conn.commit()
-    conn.close()
+    path = built_database(tmp_path / "venue.sqlite",
+                  "CREATE TABLE payments (id INTEGER PRIMARY KEY, paid_on TEXT, kind TEXT, amount REAL);"
+                  "INSERT INTO payments VALUES (1, '2026-05-03', 'deposit', 1000), (2, '2026-05-10', 'balance', 2000),"
+                  " (3, '2026-05-12', 'refund', 300);")
     guidance = ("The refunds are stored as positive amounts with kind = 'refund', so you've added them on instead of "
                 "taking them off. What we took = everything else minus the refunds.")
     asked = "How much did we take in May 2026?"
@@ -133,13 +132,10 @@ def test_rows_ranked_by_a_measure_show_the_measure(tmp_path: Path) -> None:
     """Held-out v17 (seen): "Which booking is the longest, and how many sleeps was it?" written `SELECT stays.id,
     pets.name ... ORDER BY julianday(depart) - julianday(arrive) DESC LIMIT 1` gave no nights, and the writer said
     7 for 17."""
-    database = tmp_path / "stays.db"
-    conn = sqlite3.connect(database)
-    conn.executescript("CREATE TABLE stays (id INTEGER PRIMARY KEY, name TEXT, arrive TEXT, depart TEXT);"
-                       "INSERT INTO stays VALUES (1, 'Pepper', '2026-05-01', '2026-05-13'),"
-                       "(2, 'Hector', '2026-06-01', '2026-06-18');")
-    conn.commit()
-    conn.close()
+    database = built_database(tmp_path / "stays.db",
+                      "CREATE TABLE stays (id INTEGER PRIMARY KEY, name TEXT, arrive TEXT, depart TEXT);"
+                      "INSERT INTO stays VALUES (1, 'Pepper', '2026-05-01', '2026-05-13'),"
+                      "(2, 'Hector', '2026-06-01', '2026-06-18');")
     tool = sql_tool(database)
     asked = "SELECT id, name FROM stays ORDER BY julianday(depart) - julianday(arrive) DESC LIMIT 1"
     checked = tool.check_arguments({"query": asked}, "Which booking is the longest, and how many sleeps?", None, "",

@@ -11,6 +11,7 @@ import pytest
 
 from agents.sql_periods import add_named_period, named_period
 from agents.tools import sql_tool
+from tests.helpers import built_database
 
 
 def _database(tmp_path: Path, *, second_date: bool = False) -> Path:
@@ -32,14 +33,6 @@ def _database(tmp_path: Path, *, second_date: bool = False) -> Path:
     conn.close()
     return path
 
-
-def _built(path: Path, script: str) -> Path:
-    """A database built from `script` at `path`."""
-    conn = sqlite3.connect(path)
-    conn.executescript(script)
-    conn.commit()
-    conn.close()
-    return path
 
 
 def _value(database: Path, statement: str) -> object:
@@ -170,7 +163,7 @@ def test_the_date_column_the_guidance_goes_by_replaces_the_one_it_says_is_wrong(
     assert "aired_on >= '2026-10-01'" in checked.arguments["query"] and "logged_on" not in checked.arguments["query"]
     assert "the date the team's guidance goes by: logged_on -> broadcasts.aired_on" in checked.note
 
-    path = _built(tmp_path / "ferry.sqlite", """
+    path = built_database(tmp_path / "ferry.sqlite", """
         CREATE TABLE sailings (id INTEGER PRIMARY KEY, sail_date TEXT);
         CREATE TABLE tickets (id INTEGER PRIMARY KEY, sailing_id INTEGER, purchase_date TEXT, passengers INTEGER);
         INSERT INTO sailings VALUES (1, '2026-09-30'), (2, '2026-10-02');
@@ -196,7 +189,7 @@ def test_guidance_that_names_no_date_to_leave_changes_nothing(tmp_path: Path) ->
 
 def test_dates_are_read_through_the_shift_the_guidance_gives(tmp_path: Path) -> None:
     """Held-out v14, escape room (seen): start times stored in UTC, counted in the month of their local start."""
-    path = _built(tmp_path / "rooms.sqlite", """
+    path = built_database(tmp_path / "rooms.sqlite", """
         CREATE TABLE sessions (id INTEGER PRIMARY KEY, start_utc TEXT, paid_gbp REAL);
         INSERT INTO sessions VALUES (1, '2026-05-31 23:30', 80), (2, '2026-06-10 18:00', 100), (3, '2026-06-30 22:00', 60),
                                     (4, '2026-06-30 23:15', 50);
