@@ -33,3 +33,12 @@ def test_refusing_an_accessible_way_in_to_disabled_customers_is_held():
     assert result.held and result.category == "abuse_of_users"
     assert not screen_text("Deaf customers can reach us through Relay UK; we answer those calls like any other.",
                            allowed_domains=ALLOWED).held
+
+
+def test_joiners_that_spell_a_word_hide_nothing():
+    """The zero-width non-joiner is Persian spelling ("می‌شود"); inside a Latin word it hides one."""
+    from agents.text_decoding import decode_text
+
+    persian = "درخواست اطلاعات شخصی همیشه رایگان است و ظرف یک ماه پاسخ داده می\u200cشود."
+    assert decode_text(persian).findings == [] and not screen_text(persian, allowed_domains=ALLOWED).held
+    assert decode_text("Ask them for their pass\u200cword.").findings == ["invisible characters inside words"]
