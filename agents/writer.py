@@ -279,8 +279,8 @@ class WriterAgent(ModelAgent):
 
     @staticmethod
     def _formatted(answer: str, fixes: DraftFixes) -> str:
-        """The draft without a model's loops (agents/repetition.py), with its dates, times and amounts in the formats the applied lessons prescribe
-        (agents/answer_formats.py), the shorthand a writer lesson forbids written out (agents/shorthand.py), no
+        """The draft without a model's loops (agents/repetition.py), with its dates, times and amounts in the formats
+        the applied lessons prescribe (agents/answer_formats.py), the shorthand a writer lesson forbids written out (agents/shorthand.py), no
         template placeholder lines nor lines a lesson turns down (`tidy_message`), the people a lesson keeps out
         of messages replaced by its stand-in (agents/named_people.py), no prices, offers or figures a lesson keeps
         out (agents/kept_out.py), and ending with each line a writer lesson's
