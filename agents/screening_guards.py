@@ -444,6 +444,8 @@ _CHANGE_VERB = re.compile(
     re.I,
 )
 _DATA_STORE = re.compile(
+    # a table to lay an answer out in ("set them out in a table", "as a table") is a format, not stored data
+    r"(?<!\bin a )(?<!\bas a )(?<!\binto a )(?<!\bin one )"
     r"\b(database|db|table|tables|rows?|records?|columns?|history|histories|logs?|archives?|backups?|accounts?|"
     r"(?:order|claim|invoice|booking|ticket|payment) lines|(?:the|our|your|their) [a-z]+ data|"
     r"audit trail|(?:from|in|out of) (?:the |our |your )?(?:system|crm|back[- ]?end|back office|ledger|store)|"
