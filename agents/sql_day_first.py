@@ -86,8 +86,9 @@ def _rebuilt(name: str, order: str) -> str:
 def iso_reading(statement: str, slashed: dict[str, dict[str, str]]) -> str:
     """`statement` with each reference to a slashed-date column (of `slashed`, as `day_first_columns` gives) read as
     an ISO date, when the statement treats it as one; unchanged otherwise."""
+    names = {column.lower() for columns in slashed.values() for column in columns}
     if not slashed or not (_ISO_LITERAL.search(statement) or re.search(
-            rf"\b(?:{'|'.join(sorted(DATE_FUNCTIONS))})\s*\(", statement, re.I)):
+            rf"\b(?:{'|'.join(sorted(DATE_FUNCTIONS))})\s*\(", statement, re.I) or _sorted_by(statement, names)):
         return statement
     if re.search(r"\bsubstr\s*\(", statement, re.I) or re.search(r"'[^']*\d{2}/\d{2}[^']*'|'%/", statement):
         return statement  # taken apart already, or compared in its own form
@@ -108,6 +109,15 @@ def iso_reading(statement: str, slashed: dict[str, dict[str, str]]) -> str:
                 continue
         out.append(text)
     return "".join(out) if changed else statement
+
+
+def _sorted_by(statement: str, names: set[str]) -> bool:
+    """Whether the statement orders by one of the columns `names` or takes its MAX or MIN: '30/04/2026' sorts after
+    '26/06/2026' as text, so "the most recent" needs the ISO reading too."""
+    ordered = re.search(r"\bORDER\s+BY\s+(.+)$", statement, re.I | re.S)
+    keys = re.findall(r"(?:\w+\.)?(\w+)", ordered.group(1)) if ordered else []
+    ranged = re.findall(r"\b(?:MAX|MIN)\s*\(\s*(?:\w+\.)?(\w+)\s*\)", statement, re.I)
+    return any(word.lower() in names for word in [*keys, *ranged])
 
 
 def iso_dates(database: Path, statement: str, guidance: str = "") -> tuple[str, str]:

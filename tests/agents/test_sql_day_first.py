@@ -86,3 +86,14 @@ def test_a_period_the_request_names_is_kept_on_a_day_first_column(database: Path
                                    "How many jobs did we do in February 2026?")
     assert "period the request names" in checked.note and "day/month/year" in checked.note
     assert _run(database, checked.arguments["query"]) == [(1,)]
+
+
+def test_the_most_recent_is_found_on_the_rebuilt_date(database: Path):
+    """Held-out v18 (seen): "Which bill went out most recently?" sorted '14/10/2025' after '02/03/2026' as text."""
+    for statement in ("SELECT lead, work_date FROM jobs ORDER BY work_date DESC LIMIT 1",
+                      "SELECT lead FROM jobs WHERE work_date = (SELECT MAX(work_date) FROM jobs)"):
+        fixed, note = iso_dates(database, statement)
+        assert "day/month/year" in note and _run(database, fixed)[0][0] == "Gethin"
+        assert _run(database, statement)[0][0] == "Sol"  # as text, October 2025 comes last
+    unsorted = "SELECT lead FROM jobs ORDER BY lead"
+    assert iso_dates(database, unsorted) == (unsorted, "")
