@@ -30,6 +30,23 @@ __all__ = ["create_app"]
 HERE = Path(__file__).parent
 
 
+async def _announce_when_listening(home: Path, host: str, port: int, seconds: float = 60.0) -> None:
+    """Write the server file once `host:port` accepts connections (at the latest after `seconds`)."""
+    from workflows.server.owner import write_server_file
+
+    target = {"": "127.0.0.1", "0.0.0.0": "127.0.0.1", "::": "::1"}.get(host, host)
+    deadline = asyncio.get_running_loop().time() + seconds
+    while asyncio.get_running_loop().time() < deadline:
+        try:
+            _, writer = await asyncio.open_connection(target, port)
+        except OSError:
+            await asyncio.sleep(0.05)
+            continue
+        writer.close()
+        break
+    write_server_file(home, host, port)
+
+
 def create_app(config: AppConfig, *, runtime: Any = None, announce: tuple[str, int] | None = None) -> FastAPI:
     """The app for `config`. It opens (or is given) the Runtime when it starts and closes it when it
     stops; with `announce=(host, port)` it writes the data dir's server file meanwhile."""
@@ -40,18 +57,20 @@ def create_app(config: AppConfig, *, runtime: Any = None, announce: tuple[str, i
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         from workflows.runtime import Runtime
-        from workflows.server.owner import remove_server_file, write_server_file
+        from workflows.server.owner import remove_server_file
         from workflows.server.service import ServerState
 
         owned = runtime or Runtime.open(config)
         app.state.alhf = ServerState(owned)
-        if announce:
-            write_server_file(home, *announce)
+        # uvicorn runs this before it listens: the server file, which other commands connect by, waits for the port
+        announcing = asyncio.create_task(_announce_when_listening(home, *announce)) if announce else None
         inbox = asyncio.create_task(_learn_inbox_forever(app.state.alhf, config.server.inbox_poll_seconds))
         try:
             yield
         finally:  # uvicorn gets here after the requests in flight have finished
             inbox.cancel()
+            if announcing is not None:
+                announcing.cancel()
             with app.state.alhf.lock:
                 if announce:
                     remove_server_file(home)

@@ -226,3 +226,26 @@ def test_what_the_server_acknowledged_survives_a_kill_9(fake_cli: dict):
     finally:
         runtime.close()
     queue.close()
+
+
+def test_the_server_file_waits_for_the_port(tmp_path: Path):
+    """uvicorn starts the app before it listens: a command that read the file at once was refused (a full run under
+    load, 2026-12-08). The file appears only once the port accepts connections."""
+    import asyncio
+
+    from workflows.server.app import _announce_when_listening
+
+    port = free_port()
+    seen_before_listening: list[bool] = []
+
+    async def scenario() -> None:
+        announcing = asyncio.create_task(_announce_when_listening(tmp_path, "127.0.0.1", port))
+        await asyncio.sleep(0.3)
+        seen_before_listening.append((tmp_path / SERVER_FILE).is_file())
+        server = await asyncio.start_server(lambda reader, writer: writer.close(), "127.0.0.1", port)
+        async with server:
+            await asyncio.wait_for(announcing, 10)
+
+    asyncio.run(scenario())
+    assert seen_before_listening == [False]
+    assert json.loads((tmp_path / SERVER_FILE).read_text())["url"].endswith(f":{port}")
