@@ -91,7 +91,7 @@ def items(config: Path, *extra: str) -> list[dict]:
     """The review queue as `alhf review list --json` prints it."""
     result = cli("review", "list", "--json", "--limit", "100000", *extra, config=config)
     assert result.exit_code == 0, result.output
-    return json.loads(result.output)
+    return json.loads(result.stdout)  # a note on stderr (a list cut at --limit) is not part of the document
 
 
 def write_tasks(path: Path, count: int, request: str = "How long does express shipping take? case {i}") -> Path:

@@ -64,8 +64,8 @@ def review_list(
     try:
         where = {"status": status, "run_id": run, "component": component, "assignee": assigned_to}
         items = queue.items(**where, limit=limit)
-        total = queue.count_items(**where)
-        if total > len(items):  # on stderr, so --json output stays one valid document
+        total = queue.count_items(**where)  # counted after the list: a running batch may have added items since
+        if len(items) >= limit and total > len(items):  # on stderr, so --json output stays one valid document
             err.print(f"showing the first {len(items)} of {total} item(s): pass --limit {total} to see all")
         if as_json:
             console.print_json(json.dumps([item.__dict__ for item in items]))

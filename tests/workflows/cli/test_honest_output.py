@@ -46,7 +46,10 @@ def test_non_utf8_and_binary_inputs_give_one_line(fake_cli):
 def test_truncated_lists_say_so(fake_cli):
     _batch(fake_cli, count=4)
     result = cli("review", "list", "--limit", "2", "--json", config=fake_cli["config"])
-    assert result.exit_code == 0 and "showing the first 2 of 4 item(s)" in result.output
+    assert result.exit_code == 0 and "showing the first 2 of 4 item(s)" in result.stderr
+    assert len(json.loads(result.stdout)) == 2  # the note is not part of the JSON document
+    whole = cli("review", "list", "--limit", "4", "--json", config=fake_cli["config"])
+    assert "showing the first" not in whole.stderr and len(json.loads(whole.stdout)) == 4
 
 
 def test_review_correct_says_what_was_held_and_a_viewer_is_refused(fake_cli):
