@@ -19,10 +19,18 @@ __all__ = ["without_repeats"]
 
 _LONG = 30  # characters: a shorter piece may repeat on purpose
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=\S)")
+_ENDED = re.compile(r"[.!?:)\]\"'”]\s*$")
 
 
 def _key(text: str) -> str:
     return " ".join(text.split()).lower()
+
+
+def _restarts(piece: str, earlier: list[str]) -> bool:
+    """Whether `piece` is unfinished and only begins a piece said before (`earlier`, as `_key` gives them): a loop
+    that the token budget cut."""
+    said = _key(piece)
+    return not _ENDED.search(piece) and any(known.startswith(said) and known != said for known in earlier)
 
 
 def without_repeats(answer: str) -> tuple[str, int]:
@@ -44,9 +52,8 @@ def without_repeats(answer: str) -> tuple[str, int]:
     dropped = 0
     for p_index, paragraph in enumerate(paragraphs):
         key = _key(paragraph)
-        unfinished = p_index == len(paragraphs) - 1 and not re.search(r"[.!?:)\]\"'”]\s*$", paragraph)
-        if len(key) >= _LONG and (key in seen_paragraphs
-                                  or unfinished and any(earlier.startswith(key) for earlier in seen_paragraphs)):
+        last_paragraph = p_index == len(paragraphs) - 1
+        if len(key) >= _LONG and (key in seen_paragraphs or last_paragraph and _restarts(paragraph, seen_paragraphs)):
             dropped += 1
             continue
         lines = []
@@ -59,9 +66,8 @@ def without_repeats(answer: str) -> tuple[str, int]:
                 if len(said) >= _LONG and sentences and _key(sentences[-1]) == said:
                     dropped += 1
                     continue
-                last = (p_index, l_index, s_index) == (len(paragraphs) - 1, len(paragraph_lines) - 1, len(pieces) - 1)
-                if last and len(said) >= 8 and not re.search(r"[.!?:)\]\"'”]\s*$", sentence) \
-                        and any(earlier.startswith(said) and earlier != said for earlier in seen_paragraphs + seen_sentences):
+                last = last_paragraph and (l_index, s_index) == (len(paragraph_lines) - 1, len(pieces) - 1)
+                if last and len(said) >= 8 and _restarts(sentence, seen_paragraphs + seen_sentences):
                     dropped += 1
                     continue
                 seen_sentences.append(said)
